@@ -1,0 +1,1 @@
+"""Stores, guides, members, referral chains, attribution and customer profiles."""

@@ -1,0 +1,1 @@
+"""GraphQL types and resolvers: translates requests into service calls, and results back."""

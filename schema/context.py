@@ -1,0 +1,33 @@
+"""The per-request context: the caller and DataLoaders bound to the caller's brand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from starlette.requests import Request
+
+from schema.loaders import Loaders
+from server.auth.caller import Caller
+from server.auth.errors import AuthError
+from server.integrations.clients import Integrations
+from server.settings import Settings
+
+
+@dataclass
+class Context:
+    request: Request
+    settings: Settings
+    integrations: Integrations
+    caller: Caller | None = None
+    # Why the presented token was refused, so a protected field can say so precisely.
+    auth_error: AuthError | None = None
+    loaders: Loaders = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.act_as(self.caller)
+
+    def act_as(self, caller: Caller | None) -> None:
+        """Make `caller` the caller for the rest of the request (a sign-in answers as its new user)."""
+        self.caller = caller
+        # Loaders are per request (strawberry #940) and only ever see the caller's brand.
+        self.loaders = Loaders(brand_id=caller.brand_id if caller else None)

@@ -1,0 +1,92 @@
+"""One error vocabulary for clients: domain exceptions become typed payload errors."""
+
+from __future__ import annotations
+
+import functools
+import typing
+from collections.abc import Awaitable, Callable
+from enum import Enum, StrEnum
+from typing import Any, ParamSpec, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+
+from referral.errors import ReferralError, ReferralErrorCode
+from server.auth.errors import AuthError, AuthErrorCode
+
+
+class SchemaErrorCode(StrEnum):
+    """Errors of the GraphQL translation itself, before any domain rule runs."""
+
+    INVALID_ID = "INVALID_ID"
+    INVALID_PAGINATION = "INVALID_PAGINATION"
+
+
+class SchemaError(Exception):
+    def __init__(self, code: SchemaErrorCode, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+DomainError = AuthError | ReferralError | SchemaError
+DOMAIN_ERRORS: tuple[type[Exception], ...] = typing.get_args(DomainError)
+
+ErrorCode = strawberry.enum(
+    Enum(  # type: ignore[misc]
+        "ErrorCode",
+        {m.value: m.value for codes in (SchemaErrorCode, AuthErrorCode, ReferralErrorCode) for m in codes},
+    ),
+    description="Why a request was refused; stable, for the client to branch on.",
+)
+
+
+@strawberry.type(description="A refusal the client can show: a stable code, a message, and the input at fault.")
+class UserError:
+    code: ErrorCode  # type: ignore[valid-type]
+    message: str
+    field: str | None = None
+
+    @classmethod
+    def of(cls, exc: DomainError) -> UserError:
+        return cls(code=ErrorCode(exc.code.value), message=exc.message, field=exc.field)
+
+
+class ClientError(GraphQLError):
+    """A top-level GraphQL error meant for the client: never masked, always carries a code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message, extensions={"code": code})
+
+
+def as_client_error(exc: DomainError) -> ClientError:
+    return ClientError(exc.code.value, exc.message)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def mutation_payload(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+    """Turn the domain errors a mutation raises into its payload's `errors`; nothing else is caught."""
+    payload_type: list[type[Any]] = []
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return await fn(*args, **kwargs)
+        except DOMAIN_ERRORS as exc:
+            if not payload_type:
+                payload_type.append(typing.get_type_hints(fn)["return"])
+            return payload_type[0](errors=[UserError.of(exc)])  # type: ignore[arg-type]
+
+    return wrapper
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask unexpected exceptions; keep GraphQL's own errors and those written for the client."""
+    original = error.original_error
+    if original is None:
+        return False
+    return not isinstance(original, (ClientError, *DOMAIN_ERRORS))

@@ -1,0 +1,72 @@
+"""Cursor pagination done in SQL (keyset on the primary key), never by slicing in Python."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Generic, TypeVar
+
+import strawberry
+from strawberry.relay.utils import from_base64, to_base64
+from tortoise.models import Model
+from tortoise.queryset import QuerySet
+
+from schema.errors import SchemaError, SchemaErrorCode
+
+MAX_PAGE = 100
+DEFAULT_PAGE = 20
+
+N = TypeVar("N")
+M = TypeVar("M", bound=Model)
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[N]):
+    cursor: str
+    node: N
+
+
+@strawberry.type
+class Connection(Generic[N]):
+    edges: list[Edge[N]]
+    page_info: PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[N]:
+        return [edge.node for edge in self.edges]
+
+
+def _cursor(pk: int) -> str:
+    return to_base64("cursor", pk)
+
+
+def _after_pk(after: str) -> int:
+    try:
+        kind, raw = from_base64(after)
+        if kind != "cursor":
+            raise ValueError(kind)
+        return int(raw)
+    except (ValueError, TypeError):
+        raise SchemaError(SchemaErrorCode.INVALID_PAGINATION, "Not a valid cursor.", "after") from None
+
+
+async def paginate(
+    queryset: QuerySet[M], *, first: int, after: str | None, to_node: Callable[[M], N]
+) -> Connection[N]:
+    """One page of `queryset` in ascending `id` order; raises INVALID_PAGINATION."""
+    if not 1 <= first <= MAX_PAGE:
+        raise SchemaError(SchemaErrorCode.INVALID_PAGINATION, f"first must be 1-{MAX_PAGE}.", "first")
+    if after is not None:
+        queryset = queryset.filter(id__gt=_after_pk(after))
+    rows = await queryset.order_by("id").limit(first + 1)
+    page = rows[:first]
+    edges = [Edge(cursor=_cursor(row.pk), node=to_node(row)) for row in page]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=len(rows) > first, end_cursor=edges[-1].cursor if edges else None),
+    )

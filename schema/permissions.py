@@ -1,0 +1,53 @@
+"""Who may call what: one permission class per role rule, attached to fields."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from strawberry.permission import BasePermission
+from strawberry.types import Info
+
+from schema.errors import ClientError
+from server.auth.caller import Caller, Role
+from server.auth.errors import AuthErrorCode
+
+
+def require_caller(info: Info) -> Caller:
+    """The signed-in caller; raises UNAUTHENTICATED, or the reason the token was refused."""
+    context = info.context
+    if context.caller is not None:
+        return context.caller
+    if context.auth_error is not None:
+        raise ClientError(context.auth_error.code.value, context.auth_error.message)
+    raise ClientError(AuthErrorCode.UNAUTHENTICATED.value, "Please sign in.")
+
+
+class _HasRole(BasePermission):
+    roles: ClassVar[frozenset[Role]]
+    message = "You are not allowed to do this."
+    error_extensions = {"code": AuthErrorCode.FORBIDDEN.value}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        return require_caller(info).has(*self.roles)
+
+
+class IsSignedIn(_HasRole):
+    roles = frozenset(Role)
+
+
+class IsConsumer(_HasRole):
+    roles = frozenset({Role.CONSUMER})
+
+
+class IsGuide(_HasRole):
+    roles = frozenset({Role.GUIDE})
+
+
+class IsStoreStaff(_HasRole):
+    """Store managers act on their own store; HQ on every store of the brand."""
+
+    roles = frozenset({Role.STORE_MANAGER, Role.HQ})
+
+
+class IsHQ(_HasRole):
+    roles = frozenset({Role.HQ})

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import strawberry
+
+from schema import ids
+from server.tenancy.models import Brand as BrandModel
+
+
+@strawberry.type(description="The brand (tenant) the caller belongs to.")
+class Brand:
+    pk: strawberry.Private[int]
+    slug: str
+    name: str
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return ids.encode("Brand", self.pk)
+
+    @classmethod
+    def of(cls, row: BrandModel) -> Brand:
+        return cls(pk=row.id, slug=row.slug, name=row.name)

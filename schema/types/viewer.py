@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from schema import ids
+from schema.types.brand import Brand
+from schema.types.store import Store
+from server.auth.caller import Caller, Role as RoleValue
+
+Role = strawberry.enum(Enum("Role", {r.name: r.value for r in RoleValue}), description="What the caller may do.")
+
+
+@strawberry.type(description="The signed-in caller: who they are and what they may do.")
+class Viewer:
+    caller: strawberry.Private[Caller]
+
+    @strawberry.field
+    def roles(self) -> list[Role]:  # type: ignore[valid-type]
+        return [Role(r.value) for r in sorted(self.caller.roles)]
+
+    @strawberry.field
+    def member_id(self) -> strawberry.ID | None:
+        return ids.encode("Member", self.caller.member_id) if self.caller.member_id else None
+
+    @strawberry.field
+    def guide_id(self) -> strawberry.ID | None:
+        return ids.encode("Guide", self.caller.guide_id) if self.caller.guide_id else None
+
+    @strawberry.field
+    async def brand(self, info: Info) -> Brand:
+        row = await info.context.loaders.brand.load(self.caller.brand_id)
+        return Brand.of(row)
+
+    @strawberry.field(description="The store a guide or store manager works in.")
+    async def store(self, info: Info) -> Store | None:
+        if self.caller.store_id is None:
+            return None
+        row = await info.context.loaders.store.load(self.caller.store_id)
+        return Store.of(row) if row else None

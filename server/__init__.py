@@ -1,0 +1,1 @@
+"""Composition root: ASGI app, settings, sign-in, integrations and the command line."""

@@ -1,0 +1,86 @@
+"""The ASGI application: GraphQL at /graphql, health at /health."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from tortoise import connections
+from tortoise.contrib.starlette import RegisterTortoise
+
+from schema.context import Context
+from schema.root import build_schema
+from server.auth.errors import AuthError, AuthErrorCode
+from server.auth.service import caller_from_token
+from server.db import tortoise_config
+from server.graphql_http import GraphQLEndpoint
+from server.integrations.clients import open_integrations
+from server.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
+    """Build the app. With manage_db=False the caller (a test) has already initialised tortoise."""
+    settings = settings or get_settings()
+    schema = build_schema(
+        max_depth=settings.max_query_depth,
+        max_tokens=settings.max_query_tokens,
+        max_aliases=settings.max_aliases,
+        introspection=settings.introspection,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            if manage_db:
+                await stack.enter_async_context(
+                    RegisterTortoise(app, config=tortoise_config(settings.database_url))
+                )
+            app.state.integrations = await stack.enter_async_context(open_integrations(settings))
+            log.info("scrm started in %s mode", settings.mode)
+            yield
+
+    async def context_factory(request: Request) -> Context:
+        caller, error = None, None
+        header = request.headers.get("authorization")
+        if header is not None:
+            scheme, _, token = header.partition(" ")
+            if scheme.lower() != "bearer" or not token.strip():
+                error = AuthError(AuthErrorCode.TOKEN_INVALID, "Send the token as 'Authorization: Bearer <token>'.")
+            else:
+                try:
+                    caller = await caller_from_token(settings=settings, token=token.strip())
+                except AuthError as exc:
+                    error = exc
+        return Context(
+            request=request, settings=settings, integrations=request.app.state.integrations,
+            caller=caller, auth_error=error,
+        )
+
+    async def health(request: Request) -> JSONResponse:
+        try:
+            await connections.get("default").execute_query("SELECT 1")
+        except Exception:  # noqa: BLE001 - any failure means "not ready", and is logged, not shown
+            log.exception("health check: database unreachable")
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "mode": settings.mode.value})
+
+    endpoint = GraphQLEndpoint(
+        schema,
+        context_factory=context_factory,
+        max_body_bytes=settings.max_body_bytes,
+        graphiql=settings.graphiql,
+    )
+    routes = [
+        Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+        Route("/health", health, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.settings = settings
+    return app

@@ -1,0 +1,1 @@
+"""Sign-in (WeChat, LINE, staff, development), session tokens and roles."""

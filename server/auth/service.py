@@ -1,0 +1,139 @@
+"""Sign-in flows and the resolution of a session token into a Caller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from referral.models import GuideRole, IdentityProvider
+from referral.services import members
+from server.auth import tokens
+from server.auth.caller import Caller, Role
+from server.auth.errors import AuthError, AuthErrorCode as Code
+from server.auth.models import StaffAccount, StaffRole
+from server.auth.passwords import verify_password
+from server.integrations.line import LineLogin, LineTokenRejected, LineUnavailable
+from server.integrations.wechat import WeChat, WeChatCodeRejected, WeChatUnavailable
+from server.settings import Settings
+from server.tenancy import service as brands
+from server.tenancy.models import Brand
+
+_UNAVAILABLE = "Sign-in is unavailable right now; please try again in a moment."
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    token: str
+    expires_at: int
+    caller: Caller
+    new_member: bool = False
+
+
+async def sign_in_wechat(*, settings: Settings, wechat: WeChat, brand_slug: str, code: str) -> SignedIn:
+    """Exchange a wx.login code for a member session; raises UNKNOWN_BRAND, CHANNEL_NOT_CONFIGURED,
+    WECHAT_CODE_INVALID or UPSTREAM_UNAVAILABLE."""
+    brand = await _brand(brand_slug)
+    if not brand.wechat_appid or not brand.wechat_secret:
+        raise AuthError(Code.CHANNEL_NOT_CONFIGURED, "This brand has no WeChat mini-program.")
+    if not code or len(code) > 128:
+        raise AuthError(Code.WECHAT_CODE_INVALID, "The WeChat login code is not valid.", "code")
+    try:
+        session = await wechat.code_to_session(appid=brand.wechat_appid, secret=brand.wechat_secret, code=code)
+    except WeChatCodeRejected:
+        raise AuthError(Code.WECHAT_CODE_INVALID, "The WeChat login code is invalid or used.", "code") from None
+    except WeChatUnavailable:
+        raise AuthError(Code.UPSTREAM_UNAVAILABLE, _UNAVAILABLE) from None
+    return await _member_session(settings, brand, IdentityProvider.WECHAT, session.openid, session.unionid)
+
+
+async def sign_in_line(
+    *, settings: Settings, line: LineLogin, brand_slug: str, id_token: str, nonce: str | None
+) -> SignedIn:
+    """Verify a LINE ID token for a member session; raises UNKNOWN_BRAND, CHANNEL_NOT_CONFIGURED,
+    LINE_TOKEN_INVALID or UPSTREAM_UNAVAILABLE."""
+    brand = await _brand(brand_slug)
+    if not brand.line_channel_id:
+        raise AuthError(Code.CHANNEL_NOT_CONFIGURED, "This brand has no LINE channel.")
+    if not id_token or len(id_token) > 4096:
+        raise AuthError(Code.LINE_TOKEN_INVALID, "The LINE ID token is not valid.", "idToken")
+    try:
+        identity = await line.verify_id_token(channel_id=brand.line_channel_id, id_token=id_token, nonce=nonce)
+    except LineTokenRejected:
+        raise AuthError(Code.LINE_TOKEN_INVALID, "The LINE ID token is invalid or expired.", "idToken") from None
+    except LineUnavailable:
+        raise AuthError(Code.UPSTREAM_UNAVAILABLE, _UNAVAILABLE) from None
+    return await _member_session(settings, brand, IdentityProvider.LINE, identity.user_id, None)
+
+
+async def dev_sign_in(*, settings: Settings, brand_slug: str, subject: str) -> SignedIn:
+    """Sign in as any consumer without WeChat or LINE; raises DEV_SIGN_IN_DISABLED outside development."""
+    if not settings.is_development:
+        raise AuthError(Code.DEV_SIGN_IN_DISABLED, "Development sign-in is disabled on this server.")
+    brand = await _brand(brand_slug)
+    if not subject or len(subject) > 128:
+        raise AuthError(Code.INVALID_CREDENTIALS, "Subject must be 1-128 characters.", "subject")
+    return await _member_session(settings, brand, IdentityProvider.DEV, subject, None)
+
+
+async def sign_in_staff(*, settings: Settings, brand_slug: str, username: str, password: str) -> SignedIn:
+    """Check a staff password; raises UNKNOWN_BRAND or INVALID_CREDENTIALS (never which part was wrong)."""
+    brand = await _brand(brand_slug)
+    staff = await StaffAccount.get_or_none(brand_id=brand.id, username=username.strip().lower(), is_active=True)
+    if not verify_password(staff.password_hash if staff else None, password) or staff is None:
+        raise AuthError(Code.INVALID_CREDENTIALS, "Wrong username or password.")
+    await StaffAccount.filter(id=staff.id).update(last_sign_in_at=datetime.now(UTC))
+    token, expires_at = tokens.issue(
+        secret=str(settings.secret_key), brand_id=brand.id, kind="staff", principal_id=staff.id,
+        ttl_s=settings.staff_token_ttl_s, version=staff.token_version,
+    )
+    return SignedIn(token=token, expires_at=expires_at, caller=_staff_caller(staff))
+
+
+async def caller_from_token(*, settings: Settings, token: str) -> Caller:
+    """The caller a session token names, with roles as they are now; raises TOKEN_INVALID or TOKEN_EXPIRED."""
+    claims = tokens.decode(token, secret=str(settings.secret_key))
+    if claims.kind == "staff":
+        staff = await StaffAccount.get_or_none(id=claims.principal_id, brand_id=claims.brand_id, is_active=True)
+        if staff is None or staff.token_version != claims.version:
+            raise AuthError(Code.TOKEN_INVALID, "This session was revoked; please sign in again.")
+        return _staff_caller(staff)
+    found = await members.get_active(brand_id=claims.brand_id, member_id=claims.principal_id)
+    if found is None:
+        raise AuthError(Code.TOKEN_INVALID, "This session was revoked; please sign in again.")
+    member, guide = found
+    roles = {Role.CONSUMER}
+    if guide is not None:
+        roles.add(Role.GUIDE)
+        if guide.role is GuideRole.MANAGER:
+            roles.add(Role.STORE_MANAGER)
+    return Caller(
+        brand_id=member.brand_id,
+        roles=frozenset(roles),
+        member_id=member.id,
+        guide_id=guide.id if guide else None,
+        store_id=guide.store_id if guide else None,
+    )
+
+
+async def _brand(slug: str) -> Brand:
+    brand = await brands.get_by_slug(slug)
+    if brand is None:
+        raise AuthError(Code.UNKNOWN_BRAND, "Unknown brand.", "brand")
+    return brand
+
+
+async def _member_session(
+    settings: Settings, brand: Brand, provider: IdentityProvider, subject: str, unionid: str | None
+) -> SignedIn:
+    member, created = await members.sign_in(brand_id=brand.id, provider=provider, subject=subject, unionid=unionid)
+    token, expires_at = tokens.issue(
+        secret=str(settings.secret_key), brand_id=brand.id, kind="member", principal_id=member.id,
+        ttl_s=settings.member_token_ttl_s,
+    )
+    caller = await caller_from_token(settings=settings, token=token)
+    return SignedIn(token=token, expires_at=expires_at, caller=caller, new_member=created)
+
+
+def _staff_caller(staff: StaffAccount) -> Caller:
+    role = Role.HQ if staff.role is StaffRole.HQ else Role.STORE_MANAGER
+    return Caller(brand_id=staff.brand_id, roles=frozenset({role}), staff_id=staff.id, store_id=staff.store_id)

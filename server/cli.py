@@ -1,0 +1,188 @@
+"""The `scrm` command: serve, migrate, seed demo data, manage brands and staff, export the schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from tortoise import Tortoise
+
+from server.db import tortoise_config
+from server.settings import Settings, SettingsError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.from_env()
+        return args.run(settings, args) or 0
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    except _Refused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+class _Refused(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="scrm", description="Social-CRM backend for retail brands.")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the HTTP server")
+    _serve_args(serve)
+    serve.set_defaults(run=_serve)
+
+    dev = sub.add_parser("dev", help="development: migrate, seed demo data, serve with GraphiQL")
+    _serve_args(dev)
+    dev.set_defaults(run=_dev)
+
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(run=_migrate)
+    sub.add_parser("seed-demo", help="create the demo brand, store and accounts").set_defaults(run=_seed_demo)
+
+    brand = sub.add_parser("create-brand", help="create a brand (tenant)")
+    brand.add_argument("--slug", required=True)
+    brand.add_argument("--name", required=True)
+    brand.add_argument("--wechat-appid")
+    brand.add_argument("--line-channel-id")
+    brand.set_defaults(run=_create_brand)
+
+    staff = sub.add_parser("create-staff", help="create an HQ or store-manager account")
+    staff.add_argument("--brand", required=True, help="brand slug")
+    staff.add_argument("--username", required=True)
+    staff.add_argument("--role", choices=["hq", "store_manager"], default="hq")
+    staff.add_argument("--store-code", help="required for a store manager")
+    staff.add_argument("--password-env", help="read the password from this environment variable, not a prompt")
+    staff.set_defaults(run=_create_staff)
+
+    export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
+    export.add_argument("--output", default="schema.graphql")
+    export.set_defaults(run=_export_schema)
+    return parser
+
+
+def _serve_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--reload", action="store_true")
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        "server.app:create_app", factory=True, host=args.host, port=args.port,
+        workers=None if args.reload else args.workers, reload=args.reload, proxy_headers=True,
+    )
+
+
+def _dev(settings: Settings, args: argparse.Namespace) -> None:
+    if not settings.is_development:
+        raise _Refused("`scrm dev` is for development mode only; use `scrm migrate` and `scrm serve`")
+    _migrate(settings, args)
+    _seed_demo(settings, args)
+    print(f"GraphiQL: http://{args.host}:{args.port}/graphql")
+    _serve(settings, args)
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> None:
+    from server.migrate import migrate
+
+    def progress(event: str, app_label: str, name: str) -> None:
+        if event == "apply_done":
+            print(f"applied {app_label}.{name}")
+
+    asyncio.run(migrate(settings.database_url, progress=progress))
+    print("database is up to date")
+
+
+def _seed_demo(settings: Settings, args: argparse.Namespace) -> None:
+    if not settings.is_development:
+        raise _Refused("demo data (with a known password) is refused outside development mode")
+    from server import demo
+
+    result = _with_db(settings, demo.seed)
+    if result.created:
+        print(f"demo brand '{demo.DEMO_BRAND}' created")
+    print(
+        f"sign in as HQ: signInStaff(brand: \"{demo.DEMO_BRAND}\", username: \"{demo.DEMO_HQ_USER}\", "
+        f"password: \"{demo.DEMO_HQ_PASSWORD}\"); as a consumer: devSignIn(brand: \"{demo.DEMO_BRAND}\", "
+        "subject: \"any-name\"); as a guide: subject \"guide-demo\"; as a manager: \"manager-demo\""
+    )
+
+
+def _create_brand(settings: Settings, args: argparse.Namespace) -> None:
+    from server.tenancy import service as brands
+
+    secret = os.environ.get("SCRM_NEW_BRAND_WECHAT_SECRET") if args.wechat_appid else None
+
+    async def run() -> Any:
+        return await brands.create(
+            slug=args.slug, name=args.name, wechat_appid=args.wechat_appid, wechat_secret=secret,
+            line_channel_id=args.line_channel_id,
+        )
+
+    try:
+        brand = _with_db(settings, run)
+    except brands.BrandError as exc:
+        raise _Refused(str(exc)) from None
+    print(f"brand {brand.slug} created (id {brand.id})")
+
+
+def _create_staff(settings: Settings, args: argparse.Namespace) -> None:
+    from referral.models import Store
+    from server.auth import staff
+    from server.auth.models import StaffRole
+    from server.tenancy import service as brands
+
+    password = os.environ.get(args.password_env, "") if args.password_env else getpass.getpass("password: ")
+
+    async def run() -> Any:
+        brand = await brands.get_by_slug(args.brand)
+        if brand is None:
+            raise _Refused(f"no brand {args.brand!r}")
+        store_id = None
+        if args.store_code:
+            store = await Store.get_or_none(brand_id=brand.id, code=args.store_code)
+            if store is None:
+                raise _Refused(f"no store {args.store_code!r} in brand {args.brand!r}")
+            store_id = store.id
+        return await staff.create(
+            brand_id=brand.id, username=args.username, password=password, role=StaffRole(args.role),
+            store_id=store_id,
+        )
+
+    try:
+        account = _with_db(settings, run)
+    except staff.StaffError as exc:
+        raise _Refused(str(exc)) from None
+    print(f"staff account {account.username} ({account.role}) created")
+
+
+def _export_schema(settings: Settings, args: argparse.Namespace) -> None:
+    from schema.root import schema
+
+    Path(args.output).write_text(schema.as_str() + "\n", encoding="utf-8")
+    print(f"wrote {args.output}")
+
+
+def _with_db(settings: Settings, fn: Callable[[], Awaitable[Any]]) -> Any:
+    async def run() -> Any:
+        await Tortoise.init(config=tortoise_config(settings.database_url))
+        try:
+            return await fn()
+        finally:
+            await Tortoise.close_connections()
+
+    return asyncio.run(run())

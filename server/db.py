@@ -1,0 +1,35 @@
+"""Tortoise configuration: one database, one app per package that owns tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# App label -> model modules. Each app's migrations live in "<package>.migrations".
+# Kept acyclic (referral -> tenancy, auth -> referral) so migrations apply in one order.
+APPS: dict[str, tuple[list[str], str]] = {
+    "tenancy": (["server.tenancy.models"], "server.tenancy.migrations"),
+    "referral": (["referral.models"], "referral.migrations"),
+    "auth": (["server.auth.models"], "server.auth.migrations"),
+}
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            label: {"models": models, "migrations": migrations, "default_connection": "default"}
+            for label, (models, migrations) in APPS.items()
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def cli_config() -> dict[str, Any]:
+    """Entry for `tortoise -c server.db.TORTOISE_ORM makemigrations`; reads DATABASE_URL."""
+    from server.settings import Settings
+
+    return tortoise_config(Settings.from_env().database_url)
+
+
+TORTOISE_ORM = cli_config()

@@ -1,0 +1,33 @@
+"""The process-wide WeChat and LINE clients, opened with the app and closed with it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+
+from server.integrations.line import LineLogin
+from server.integrations.wechat import WeChat
+from server.settings import Settings
+
+
+@dataclass(frozen=True)
+class Integrations:
+    wechat: WeChat
+    line: LineLogin
+
+
+@asynccontextmanager
+async def open_integrations(settings: Settings) -> AsyncIterator[Integrations]:
+    timeout = httpx.Timeout(settings.upstream_timeout_s)
+    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as http:
+        yield Integrations(
+            wechat=WeChat(
+                base_url=settings.wechat_api_base_url,
+                timeout_s=settings.upstream_timeout_s,
+                max_threads=settings.upstream_max_threads,
+            ),
+            line=LineLogin(base_url=settings.line_api_base_url, http=http),
+        )

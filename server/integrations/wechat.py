@@ -1,0 +1,92 @@
+"""WeChat mini-program API through wechatpy, kept off the event loop."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+import anyio
+import requests
+from wechatpy import WeChatClient
+from wechatpy.exceptions import WeChatClientException
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# code2session answers these for a code that is malformed, expired or already used.
+_BAD_CODE_ERRCODES = {40029, 40163, 40125}
+
+
+class WeChatUnavailable(Exception):
+    """WeChat did not answer, or answered with an error that is not the caller's fault."""
+
+
+class WeChatCodeRejected(Exception):
+    """WeChat says the wx.login code is invalid, expired or already used."""
+
+
+@dataclass(frozen=True)
+class WeChatSession:
+    openid: str
+    unionid: str | None
+
+
+class _Client(WeChatClient):
+    """wechatpy's client with every URL, including the access-token fetch, under one base URL."""
+
+    def __init__(self, appid: str, secret: str, *, base_url: str, timeout: float) -> None:
+        super().__init__(appid, secret, timeout=timeout)
+        self._base_url = base_url
+        self.API_BASE_URL = base_url + "cgi-bin/"
+        self.wxa.API_BASE_URL = base_url
+
+    def fetch_access_token(self) -> dict:
+        return self._fetch_access_token(
+            url=self._base_url + "cgi-bin/token",
+            params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
+        )
+
+
+class WeChat:
+    def __init__(self, *, base_url: str, timeout_s: float, max_threads: int) -> None:
+        self._base_url = base_url
+        self._timeout_s = timeout_s
+        # Bounds the threads blocked on WeChat, so a slow WeChat cannot starve other work.
+        self._limiter = anyio.CapacityLimiter(max_threads)
+        self._clients: dict[tuple[str, str], _Client] = {}
+
+    def client(self, appid: str, secret: str) -> WeChatClient:
+        # One client per app keeps its cached access token; a changed secret gets a new one.
+        key = (appid, secret)
+        if key not in self._clients:
+            self._clients[key] = _Client(appid, secret, base_url=self._base_url, timeout=self._timeout_s)
+        return self._clients[key]
+
+    async def call(self, fn: partial[T]) -> T:
+        """Run a blocking wechatpy call in a worker thread; raises WeChatUnavailable."""
+        try:
+            with anyio.fail_after(self._timeout_s * 2 + 1):
+                return await anyio.to_thread.run_sync(fn, limiter=self._limiter, abandon_on_cancel=True)
+        except TimeoutError:
+            raise WeChatUnavailable("timed out") from None
+        except requests.RequestException as exc:
+            log.warning("wechat request failed: %s", type(exc).__name__)
+            raise WeChatUnavailable(type(exc).__name__) from None
+
+    async def code_to_session(self, *, appid: str, secret: str, code: str) -> WeChatSession:
+        """Exchange a wx.login code; raises WeChatCodeRejected or WeChatUnavailable."""
+        client = self.client(appid, secret)
+        try:
+            result = await self.call(partial(client.wxa.code_to_session, code))
+        except WeChatClientException as exc:
+            if exc.errcode in _BAD_CODE_ERRCODES:
+                raise WeChatCodeRejected(str(exc.errcode)) from None
+            log.warning("wechat code2session error %s", exc.errcode)
+            raise WeChatUnavailable(str(exc.errcode)) from None
+        openid = result.get("openid") if isinstance(result, dict) else None
+        if not openid:
+            raise WeChatUnavailable("no openid in code2session answer")
+        return WeChatSession(openid=openid, unionid=result.get("unionid") or None)

@@ -1,0 +1,146 @@
+"""Typed settings read from the environment, with safe defaults for local use."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+from typing import TypeVar
+
+from starlette.datastructures import Secret
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class Mode(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class SettingsError(ValueError):
+    """Raised when the environment holds a value the service cannot run with."""
+
+
+# A fixed development key keeps tokens valid across `scrm serve --reload` restarts;
+# production refuses to start with it.
+_DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: Mode = Mode.DEVELOPMENT
+    database_url: str = "sqlite://scrm.sqlite3"
+    secret_key: Secret = field(default_factory=lambda: Secret(_DEV_SECRET))
+    member_token_ttl_s: int = 7 * 24 * 3600
+    staff_token_ttl_s: int = 8 * 3600
+    graphiql: bool = True
+    introspection: bool = True
+    max_query_depth: int = 10
+    max_query_tokens: int = 2000
+    max_aliases: int = 15
+    max_body_bytes: int = 64 * 1024
+    wechat_api_base_url: str = "https://api.weixin.qq.com/"
+    line_api_base_url: str = "https://api.line.me/"
+    upstream_timeout_s: float = 5.0
+    upstream_max_threads: int = 16
+    redis_url: str | None = None
+
+    @property
+    def is_development(self) -> bool:
+        return self.mode is Mode.DEVELOPMENT
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from environment variables (SCRM_*, DATABASE_URL); raises SettingsError."""
+        env = os.environ if env is None else env
+        mode = _enum(env, "SCRM_MODE", Mode, Mode.DEVELOPMENT)
+        dev = mode is not Mode.PRODUCTION
+        secret = env.get("SCRM_SECRET_KEY") or (_DEV_SECRET if dev else "")
+        if not dev and (secret == _DEV_SECRET or len(secret) < 32):
+            raise SettingsError("SCRM_SECRET_KEY must be set to 32+ random characters in production")
+        return cls(
+            mode=mode,
+            database_url=env.get("DATABASE_URL", cls.database_url),
+            secret_key=Secret(secret),
+            member_token_ttl_s=_int(env, "SCRM_MEMBER_TOKEN_TTL", cls.member_token_ttl_s),
+            staff_token_ttl_s=_int(env, "SCRM_STAFF_TOKEN_TTL", cls.staff_token_ttl_s),
+            graphiql=_bool(env, "SCRM_GRAPHIQL", mode is Mode.DEVELOPMENT),
+            introspection=_bool(env, "SCRM_INTROSPECTION", dev),
+            max_query_depth=_int(env, "SCRM_MAX_QUERY_DEPTH", cls.max_query_depth),
+            max_query_tokens=_int(env, "SCRM_MAX_QUERY_TOKENS", cls.max_query_tokens),
+            max_aliases=_int(env, "SCRM_MAX_ALIASES", cls.max_aliases),
+            max_body_bytes=_int(env, "SCRM_MAX_BODY_BYTES", cls.max_body_bytes),
+            wechat_api_base_url=_url(env, "SCRM_WECHAT_API_BASE_URL", cls.wechat_api_base_url),
+            line_api_base_url=_url(env, "SCRM_LINE_API_BASE_URL", cls.line_api_base_url),
+            upstream_timeout_s=_float(env, "SCRM_UPSTREAM_TIMEOUT", cls.upstream_timeout_s),
+            upstream_max_threads=_int(env, "SCRM_UPSTREAM_MAX_THREADS", cls.upstream_max_threads),
+            redis_url=env.get("REDIS_URL") or None,
+        )
+
+
+def new_secret_key() -> str:
+    return secrets.token_urlsafe(48)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings.from_env()
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
+    if value <= 0:
+        raise SettingsError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _url(env: Mapping[str, str], name: str, default: str) -> str:
+    # wechatpy joins endpoints onto the base by plain concatenation, so a trailing slash matters.
+    value = env.get(name) or default
+    return value if value.endswith("/") else value + "/"
+
+
+def _enum(env: Mapping[str, str], name: str, enum: type[E], default: E) -> E:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        return enum(raw.lower())
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise SettingsError(f"{name} must be one of {allowed}, got {raw!r}") from None

@@ -1,0 +1,1 @@
+"""Brands as tenants: every row in the system belongs to exactly one brand."""

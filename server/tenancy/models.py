@@ -1,0 +1,24 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Brand(Model):
+    """A tenant. Its mini-program and LINE channel credentials are its own."""
+
+    id = fields.IntField(primary_key=True)
+    slug = fields.CharField(max_length=40, unique=True)
+    name = fields.CharField(max_length=120)
+    wechat_appid = fields.CharField(max_length=64, null=True, unique=True)
+    wechat_secret = fields.CharField(max_length=128, null=True)
+    line_channel_id = fields.CharField(max_length=64, null=True, unique=True)
+    line_channel_secret = fields.CharField(max_length=128, null=True)
+    line_channel_access_token = fields.CharField(max_length=512, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "brand"
+
+    def __repr__(self) -> str:  # keep credentials out of logs and tracebacks
+        return f"<Brand {self.id} {self.slug}>"
+
+    __str__ = __repr__
