@@ -43,13 +43,15 @@ class Schema(strawberry.Schema):
 def build_schema(
     *, max_depth: int = 10, max_tokens: int = 2000, max_aliases: int = 15, introspection: bool = True
 ) -> strawberry.Schema:
-    # Validation-rule extensions are built once: a new instance per request defeats ValidationCache.
+    # Caches and validation rules are built once and shared: a fresh instance per request
+    # would start with an empty cache, and new rule objects defeat ValidationCache.
+    parser_cache, validation_cache = ParserCache(maxsize=512), ValidationCache(maxsize=512)
     depth = QueryDepthLimiter(max_depth=max_depth)
     aliases = MaxAliasesLimiter(max_alias_count=max_aliases)
     extensions = [
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
-        ParserCache(maxsize=512),
-        ValidationCache(maxsize=512),
+        lambda: parser_cache,
+        lambda: validation_cache,
         lambda: depth,
         lambda: aliases,
         lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal server error."),

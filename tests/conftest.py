@@ -1,0 +1,155 @@
+"""Fixtures: every database test runs on SQLite and on PostgreSQL, schema built by the real migrations."""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import pytest
+from starlette.datastructures import Secret
+from tortoise import Tortoise, connections
+from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from server.app import create_app
+from server.db import tortoise_config
+from server.migrate import migrate
+from server.settings import Mode, Settings
+from tests.client import GraphQLClient
+from tests.fakes.upstream import FakeUpstream, ServedFake
+
+BACKENDS = [b.strip() for b in os.environ.get("SCRM_TEST_DATABASES", "sqlite,postgres").split(",") if b.strip()]
+PG_ADMIN_URL = os.environ.get("SCRM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+@pytest.fixture(scope="session")
+def upstream_server() -> Iterator[FakeUpstream]:
+    with ServedFake(FakeUpstream()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def upstream(upstream_server: FakeUpstream) -> FakeUpstream:
+    upstream_server.reset()
+    return upstream_server
+
+
+async def _create_pg_database() -> tuple[str, str]:
+    name = f"scrm_test_{uuid.uuid4().hex[:10]}"
+    try:
+        admin = await asyncpg.connect(PG_ADMIN_URL)
+    except (OSError, asyncpg.PostgresError) as exc:
+        pytest.exit(
+            f"PostgreSQL is not reachable at {PG_ADMIN_URL} ({exc}). Start it, or run only SQLite with "
+            "SCRM_TEST_DATABASES=sqlite.", returncode=3,
+        )
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgres://", 1)
+    return name, f"{base}/{name}?minsize=1&maxsize=20"
+
+
+async def _drop_pg_database(name: str) -> None:
+    admin = await asyncpg.connect(PG_ADMIN_URL)
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+async def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[str]:
+    """A fresh database per backend, migrated by the same code `scrm migrate` runs."""
+    backend = request.param
+    pg_name = None
+    if backend == "sqlite":
+        url = f"sqlite://{tmp_path_factory.mktemp('db')}/test.sqlite3"
+    elif backend == "postgres":
+        pg_name, url = await _create_pg_database()
+    else:
+        raise ValueError(f"unknown backend {backend!r} in SCRM_TEST_DATABASES")
+    await migrate(url)
+    # Tortoise caches built INSERTs by connection name, not engine: one process switching from
+    # SQLite to PostgreSQL under the same name would reuse SQLite's "?" placeholders.
+    EXECUTOR_CACHE.clear()
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    try:
+        yield url
+    finally:
+        await Tortoise.close_connections()
+        if pg_name:
+            await _drop_pg_database(pg_name)
+
+
+@pytest.fixture
+async def db(database: str) -> str:
+    """An empty database (all tables truncated, ids restarted); returns the backend name."""
+    tables = [m._meta.db_table for app in Tortoise.apps.values() for m in app.values()]
+    conn = connections.get("default")
+    if database.startswith("sqlite"):
+        await conn.execute_script(
+            "PRAGMA foreign_keys = OFF;"
+            + "".join(f'DELETE FROM "{t}";' for t in tables)
+            + "DELETE FROM sqlite_sequence; PRAGMA foreign_keys = ON;"
+        )
+        return "sqlite"
+    quoted = ", ".join(f'"{t}"' for t in tables)
+    await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    return "postgres"
+
+
+def make_settings(upstream: FakeUpstream, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "mode": Mode.TEST,
+        "secret_key": Secret(TEST_SECRET),
+        "graphiql": False,
+        "introspection": True,
+        "wechat_api_base_url": upstream.base_url,
+        "line_api_base_url": upstream.base_url,
+        "upstream_timeout_s": 1.0,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(upstream: FakeUpstream) -> Settings:
+    return make_settings(upstream)
+
+
+@pytest.fixture
+async def client(db: str, settings: Settings) -> AsyncIterator[GraphQLClient]:
+    async with GraphQLClient.running(create_app(settings, manage_db=False)) as gql:
+        yield gql
+
+
+class QueryLog(logging.Handler):
+    """Counts the SQL statements tortoise sends, to catch N+1 queries."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.lstrip().split(" ", 1)[0].upper() in {"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"}:
+            self.statements.append(message)
+
+
+@pytest.fixture
+def query_log() -> Iterator[QueryLog]:
+    logger = logging.getLogger("tortoise.db_client")
+    handler, level = QueryLog(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+

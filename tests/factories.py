@@ -1,0 +1,86 @@
+"""Test data built through the same services production uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from referral.models import Guide, GuideRole, IdentityProvider, Member, Store
+from referral.services import guides, members, stores
+from server.auth import staff as staff_service, tokens
+from server.auth.models import StaffAccount, StaffRole
+from server.settings import Settings
+from server.tenancy import service as brands
+from server.tenancy.models import Brand
+
+STAFF_PASSWORD = "correct horse battery"
+
+
+async def brand(slug: str = "acme", *, wechat: bool = True, line: bool = True) -> Brand:
+    row = await brands.create(
+        slug=slug, name=f"{slug.title()} Milk", wechat_appid=f"wx{slug}" if wechat else None,
+        wechat_secret=f"secret-{slug}" if wechat else None, line_channel_id=f"16{len(slug)}{slug}" if line else None,
+    )
+    return row
+
+
+async def store(b: Brand, code: str = "S1", name: str | None = None) -> Store:
+    return await stores.create(brand_id=b.id, code=code, name=name or f"Store {code}")
+
+
+async def member(b: Brand, subject: str = "mum") -> Member:
+    row, _ = await members.sign_in(brand_id=b.id, provider=IdentityProvider.DEV, subject=subject)
+    return row
+
+
+async def guide(b: Brand, s: Store, subject: str = "guide", role: GuideRole = GuideRole.GUIDE) -> Guide:
+    m = await member(b, subject)
+    return await guides.appoint(brand_id=b.id, member_id=m.id, store_id=s.id, role=role)
+
+
+async def staff(b: Brand, username: str = "hq-user", role: StaffRole = StaffRole.HQ, s: Store | None = None) -> StaffAccount:
+    return await staff_service.create(
+        brand_id=b.id, username=username, password=STAFF_PASSWORD, role=role, store_id=s.id if s else None
+    )
+
+
+def member_token(settings: Settings, m: Member, ttl_s: int = 3600) -> str:
+    return tokens.issue(
+        secret=str(settings.secret_key), brand_id=m.brand_id, kind="member", principal_id=m.id, ttl_s=ttl_s
+    )[0]
+
+
+def staff_token(settings: Settings, a: StaffAccount, ttl_s: int = 3600) -> str:
+    return tokens.issue(
+        secret=str(settings.secret_key), brand_id=a.brand_id, kind="staff", principal_id=a.id, ttl_s=ttl_s,
+        version=a.token_version,
+    )[0]
+
+
+@dataclass
+class Cast:
+    """One brand with a store and a signed-in caller of every role."""
+
+    brand: Brand
+    store: Store
+    tokens: dict[str, str]
+
+
+async def cast(settings: Settings, slug: str) -> Cast:
+    b = await brand(slug)
+    s = await store(b, "MAIN")
+    consumer = await member(b, f"{slug}-mum")
+    g = await guide(b, s, f"{slug}-guide")
+    mgr = await guide(b, s, f"{slug}-manager", GuideRole.MANAGER)
+    manager_staff = await staff(b, f"{slug}-mgr", StaffRole.STORE_MANAGER, s)
+    hq = await staff(b, f"{slug}-hq")
+    return Cast(
+        brand=b,
+        store=s,
+        tokens={
+            "consumer": member_token(settings, consumer),
+            "guide": member_token(settings, await Member.get(id=g.member_id)),
+            "guide_manager": member_token(settings, await Member.get(id=mgr.member_id)),
+            "store_manager": staff_token(settings, manager_staff),
+            "hq": staff_token(settings, hq),
+        },
+    )

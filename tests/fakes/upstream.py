@@ -1,0 +1,152 @@
+"""A small fake of the WeChat and LINE HTTP APIs, served for real on 127.0.0.1.
+
+It speaks the documented wire format (query strings, form bodies, JSON answers, WeChat's
+errcodes, LINE's 400s), so the production clients are exercised unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    params: dict[str, str]
+    form: dict[str, str]
+
+
+@dataclass
+class FakeUpstream:
+    """State the tests arrange (apps, codes, tokens) and the requests the fake received."""
+
+    wechat_apps: dict[str, str] = field(default_factory=dict)  # appid -> secret
+    wechat_codes: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)  # code -> appid, openid, unionid
+    line_tokens: dict[str, dict[str, Any]] = field(default_factory=dict)  # id_token -> claims
+    delay_s: float = 0.0
+    failing: bool = False
+    requests: list[Recorded] = field(default_factory=list)
+    base_url: str = ""
+
+    def reset(self) -> None:
+        self.wechat_apps.clear()
+        self.wechat_codes.clear()
+        self.line_tokens.clear()
+        self.requests.clear()
+        self.delay_s = 0.0
+        self.failing = False
+
+    def wechat_code(self, appid: str, openid: str, unionid: str | None = None) -> str:
+        code = secrets.token_hex(16)
+        self.wechat_codes[code] = (appid, openid, unionid)
+        return code
+
+    def line_token(self, *, channel_id: str, sub: str, nonce: str | None = None, ttl_s: int = 600) -> str:
+        token = "line." + secrets.token_urlsafe(24)
+        now = int(time.time())
+        self.line_tokens[token] = {
+            "iss": "https://access.line.me", "sub": sub, "aud": channel_id, "exp": now + ttl_s, "iat": now,
+            "nonce": nonce, "name": "Line User",
+        }
+        return token
+
+    def paths(self) -> list[str]:
+        return [r.path for r in self.requests]
+
+    # --- handlers -------------------------------------------------------------------------
+
+    async def _record(self, request: Request) -> Recorded:
+        form = dict(await request.form()) if request.method == "POST" else {}
+        rec = Recorded(request.method, request.url.path, dict(request.query_params), {k: str(v) for k, v in form.items()})
+        self.requests.append(rec)
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
+        return rec
+
+    async def wechat_token(self, request: Request) -> JSONResponse:
+        rec = await self._record(request)
+        if self.failing:
+            return JSONResponse({"errcode": -1, "errmsg": "system error"})
+        if self.wechat_apps.get(rec.params.get("appid", "")) != rec.params.get("secret"):
+            return JSONResponse({"errcode": 40013, "errmsg": "invalid appid"})
+        return JSONResponse({"access_token": "AT-" + secrets.token_hex(8), "expires_in": 7200})
+
+    async def jscode2session(self, request: Request) -> JSONResponse:
+        rec = await self._record(request)
+        if self.failing:
+            return JSONResponse({"errcode": -1, "errmsg": "system error"})
+        p = rec.params
+        if self.wechat_apps.get(p.get("appid", "")) != p.get("secret"):
+            return JSONResponse({"errcode": 40013, "errmsg": "invalid appid"})
+        found = self.wechat_codes.pop(p.get("js_code", ""), None)  # a wx.login code works once
+        if found is None or found[0] != p.get("appid") or p.get("grant_type") != "authorization_code":
+            return JSONResponse({"errcode": 40029, "errmsg": "invalid code"})
+        _, openid, unionid = found
+        body = {"openid": openid, "session_key": secrets.token_hex(12)}
+        if unionid:
+            body["unionid"] = unionid
+        return JSONResponse(body)
+
+    async def line_verify(self, request: Request) -> JSONResponse:
+        rec = await self._record(request)
+        if self.failing:
+            return JSONResponse({"error": "server_error"}, status_code=500)
+        claims = self.line_tokens.get(rec.form.get("id_token", ""))
+        if claims is None:
+            return JSONResponse({"error": "invalid_request", "error_description": "Invalid IdToken."}, 400)
+        if rec.form.get("client_id") != claims["aud"]:
+            return JSONResponse({"error": "invalid_request", "error_description": "Invalid IdToken Audience."}, 400)
+        if claims["exp"] <= time.time():
+            return JSONResponse({"error": "invalid_request", "error_description": "IdToken expired."}, 400)
+        if "nonce" in rec.form and rec.form["nonce"] != claims.get("nonce"):
+            return JSONResponse({"error": "invalid_request", "error_description": "Invalid IdToken Nonce."}, 400)
+        return JSONResponse({k: v for k, v in claims.items() if v is not None})
+
+    def app(self) -> Starlette:
+        return Starlette(routes=[
+            Route("/cgi-bin/token", self.wechat_token),
+            Route("/sns/jscode2session", self.jscode2session),
+            Route("/oauth2/v2.1/verify", self.line_verify, methods=["POST"]),
+        ])
+
+
+class ServedFake:
+    """Runs a FakeUpstream under uvicorn in a background thread on a free loopback port."""
+
+    def __init__(self, fake: FakeUpstream) -> None:
+        self.fake = fake
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", 0))
+        port = self._sock.getsockname()[1]
+        fake.base_url = f"http://127.0.0.1:{port}/"
+        config = uvicorn.Config(fake.app(), log_level="warning", lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
+
+    def __enter__(self) -> FakeUpstream:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("fake upstream did not start")
+            time.sleep(0.01)
+        return self.fake
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=5)
+        self._sock.close()
