@@ -78,7 +78,9 @@ def mutation_payload(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]
             return await fn(*args, **kwargs)
         except DOMAIN_ERRORS as exc:
             if not payload_type:
-                payload_type.append(typing.get_type_hints(fn)["return"])
+                # Protected mutations return `Payload | None`, so a refused permission nulls only this field.
+                hint = typing.get_type_hints(fn)["return"]
+                payload_type.append(next((a for a in typing.get_args(hint) if a is not type(None)), hint))
             return payload_type[0](errors=[UserError.of(exc)])  # type: ignore[arg-type]
 
     return wrapper
@@ -89,4 +91,5 @@ def should_mask(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None:
         return False
-    return not isinstance(original, (ClientError, *DOMAIN_ERRORS))
+    # A GraphQLError (ours, or a permission class's) was raised on purpose, for the client.
+    return not isinstance(original, (GraphQLError, *DOMAIN_ERRORS))

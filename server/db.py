@@ -25,11 +25,11 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
     }
 
 
-def cli_config() -> dict[str, Any]:
-    """Entry for `tortoise -c server.db.TORTOISE_ORM makemigrations`; reads DATABASE_URL."""
-    from server.settings import Settings
+def __getattr__(name: str) -> Any:
+    # `tortoise -c server.db.TORTOISE_ORM makemigrations` reads this; built on access so that
+    # importing this module never reads (or fails on) the environment.
+    if name == "TORTOISE_ORM":
+        from server.settings import Settings
 
-    return tortoise_config(Settings.from_env().database_url)
-
-
-TORTOISE_ORM = cli_config()
+        return tortoise_config(Settings.from_env().database_url)
+    raise AttributeError(name)

@@ -19,7 +19,7 @@ class CreateStorePayload:
 class StoreMutations:
     @strawberry.mutation(permission_classes=[IsHQ], description="HQ opens a store.")
     @mutation_payload
-    async def create_store(self, info: Info, input: CreateStoreInput) -> CreateStorePayload:
+    async def create_store(self, info: Info, input: CreateStoreInput) -> CreateStorePayload | None:
         caller = require_caller(info)
         row = await stores.create(brand_id=caller.brand_id, code=input.code, name=input.name, city=input.city)
         return CreateStorePayload(store=Store.of(row))
