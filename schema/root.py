@@ -41,7 +41,13 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(
-    *, max_depth: int = 10, max_tokens: int = 2000, max_aliases: int = 15, introspection: bool = True
+    *,
+    max_depth: int = 10,
+    max_tokens: int = 2000,
+    max_aliases: int = 15,
+    introspection: bool = True,
+    query: type = Query,
+    mutation: type = Mutation,
 ) -> strawberry.Schema:
     # Caches and validation rules are built once and shared: a fresh instance per request
     # would start with an empty cache, and new rule objects defeat ValidationCache.
@@ -59,8 +65,8 @@ def build_schema(
     if not introspection:
         extensions.append(DisableIntrospection)
     return Schema(
-        query=Query,
-        mutation=Mutation,
+        query=query,
+        mutation=mutation,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not introspection),
     )

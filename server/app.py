@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
+import strawberry
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -25,10 +26,12 @@ from server.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None, *, manage_db: bool = True) -> Starlette:
+def create_app(
+    settings: Settings | None = None, *, manage_db: bool = True, schema: strawberry.Schema | None = None
+) -> Starlette:
     """Build the app. With manage_db=False the caller (a test) has already initialised tortoise."""
     settings = settings or get_settings()
-    schema = build_schema(
+    schema = schema or build_schema(
         max_depth=settings.max_query_depth,
         max_tokens=settings.max_query_tokens,
         max_aliases=settings.max_aliases,

@@ -137,6 +137,9 @@ class GraphQLEndpoint:
             raise _RequestError("The 'operationName' parameter must be a string.")
         if extensions is not None and not isinstance(extensions, dict):
             raise _RequestError("The 'extensions' parameter must be an object.")
+        if _has_nul((query, variables, operation_name)):
+            # PostgreSQL text cannot hold NUL: refuse it here, for every field, as bad input.
+            raise _RequestError("Text may not contain NUL characters.")
         return _Params(query, variables, operation_name, extensions)
 
     async def _body(self, request: Request) -> bytes:
@@ -195,6 +198,16 @@ def _format(error: GraphQLError) -> dict[str, Any]:
         if code:
             formatted.setdefault("extensions", {})["code"] = code
     return formatted
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _loads(raw: str | bytes, what: str) -> Any:
