@@ -32,11 +32,15 @@ ContextFactory = Callable[[Request], Awaitable[Any]]
 class _RequestError(Exception):
     """The HTTP request is not a well-formed GraphQL request."""
 
-    def __init__(self, message: str, status: int = 400, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, message: str, status: int = 400, headers: dict[str, str] | None = None, *, unparseable: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.headers = headers or {}
+        # A body that is not JSON at all is a 400 under either media type (graphql-http audit BCF8).
+        self.unparseable = unparseable
 
 
 @dataclass(frozen=True)
@@ -48,9 +52,13 @@ class _Params:
 
 
 def negotiate(accept: str | None) -> str | None:
-    """The response media type for an Accept header, or None when nothing we speak is acceptable."""
+    """The response media type for an Accept header, or None when nothing we speak is acceptable.
+
+    A client that names no type (no header, */*) gets application/json, which every client reads;
+    one that asks for application/graphql-response+json gets it, with its stricter status codes.
+    """
     if not accept or not accept.strip():
-        return GRAPHQL_RESPONSE_JSON
+        return APPLICATION_JSON
     best: tuple[float, int, str] | None = None
     for position, part in enumerate(accept.split(",")):
         media, *params = (p.strip() for p in part.split(";"))
@@ -63,9 +71,9 @@ def negotiate(accept: str | None) -> str | None:
                 except ValueError:
                     quality = 0.0
         media = media.lower()
-        if media in (GRAPHQL_RESPONSE_JSON, "*/*", "application/*"):
+        if media == GRAPHQL_RESPONSE_JSON:
             chosen = GRAPHQL_RESPONSE_JSON
-        elif media == APPLICATION_JSON:
+        elif media in (APPLICATION_JSON, "*/*", "application/*"):
             chosen = APPLICATION_JSON
         else:
             continue
@@ -100,8 +108,9 @@ class GraphQLEndpoint:
         try:
             params = await self._params(request)
         except _RequestError as exc:
-            # Under application/json a malformed request is still answered 200 with errors (legacy clients).
-            status = exc.status if media_type == GRAPHQL_RESPONSE_JSON or exc.status in (405, 413, 415) else 200
+            # Under application/json, a parseable but invalid request is answered 200 with errors (legacy clients).
+            legacy_ok = media_type == APPLICATION_JSON and exc.status == 400 and not exc.unparseable
+            status = 200 if legacy_ok else exc.status
             return _json({"errors": [{"message": exc.message}]}, status, media_type, exc.headers)
         return await self._execute(request, params, media_type)
 
@@ -152,7 +161,7 @@ class GraphQLEndpoint:
             if len(body) > self.max_body_bytes:
                 raise _RequestError("The request body is too large.", 413)
         if not body:
-            raise _RequestError("A POST request needs a JSON body.")
+            raise _RequestError("A POST request needs a JSON body.", unparseable=True)
         return bytes(body)
 
     async def _execute(self, request: Request, params: _Params, media_type: str) -> Response:
@@ -214,7 +223,7 @@ def _loads(raw: str | bytes, what: str) -> Any:
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise _RequestError(f"The {what} is not valid JSON.") from None
+        raise _RequestError(f"The {what} is not valid JSON.", unparseable=True) from None
 
 
 def _json(body: dict[str, Any], status: int, media_type: str, headers: dict[str, str] | None = None) -> Response:

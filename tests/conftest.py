@@ -6,6 +6,7 @@ import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -29,6 +30,13 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 def upstream_server() -> Iterator[FakeUpstream]:
     with ServedFake(FakeUpstream()) as fake:
         yield fake
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a new user: development mode, an SQLite file in an empty folder."""
+    keep = {k: v for k, v in os.environ.items() if not k.startswith("SCRM_") and k != "DATABASE_URL"}
+    return {**keep, "DATABASE_URL": f"sqlite://{tmp_path}/scrm.sqlite3", "SCRM_MODE": "development"}
 
 
 @pytest.fixture

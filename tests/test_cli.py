@@ -1,62 +1,36 @@
 """The `scrm` command as a new user runs it: migrate, seed, create staff, serve, answer over HTTP."""
 
-import os
-import socket
 import subprocess
-import sys
-import time
-from pathlib import Path
 
 import httpx
-import pytest
 
-SCRM = str(Path(sys.executable).parent / "scrm")
+from tests.processes import SCRM, free_port, wait_healthy
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([SCRM, *args], env=env, capture_output=True, text=True, timeout=120)
 
 
-@pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith("SCRM_") and k != "DATABASE_URL"}
-    return {**keep, "DATABASE_URL": f"sqlite://{tmp_path}/scrm.sqlite3", "SCRM_MODE": "development"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_fresh_database_to_answered_query(env: dict[str, str]) -> None:
-    migrated = run(env, "migrate")
+def test_fresh_database_to_answered_query(cli_env: dict[str, str]) -> None:
+    migrated = run(cli_env, "migrate")
     assert migrated.returncode == 0 and "database is up to date" in migrated.stdout, migrated.stderr
-    assert run(env, "migrate").returncode == 0  # idempotent
-    first, second = run(env, "seed-demo"), run(env, "seed-demo")
+    assert run(cli_env, "migrate").returncode == 0  # idempotent
+    first, second = run(cli_env, "seed-demo"), run(cli_env, "seed-demo")
     assert first.returncode == second.returncode == 0, first.stderr
     assert "created" in first.stdout and "created" not in second.stdout
 
-    created = run({**env, "PW": "a long enough password"}, "create-staff", "--brand", "demo", "--username", "carol",
+    created = run({**cli_env, "PW": "a long enough password"}, "create-staff", "--brand", "demo", "--username", "carol",
                   "--role", "store_manager", "--store-code", "SH-001", "--password-env", "PW")
     assert created.returncode == 0, created.stderr
-    no_store = run({**env, "PW": "a long enough password"}, "create-staff", "--brand", "demo", "--username", "dave",
+    no_store = run({**cli_env, "PW": "a long enough password"}, "create-staff", "--brand", "demo", "--username", "dave",
                    "--role", "store_manager", "--password-env", "PW")
     assert no_store.returncode == 1 and "store" in no_store.stderr
 
     port = free_port()
-    server = subprocess.Popen([SCRM, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen([SCRM, "serve", "--port", str(port)], env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if httpx.get(f"{base}/health").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
+        wait_healthy(base)
 
         def gql(query: str, token: str | None = None) -> dict:
             headers = {"authorization": f"Bearer {token}"} if token else {}
@@ -76,10 +50,10 @@ def test_fresh_database_to_answered_query(env: dict[str, str]) -> None:
     assert "Traceback" not in output
 
 
-def test_production_refuses_demo_data_and_a_missing_secret(env: dict[str, str]) -> None:
-    no_secret = run({**env, "SCRM_MODE": "production"}, "migrate")
+def test_production_refuses_demo_data_and_a_missing_secret(cli_env: dict[str, str]) -> None:
+    no_secret = run({**cli_env, "SCRM_MODE": "production"}, "migrate")
     assert no_secret.returncode == 2 and "SCRM_SECRET_KEY" in no_secret.stderr
-    prod = {**env, "SCRM_MODE": "production", "SCRM_SECRET_KEY": "p" * 40}
+    prod = {**cli_env, "SCRM_MODE": "production", "SCRM_SECRET_KEY": "p" * 40}
     assert run(prod, "migrate").returncode == 0
     refused = run(prod, "seed-demo")
     assert refused.returncode == 1 and "refused" in refused.stderr

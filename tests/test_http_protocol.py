@@ -33,7 +33,7 @@ async def post(http, body, *, accept: str | None = GR, content_type: str | None 
 
 @pytest.mark.parametrize(
     ("accept", "media"),
-    [(GR, GR), (JSON, JSON), ("*/*", GR), (None, GR), ("application/*", GR),
+    [(GR, GR), (JSON, JSON), ("*/*", JSON), (None, JSON), ("application/*", JSON), (f"{GR}, */*", GR),
      (f"{JSON};q=0.9, {GR};q=0.5", JSON), (f"text/html, {JSON}", JSON)],
 )
 async def test_response_media_type_follows_accept(http, accept, media) -> None:
@@ -85,11 +85,14 @@ async def test_request_errors_are_400_without_data_under_graphql_response_json(h
     assert "data" not in body and body["errors"] and all(e["message"] for e in body["errors"])
 
 
+UNPARSEABLE = {"empty body", "not json"}
+
+
 @pytest.mark.parametrize("case", BAD_REQUESTS, ids=list(BAD_REQUESTS))
-async def test_request_errors_are_200_with_errors_under_legacy_json(http, case) -> None:
+async def test_request_errors_under_legacy_json_are_200_unless_the_body_is_not_json(http, case) -> None:
     spec = BAD_REQUESTS[case]
     response = await post(http, spec.get("body"), raw=spec.get("raw"), accept=JSON)
-    assert response.status_code == 200
+    assert response.status_code == (400 if case in UNPARSEABLE else 200)
     assert response.json()["errors"]
 
 
