@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from starlette.requests import Request
 
@@ -18,6 +20,7 @@ class Context:
     request: Request
     settings: Settings
     integrations: Integrations
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     caller: Caller | None = None
     # Why the presented token was refused, so a protected field can say so precisely.
     auth_error: AuthError | None = None
@@ -25,6 +28,9 @@ class Context:
 
     def __post_init__(self) -> None:
         self.act_as(self.caller)
+
+    def now(self) -> datetime:
+        return self.clock()
 
     def act_as(self, caller: Caller | None) -> None:
         """Make `caller` the caller for the rest of the request (a sign-in answers as its new user)."""

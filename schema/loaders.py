@@ -8,7 +8,8 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
-from referral.models import Member, Store
+from referral.models import Guide, Member, ReferralPolicy, Store
+from referral.services import policy as policies
 from server.tenancy.models import Brand
 
 M = TypeVar("M", bound=Model)
@@ -30,5 +31,11 @@ class Loaders:
         self.brand: DataLoader[int, Brand | None] = _by_id(Brand, brand_id, brand_field="id")
         self.store: DataLoader[int, Store | None] = _by_id(Store, brand_id)
         self.member: DataLoader[int, Member | None] = _by_id(Member, brand_id)
+        self.guide: DataLoader[int, Guide | None] = _by_id(Guide, brand_id)
+        self.policy: DataLoader[int, ReferralPolicy] = DataLoader(load_fn=_policies)
+
+
+async def _policies(brand_ids: Sequence[int]) -> list[ReferralPolicy]:
+    return [await policies.get(brand_id=brand_id) for brand_id in brand_ids]
 
 

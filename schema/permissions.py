@@ -51,3 +51,8 @@ class IsStoreStaff(_HasRole):
 
 class IsHQ(_HasRole):
     roles = frozenset({Role.HQ})
+
+
+def store_scope(caller: Caller) -> int | None:
+    """The one store a store manager may act on; None (every store of the brand) for HQ."""
+    return None if caller.has(Role.HQ) else caller.store_id

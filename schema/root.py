@@ -19,6 +19,9 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.errors import should_mask
+from schema.mutations.guides import GuideMutations
+from schema.mutations.members import MemberMutations
+from schema.mutations.policy import PolicyMutations
 from schema.mutations.sign_in import SignInMutations
 from schema.mutations.stores import StoreMutations
 from schema.queries import Query
@@ -28,7 +31,7 @@ log = logging.getLogger("scrm.graphql")
 
 
 @strawberry.type
-class Mutation(SignInMutations, StoreMutations):
+class Mutation(SignInMutations, StoreMutations, GuideMutations, MemberMutations, PolicyMutations):
     pass
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import UTC, datetime
 
 import strawberry
 from starlette.applications import Starlette
@@ -27,9 +28,14 @@ log = logging.getLogger(__name__)
 
 
 def create_app(
-    settings: Settings | None = None, *, manage_db: bool = True, schema: strawberry.Schema | None = None
+    settings: Settings | None = None,
+    *,
+    manage_db: bool = True,
+    schema: strawberry.Schema | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Starlette:
-    """Build the app. With manage_db=False the caller (a test) has already initialised tortoise."""
+    """Build the app. With manage_db=False the caller (a test) has already initialised tortoise;
+    `clock` lets a test move time (enrolment expiry, guide switching periods)."""
     settings = settings or get_settings()
     schema = schema or build_schema(
         max_depth=settings.max_query_depth,
@@ -63,7 +69,7 @@ def create_app(
                     error = exc
         return Context(
             request=request, settings=settings, integrations=request.app.state.integrations,
-            caller=caller, auth_error=error,
+            clock=clock, caller=caller, auth_error=error,
         )
 
     async def health(request: Request) -> JSONResponse:

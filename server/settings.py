@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import secrets
 from collections.abc import Callable, Mapping
@@ -54,6 +56,10 @@ class Settings:
     @property
     def is_development(self) -> bool:
         return self.mode is Mode.DEVELOPMENT
+
+    def signing_key(self, purpose: str) -> bytes:
+        """A key for one purpose, derived from the secret: a leaked enrolment key signs no session."""
+        return hmac.new(str(self.secret_key).encode(), f"scrm/{purpose}".encode(), hashlib.sha256).digest()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 
-from referral.models import Guide, GuideRole, IdentityProvider, Member, Store
-from referral.services import guides, members, stores
+from referral.models import Guide, GuideRole, IdentityProvider, Member, Store, StoreEnrolment
+from referral.services import enrolment as enrolments, guides, members, stores
 from server.auth import tokens
 from server.auth.models import StaffAccount, StaffRole
 from server.auth.passwords import hash_password
@@ -66,11 +67,14 @@ def staff_token(settings: Settings, a: StaffAccount, ttl_s: int = 3600) -> str:
 
 @dataclass
 class Cast:
-    """One brand with a store and a signed-in caller of every role."""
+    """One brand with a store, an enrolment QR, and a signed-in caller of every role."""
 
     brand: Brand
     store: Store
     tokens: dict[str, str]
+    consumer: Member
+    guide: Guide
+    enrolment: StoreEnrolment
 
 
 async def cast(settings: Settings, slug: str) -> Cast:
@@ -81,9 +85,13 @@ async def cast(settings: Settings, slug: str) -> Cast:
     mgr = await guide(b, s, f"{slug}-manager", GuideRole.MANAGER)
     manager_staff = await staff(b, f"{slug}-mgr", StaffRole.STORE_MANAGER, s)
     hq = await staff(b, f"{slug}-hq")
+    enrolment = await enrolments.create(brand_id=b.id, store_id=s.id, valid_hours=24, now=datetime.now(UTC))
     return Cast(
         brand=b,
         store=s,
+        consumer=consumer,
+        guide=g,
+        enrolment=enrolment,
         tokens={
             "consumer": member_token(settings, consumer),
             "guide": member_token(settings, await Member.get(id=g.member_id)),

@@ -1,10 +1,12 @@
 """Every operation x every role x own brand / other brand."""
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 
-from referral.models import Store
+from referral.models import Guide, GuideBinding, Member, Store, StoreEnrolment, Touch
+from schema import ids
 from schema.root import schema
 from tests import factories
 from tests.factories import Cast
@@ -15,22 +17,69 @@ SIGNED_IN = frozenset(ROLES) - {"anonymous"}
 PUBLIC = {"signInWithWechat", "signInWithLine", "signInStaff", "devSignIn"}
 
 
+STORE_STAFF = frozenset({"guide_manager", "store_manager", "hq"})
+CONSUMERS = frozenset({"consumer", "guide", "guide_manager"})
+HQ = frozenset({"hq"})
+
+
+def _id(type_name: str, pk: int) -> str:
+    return ids.encode(type_name, pk)
+
+
+def no_variables(cast: Cast) -> dict:
+    return {}
+
+
 @dataclass(frozen=True)
 class Op:
     query: str
     allowed: frozenset[str]
-    needs_store_id: bool = False
-    writes: bool = False
-    variables: dict = field(default_factory=dict)
+    variables: Callable[[Cast], dict] = no_variables
 
 
 MATRIX = {
     "me": Op("{ me { roles brand { slug } } }", SIGNED_IN),
     "stores": Op("{ stores { nodes { code } } }", SIGNED_IN),
-    "store": Op("query($id: ID!) { store(id: $id) { code } }", SIGNED_IN, needs_store_id=True),
+    "store": Op("query($id: ID!) { store(id: $id) { code } }", SIGNED_IN, lambda c: {"id": _id("Store", c.store.id)}),
     "createStore": Op(
-        'mutation { createStore(input: {code: "NEW", name: "New store"}) { store { code } errors { code } } }',
-        frozenset({"hq"}), writes=True,
+        'mutation { createStore(input: {code: "NEW", name: "New store"}) { store { code } errors { code } } }', HQ
+    ),
+    "guides": Op("{ guides { nodes { inviteCode } } }", STORE_STAFF),
+    "member": Op("query($id: ID!) { member(id: $id) { id } }", HQ, lambda c: {"id": _id("Member", c.consumer.id)}),
+    "ancestors": Op("query($id: ID!) { ancestors(memberId: $id) { depth } }", HQ, lambda c: {"id": _id("Member", c.consumer.id)}),
+    "descendants": Op("query($id: ID!) { descendants(guideId: $id) { depth } }", HQ, lambda c: {"id": _id("Guide", c.guide.id)}),
+    "referralPolicy": Op("{ referralPolicy { inviteUrlBase } }", HQ),
+    "createEnrolmentQr": Op(
+        "mutation($s: ID!) { createEnrolmentQr(storeId: $s) { enrolment { token } errors { code } } }",
+        STORE_STAFF, lambda c: {"s": _id("Store", c.store.id)},
+    ),
+    "revokeEnrolmentQr": Op(
+        "mutation($e: ID!) { revokeEnrolmentQr(id: $e) { enrolment { revokedAt } errors { code } } }",
+        STORE_STAFF, lambda c: {"e": _id("Enrolment", c.enrolment.id)},
+    ),
+    "enrolAsGuide": Op(
+        'mutation { enrolAsGuide(token: "E1.1.x") { guide { id } errors { code } } }', CONSUMERS
+    ),
+    "approveGuide": Op(
+        "mutation($g: ID!) { approveGuide(guideId: $g) { guide { id } errors { code } } }",
+        STORE_STAFF, lambda c: {"g": _id("Guide", c.guide.id)},
+    ),
+    "deactivateGuide": Op(
+        "mutation($g: ID!) { deactivateGuide(guideId: $g) { guide { status } errors { code } } }",
+        STORE_STAFF, lambda c: {"g": _id("Guide", c.guide.id)},
+    ),
+    "reassignMembers": Op(
+        "mutation($g: ID!) { reassignMembers(fromGuideId: $g, toGuideId: $g) { moved errors { code } } }",
+        HQ, lambda c: {"g": _id("Guide", c.guide.id)},
+    ),
+    "register": Op("mutation { register(input: {}) { member { id } errors { code } } }", CONSUMERS),
+    "scanCode": Op(
+        "mutation($c: String!) { scanCode(code: $c) { switched errors { code } } }",
+        CONSUMERS, lambda c: {"c": c.guide.invite_code},
+    ),
+    "updateProfile": Op('mutation { updateProfile(input: {city: "Hangzhou"}) { member { city } errors { code } } }', CONSUMERS),
+    "updateReferralPolicy": Op(
+        "mutation { updateReferralPolicy(input: {allowGuideSwitch: true}) { policy { allowGuideSwitch } errors { code } } }", HQ
     ),
 }
 
@@ -47,12 +96,6 @@ async def casts(db, settings) -> tuple[Cast, Cast]:
     return await factories.cast(settings, "alpha"), await factories.cast(settings, "beta")
 
 
-def _variables(op: Op, target: Cast) -> dict:
-    from schema import ids
-
-    return {"id": ids.encode("Store", target.store.id)} if op.needs_store_id else {}
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", MATRIX)
 async def test_role_may_or_may_not_call_operation_in_own_brand(client, casts, name, role) -> None:
@@ -61,7 +104,7 @@ async def test_role_may_or_may_not_call_operation_in_own_brand(client, casts, na
     token = None if role == "anonymous" else alpha.tokens[role]
     stores_before = await Store.all().count()
 
-    response = await client.post(op.query, _variables(op, alpha), token=token)
+    response = await client.post(op.query, op.variables(alpha), token=token)
 
     assert response.status == 200
     if role in op.allowed:
@@ -80,8 +123,8 @@ async def test_no_role_sees_another_brands_data(client, casts, role) -> None:
 
     me = await client.ok(MATRIX["me"].query, token=token)
     listed = await client.ok(MATRIX["stores"].query, token=token)
-    foreign = await client.ok(MATRIX["store"].query, _variables(MATRIX["store"], alpha), token=token)
-    own = await client.ok(MATRIX["store"].query, _variables(MATRIX["store"], beta), token=token)
+    foreign = await client.ok(MATRIX["store"].query, MATRIX["store"].variables(alpha), token=token)
+    own = await client.ok(MATRIX["store"].query, MATRIX["store"].variables(beta), token=token)
 
     assert me["me"]["brand"]["slug"] == "beta"
     assert listed["stores"]["nodes"] == [{"code": "MAIN"}]
@@ -101,10 +144,40 @@ async def test_hq_writes_land_in_its_own_brand_only(client, casts) -> None:
 async def test_a_token_names_its_brand_so_ids_cannot_cross(client, casts, settings) -> None:
     alpha, beta = casts
     # A member of beta presenting alpha's store id gets nothing, whichever id it tries.
-    from schema import ids
-
     for store_id in range(1, 6):
         response = await client.ok(MATRIX["store"].query, {"id": ids.encode("Store", store_id)}, token=beta.tokens["consumer"])
         store = await Store.get_or_none(id=store_id)
         if store is None or store.brand_id != beta.brand.id:
             assert response == {"store": None}
+
+
+FOREIGN_REFUSALS = {"STORE_NOT_FOUND", "GUIDE_NOT_FOUND", "ENROLMENT_NOT_FOUND", "MEMBER_NOT_FOUND", "CODE_UNKNOWN"}
+
+
+@pytest.mark.parametrize("name", [n for n, op in MATRIX.items() if op.variables is not no_variables])
+async def test_ids_and_codes_of_another_brand_lead_nowhere(client, casts, name) -> None:
+    alpha, beta = casts
+    op = MATRIX[name]
+    role = "hq" if "hq" in op.allowed else "consumer"
+    before = await _snapshot()
+
+    response = await client.post(op.query, op.variables(alpha), token=beta.tokens[role])
+
+    assert response.status == 200 and response.errors == [], response.body
+    result = response.data[name]
+    if isinstance(result, dict) and "errors" in result:
+        assert [e["code"] for e in result["errors"]] and {e["code"] for e in result["errors"]} <= FOREIGN_REFUSALS
+    else:
+        assert result in (None, []), result
+    assert await _snapshot() == before
+
+
+async def _snapshot() -> tuple:
+    return (
+        await Store.all().count(),
+        sorted(await Guide.all().values_list("id", "status", "store_id")),
+        sorted(await StoreEnrolment.all().values_list("id", "revoked_at")),
+        await GuideBinding.all().count(),
+        await Touch.all().count(),
+        sorted(await Member.all().values_list("id", "guide_id", "registered_at")),
+    )

@@ -1,39 +1,55 @@
-"""Members and the sign-in identities that lead to them."""
+"""Members: sign-in identities, registration (with attribution), scans of codes, profile edits."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from referral.errors import ReferralError, ReferralErrorCode as Code
-from referral.models import Guide, GuideStatus, IdentityProvider, Member, MemberIdentity
+from referral.models import (
+    BindingReason,
+    Channel,
+    Guide,
+    GuideBinding,
+    GuideStatus,
+    IdentityProvider,
+    Member,
+    MemberIdentity,
+    Touch,
+    TouchKind,
+)
+from referral.services import invites, policy as policies, touches
+from referral.services.attribution import may_switch
+from referral.services.profile_fields import ProfileInput, clean
 
 
 async def sign_in(
-    *,
-    brand_id: int,
-    provider: IdentityProvider,
-    subject: str,
-    unionid: str | None = None,
+    *, brand_id: int, provider: IdentityProvider, subject: str, unionid: str | None = None
 ) -> tuple[Member, bool]:
-    """Return (member, created) for a proven identity, registering it on first sign-in.
+    """Return (member, created) for a proven identity, creating the member on first sign-in.
 
     Raises MEMBER_DELETED when the identity belongs to an erased member.
     """
-    member = await _member_for(brand_id, provider, subject)
-    if member is None:
+    for _ in range(3):
+        member = await _member_for(brand_id, provider, subject)
+        if member is not None:
+            break
         try:
             async with in_transaction():
-                member = await Member.create(brand_id=brand_id)
+                member = await Member.create(brand_id=brand_id, invite_code=invites.new_member_code())
                 await MemberIdentity.create(
                     brand_id=brand_id, member=member, provider=provider, subject=subject, unionid=unionid
                 )
             return member, True
         except IntegrityError:
-            # A concurrent first sign-in of the same identity won the unique constraint; use its member.
-            member = await _member_for(brand_id, provider, subject)
-            if member is None:
-                raise
+            # A concurrent first sign-in of the same identity won the unique constraint (or, once in
+            # a trillion, the invite code collided): look again.
+            continue
+    if member is None:
+        raise RuntimeError("could not create a member after three attempts")
     if member.deleted_at is not None:
         raise ReferralError(Code.MEMBER_DELETED, "This account was deleted.")
     return member, False
@@ -53,3 +69,157 @@ async def get_active(*, brand_id: int, member_id: int) -> tuple[Member, Guide | 
         return None
     guide = await Guide.get_or_none(brand_id=brand_id, member_id=member_id, status=GuideStatus.ACTIVE)
     return member, guide
+
+
+async def get(*, brand_id: int, member_id: int) -> Member:
+    """The member; raises MEMBER_NOT_FOUND (also for another brand's or an erased member)."""
+    member = await Member.get_or_none(id=member_id, brand_id=brand_id, deleted_at=None)
+    if member is None:
+        raise ReferralError(Code.MEMBER_NOT_FOUND, "No such member.", "memberId")
+    return member
+
+
+async def register(
+    *,
+    brand_id: int,
+    member_id: int,
+    now: datetime,
+    code: str | None = None,
+    channel: Channel | None = None,
+    campaign: str | None = None,
+    profile: ProfileInput | None = None,
+) -> Member:
+    """Complete registration, attributing the member by first touch (see attribution.py).
+
+    Raises ALREADY_REGISTERED, CODE_INVALID, CODE_UNKNOWN, GUIDE_INACTIVE, INVITE_SELF,
+    INVITER_NOT_REGISTERED, or a profile field error; on any error nothing changes.
+    """
+    fields = clean(profile or ProfileInput(), today=now.date(), now=now)
+    guide, referrer = None, None
+    if code:
+        inviter = await invites.resolve(brand_id=brand_id, raw=code)
+        if inviter.member is not None:
+            if inviter.member.id == member_id:
+                raise ReferralError(Code.INVITE_SELF, "You cannot use your own invite code.", "code")
+            if inviter.member.registered_at is None:
+                raise ReferralError(Code.INVITER_NOT_REGISTERED, "Your friend has not registered yet.", "code")
+            referrer, channel = inviter.member, Channel.MEMBER_INVITE
+            # Guides get credit for their members' referrals, while they are active.
+            guide = inviter.guide if inviter.guide and inviter.guide.status is GuideStatus.ACTIVE else None
+        else:
+            assert inviter.guide is not None
+            invites.require_active(inviter.guide)
+            guide, channel = inviter.guide, channel or Channel.GUIDE_QR
+    else:
+        guide = await _earliest_scanned_active_guide(brand_id, member_id)
+        channel = channel or (Channel.GUIDE_QR if guide else Channel.ORGANIC)
+
+    async with in_transaction():
+        # The conditional update is the guard: of two racing registrations, exactly one matches.
+        updated = await Member.filter(id=member_id, brand_id=brand_id, registered_at=None, deleted_at=None).update(
+            registered_at=now, channel=channel, referrer_id=referrer.id if referrer else None,
+            origin_guide_id=guide.id if guide else None, origin_store_id=guide.store_id if guide else None,
+            guide_id=guide.id if guide else None, **fields,
+        )
+        if updated != 1:
+            member = await Member.get_or_none(id=member_id, brand_id=brand_id)
+            if member is None or member.deleted_at is not None:
+                raise ReferralError(Code.MEMBER_NOT_FOUND, "No such member.")
+            raise ReferralError(Code.ALREADY_REGISTERED, "You are already a member.")
+        if guide is not None:
+            await GuideBinding.create(
+                brand_id=brand_id, member_id=member_id, guide_id=guide.id, store_id=guide.store_id,
+                started_at=now, reason=BindingReason.REGISTRATION,
+            )
+        await touches.record(
+            brand_id=brand_id, member_id=member_id, kind=TouchKind.REGISTRATION, at=now, channel=channel,
+            guide_id=guide.id if guide else None, store_id=guide.store_id if guide else None, campaign=campaign,
+            other_member_id=referrer.id if referrer else None,
+        )
+        if referrer is not None:
+            await touches.record(
+                brand_id=brand_id, member_id=referrer.id, kind=TouchKind.REFERRAL, at=now,
+                other_member_id=member_id, channel=Channel.MEMBER_INVITE, attribute=True,
+            )
+    return await Member.get(id=member_id)
+
+
+async def _earliest_scanned_active_guide(brand_id: int, member_id: int) -> Guide | None:
+    scan = (
+        await Touch.filter(brand_id=brand_id, member_id=member_id, kind=TouchKind.GUIDE_SCAN, guide_id__isnull=False)
+        .order_by("occurred_at", "id")
+        .first()
+    )
+    if scan is None or scan.guide_id is None:
+        return None
+    guide = await Guide.get(id=scan.guide_id)
+    return guide if guide.status is GuideStatus.ACTIVE else None
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    inviter: invites.Inviter
+    switched: bool
+
+
+async def scan_code(*, brand_id: int, member_id: int, code: str, now: datetime) -> ScanResult:
+    """Record that the member scanned a guide's or member's code; switch guide only if the policy allows.
+
+    Raises CODE_INVALID, CODE_UNKNOWN, INVITE_SELF or GUIDE_INACTIVE.
+    """
+    inviter = await invites.resolve(brand_id=brand_id, raw=code)
+    member = await get(brand_id=brand_id, member_id=member_id)
+    if inviter.member is not None:
+        if inviter.member.id == member.id:
+            raise ReferralError(Code.INVITE_SELF, "This is your own invite code.", "code")
+        await touches.record(
+            brand_id=brand_id, member_id=member.id, kind=TouchKind.INVITE_SCAN, at=now,
+            other_member_id=inviter.member.id, attribute=True,
+        )
+        return ScanResult(inviter, switched=False)
+    guide = inviter.guide
+    assert guide is not None
+    await touches.record(
+        brand_id=brand_id, member_id=member.id, kind=TouchKind.GUIDE_SCAN, at=now, guide_id=guide.id,
+        store_id=guide.store_id, channel=Channel.GUIDE_QR,
+    )
+    if member.registered_at is None or member.guide_id == guide.id or guide.status is not GuideStatus.ACTIVE:
+        return ScanResult(inviter, switched=False)
+    current = await GuideBinding.filter(member_id=member.id, ended_at=None).order_by("-started_at").first()
+    policy = await policies.get(brand_id=brand_id)
+    if not may_switch(policy, member, current.started_at if current else None, now):
+        return ScanResult(inviter, switched=False)
+    switched = await rebind(
+        brand_id=brand_id, member_id=member.id, from_guide_id=member.guide_id, to_guide=guide, now=now,
+        reason=BindingReason.SWITCH,
+    )
+    return ScanResult(inviter, switched=switched)
+
+
+async def rebind(
+    *, brand_id: int, member_id: int, from_guide_id: int | None, to_guide: Guide, now: datetime, reason: BindingReason
+) -> bool:
+    """Move a member from one guide to another, closing the old binding; False if someone moved them first."""
+    async with in_transaction():
+        moved = await Member.filter(id=member_id, brand_id=brand_id, guide_id=from_guide_id).update(guide_id=to_guide.id)
+        if moved != 1:
+            return False
+        await GuideBinding.filter(member_id=member_id, ended_at=None).update(ended_at=now)
+        await GuideBinding.create(
+            brand_id=brand_id, member_id=member_id, guide_id=to_guide.id, store_id=to_guide.store_id,
+            started_at=now, reason=reason,
+        )
+        await touches.record(
+            brand_id=brand_id, member_id=member_id, kind=TouchKind.GUIDE_CHANGE, at=now, guide_id=to_guide.id,
+            store_id=to_guide.store_id,
+        )
+    return True
+
+
+async def update_profile(*, brand_id: int, member_id: int, profile: ProfileInput, now: datetime) -> Member:
+    """Change the given profile fields; raises MEMBER_NOT_FOUND or a field error, changing nothing."""
+    fields = clean(profile, today=now.date(), now=now)
+    member = await get(brand_id=brand_id, member_id=member_id)
+    if fields:
+        await Member.filter(id=member.id).update(**fields)
+    return await Member.get(id=member.id)

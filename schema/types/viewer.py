@@ -7,6 +7,8 @@ from strawberry.types import Info
 
 from schema import ids
 from schema.types.brand import Brand
+from schema.types.guide import Guide
+from schema.types.member import Member
 from schema.types.store import Store
 from server.auth.caller import Caller, Role as RoleValue
 
@@ -33,6 +35,20 @@ class Viewer:
     async def brand(self, info: Info) -> Brand:
         row = await info.context.loaders.brand.load(self.caller.brand_id)
         return Brand.of(row)
+
+    @strawberry.field(description="The caller's own member record (consumers and guides).")
+    async def member(self, info: Info) -> Member | None:
+        if self.caller.member_id is None:
+            return None
+        row = await info.context.loaders.member.load(self.caller.member_id)
+        return Member(row=row) if row else None
+
+    @strawberry.field(description="The caller's guide record, if they are an active guide.")
+    async def guide(self, info: Info) -> Guide | None:
+        if self.caller.guide_id is None:
+            return None
+        row = await info.context.loaders.guide.load(self.caller.guide_id)
+        return Guide(row=row) if row else None
 
     @strawberry.field(description="The store a guide or store manager works in.")
     async def store(self, info: Info) -> Store | None:

@@ -5,8 +5,9 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    initial = True
     dependencies = [('tenancy', '0001_initial'), ('referral', '0001_initial')]
+
+    initial = True
 
     operations = [
         ops.CreateModel(

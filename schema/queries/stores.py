@@ -10,15 +10,10 @@ from schema.errors import SchemaError, as_client_error
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsSignedIn, require_caller
 from schema.types.store import Store
-from schema.types.viewer import Viewer
 
 
 @strawberry.type
-class Query:
-    @strawberry.field(permission_classes=[IsSignedIn], description="The signed-in caller.")
-    def me(self, info: Info) -> Viewer | None:
-        return Viewer(caller=require_caller(info))
-
+class StoreQueries:
     @strawberry.field(permission_classes=[IsSignedIn], description="The brand's stores, oldest first.")
     async def stores(
         self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None

@@ -1,0 +1,23 @@
+"""Referral models. Tortoise discovers every model imported here."""
+
+from referral.models.enums import (
+    BindingReason,
+    Channel,
+    Gender,
+    GuideRole,
+    GuideStatus,
+    IdentityProvider,
+    TouchKind,
+)
+from referral.models.guides import Guide, GuideBinding, StoreEnrolment
+from referral.models.members import Member, MemberIdentity
+from referral.models.policy import ReferralPolicy
+from referral.models.stores import Store
+from referral.models.tags import MemberTag, Tag
+from referral.models.touches import Touch
+
+__all__ = [
+    "BindingReason", "Channel", "Gender", "Guide", "GuideBinding", "GuideRole", "GuideStatus",
+    "IdentityProvider", "Member", "MemberIdentity", "MemberTag", "ReferralPolicy", "Store",
+    "StoreEnrolment", "Tag", "Touch", "TouchKind",
+]

@@ -1,0 +1,59 @@
+from enum import StrEnum
+
+
+class IdentityProvider(StrEnum):
+    WECHAT = "wechat"
+    LINE = "line"
+    # Only issued by the development sign-in, which production refuses.
+    DEV = "dev"
+
+
+class GuideRole(StrEnum):
+    GUIDE = "guide"
+    MANAGER = "manager"
+
+
+class GuideStatus(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+
+
+class Channel(StrEnum):
+    """How a member came to register."""
+
+    GUIDE_QR = "guide_qr"
+    MEMBER_INVITE = "member_invite"
+    PRODUCT_SCAN = "product_scan"
+    EVENT = "event"
+    ORGANIC = "organic"
+
+
+class Gender(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+
+
+class BindingReason(StrEnum):
+    REGISTRATION = "registration"
+    SWITCH = "switch"
+    REASSIGNMENT = "reassignment"
+
+
+class TouchKind(StrEnum):
+    """A point where the brand met the member; the timeline, profiles and attribution read these."""
+
+    SIGN_IN = "sign_in"
+    REGISTRATION = "registration"
+    GUIDE_SCAN = "guide_scan"
+    INVITE_SCAN = "invite_scan"
+    GUIDE_CHANGE = "guide_change"
+    REFERRAL = "referral"
+    PURCHASE = "purchase"
+    PURCHASE_REVERSED = "purchase_reversed"
+    COUPON_ISSUED = "coupon_issued"
+    COUPON_WRITTEN_OFF = "coupon_written_off"
+    EVENT_SIGN_UP = "event_sign_up"
+    EVENT_CHECK_IN = "event_check_in"
+    EVENT_INTERACTION = "event_interaction"

@@ -1,0 +1,66 @@
+from tortoise import fields
+from tortoise.models import Model
+
+from referral.models.enums import Channel, Gender, IdentityProvider
+
+
+class Member(Model):
+    """A consumer of one brand (the same person in another brand is another member)."""
+
+    id = fields.IntField(primary_key=True)
+    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    # Null until the member completes registration; before that they are only "aware".
+    registered_at = fields.DatetimeField(null=True)
+    invite_code = fields.CharField(max_length=16)
+    channel = fields.CharEnumField(Channel, max_length=16, null=True)
+    # Who brought whom. Set once, at registration, to a member registered earlier: so the
+    # referral graph is a forest by construction (no self-referral, no cycle, one referrer).
+    referrer = fields.ForeignKeyField("referral.Member", related_name=False, null=True, on_delete=fields.RESTRICT)
+    # First touch: the guide and store that recruited the member. Never changes.
+    origin_guide = fields.ForeignKeyField("referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT)
+    origin_store = fields.ForeignKeyField("referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT)
+    # The guide serving the member now (switches and reassignments are kept in GuideBinding).
+    guide = fields.ForeignKeyField("referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT)
+    display_name = fields.CharField(max_length=64, null=True)
+    name = fields.CharField(max_length=64, null=True)
+    phone = fields.CharField(max_length=20, null=True)
+    phone_consent_at = fields.DatetimeField(null=True)
+    birthday = fields.DateField(null=True)
+    baby_due_date = fields.DateField(null=True)
+    baby_birth_date = fields.DateField(null=True)
+    gender = fields.CharEnumField(Gender, max_length=8, null=True)
+    city = fields.CharField(max_length=64, null=True)
+    deleted_at = fields.DatetimeField(null=True)
+
+    brand_id: int
+    referrer_id: int | None
+    origin_guide_id: int | None
+    origin_store_id: int | None
+    guide_id: int | None
+
+    class Meta:
+        table = "member"
+        unique_together = (("brand", "invite_code"),)
+        # Column names, not field names: tortoise 1.1.9 puts index names into SQL unresolved on PostgreSQL.
+        indexes = (("brand_id", "referrer_id"), ("brand_id", "guide_id"), ("brand_id", "origin_guide_id"), ("brand_id", "registered_at"))
+
+
+class MemberIdentity(Model):
+    """A proven sign-in identity (WeChat openid, LINE user id) that leads to one member."""
+
+    id = fields.IntField(primary_key=True)
+    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
+    member = fields.ForeignKeyField("referral.Member", related_name="identities", on_delete=fields.CASCADE)
+    provider = fields.CharEnumField(IdentityProvider, max_length=16)
+    subject = fields.CharField(max_length=128)
+    unionid = fields.CharField(max_length=128, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    brand_id: int
+    member_id: int
+
+    class Meta:
+        table = "member_identity"
+        # The database, not Python, decides who wins two concurrent first sign-ins.
+        unique_together = (("brand", "provider", "subject"),)

@@ -1,0 +1,20 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+class ReferralPolicy(Model):
+    """A brand's referral settings: where QR codes lead, and whether members may change guide."""
+
+    id = fields.IntField(primary_key=True)
+    brand = fields.OneToOneField("tenancy.Brand", related_name=False, on_delete=fields.CASCADE)
+    # The mini-program opens this URL (registered as its QR-code prefix) with ?c=<code>.
+    invite_url_base = fields.CharField(max_length=200, default="https://mp.example.com/r")
+    allow_guide_switch = fields.BooleanField(default=False)
+    switch_after_days = fields.IntField(default=90)
+    lapsed_after_days = fields.IntField(default=90)
+    vip_revenue_cents = fields.BigIntField(default=200_000)
+
+    brand_id: int
+
+    class Meta:
+        table = "referral_policy"

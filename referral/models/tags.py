@@ -1,0 +1,34 @@
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Tag(Model):
+    """A tag HQ defines and puts on members (automatic tags are computed, not stored)."""
+
+    id = fields.IntField(primary_key=True)
+    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
+    name = fields.CharField(max_length=32)
+    description = fields.CharField(max_length=200, null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    brand_id: int
+
+    class Meta:
+        table = "tag"
+        unique_together = (("brand", "name"),)
+
+
+class MemberTag(Model):
+    id = fields.IntField(primary_key=True)
+    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
+    member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.CASCADE)
+    tag = fields.ForeignKeyField("referral.Tag", related_name=False, on_delete=fields.CASCADE)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    brand_id: int
+    member_id: int
+    tag_id: int
+
+    class Meta:
+        table = "member_tag"
+        unique_together = (("member", "tag"),)

@@ -1,0 +1,37 @@
+from tortoise import fields
+from tortoise.models import Model
+
+from referral.models.enums import Channel, TouchKind
+
+
+class Touch(Model):
+    """One touch point, append-only. Other domains report theirs through referral.services.touches."""
+
+    id = fields.BigIntField(primary_key=True)
+    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
+    member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.CASCADE)
+    kind = fields.CharEnumField(TouchKind, max_length=24)
+    occurred_at = fields.DatetimeField()
+    # Attribution as it stood when the touch happened (the guide bound then, not now).
+    guide = fields.ForeignKeyField("referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT)
+    store = fields.ForeignKeyField("referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT)
+    channel = fields.CharEnumField(Channel, max_length=16, null=True)
+    campaign = fields.CharField(max_length=64, null=True)
+    event_ref = fields.CharField(max_length=64, null=True)
+    # Money in the smallest unit (fen, satang): purchases positive, reversals negative.
+    amount_cents = fields.BigIntField(default=0)
+    # The member this touch concerns besides the owner (the friend a REFERRAL touch is about).
+    other_member = fields.ForeignKeyField("referral.Member", related_name=False, null=True, on_delete=fields.SET_NULL)
+    # The originating record in its domain (a claim, a coupon...), for de-duplication and audit.
+    source = fields.CharField(max_length=64, null=True)
+
+    brand_id: int
+    member_id: int
+    guide_id: int | None
+    store_id: int | None
+
+    class Meta:
+        table = "touch"
+        unique_together = (("brand", "kind", "source"),)
+        # Column names, not field names: tortoise 1.1.9 puts index names into SQL unresolved on PostgreSQL.
+        indexes = (("brand_id", "occurred_at"), ("member_id", "occurred_at"), ("guide_id", "occurred_at"))

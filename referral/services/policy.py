@@ -1,0 +1,57 @@
+"""A brand's referral policy: QR destination, guide switching, profile thresholds."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from tortoise.exceptions import IntegrityError
+
+from referral.errors import ReferralError, ReferralErrorCode as Code
+from referral.models import ReferralPolicy
+
+
+async def get(*, brand_id: int) -> ReferralPolicy:
+    """The brand's policy, created with defaults on first use."""
+    policy = await ReferralPolicy.get_or_none(brand_id=brand_id)
+    if policy is None:
+        try:
+            policy = await ReferralPolicy.create(brand_id=brand_id)
+        except IntegrityError:  # created concurrently: the other one stands
+            policy = await ReferralPolicy.get(brand_id=brand_id)
+    return policy
+
+
+async def update(
+    *,
+    brand_id: int,
+    invite_url_base: str | None = None,
+    allow_guide_switch: bool | None = None,
+    switch_after_days: int | None = None,
+    lapsed_after_days: int | None = None,
+    vip_revenue_cents: int | None = None,
+) -> ReferralPolicy:
+    """Change the given settings; raises POLICY_INVALID naming the bad one."""
+    policy = await get(brand_id=brand_id)
+    if invite_url_base is not None:
+        parts = urlsplit(invite_url_base)
+        if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment or len(invite_url_base) > 200:
+            raise ReferralError(Code.POLICY_INVALID, "The invite URL must be https, without ? or #.", "inviteUrlBase")
+        policy.invite_url_base = invite_url_base
+    for name, value, low, high in (
+        ("switch_after_days", switch_after_days, 0, 3650),
+        ("lapsed_after_days", lapsed_after_days, 1, 3650),
+        ("vip_revenue_cents", vip_revenue_cents, 0, 10**12),
+    ):
+        if value is not None:
+            if not low <= value <= high:
+                field = "".join(w.title() if i else w for i, w in enumerate(name.split("_")))
+                raise ReferralError(Code.POLICY_INVALID, f"Must be between {low} and {high}.", field)
+            setattr(policy, name, value)
+    if allow_guide_switch is not None:
+        policy.allow_guide_switch = allow_guide_switch
+    await policy.save()
+    return policy
+
+
+def invite_url(policy: ReferralPolicy, code: str) -> str:
+    return f"{policy.invite_url_base}?c={code}"

@@ -1,0 +1,87 @@
+"""Validation of the profile fields a brand collects: each optional, each checked, phone only with consent."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import phonenumbers
+
+from referral.errors import ReferralError, ReferralErrorCode as Code
+from referral.models import Gender
+
+UNSET: Any = object()
+
+
+@dataclass
+class ProfileInput:
+    """Fields left UNSET are not touched; None (or "") clears a field."""
+
+    name: str | None = UNSET
+    phone: str | None = UNSET
+    phone_consent: bool = False
+    birthday: date | None = UNSET
+    baby_due_date: date | None = UNSET
+    baby_birth_date: date | None = UNSET
+    gender: Gender | None = UNSET
+    city: str | None = UNSET
+
+
+def clean(profile: ProfileInput, *, today: date, now: datetime, default_region: str = "CN") -> dict[str, Any]:
+    """The model fields to write; raises NAME_INVALID, PHONE_INVALID, PHONE_CONSENT_REQUIRED,
+    DATE_INVALID or CITY_INVALID naming the field."""
+    out: dict[str, Any] = {}
+    if profile.name is not UNSET:
+        out["name"] = _text(profile.name, "name", Code.NAME_INVALID)
+    if profile.city is not UNSET:
+        out["city"] = _text(profile.city, "city", Code.CITY_INVALID)
+    if profile.phone is not UNSET:
+        if not profile.phone:
+            out["phone"], out["phone_consent_at"] = None, None
+        else:
+            if not profile.phone_consent:
+                raise ReferralError(
+                    Code.PHONE_CONSENT_REQUIRED, "Please agree to let the brand store your phone number.", "phoneConsent"
+                )
+            out["phone"], out["phone_consent_at"] = _phone(profile.phone, default_region), now
+    if profile.birthday not in (UNSET, None):
+        _date_between(profile.birthday, date(1900, 1, 1), today, "birthday")
+    if profile.baby_due_date not in (UNSET, None):
+        _date_between(profile.baby_due_date, today - timedelta(days=60), today + timedelta(days=300), "babyDueDate")
+    if profile.baby_birth_date not in (UNSET, None):
+        _date_between(profile.baby_birth_date, today - timedelta(days=6 * 366), today, "babyBirthDate")
+    for name in ("birthday", "baby_due_date", "baby_birth_date", "gender"):
+        value = getattr(profile, name)
+        if value is not UNSET:
+            out[name] = value
+    return out
+
+
+def given(profile: ProfileInput) -> list[str]:
+    return [f.name for f in fields(profile) if getattr(profile, f.name) is not UNSET and f.name != "phone_consent"]
+
+
+def _text(value: str | None, field: str, code: Code) -> str | None:
+    if value is None or not value.strip():
+        return None
+    value = unicodedata.normalize("NFC", value.strip())
+    if len(value) > 64 or any(unicodedata.category(c).startswith("C") for c in value):
+        raise ReferralError(code, "Use at most 64 printable characters.", field)
+    return value
+
+
+def _phone(raw: str, default_region: str) -> str:
+    try:
+        number = phonenumbers.parse(raw, default_region)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ReferralError(Code.PHONE_INVALID, "This is not a valid phone number.", "phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _date_between(value: date, low: date, high: date, field: str) -> None:
+    if not low <= value <= high:
+        raise ReferralError(Code.DATE_INVALID, f"The date must be between {low} and {high}.", field)

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from referral.services import policy as policies
+from schema.errors import UserError, mutation_payload
+from schema.permissions import IsHQ, require_caller
+from schema.types.policy import ReferralPolicy, ReferralPolicyInput
+
+
+@strawberry.type
+class ReferralPolicyPayload:
+    policy: ReferralPolicy | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class PolicyMutations:
+    @strawberry.mutation(permission_classes=[IsHQ], description="Change the brand's referral settings.")
+    @mutation_payload
+    async def update_referral_policy(self, info: Info, input: ReferralPolicyInput) -> ReferralPolicyPayload | None:
+        caller = require_caller(info)
+        row = await policies.update(
+            brand_id=caller.brand_id, invite_url_base=input.invite_url_base,
+            allow_guide_switch=input.allow_guide_switch, switch_after_days=input.switch_after_days,
+            lapsed_after_days=input.lapsed_after_days, vip_revenue_cents=input.vip_revenue_cents,
+        )
+        return ReferralPolicyPayload(policy=ReferralPolicy.of(row))

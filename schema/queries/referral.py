@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from referral.errors import ReferralError
+from referral.models import GuideStatus as GuideStatusValue
+from referral.services import chains, guides, members
+from schema import ids
+from schema.errors import SchemaError, SchemaErrorCode, as_client_error
+from schema.pagination import DEFAULT_PAGE, Connection, paginate
+from schema.permissions import IsHQ, IsStoreStaff, require_caller, store_scope
+from schema.types.guide import Guide, GuideStatus
+from schema.types.member import ChainLink, Member
+from schema.types.policy import ReferralPolicy
+
+
+@strawberry.type
+class ReferralQueries:
+    @strawberry.field(permission_classes=[IsStoreStaff], description="Guides of the brand (a store manager: of their store).")
+    async def guides(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None,
+        status: GuideStatus | None = None,  # type: ignore[valid-type]
+    ) -> Connection[Guide] | None:
+        caller = require_caller(info)
+        q = guides.query(
+            brand_id=caller.brand_id, store_scope=store_scope(caller),
+            status=GuideStatusValue(status.value) if status else None,
+        )
+        try:
+            return await paginate(q, first=first, after=after, to_node=lambda row: Guide(row=row))
+        except SchemaError as exc:
+            raise as_client_error(exc) from None
+
+    @strawberry.field(permission_classes=[IsHQ], description="A member of the brand, or null.")
+    async def member(self, info: Info, id: strawberry.ID) -> Member | None:
+        caller = require_caller(info)
+        try:
+            return Member(row=await members.get(brand_id=caller.brand_id, member_id=ids.decode(id, "Member")))
+        except (SchemaError, ReferralError):
+            return None
+
+    @strawberry.field(permission_classes=[IsHQ], description="Who brought this member, nearest first.")
+    async def ancestors(self, info: Info, member_id: strawberry.ID) -> list[ChainLink] | None:
+        caller = require_caller(info)
+        links = await chains.ancestors(brand_id=caller.brand_id, member_id=_decode(member_id, "Member"))
+        return [ChainLink.of(link) for link in links]
+
+    @strawberry.field(
+        permission_classes=[IsHQ], description="Everyone a member (or a guide) brought, directly or through others."
+    )
+    async def descendants(
+        self, info: Info, member_id: strawberry.ID | None = None, guide_id: strawberry.ID | None = None
+    ) -> list[ChainLink] | None:
+        caller = require_caller(info)
+        if (member_id is None) == (guide_id is None):
+            raise as_client_error(SchemaError(SchemaErrorCode.INVALID_ID, "Give exactly one of memberId and guideId."))
+        if member_id is not None:
+            links = await chains.descendants_of_member(brand_id=caller.brand_id, member_id=_decode(member_id, "Member"))
+        else:
+            links = await chains.descendants_of_guide(brand_id=caller.brand_id, guide_id=_decode(guide_id, "Guide"))
+        return [ChainLink.of(link) for link in links]
+
+    @strawberry.field(permission_classes=[IsHQ], description="The brand's referral settings.")
+    async def referral_policy(self, info: Info) -> ReferralPolicy | None:
+        caller = require_caller(info)
+        return ReferralPolicy.of(await info.context.loaders.policy.load(caller.brand_id))
+
+
+def _decode(value: str, type_name: str) -> int:
+    try:
+        return ids.decode(value, type_name)
+    except SchemaError as exc:
+        raise as_client_error(exc) from None

@@ -1,0 +1,133 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from referral import privacy
+from referral.models import Channel as ChannelValue, Gender as GenderValue, Member as MemberModel
+from referral.services import policy as policies
+from referral.services.chains import Link
+from schema import ids
+from schema.types.qr import QrFormat, QrImage
+from server.auth.caller import Role
+
+if TYPE_CHECKING:
+    from schema.types.guide import Guide
+
+Channel = strawberry.enum(ChannelValue, description="How a member came to register.")
+Gender = strawberry.enum(GenderValue)
+
+
+@strawberry.type(description="A member of the brand. Contact details show only to the member, HQ and (masked) their guide.")
+class Member:
+    row: strawberry.Private[MemberModel]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return ids.encode("Member", self.row.id)
+
+    @strawberry.field
+    def display_name(self) -> str | None:
+        return self.row.display_name or self.row.name
+
+    @strawberry.field
+    def registered_at(self) -> datetime | None:
+        return self.row.registered_at
+
+    @strawberry.field
+    def channel(self) -> Channel | None:  # type: ignore[valid-type]
+        return self.row.channel
+
+    @strawberry.field
+    def invite_code(self) -> str:
+        return self.row.invite_code
+
+    @strawberry.field
+    def name(self) -> str | None:
+        return self.row.name
+
+    @strawberry.field
+    def city(self) -> str | None:
+        return self.row.city
+
+    @strawberry.field
+    def gender(self) -> Gender | None:  # type: ignore[valid-type]
+        return self.row.gender
+
+    @strawberry.field
+    def birthday(self) -> date | None:
+        return self.row.birthday
+
+    @strawberry.field
+    def baby_due_date(self) -> date | None:
+        return self.row.baby_due_date
+
+    @strawberry.field
+    def baby_birth_date(self) -> date | None:
+        return self.row.baby_birth_date
+
+    @strawberry.field
+    def phone(self, info: Info) -> str | None:
+        caller = info.context.caller
+        return privacy.phone_for(
+            self.row.phone,
+            is_self=caller is not None and caller.member_id == self.row.id,
+            is_hq=caller is not None and caller.has(Role.HQ),
+            is_their_guide=caller is not None and caller.guide_id is not None and caller.guide_id == self.row.guide_id,
+        )
+
+    @strawberry.field(description="The guide serving this member now.")
+    async def guide(self, info: Info) -> Annotated[Guide, strawberry.lazy("schema.types.guide")] | None:
+        from schema.types.guide import Guide
+
+        if self.row.guide_id is None:
+            return None
+        row = await info.context.loaders.guide.load(self.row.guide_id)
+        return Guide(row=row) if row else None
+
+    @strawberry.field(description="The member who invited this one.")
+    async def referrer(self, info: Info) -> Member | None:
+        if self.row.referrer_id is None:
+            return None
+        row = await info.context.loaders.member.load(self.row.referrer_id)
+        return Member(row=row) if row else None
+
+    @strawberry.field(description="This member's invite QR (the URL the mini-program opens).")
+    async def invite_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]
+        policy = await info.context.loaders.policy.load(self.row.brand_id)
+        return QrImage.of(policies.invite_url(policy, self.row.invite_code), format)
+
+
+@strawberry.type(description="One member in a referral chain, with their distance from where the walk began.")
+class ChainLink:
+    depth: int
+    member: Member
+
+    @classmethod
+    def of(cls, link: Link) -> ChainLink:
+        return cls(depth=link.depth, member=Member(row=link.member))
+
+
+@strawberry.input(description="Profile fields; leave a field out to keep it, send null to clear it.")
+class ProfileInput:
+    name: str | None = strawberry.UNSET
+    phone: str | None = strawberry.UNSET
+    phone_consent: bool = strawberry.field(default=False, description="Must be true to store a phone number.")
+    birthday: date | None = strawberry.UNSET
+    baby_due_date: date | None = strawberry.UNSET
+    baby_birth_date: date | None = strawberry.UNSET
+    gender: Gender | None = strawberry.UNSET  # type: ignore[valid-type]
+    city: str | None = strawberry.UNSET
+
+
+@strawberry.input
+class RegisterInput:
+    code: str | None = strawberry.field(default=None, description="The guide's or friend's code from the QR, if any.")
+    channel: Channel | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Where registration started (product scan, event), when no code says it."
+    )
+    campaign: str | None = None
+    profile: ProfileInput | None = None

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import base64
+
+import strawberry
+
+from referral import qr
+
+QrFormat = strawberry.enum(qr.QrFormat, description="Image format of a QR code.")
+
+
+@strawberry.type(description="A QR code image and the URL it encodes.")
+class QrImage:
+    url: str
+    media_type: str
+    data_base64: str = strawberry.field(description="The image bytes, base64: show as data:<mediaType>;base64,...")
+
+    @classmethod
+    def of(cls, url: str, fmt: qr.QrFormat) -> QrImage:
+        data = qr.render(url, fmt)
+        return cls(url=url, media_type=qr.MEDIA_TYPES[fmt], data_base64=base64.b64encode(data).decode())
