@@ -6,6 +6,7 @@ import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -130,9 +131,28 @@ def settings(upstream: FakeUpstream) -> Settings:
     return make_settings(upstream)
 
 
+class Clock:
+    """The app's clock in tests: starts at a fixed instant and moves only when told."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
+
+
 @pytest.fixture
-async def client(db: str, settings: Settings) -> AsyncIterator[GraphQLClient]:
-    async with GraphQLClient.running(create_app(settings, manage_db=False)) as gql:
+def clock() -> Clock:
+    return Clock(datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def client(db: str, settings: Settings, clock: Clock) -> AsyncIterator[GraphQLClient]:
+    async with GraphQLClient.running(create_app(settings, manage_db=False, clock=clock)) as gql:
         yield gql
 
 
