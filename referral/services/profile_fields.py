@@ -41,11 +41,12 @@ def clean(profile: ProfileInput, *, today: date, now: datetime, default_region: 
         if not profile.phone:
             out["phone"], out["phone_consent_at"] = None, None
         else:
+            phone = _phone(profile.phone, default_region)
             if not profile.phone_consent:
                 raise ReferralError(
                     Code.PHONE_CONSENT_REQUIRED, "Please agree to let the brand store your phone number.", "phoneConsent"
                 )
-            out["phone"], out["phone_consent_at"] = _phone(profile.phone, default_region), now
+            out["phone"], out["phone_consent_at"] = phone, now
     if profile.birthday not in (UNSET, None):
         _date_between(profile.birthday, date(1900, 1, 1), today, "birthday")
     if profile.baby_due_date not in (UNSET, None):
