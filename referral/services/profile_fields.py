@@ -34,9 +34,9 @@ def clean(profile: ProfileInput, *, today: date, now: datetime, default_region: 
     DATE_INVALID or CITY_INVALID naming the field."""
     out: dict[str, Any] = {}
     if profile.name is not UNSET:
-        out["name"] = _text(profile.name, "name", Code.NAME_INVALID)
+        out["name"] = text(profile.name, "name", Code.NAME_INVALID)
     if profile.city is not UNSET:
-        out["city"] = _text(profile.city, "city", Code.CITY_INVALID)
+        out["city"] = text(profile.city, "city", Code.CITY_INVALID)
     if profile.phone is not UNSET:
         if not profile.phone:
             out["phone"], out["phone_consent_at"] = None, None
@@ -64,7 +64,7 @@ def given(profile: ProfileInput) -> list[str]:
     return [f.name for f in fields(profile) if getattr(profile, f.name) is not UNSET and f.name != "phone_consent"]
 
 
-def _text(value: str | None, field: str, code: Code) -> str | None:
+def text(value: str | None, field: str, code: Code) -> str | None:
     if value is None or not value.strip():
         return None
     value = unicodedata.normalize("NFC", value.strip())

@@ -1,0 +1,159 @@
+"""HQ attribution: figures per guide, store, channel or campaign for a period; leaderboard; funnel.
+
+All figures come from the touch timeline, where each touch carries the guide and store bound
+when it happened (attribution.py), so a report for last March stays what it was after members
+change guide. A member's channel is how they registered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from tortoise import connections
+
+from referral.errors import ReferralError, ReferralErrorCode as Code
+from referral.services.profiles import STAGE_SQL, Stage
+
+
+class Dimension(StrEnum):
+    GUIDE = "guide"
+    STORE = "store"
+    CHANNEL = "channel"
+    CAMPAIGN = "campaign"
+
+
+class Metric(StrEnum):
+    NEW_MEMBERS = "new_members"
+    REFERRED_MEMBERS = "referred_members"
+    PURCHASES = "purchases"
+    REVENUE_CENTS = "revenue_cents"
+    COUPONS_WRITTEN_OFF = "coupons_written_off"
+    EVENTS_ATTENDED = "events_attended"
+
+
+_KEYS = {Dimension.GUIDE: "t.guide_id", Dimension.STORE: "t.store_id", Dimension.CHANNEL: "m.channel", Dimension.CAMPAIGN: "t.campaign"}
+MAX_PERIOD = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class Figures:
+    key: str | None
+    new_members: int
+    referred_members: int
+    purchases: int
+    revenue_cents: int
+    coupons_issued: int
+    coupons_written_off: int
+    event_sign_ups: int
+    events_attended: int
+
+
+_FIGURES = """
+    SUM(CASE WHEN t.kind = 'registration' THEN 1 ELSE 0 END) AS new_members,
+    SUM(CASE WHEN t.kind = 'registration' AND t.other_member_id IS NOT NULL THEN 1 ELSE 0 END) AS referred_members,
+    SUM(CASE WHEN t.kind = 'purchase' THEN 1 WHEN t.kind = 'purchase_reversed' THEN -1 ELSE 0 END) AS purchases,
+    SUM(CASE WHEN t.kind IN ('purchase', 'purchase_reversed') THEN t.amount_cents ELSE 0 END) AS revenue_cents,
+    SUM(CASE WHEN t.kind = 'coupon_issued' THEN 1 ELSE 0 END) AS coupons_issued,
+    SUM(CASE WHEN t.kind = 'coupon_written_off' THEN 1 ELSE 0 END) AS coupons_written_off,
+    SUM(CASE WHEN t.kind = 'event_sign_up' THEN 1 ELSE 0 END) AS event_sign_ups,
+    SUM(CASE WHEN t.kind = 'event_check_in' THEN 1 ELSE 0 END) AS events_attended
+"""
+
+
+class _Sql:
+    """Builds one statement with the right placeholder style ($n on PostgreSQL, ? on SQLite).
+
+    Call p() in the order the placeholders appear in the text: SQLite binds "?" by position.
+    """
+
+    def __init__(self) -> None:
+        self.postgres = connections.get("default").capabilities.dialect == "postgres"
+        self.params: list[object] = []
+
+    def p(self, value: object) -> str:
+        self.params.append(value)
+        return f"${len(self.params)}" if self.postgres else "?"
+
+    async def rows(self, sql: str) -> list[dict]:
+        return await connections.get("default").execute_query_dict(sql, self.params)
+
+
+def _check_period(start: datetime, end: datetime) -> None:
+    if not start < end or end - start > MAX_PERIOD:
+        raise ReferralError(Code.PERIOD_INVALID, "The period must start before it ends and span at most 366 days.", "from")
+
+
+async def attribution(
+    *,
+    brand_id: int,
+    start: datetime,
+    end: datetime,
+    by: Dimension,
+    guide_id: int | None = None,
+    store_id: int | None = None,
+    channel: str | None = None,
+    campaign: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    order_by: Metric | None = None,
+) -> list[Figures]:
+    """Figures for [start, end) grouped by one dimension, optionally filtered; raises PERIOD_INVALID."""
+    _check_period(start, end)
+    q = _Sql()
+    where = [f"t.brand_id = {q.p(brand_id)}", f"t.occurred_at >= {q.p(start)}", f"t.occurred_at < {q.p(end)}"]
+    for column, value in (("t.guide_id", guide_id), ("t.store_id", store_id), ("m.channel", channel), ("t.campaign", campaign)):
+        if value is not None:
+            where.append(f"{column} = {q.p(value)}")
+    key = _KEYS[by]
+    # Grouping keys are ids or short strings; ordering by a figure serves the leaderboard.
+    # NULL (unattributed) last on both engines: SQLite sorts NULL first, PostgreSQL last.
+    order = f"({key}) IS NULL, {key}"
+    if order_by:
+        order = f"{order_by.value} DESC, {order}"
+    sql = f"""
+        SELECT {key} AS key, {_FIGURES}
+        FROM touch t JOIN member m ON m.id = t.member_id
+        WHERE {' AND '.join(where)}
+        GROUP BY {key}
+        ORDER BY {order}
+        LIMIT {q.p(limit)} OFFSET {q.p(offset)}
+    """
+    return [
+        Figures(key=None if r["key"] is None else str(r["key"]), **{k: int(r[k] or 0) for k in _FIELDS})
+        for r in await q.rows(sql)
+    ]
+
+
+_FIELDS = [f for f in Figures.__dataclass_fields__ if f != "key"]
+
+
+async def leaderboard(*, brand_id: int, start: datetime, end: datetime, metric: Metric, limit: int = 20) -> list[Figures]:
+    """Guides ranked by one figure for the period (ties by guide id)."""
+    rows = await attribution(brand_id=brand_id, start=start, end=end, by=Dimension.GUIDE, order_by=metric, limit=limit + 1)
+    return [r for r in rows if r.key is not None][:limit]
+
+
+async def funnel(*, brand_id: int, store_id: int | None = None) -> dict[Stage, int]:
+    """How many members are at each journey stage now (erased members are no longer counted)."""
+    q = _Sql()
+    # Placeholders are made in the order they appear: SQLite binds "?" by position.
+    sql = f"""
+        WITH p AS (
+            SELECT member_id, SUM(CASE WHEN kind = 'purchase' THEN 1 WHEN kind = 'purchase_reversed' THEN -1 ELSE 0 END) AS n
+            FROM touch WHERE brand_id = {q.p(brand_id)} GROUP BY member_id
+        ), r AS (
+            SELECT referrer_id, COUNT(*) AS n FROM member
+            WHERE brand_id = {q.p(brand_id)} AND referrer_id IS NOT NULL AND registered_at IS NOT NULL GROUP BY referrer_id
+        )
+        SELECT {STAGE_SQL} AS stage, COUNT(*) AS n
+        FROM member m LEFT JOIN p ON p.member_id = m.id LEFT JOIN r ON r.referrer_id = m.id
+        WHERE m.brand_id = {q.p(brand_id)} AND m.deleted_at IS NULL
+              {f"AND m.origin_store_id = {q.p(store_id)}" if store_id is not None else ""}
+        GROUP BY 1
+    """
+    counts = {stage: 0 for stage in Stage}
+    for row in await q.rows(sql):
+        counts[Stage(row["stage"])] = int(row["n"])
+    return counts
