@@ -20,6 +20,7 @@ class SchemaErrorCode(StrEnum):
 
     INVALID_ID = "INVALID_ID"
     INVALID_PAGINATION = "INVALID_PAGINATION"
+    CONFIRMATION_REQUIRED = "CONFIRMATION_REQUIRED"
 
 
 class SchemaError(Exception):

@@ -9,7 +9,7 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from referral.models import Guide, Member, ReferralPolicy, Store
-from referral.services import policy as policies
+from referral.services import policy as policies, profiles, tags
 from server.tenancy.models import Brand
 
 M = TypeVar("M", bound=Model)
@@ -33,6 +33,21 @@ class Loaders:
         self.member: DataLoader[int, Member | None] = _by_id(Member, brand_id)
         self.guide: DataLoader[int, Guide | None] = _by_id(Guide, brand_id)
         self.policy: DataLoader[int, ReferralPolicy] = DataLoader(load_fn=_policies)
+        self.profile_stats: DataLoader[int, profiles.Stats] = DataLoader(load_fn=self._stats)
+        self.member_tags: DataLoader[int, list[str]] = DataLoader(load_fn=self._tags)
+        self._brand_id = brand_id
+
+    async def _stats(self, member_ids: Sequence[int]) -> list[profiles.Stats]:
+        if self._brand_id is None:
+            return [profiles.Stats() for _ in member_ids]
+        found = await profiles.stats_for(brand_id=self._brand_id, member_ids=member_ids)
+        return [found[m] for m in member_ids]
+
+    async def _tags(self, member_ids: Sequence[int]) -> list[list[str]]:
+        if self._brand_id is None:
+            return [[] for _ in member_ids]
+        found = await tags.names_for(brand_id=self._brand_id, member_ids=member_ids)
+        return [found[m] for m in member_ids]
 
 
 async def _policies(brand_ids: Sequence[int]) -> list[ReferralPolicy]:

@@ -56,14 +56,15 @@ def _after_pk(after: str) -> int:
 
 
 async def paginate(
-    queryset: QuerySet[M], *, first: int, after: str | None, to_node: Callable[[M], N]
+    queryset: QuerySet[M], *, first: int, after: str | None, to_node: Callable[[M], N], newest_first: bool = False
 ) -> Connection[N]:
-    """One page of `queryset` in ascending `id` order; raises INVALID_PAGINATION."""
+    """One page of `queryset` in `id` order (descending if newest_first); raises INVALID_PAGINATION."""
     if not 1 <= first <= MAX_PAGE:
         raise SchemaError(SchemaErrorCode.INVALID_PAGINATION, f"first must be 1-{MAX_PAGE}.", "first")
     if after is not None:
-        queryset = queryset.filter(id__gt=_after_pk(after))
-    rows = await queryset.order_by("id").limit(first + 1)
+        pk = _after_pk(after)
+        queryset = queryset.filter(id__lt=pk) if newest_first else queryset.filter(id__gt=pk)
+    rows = await queryset.order_by("-id" if newest_first else "id").limit(first + 1)
     page = rows[:first]
     edges = [Edge(cursor=_cursor(row.pk), node=to_node(row)) for row in page]
     return Connection(

@@ -19,11 +19,13 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.errors import should_mask
+from schema.mutations.data_rights import DataRightsMutations
 from schema.mutations.guides import GuideMutations
 from schema.mutations.members import MemberMutations
 from schema.mutations.policy import PolicyMutations
 from schema.mutations.sign_in import SignInMutations
 from schema.mutations.stores import StoreMutations
+from schema.mutations.tags import TagMutations
 from schema.queries import Query
 
 
@@ -31,7 +33,9 @@ log = logging.getLogger("scrm.graphql")
 
 
 @strawberry.type
-class Mutation(SignInMutations, StoreMutations, GuideMutations, MemberMutations, PolicyMutations):
+class Mutation(
+    SignInMutations, StoreMutations, GuideMutations, MemberMutations, PolicyMutations, TagMutations, DataRightsMutations
+):
     pass
 
 

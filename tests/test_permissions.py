@@ -20,6 +20,8 @@ PUBLIC = {"signInWithWechat", "signInWithLine", "signInStaff", "devSignIn"}
 STORE_STAFF = frozenset({"guide_manager", "store_manager", "hq"})
 CONSUMERS = frozenset({"consumer", "guide", "guide_manager"})
 HQ = frozenset({"hq"})
+GUIDES = frozenset({"guide", "guide_manager"})
+PERIOD = '(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z"'
 
 
 def _id(type_name: str, pk: int) -> str:
@@ -78,6 +80,23 @@ MATRIX = {
         CONSUMERS, lambda c: {"c": c.guide.invite_code},
     ),
     "updateProfile": Op('mutation { updateProfile(input: {city: "Hangzhou"}) { member { city } errors { code } } }', CONSUMERS),
+    "attribution": Op("{ attribution" + PERIOD + ", by: GUIDE) { key newMembers } }", STORE_STAFF),
+    "leaderboard": Op("{ leaderboard" + PERIOD + ", metric: REVENUE_CENTS) { key } }", HQ),
+    "funnel": Op("{ funnel { stage members } }", STORE_STAFF),
+    "myMembers": Op("{ myMembers { nodes { id } } }", GUIDES),
+    "myFigures": Op("{ myFigures" + PERIOD + ") { newMembers } }", GUIDES),
+    "tags": Op("{ tags { name } }", HQ),
+    "myData": Op("{ myData }", CONSUMERS),
+    "createTag": Op('mutation { createTag(name: "VIC") { tag { name } errors { code } } }', HQ),
+    "tagMember": Op(
+        "mutation($m: ID!, $t: ID!) { tagMember(memberId: $m, tagId: $t) { ok errors { code } } }",
+        HQ, lambda c: {"m": _id("Member", c.consumer.id), "t": _id("Tag", 1)},
+    ),
+    "untagMember": Op(
+        "mutation($m: ID!, $t: ID!) { untagMember(memberId: $m, tagId: $t) { ok errors { code } } }",
+        HQ, lambda c: {"m": _id("Member", c.consumer.id), "t": _id("Tag", 1)},
+    ),
+    "deleteMyAccount": Op("mutation { deleteMyAccount(confirm: true) { ok errors { code } } }", CONSUMERS),
     "updateReferralPolicy": Op(
         "mutation { updateReferralPolicy(input: {allowGuideSwitch: true}) { policy { allowGuideSwitch } errors { code } } }", HQ
     ),
@@ -151,7 +170,9 @@ async def test_a_token_names_its_brand_so_ids_cannot_cross(client, casts, settin
             assert response == {"store": None}
 
 
-FOREIGN_REFUSALS = {"STORE_NOT_FOUND", "GUIDE_NOT_FOUND", "ENROLMENT_NOT_FOUND", "MEMBER_NOT_FOUND", "CODE_UNKNOWN"}
+FOREIGN_REFUSALS = {
+    "STORE_NOT_FOUND", "GUIDE_NOT_FOUND", "ENROLMENT_NOT_FOUND", "MEMBER_NOT_FOUND", "CODE_UNKNOWN", "TAG_NOT_FOUND",
+}
 
 
 @pytest.mark.parametrize("name", [n for n, op in MATRIX.items() if op.variables is not no_variables])

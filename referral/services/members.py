@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from referral.errors import ReferralError, ReferralErrorCode as Code
@@ -214,6 +216,15 @@ async def rebind(
             store_id=to_guide.store_id,
         )
     return True
+
+
+def served_by(*, brand_id: int, guide_id: int, search: str | None = None) -> QuerySet[Member]:
+    """A guide's current members (registered, not erased), optionally matching a name, phone or code."""
+    q = Member.filter(brand_id=brand_id, guide_id=guide_id, registered_at__isnull=False, deleted_at=None)
+    if search and search.strip():
+        term = search.strip()
+        q = q.filter(Q(name__icontains=term) | Q(phone__endswith=term) | Q(invite_code=term.upper()))
+    return q
 
 
 async def update_profile(*, brand_id: int, member_id: int, profile: ProfileInput, now: datetime) -> Member:

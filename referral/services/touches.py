@@ -5,9 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
 
 from referral.models import Channel, Touch, TouchKind
 from referral.services.attribution import guide_at
+
+
+def query(*, brand_id: int, member_id: int) -> QuerySet[Touch]:
+    """A member's timeline."""
+    return Touch.filter(brand_id=brand_id, member_id=member_id)
 
 
 async def record(

@@ -8,9 +8,13 @@ from strawberry.types import Info
 
 from referral import privacy
 from referral.models import Channel as ChannelValue, Gender as GenderValue, Member as MemberModel
-from referral.services import policy as policies
+from referral.services import policy as policies, profiles
+from referral.services.touches import query as touches_query
 from referral.services.chains import Link
 from schema import ids
+from schema.errors import SchemaError, as_client_error
+from schema.pagination import Connection, paginate
+from schema.types.profile import Profile, Touch
 from schema.types.qr import QrFormat, QrImage
 from server.auth.caller import Role
 
@@ -95,10 +99,39 @@ class Member:
         row = await info.context.loaders.member.load(self.row.referrer_id)
         return Member(row=row) if row else None
 
+    @strawberry.field(description="Stage, tags and value scores; for the member, their guide and HQ.")
+    async def profile(self, info: Info) -> Profile | None:
+        if not _may_see_profile(info, self.row):
+            return None
+        loaders = info.context.loaders
+        stats = await loaders.profile_stats.load(self.row.id)
+        policy = await loaders.policy.load(self.row.brand_id)
+        computed = profiles.profile_of(self.row, stats, policy, info.context.now())
+        return Profile.of(computed, await loaders.member_tags.load(self.row.id))
+
+    @strawberry.field(description="Touch points, newest first; for the member, their guide and HQ.")
+    async def timeline(
+        self, info: Info, first: int = 20, after: str | None = None
+    ) -> Connection[Touch] | None:
+        if not _may_see_profile(info, self.row):
+            return None
+        q = touches_query(brand_id=self.row.brand_id, member_id=self.row.id)
+        try:
+            return await paginate(q, first=first, after=after, to_node=lambda t: Touch(row=t), newest_first=True)
+        except SchemaError as exc:
+            raise as_client_error(exc) from None
+
     @strawberry.field(description="This member's invite QR (the URL the mini-program opens).")
     async def invite_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]
         policy = await info.context.loaders.policy.load(self.row.brand_id)
         return QrImage.of(policies.invite_url(policy, self.row.invite_code), format)
+
+
+def _may_see_profile(info: Info, row: MemberModel) -> bool:
+    caller = info.context.caller
+    return caller is not None and (
+        caller.member_id == row.id or caller.has(Role.HQ) or (caller.guide_id is not None and caller.guide_id == row.guide_id)
+    )
 
 
 @strawberry.type(description="One member in a referral chain, with their distance from where the walk began.")

@@ -1,0 +1,63 @@
+"""A member's rights over their data: see everything stored about them, and erase their account.
+
+Erasure removes what identifies the person (profile fields, sign-in identities, tags, the invite
+code) and keeps the anonymous facts (touches, bindings, the position in the referral tree), so
+HQ figures for past periods do not change.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from referral.errors import ReferralError, ReferralErrorCode as Code
+from referral.models import Guide, GuideBinding, GuideStatus, Member, MemberIdentity, MemberTag, Touch
+from referral.services import invites, members
+
+_PERSONAL = ("display_name", "name", "phone", "phone_consent_at", "birthday", "baby_due_date", "baby_birth_date", "gender", "city")
+
+
+async def export(*, brand_id: int, member_id: int) -> dict[str, Any]:
+    """Everything stored about the member, as plain JSON-ready data; raises MEMBER_NOT_FOUND."""
+    member = await members.get(brand_id=brand_id, member_id=member_id)
+    fields = ["id", "created_at", "registered_at", "invite_code", "channel", "referrer_id", "origin_guide_id",
+              "origin_store_id", "guide_id", *_PERSONAL]
+    return _plain({
+        "member": {f: getattr(member, f) for f in fields},
+        "identities": await MemberIdentity.filter(member_id=member.id).values("provider", "subject", "unionid", "created_at"),
+        "guideHistory": await GuideBinding.filter(member_id=member.id).order_by("started_at").values(
+            "guide_id", "store_id", "started_at", "ended_at", "reason"),
+        "touches": await Touch.filter(member_id=member.id).order_by("occurred_at", "id").values(
+            "kind", "occurred_at", "guide_id", "store_id", "channel", "campaign", "amount_cents", "other_member_id"),
+        "tags": await MemberTag.filter(member_id=member.id).values_list("tag__name", flat=True),
+        "invited": await Member.filter(referrer_id=member.id, registered_at__isnull=False).count(),
+    })
+
+
+async def erase(*, brand_id: int, member_id: int, now: datetime) -> None:
+    """Erase the member's personal data and sign-in identities; raises MEMBER_NOT_FOUND."""
+    async with in_transaction():
+        erased = await Member.filter(id=member_id, brand_id=brand_id, deleted_at=None).update(
+            deleted_at=now, invite_code=invites.new_member_code(), **{f: None for f in _PERSONAL}
+        )
+        if erased != 1:
+            raise ReferralError(Code.MEMBER_NOT_FOUND, "No such member.")
+        await MemberIdentity.filter(member_id=member_id).delete()
+        await MemberTag.filter(member_id=member_id).delete()
+        # A guide who erases their account leaves: history stays, nobody new is attributed to them.
+        await Guide.filter(member_id=member_id).exclude(status=GuideStatus.INACTIVE).update(
+            status=GuideStatus.INACTIVE, left_at=now)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value") and not isinstance(value, (int, str)):
+        return value.value
+    return value

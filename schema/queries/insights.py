@@ -1,0 +1,116 @@
+"""What HQ, store managers and guides read: attribution figures, leaderboard, funnel, a guide's members."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from referral.errors import ReferralError
+from referral.services import data_rights, members, reports, tags
+from schema import ids
+from schema.errors import SchemaError, SchemaErrorCode, as_client_error
+from schema.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, paginate
+from schema.permissions import IsConsumer, IsGuide, IsHQ, IsStoreStaff, require_caller, store_scope
+from schema.types.member import Member
+from schema.types.report import AttributionRow, Dimension, FunnelStep, Metric
+
+
+From = Annotated[datetime, strawberry.argument(name="from", description="Start of the period (inclusive).")]
+
+
+@strawberry.type
+class Tag:
+    id: strawberry.ID
+    name: str
+    description: str | None
+
+
+@strawberry.type
+class InsightQueries:
+    @strawberry.field(
+        permission_classes=[IsStoreStaff],
+        description="Attribution figures for [from, to) grouped by one dimension. A store manager sees their store.",
+    )
+    async def attribution(
+        self, info: Info, from_: From, to: datetime, by: Dimension,  # type: ignore[valid-type]
+        store_id: strawberry.ID | None = None, guide_id: strawberry.ID | None = None, channel: str | None = None,
+        campaign: str | None = None, first: int = 50, offset: int = 0,
+    ) -> list[AttributionRow] | None:
+        caller = require_caller(info)
+        try:
+            _check_page(first, offset)
+            scope = store_scope(caller)
+            store = ids.decode(store_id, "Store", field="storeId") if store_id else None
+            if scope is not None and store not in (None, scope):
+                return []
+            rows = await reports.attribution(
+                brand_id=caller.brand_id, start=from_, end=to, by=reports.Dimension(by.value),
+                store_id=scope or store, guide_id=ids.decode(guide_id, "Guide", field="guideId") if guide_id else None,
+                channel=channel, campaign=campaign, limit=first, offset=offset,
+            )
+        except (SchemaError, ReferralError) as exc:
+            raise as_client_error(exc) from None
+        return [AttributionRow.of(reports.Dimension(by.value), r) for r in rows]
+
+    @strawberry.field(permission_classes=[IsHQ], description="Guides ranked by one figure over [from, to).")
+    async def leaderboard(
+        self, info: Info, from_: From, to: datetime, metric: Metric, first: int = 20  # type: ignore[valid-type]
+    ) -> list[AttributionRow] | None:
+        caller = require_caller(info)
+        try:
+            _check_page(first, 0)
+            rows = await reports.leaderboard(
+                brand_id=caller.brand_id, start=from_, end=to, metric=reports.Metric(metric.value), limit=first
+            )
+        except (SchemaError, ReferralError) as exc:
+            raise as_client_error(exc) from None
+        return [AttributionRow.of(reports.Dimension.GUIDE, r) for r in rows]
+
+    @strawberry.field(permission_classes=[IsStoreStaff], description="Members by journey stage now.")
+    async def funnel(self, info: Info) -> list[FunnelStep] | None:
+        caller = require_caller(info)
+        counts = await reports.funnel(brand_id=caller.brand_id, store_id=store_scope(caller))
+        return [FunnelStep(stage=stage.value, members=n) for stage, n in counts.items()]
+
+    @strawberry.field(permission_classes=[IsGuide], description="The members you serve, oldest first; search by name, phone ending or invite code.")
+    async def my_members(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None, search: str | None = None
+    ) -> Connection[Member] | None:
+        caller = require_caller(info)
+        q = members.served_by(brand_id=caller.brand_id, guide_id=caller.guide_id, search=search)
+        try:
+            return await paginate(q, first=first, after=after, to_node=lambda row: Member(row=row))
+        except SchemaError as exc:
+            raise as_client_error(exc) from None
+
+    @strawberry.field(permission_classes=[IsGuide], description="Your own figures for [from, to).")
+    async def my_figures(self, info: Info, from_: From, to: datetime) -> AttributionRow | None:
+        caller = require_caller(info)
+        try:
+            rows = await reports.attribution(
+                brand_id=caller.brand_id, start=from_, end=to, by=reports.Dimension.GUIDE, guide_id=caller.guide_id
+            )
+        except ReferralError as exc:
+            raise as_client_error(exc) from None
+        empty = reports.Figures(str(caller.guide_id), *([0] * 8))
+        return AttributionRow.of(reports.Dimension.GUIDE, rows[0] if rows else empty)
+
+    @strawberry.field(permission_classes=[IsHQ], description="Tags HQ has defined.")
+    async def tags(self, info: Info) -> list[Tag] | None:
+        caller = require_caller(info)
+        return [Tag(id=ids.encode("Tag", t.id), name=t.name, description=t.description)
+                for t in await tags.query(brand_id=caller.brand_id)]
+
+    @strawberry.field(permission_classes=[IsConsumer], description="Everything stored about you, as JSON.")
+    async def my_data(self, info: Info) -> JSON | None:
+        caller = require_caller(info)
+        return await data_rights.export(brand_id=caller.brand_id, member_id=caller.member_id)
+
+
+def _check_page(first: int, offset: int) -> None:
+    if not 1 <= first <= MAX_PAGE or offset < 0:
+        raise SchemaError(SchemaErrorCode.INVALID_PAGINATION, f"first must be 1-{MAX_PAGE}, offset 0 or more.", "first")
