@@ -23,7 +23,7 @@ from schema.mutations.data_rights import DataRightsMutations
 from schema.mutations.guides import GuideMutations
 from schema.mutations.members import MemberMutations
 from schema.mutations.policy import PolicyMutations
-from schema.mutations.sign_in import SignInMutations
+from schema.mutations.sign_in import LinkMutations, SignInMutations
 from schema.mutations.stores import StoreMutations
 from schema.mutations.tags import TagMutations
 from schema.queries import Query
@@ -34,7 +34,8 @@ log = logging.getLogger("scrm.graphql")
 
 @strawberry.type
 class Mutation(
-    SignInMutations, StoreMutations, GuideMutations, MemberMutations, PolicyMutations, TagMutations, DataRightsMutations
+    SignInMutations, LinkMutations, StoreMutations, GuideMutations, MemberMutations, PolicyMutations, TagMutations,
+    DataRightsMutations,
 ):
     pass
 

@@ -96,6 +96,8 @@ MATRIX = {
         "mutation($m: ID!, $t: ID!) { untagMember(memberId: $m, tagId: $t) { ok errors { code } } }",
         HQ, lambda c: {"m": _id("Member", c.consumer.id), "t": _id("Tag", 1)},
     ),
+    "linkWechat": Op('mutation { linkWechat(code: "abc") { token errors { code } } }', CONSUMERS),
+    "linkLine": Op('mutation { linkLine(idToken: "abc") { token errors { code } } }', CONSUMERS),
     "deleteMyAccount": Op("mutation { deleteMyAccount(confirm: true) { ok errors { code } } }", CONSUMERS),
     "updateReferralPolicy": Op(
         "mutation { updateReferralPolicy(input: {allowGuideSwitch: true}) { policy { allowGuideSwitch } errors { code } } }", HQ

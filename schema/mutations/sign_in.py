@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from schema.errors import UserError, mutation_payload
+from schema.permissions import IsConsumer, require_caller
 from schema.types.viewer import Viewer
 from server.auth import service as auth
 from server.auth.service import SignedIn
@@ -70,4 +71,36 @@ class SignInMutations:
         return SignInPayload.of(
             info,
             await auth.dev_sign_in(settings=info.context.settings, brand_slug=brand, subject=subject)
+        )
+
+
+@strawberry.type
+class LinkMutations:
+    @strawberry.mutation(
+        permission_classes=[IsConsumer],
+        description="Add your WeChat sign-in to this account (accounts merge if it had its own). Returns a new token.",
+    )
+    @mutation_payload
+    async def link_wechat(self, info: Info, code: str) -> SignInPayload | None:
+        ctx = info.context
+        return SignInPayload.of(
+            info,
+            await auth.link_wechat(
+                settings=ctx.settings, wechat=ctx.integrations.wechat, caller=require_caller(info), code=code, now=ctx.now()
+            ),
+        )
+
+    @strawberry.mutation(
+        permission_classes=[IsConsumer],
+        description="Add your LINE sign-in to this account (accounts merge if it had its own). Returns a new token.",
+    )
+    @mutation_payload
+    async def link_line(self, info: Info, id_token: str, nonce: str | None = None) -> SignInPayload | None:
+        ctx = info.context
+        return SignInPayload.of(
+            info,
+            await auth.link_line(
+                settings=ctx.settings, line=ctx.integrations.line, caller=require_caller(info), id_token=id_token,
+                nonce=nonce, now=ctx.now(),
+            ),
         )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from referral.models import GuideRole, IdentityProvider
-from referral.services import members
+from referral.services import identities, members
 from server.auth import tokens
 from server.auth.caller import Caller, Role
 from server.auth.errors import AuthError, AuthErrorCode as Code
@@ -33,6 +33,11 @@ async def sign_in_wechat(*, settings: Settings, wechat: WeChat, brand_slug: str,
     """Exchange a wx.login code for a member session; raises UNKNOWN_BRAND, CHANNEL_NOT_CONFIGURED,
     WECHAT_CODE_INVALID or UPSTREAM_UNAVAILABLE."""
     brand = await _brand(brand_slug)
+    openid, unionid = await _wechat_identity(wechat, brand, code)
+    return await _member_session(settings, brand, IdentityProvider.WECHAT, openid, unionid)
+
+
+async def _wechat_identity(wechat: WeChat, brand: Brand, code: str) -> tuple[str, str | None]:
     if not brand.wechat_appid or not brand.wechat_secret:
         raise AuthError(Code.CHANNEL_NOT_CONFIGURED, "This brand has no WeChat mini-program.")
     if not code or len(code) > 128:
@@ -43,7 +48,7 @@ async def sign_in_wechat(*, settings: Settings, wechat: WeChat, brand_slug: str,
         raise AuthError(Code.WECHAT_CODE_INVALID, "The WeChat login code is invalid or used.", "code") from None
     except WeChatUnavailable:
         raise AuthError(Code.UPSTREAM_UNAVAILABLE, _UNAVAILABLE) from None
-    return await _member_session(settings, brand, IdentityProvider.WECHAT, session.openid, session.unionid)
+    return session.openid, session.unionid
 
 
 async def sign_in_line(
@@ -52,6 +57,11 @@ async def sign_in_line(
     """Verify a LINE ID token for a member session; raises UNKNOWN_BRAND, CHANNEL_NOT_CONFIGURED,
     LINE_TOKEN_INVALID or UPSTREAM_UNAVAILABLE."""
     brand = await _brand(brand_slug)
+    user_id = await _line_identity(line, brand, id_token, nonce)
+    return await _member_session(settings, brand, IdentityProvider.LINE, user_id, None)
+
+
+async def _line_identity(line: LineLogin, brand: Brand, id_token: str, nonce: str | None) -> str:
     if not brand.line_channel_id:
         raise AuthError(Code.CHANNEL_NOT_CONFIGURED, "This brand has no LINE channel.")
     if not id_token or len(id_token) > 4096:
@@ -62,7 +72,34 @@ async def sign_in_line(
         raise AuthError(Code.LINE_TOKEN_INVALID, "The LINE ID token is invalid or expired.", "idToken") from None
     except LineUnavailable:
         raise AuthError(Code.UPSTREAM_UNAVAILABLE, _UNAVAILABLE) from None
-    return await _member_session(settings, brand, IdentityProvider.LINE, identity.user_id, None)
+    return identity.user_id
+
+
+async def link_wechat(*, settings: Settings, wechat: WeChat, caller: Caller, code: str, now: datetime) -> SignedIn:
+    """Add the caller's WeChat identity to their member (merging if it has its own); a new session
+    names the member the person now is. Raises what sign_in_wechat raises, or a referral merge error."""
+    brand = await Brand.get(id=caller.brand_id)
+    openid, unionid = await _wechat_identity(wechat, brand, code)
+    return await _linked(settings, caller, IdentityProvider.WECHAT, openid, unionid, now)
+
+
+async def link_line(
+    *, settings: Settings, line: LineLogin, caller: Caller, id_token: str, nonce: str | None, now: datetime
+) -> SignedIn:
+    """As link_wechat, for a LINE ID token."""
+    brand = await Brand.get(id=caller.brand_id)
+    user_id = await _line_identity(line, brand, id_token, nonce)
+    return await _linked(settings, caller, IdentityProvider.LINE, user_id, None, now)
+
+
+async def _linked(
+    settings: Settings, caller: Caller, provider: IdentityProvider, subject: str, unionid: str | None, now: datetime
+) -> SignedIn:
+    assert caller.member_id is not None
+    member = await identities.link(
+        brand_id=caller.brand_id, member_id=caller.member_id, provider=provider, subject=subject, unionid=unionid, now=now
+    )
+    return await _session_for(settings, member.brand_id, member.id, new_member=False)
 
 
 async def dev_sign_in(*, settings: Settings, brand_slug: str, subject: str) -> SignedIn:
@@ -126,12 +163,16 @@ async def _member_session(
     settings: Settings, brand: Brand, provider: IdentityProvider, subject: str, unionid: str | None
 ) -> SignedIn:
     member, created = await members.sign_in(brand_id=brand.id, provider=provider, subject=subject, unionid=unionid)
+    return await _session_for(settings, brand.id, member.id, new_member=created)
+
+
+async def _session_for(settings: Settings, brand_id: int, member_id: int, *, new_member: bool) -> SignedIn:
     token, expires_at = tokens.issue(
-        secret=str(settings.secret_key), brand_id=brand.id, kind="member", principal_id=member.id,
+        secret=str(settings.secret_key), brand_id=brand_id, kind="member", principal_id=member_id,
         ttl_s=settings.member_token_ttl_s,
     )
     caller = await caller_from_token(settings=settings, token=token)
-    return SignedIn(token=token, expires_at=expires_at, caller=caller, new_member=created)
+    return SignedIn(token=token, expires_at=expires_at, caller=caller, new_member=new_member)
 
 
 def _staff_caller(staff: StaffAccount) -> Caller:
