@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                 ('city', fields.CharField(null=True, max_length=64)),
                 ('deleted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'member', 'app': 'referral', 'unique_together': (('brand', 'invite_code'),), 'indexes': [Index(fields=['brand_id', 'referrer_id']), Index(fields=['brand_id', 'registered_at'])], 'pk_attr': 'id', 'table_description': 'A consumer of one brand (the same person in another brand is another member).'},
+            options={'table': 'member', 'app': 'referral', 'unique_together': (('brand', 'invite_code'),), 'indexes': [Index(fields=['referrer_id']), Index(fields=['brand_id', 'registered_at'])], 'pk_attr': 'id', 'table_description': 'A consumer of one brand (the same person in another brand is another member).'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -1,10 +1,10 @@
 """Referral chains, read with recursive CTEs over Member.referrer.
 
 Why an adjacency list and CTEs, not a closure table or materialised path: a member's referrer is
-written once, at registration, so the only state to keep right is one column, which the
-foreign key and the registration guard protect. A closure table or a path would be a second copy
-of the tree to keep in step (on merges and erasures too). Each read below is one SQL statement
-for the tree walk, plus one to load the rows, whatever the depth.
+written once, at registration (and re-pointed only by a merge), so the only state to keep right
+is one column, which the foreign key and the registration guard protect. A closure table or a
+path would be a second copy of the tree to keep in step. Each read below is one SQL statement
+(walk, join and page together), whatever the depth.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from referral.models import Member
 
 # Guards against a corrupted (cyclic) graph turning a read into an endless walk.
 MAX_DEPTH = 1000
+MAX_PAGE = 500
 
 _ANCESTORS = """
 WITH RECURSIVE up(id, referrer_id, depth) AS (
@@ -25,7 +26,8 @@ WITH RECURSIVE up(id, referrer_id, depth) AS (
     SELECT m.id, m.referrer_id, up.depth + 1 FROM member m JOIN up ON m.id = up.referrer_id
     WHERE up.depth < {max_depth}
 )
-SELECT id, depth FROM up WHERE depth > 0 ORDER BY depth
+SELECT m.*, up.depth AS chain_depth, 0 AS chain_total FROM up JOIN member m ON m.id = up.id
+WHERE up.depth > 0 ORDER BY up.depth
 """
 
 _DESCENDANTS = """
@@ -35,7 +37,8 @@ WITH RECURSIVE down(id, depth) AS (
     SELECT m.id, down.depth + 1 FROM member m JOIN down ON m.referrer_id = down.id
     WHERE down.depth < {max_depth}
 )
-SELECT id, depth FROM down ORDER BY depth, id
+SELECT m.*, down.depth AS chain_depth, COUNT(*) OVER () AS chain_total FROM down JOIN member m ON m.id = down.id
+ORDER BY down.depth, m.id LIMIT {p3} OFFSET {p4}
 """
 
 _MEMBER_SEED = "referrer_id = {p1}"
@@ -49,31 +52,39 @@ class Link:
     depth: int
 
 
-async def _walk(template: str, seed: str, anchor_id: int, brand_id: int) -> list[tuple[int, int]]:
+@dataclass(frozen=True)
+class Page:
+    links: list[Link]
+    total: int
+
+
+async def _walk(template: str, seed: str, params: list[object]) -> tuple[list[Link], int]:
     conn = connections.get("default")
     postgres = conn.capabilities.dialect == "postgres"
-    p1, p2 = ("$1", "$2") if postgres else ("?", "?")
-    sql = template.format(seed=seed.format(p1=p1), p1=p1, p2=p2, max_depth=MAX_DEPTH)
-    # Both templates name the anchor before the brand, so SQLite's positional "?" binds alike.
-    rows = await conn.execute_query_dict(sql, [anchor_id, brand_id])
-    return [(int(r["id"]), int(r["depth"])) for r in rows]
-
-
-async def _load(pairs: list[tuple[int, int]]) -> list[Link]:
-    members = {m.id: m for m in await Member.filter(id__in=[i for i, _ in pairs])} if pairs else {}
-    return [Link(members[i], d) for i, d in pairs if i in members]
+    p1, p2, p3, p4 = ("$1", "$2", "$3", "$4") if postgres else ("?", "?", "?", "?")
+    sql = template.format(seed=seed.format(p1=p1), p1=p1, p2=p2, p3=p3, p4=p4, max_depth=MAX_DEPTH)
+    # Placeholders appear in the order anchor, brand, limit, offset, so SQLite's "?" binds alike.
+    rows = await conn.execute_query_dict(sql, params)
+    links = []
+    for row in rows:
+        depth, total = int(row.pop("chain_depth")), int(row.pop("chain_total"))
+        links.append(Link(Member._init_from_db(**row), depth))
+    return links, (total if rows else 0)
 
 
 async def ancestors(*, brand_id: int, member_id: int) -> list[Link]:
     """Who brought this member, then who brought them, up to the member a guide recruited (depth 1 = referrer)."""
-    return await _load(await _walk(_ANCESTORS, "", member_id, brand_id))
+    links, _ = await _walk(_ANCESTORS, "", [member_id, brand_id])
+    return links
 
 
-async def descendants_of_member(*, brand_id: int, member_id: int) -> list[Link]:
-    """Everyone this member brought, directly (depth 1) or through others."""
-    return await _load(await _walk(_DESCENDANTS, _MEMBER_SEED, member_id, brand_id))
+async def descendants_of_member(*, brand_id: int, member_id: int, limit: int = 100, offset: int = 0) -> Page:
+    """Everyone this member brought, directly (depth 1) or through others, nearest first."""
+    links, total = await _walk(_DESCENDANTS, _MEMBER_SEED, [member_id, brand_id, limit, offset])
+    return Page(links, total)
 
 
-async def descendants_of_guide(*, brand_id: int, guide_id: int) -> list[Link]:
+async def descendants_of_guide(*, brand_id: int, guide_id: int, limit: int = 100, offset: int = 0) -> Page:
     """The guide's tree: members they recruited (depth 1) and everyone those members brought."""
-    return await _load(await _walk(_DESCENDANTS, _GUIDE_SEED, guide_id, brand_id))
+    links, total = await _walk(_DESCENDANTS, _GUIDE_SEED, [guide_id, brand_id, limit, offset])
+    return Page(links, total)

@@ -11,7 +11,7 @@ from schema.errors import SchemaError, SchemaErrorCode, as_client_error
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsHQ, IsStoreStaff, require_caller, store_scope
 from schema.types.guide import Guide, GuideStatus
-from schema.types.member import ChainLink, Member
+from schema.types.member import ChainLink, ChainPage, Member
 from schema.types.policy import ReferralPolicy
 
 
@@ -47,19 +47,26 @@ class ReferralQueries:
         return [ChainLink.of(link) for link in links]
 
     @strawberry.field(
-        permission_classes=[IsHQ], description="Everyone a member (or a guide) brought, directly or through others."
+        permission_classes=[IsHQ],
+        description="Everyone a member (or a guide) brought, directly or through others: nearest first, a page at a time.",
     )
     async def descendants(
-        self, info: Info, member_id: strawberry.ID | None = None, guide_id: strawberry.ID | None = None
-    ) -> list[ChainLink] | None:
+        self, info: Info, member_id: strawberry.ID | None = None, guide_id: strawberry.ID | None = None,
+        first: int = 100, offset: int = 0,
+    ) -> ChainPage | None:
         caller = require_caller(info)
         if (member_id is None) == (guide_id is None):
             raise as_client_error(SchemaError(SchemaErrorCode.INVALID_ID, "Give exactly one of memberId and guideId."))
+        if not 1 <= first <= chains.MAX_PAGE or offset < 0:
+            raise as_client_error(SchemaError(
+                SchemaErrorCode.INVALID_PAGINATION, f"first must be 1-{chains.MAX_PAGE}, offset 0 or more.", "first"))
         if member_id is not None:
-            links = await chains.descendants_of_member(brand_id=caller.brand_id, member_id=_decode(member_id, "Member"))
+            page = await chains.descendants_of_member(
+                brand_id=caller.brand_id, member_id=_decode(member_id, "Member"), limit=first, offset=offset)
         else:
-            links = await chains.descendants_of_guide(brand_id=caller.brand_id, guide_id=_decode(guide_id, "Guide"))
-        return [ChainLink.of(link) for link in links]
+            page = await chains.descendants_of_guide(
+                brand_id=caller.brand_id, guide_id=_decode(guide_id, "Guide"), limit=first, offset=offset)
+        return ChainPage(total=page.total, links=[ChainLink.of(link) for link in page.links])
 
     @strawberry.field(permission_classes=[IsHQ], description="The brand's referral settings.")
     async def referral_policy(self, info: Info) -> ReferralPolicy | None:

@@ -144,6 +144,12 @@ class ChainLink:
         return cls(depth=link.depth, member=Member(row=link.member))
 
 
+@strawberry.type(description="One page of a referral tree, and how many members the whole tree holds.")
+class ChainPage:
+    total: int
+    links: list[ChainLink]
+
+
 @strawberry.input(description="Profile fields; leave a field out to keep it, send null to clear it.")
 class ProfileInput:
     name: str | None = strawberry.UNSET
