@@ -25,7 +25,9 @@ Channel = strawberry.enum(ChannelValue, description="How a member came to regist
 Gender = strawberry.enum(GenderValue)
 
 
-@strawberry.type(description="A member of the brand. Contact details show only to the member, HQ and (masked) their guide.")
+@strawberry.type(
+    description="A member of the brand. Personal details show only to the member, HQ and their guide (phone masked)."
+)
 class Member:
     row: strawberry.Private[MemberModel]
 
@@ -33,9 +35,11 @@ class Member:
     def id(self) -> strawberry.ID:
         return ids.encode("Member", self.row.id)
 
-    @strawberry.field
-    def display_name(self) -> str | None:
-        return self.row.display_name or self.row.name
+    @strawberry.field(description="The name to show: in full to the member, their guide and HQ; abridged to others.")
+    def display_name(self, info: Info) -> str | None:
+        if _may_see_profile(info, self.row):
+            return self.row.display_name or self.row.name
+        return privacy.public_name(self.row.display_name, self.row.name)
 
     @strawberry.field
     def registered_at(self) -> datetime | None:
@@ -50,28 +54,28 @@ class Member:
         return self.row.invite_code
 
     @strawberry.field
-    def name(self) -> str | None:
-        return self.row.name
+    def name(self, info: Info) -> str | None:
+        return self.row.name if _may_see_profile(info, self.row) else None
 
     @strawberry.field
-    def city(self) -> str | None:
-        return self.row.city
+    def city(self, info: Info) -> str | None:
+        return self.row.city if _may_see_profile(info, self.row) else None
 
     @strawberry.field
-    def gender(self) -> Gender | None:  # type: ignore[valid-type]
-        return self.row.gender
+    def gender(self, info: Info) -> Gender | None:  # type: ignore[valid-type]
+        return self.row.gender if _may_see_profile(info, self.row) else None
 
     @strawberry.field
-    def birthday(self) -> date | None:
-        return self.row.birthday
+    def birthday(self, info: Info) -> date | None:
+        return self.row.birthday if _may_see_profile(info, self.row) else None
 
     @strawberry.field
-    def baby_due_date(self) -> date | None:
-        return self.row.baby_due_date
+    def baby_due_date(self, info: Info) -> date | None:
+        return self.row.baby_due_date if _may_see_profile(info, self.row) else None
 
     @strawberry.field
-    def baby_birth_date(self) -> date | None:
-        return self.row.baby_birth_date
+    def baby_birth_date(self, info: Info) -> date | None:
+        return self.row.baby_birth_date if _may_see_profile(info, self.row) else None
 
     @strawberry.field
     def phone(self, info: Info) -> str | None:

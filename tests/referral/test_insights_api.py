@@ -114,3 +114,14 @@ async def test_a_member_exports_and_erases_their_data_without_moving_hq_figures(
     gone = await client.post("{ me { roles } }", token=world["mum_token"])
     assert gone.error_codes == ["TOKEN_INVALID"]
     assert (await client.ok(MY_MEMBERS, {"search": None}, token=world["amy_token"]))["myMembers"]["nodes"] == []
+
+
+async def test_people_who_meet_a_member_see_a_nickname_only(client, world, settings) -> None:
+    friend, friend_token = await consumer(settings, world["brand"], "friend")
+    scan = """mutation($c: String!) { scanCode(code: $c) {
+      inviter { displayName name phone city birthday babyBirthDate gender profile { stage } } errors { code } } }"""
+    seen = (await client.mutate("scanCode", scan, {"c": world["mum"].invite_code}, token=friend_token))["inviter"]
+    assert seen == {"displayName": "L*", "name": None, "phone": None, "city": None, "birthday": None,
+                    "babyBirthDate": None, "gender": None, "profile": None}
+    own = (await client.ok("{ me { member { name displayName babyBirthDate } } }", token=world["mum_token"]))["me"]["member"]
+    assert own == {"name": "Li Na", "displayName": "Li Na", "babyBirthDate": "2026-03-01"}
