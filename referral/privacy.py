@@ -8,6 +8,10 @@ member (a friend scanning their invite, the member they invited) sees a nickname
 from __future__ import annotations
 
 
+def may_see_details(*, is_self: bool, is_hq: bool, is_their_guide: bool) -> bool:
+    return is_self or is_hq or is_their_guide
+
+
 def phone_for(phone: str | None, *, is_self: bool, is_hq: bool, is_their_guide: bool) -> str | None:
     if phone is None or is_self or is_hq:
         return phone

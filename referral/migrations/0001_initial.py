@@ -132,7 +132,7 @@ class Migration(migrations.Migration):
                 ('unionid', fields.CharField(null=True, max_length=128)),
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
             ],
-            options={'table': 'member_identity', 'app': 'referral', 'unique_together': (('brand', 'provider', 'subject'),), 'pk_attr': 'id', 'table_description': 'A proven sign-in identity (WeChat openid, LINE user id) that leads to one member.'},
+            options={'table': 'member_identity', 'app': 'referral', 'unique_together': (('brand', 'provider', 'subject'), ('member', 'provider')), 'pk_attr': 'id', 'table_description': 'A proven sign-in identity (WeChat openid, LINE user id) that leads to one member.'},
             bases=['Model'],
         ),
         ops.CreateModel(

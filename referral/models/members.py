@@ -63,5 +63,6 @@ class MemberIdentity(Model):
 
     class Meta:
         table = "member_identity"
-        # The database, not Python, decides who wins two concurrent first sign-ins.
-        unique_together = (("brand", "provider", "subject"),)
+        # The database, not Python, decides who wins two concurrent first sign-ins, and keeps a
+        # member to one identity per provider when two links race.
+        unique_together = (("brand", "provider", "subject"), ("member", "provider"))

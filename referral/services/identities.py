@@ -79,6 +79,9 @@ async def merge(*, brand_id: int, member_ids: tuple[int, int], now: datetime) ->
         if len(guides) == 2:
             raise ReferralError(Code.MERGE_CONFLICT, "Both accounts are guides; ask HQ to merge them.")
         s, a = survivor.id, absorbed.id
+        providers = [await MemberIdentity.filter(member_id=m).using_db(conn).values_list("provider", flat=True) for m in (s, a)]
+        if set(providers[0]) & set(providers[1]):
+            raise ReferralError(Code.MERGE_CONFLICT, "Both accounts have a sign-in of the same kind; ask HQ to merge them.")
 
         await MemberIdentity.filter(member_id=a).using_db(conn).update(member_id=s)
         if survivor.registered_at is not None and absorbed.registered_at is not None:

@@ -79,13 +79,7 @@ class Member:
 
     @strawberry.field
     def phone(self, info: Info) -> str | None:
-        caller = info.context.caller
-        return privacy.phone_for(
-            self.row.phone,
-            is_self=caller is not None and caller.member_id == self.row.id,
-            is_hq=caller is not None and caller.has(Role.HQ),
-            is_their_guide=caller is not None and caller.guide_id is not None and caller.guide_id == self.row.guide_id,
-        )
+        return privacy.phone_for(self.row.phone, **_relation(info, self.row))
 
     @strawberry.field(description="The guide serving this member now.")
     async def guide(self, info: Info) -> Annotated[Guide, strawberry.lazy("schema.types.guide")] | None:
@@ -131,11 +125,17 @@ class Member:
         return QrImage.of(policies.invite_url(policy, self.row.invite_code), format)
 
 
-def _may_see_profile(info: Info, row: MemberModel) -> bool:
+def _relation(info: Info, row: MemberModel) -> dict[str, bool]:
     caller = info.context.caller
-    return caller is not None and (
-        caller.member_id == row.id or caller.has(Role.HQ) or (caller.guide_id is not None and caller.guide_id == row.guide_id)
-    )
+    return {
+        "is_self": caller is not None and caller.member_id == row.id,
+        "is_hq": caller is not None and caller.has(Role.HQ),
+        "is_their_guide": caller is not None and caller.guide_id is not None and caller.guide_id == row.guide_id,
+    }
+
+
+def _may_see_profile(info: Info, row: MemberModel) -> bool:
+    return privacy.may_see_details(**_relation(info, row))
 
 
 @strawberry.type(description="One member in a referral chain, with their distance from where the walk began.")

@@ -90,3 +90,16 @@ async def test_linking_what_is_already_linked_changes_nothing(client, upstream, 
     bad = await client.mutate("linkLine", LINK_LINE, {"t": "forged"}, token=wechat["token"])
     assert [e["code"] for e in bad["errors"]] == ["LINE_TOKEN_INVALID"]
     assert await MemberIdentity.filter(provider=IdentityProvider.WECHAT).count() == 1
+
+
+async def test_two_accounts_with_the_same_kind_of_sign_in_do_not_merge(client, upstream, people) -> None:
+    brand, _ = people
+    first = await sign_in_wechat(client, upstream, "o-1")
+    second = await sign_in_wechat(client, upstream, "o-2")
+    line = upstream.line_token(channel_id=brand.line_channel_id, sub="U-2")
+    await client.mutate("linkLine", LINK_LINE, {"t": line}, token=second["token"])
+    refused = await client.mutate("linkLine", LINK_LINE, {"t": upstream.line_token(channel_id=brand.line_channel_id, sub="U-2")},
+                                  token=first["token"])
+    assert [e["code"] for e in refused["errors"]] == ["MERGE_CONFLICT"]
+    assert await Member.filter(deleted_at__isnull=True, id__in=[
+        ids.decode(first["viewer"]["memberId"], "Member"), ids.decode(second["viewer"]["memberId"], "Member")]).count() == 2
