@@ -183,6 +183,12 @@ async def main() -> None:
             async def sql(query: str, *params: object) -> int:
                 return len(await conn.fetch(query, *params))
 
+            async def sql_planned(query: str, *params: object) -> int:
+                # The same planning the service uses for reports (see referral/services/reports.py).
+                async with conn.transaction():
+                    await conn.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+                    return len(await conn.fetch(query, *params))
+
             cases = [
                 ("ancestor chain of the deepest member",
                  lambda: gql(GQL_ANCESTORS, {"m": ids.encode("Member", facts["deepest"])}, "ancestors"),
@@ -198,7 +204,7 @@ async def main() -> None:
                  lambda: sql("SELECT id, role FROM staff_account WHERE id = 1")),
                 ("per-guide attribution, one month (first 100 guides)",
                  lambda: gql(GQL_ATTRIBUTION, {"f": MONTH[0].isoformat(), "t": MONTH[1].isoformat()}, "attribution"),
-                 lambda: sql(SQL_ATTRIBUTION, *MONTH)),
+                 lambda: sql_planned(SQL_ATTRIBUTION, *MONTH)),
             ]
             print(f"\n{'query':<56} {'rows':>5} {'GraphQL ms':>11} {'SQL ms':>8} {'ratio':>6}")
             for label, via_graphql, via_sql in cases:

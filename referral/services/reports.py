@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from tortoise import connections
+from tortoise.transactions import in_transaction
 
 from referral.errors import ReferralError, ReferralErrorCode as Code
 from referral.services.profiles import STAGE_SQL, Stage
@@ -77,7 +78,13 @@ class _Sql:
         return f"${len(self.params)}" if self.postgres else "?"
 
     async def rows(self, sql: str) -> list[dict]:
-        return await connections.get("default").execute_query_dict(sql, self.params)
+        if not self.postgres:
+            return await connections.get("default").execute_query_dict(sql, self.params)
+        async with in_transaction() as conn:
+            # A prepared statement soon gets PostgreSQL's generic plan, which cannot judge a
+            # parameterised time range: measured 180 ms against 57 ms planned for the actual dates.
+            await conn.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
+            return await conn.execute_query_dict(sql, self.params)
 
 
 def _check_period(start: datetime, end: datetime) -> None:
