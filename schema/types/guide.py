@@ -49,7 +49,12 @@ class Guide:
     async def store(self, info: Info) -> Store:
         return Store.of(await info.context.loaders.store.load(self.row.store_id))
 
-    @strawberry.field(description="The guide as a member (name, contact).")
+    @strawberry.field(description="The guide's working name: shown to customers, so readable by everyone in the brand.")
+    async def name(self, info: Info) -> str | None:
+        row = await info.context.loaders.member.load(self.row.member_id)
+        return (row.display_name or row.name) if row else None
+
+    @strawberry.field(description="The guide as a member (personal details only for the guide and HQ).")
     async def member(self, info: Info) -> Member | None:
         row = await info.context.loaders.member.load(self.row.member_id)
         return Member(row=row) if row else None

@@ -180,3 +180,11 @@ async def test_appointed_manager_role(db) -> None:
     store = await factories.store(brand)
     manager = await factories.guide(brand, store, "boss", GuideRole.MANAGER)
     assert manager.status is GuideStatus.ACTIVE and manager.invite_code.startswith("G")
+
+
+async def test_managers_see_their_guides_names(client, settings, shop) -> None:
+    brand, store, _, _, manager, _ = shop
+    guide = await factories.guide(brand, store, "named")
+    await Member.filter(id=guide.member_id).update(name="Zhao Min")
+    listed = await client.ok("{ guides { nodes { name member { name } } } }", token=manager)
+    assert listed["guides"]["nodes"] == [{"name": "Zhao Min", "member": {"name": None}}]
