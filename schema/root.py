@@ -21,6 +21,7 @@ from strawberry.types import ExecutionContext
 from schema.errors import should_mask
 from schema.mutations.data_rights import DataRightsMutations
 from schema.mutations.guides import GuideMutations
+from schema.mutations.loyalty import LoyaltyMutations
 from schema.mutations.members import MemberMutations
 from schema.mutations.policy import PolicyMutations
 from schema.mutations.sign_in import LinkMutations, SignInMutations
@@ -35,7 +36,7 @@ log = logging.getLogger("scrm.graphql")
 @strawberry.type
 class Mutation(
     SignInMutations, LinkMutations, StoreMutations, GuideMutations, MemberMutations, PolicyMutations, TagMutations,
-    DataRightsMutations,
+    DataRightsMutations, LoyaltyMutations,
 ):
     pass
 

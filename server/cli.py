@@ -65,6 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("--password-env", help="read the password from this environment variable, not a prompt")
     staff.set_defaults(run=_create_staff)
 
+    codes = sub.add_parser("export-codes", help="write a code batch's printer CSV (code, url)")
+    codes.add_argument("--brand", required=True, help="brand slug")
+    codes.add_argument("--batch", type=int, required=True, help="batch number")
+    codes.add_argument("--output", required=True, help="file to write")
+    codes.set_defaults(run=_export_codes)
+
     export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("--output", default="schema.graphql")
     export.set_defaults(run=_export_schema)
@@ -168,6 +174,36 @@ def _create_staff(settings: Settings, args: argparse.Namespace) -> None:
     except staff.StaffError as exc:
         raise _Refused(str(exc)) from None
     print(f"staff account {account.username} ({account.role}) created")
+
+
+def _export_codes(settings: Settings, args: argparse.Namespace) -> None:
+    from tqdm import tqdm
+
+    from loyalty.errors import LoyaltyError
+    from loyalty.services import batches, policy as policies
+    from server.tenancy import service as brands
+
+    async def run() -> int:
+        brand = await brands.get_by_slug(args.brand)
+        if brand is None:
+            raise _Refused(f"no brand {args.brand!r}")
+        try:
+            batch = await batches.get(brand_id=brand.id, batch_id=args.batch)
+        except LoyaltyError as exc:
+            raise _Refused(exc.message) from None
+        key = settings.item_keyring().key(batch.key_id)
+        if key is None:
+            raise _Refused(f"key {batch.key_id} of this batch is not in SCRM_ITEM_CODE_KEYS")
+        policy = await policies.get(brand_id=brand.id)
+        with open(args.output, "w", encoding="utf-8", newline="") as out, tqdm(
+            total=batch.quantity, unit="code", unit_scale=True, desc=f"batch {batch.id}"
+        ) as bar:
+            for chunk in batches.csv_chunks(batch, policy, key, progress=bar.update):
+                out.write(chunk)
+        return batch.quantity
+
+    count = _with_db(settings, run)
+    print(f"wrote {count:,} codes to {args.output}")
 
 
 def _export_schema(settings: Settings, args: argparse.Namespace) -> None:

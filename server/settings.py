@@ -14,6 +14,8 @@ from typing import TypeVar
 
 from starlette.datastructures import Secret
 
+from loyalty.item_codes import Keyring
+
 
 E = TypeVar("E", bound=StrEnum)
 N = TypeVar("N", int, float)
@@ -52,6 +54,9 @@ class Settings:
     upstream_timeout_s: float = 5.0
     upstream_max_threads: int = 16
     redis_url: str | None = None
+    # Item-code MAC keys by id ("1:<hex>,2:<hex>"); empty means one key derived from the secret.
+    item_code_keys: Secret = field(default_factory=lambda: Secret(""))
+    item_code_key_id: int = 1
 
     @property
     def is_development(self) -> bool:
@@ -87,7 +92,31 @@ class Settings:
             upstream_timeout_s=_float(env, "SCRM_UPSTREAM_TIMEOUT", cls.upstream_timeout_s),
             upstream_max_threads=_int(env, "SCRM_UPSTREAM_MAX_THREADS", cls.upstream_max_threads),
             redis_url=env.get("REDIS_URL") or None,
-        )
+            item_code_keys=Secret(env.get("SCRM_ITEM_CODE_KEYS", "")),
+            item_code_key_id=_int(env, "SCRM_ITEM_CODE_KEY_ID", 1),
+        ).checked()
+
+    def checked(self) -> Settings:
+        try:
+            self.item_keyring()
+        except ValueError as exc:
+            raise SettingsError(f"SCRM_ITEM_CODE_KEYS / SCRM_ITEM_CODE_KEY_ID: {exc}") from None
+        return self
+
+    def item_keyring(self) -> Keyring:
+        """The item-code keys. Rotate by adding a key id and pointing SCRM_ITEM_CODE_KEY_ID at it;
+        batches minted under older keys keep verifying as long as their key stays listed."""
+        raw = str(self.item_code_keys).strip()
+        if not raw:
+            return Keyring({1: self.signing_key("item-codes/1")}, self.item_code_key_id)
+        keys = {}
+        for part in raw.split(","):
+            key_id, _, hex_key = part.strip().partition(":")
+            try:
+                keys[int(key_id)] = bytes.fromhex(hex_key)
+            except ValueError:
+                raise ValueError(f"cannot read key {key_id!r}: use <id>:<hex>") from None
+        return Keyring(keys, self.item_code_key_id)
 
 
 def new_secret_key() -> str:

@@ -98,6 +98,15 @@ MATRIX = {
     ),
     "linkWechat": Op('mutation { linkWechat(code: "abc") { token errors { code } } }', CONSUMERS),
     "linkLine": Op('mutation { linkLine(idToken: "abc") { token errors { code } } }', CONSUMERS),
+    "createCodeBatch": Op(
+        'mutation { createCodeBatch(input: {sku: "MILK-1", productName: "Milk 1", quantity: 10, priceCents: 100, '
+        'pointsPerItem: 5}) { batch { id } errors { code } } }', HQ,
+    ),
+    "revokeCodeBatch": Op(
+        "mutation($b: ID!) { revokeCodeBatch(id: $b) { batch { id } errors { code } } }", HQ,
+        lambda c: {"b": _id("CodeBatch", 1)},
+    ),
+    "claimItemCode": Op('mutation { claimItemCode(code: "00") { claim { id } errors { code } } }', CONSUMERS),
     "deleteMyAccount": Op("mutation { deleteMyAccount(confirm: true) { ok errors { code } } }", CONSUMERS),
     "updateReferralPolicy": Op(
         "mutation { updateReferralPolicy(input: {allowGuideSwitch: true}) { policy { allowGuideSwitch } errors { code } } }", HQ
@@ -174,6 +183,7 @@ async def test_a_token_names_its_brand_so_ids_cannot_cross(client, casts, settin
 
 FOREIGN_REFUSALS = {
     "STORE_NOT_FOUND", "GUIDE_NOT_FOUND", "ENROLMENT_NOT_FOUND", "MEMBER_NOT_FOUND", "CODE_UNKNOWN", "TAG_NOT_FOUND",
+    "BATCH_NOT_FOUND",
 }
 
 

@@ -1,0 +1,87 @@
+"""Code batches: HQ creates one per production run; codes are derived, never stored."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import datetime
+
+from tortoise.queryset import QuerySet
+
+from loyalty import item_codes
+from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
+from loyalty.models import CodeBatch, LoyaltyPolicy
+from loyalty.services import policy as policies
+from referral.services import stores
+
+_SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+EXPORT_CHUNK = 10_000
+
+
+def query(*, brand_id: int) -> QuerySet[CodeBatch]:
+    return CodeBatch.filter(brand_id=brand_id).order_by("id")
+
+
+async def get(*, brand_id: int, batch_id: int) -> CodeBatch:
+    """The brand's batch; raises BATCH_NOT_FOUND (also for another brand's)."""
+    batch = await CodeBatch.get_or_none(id=batch_id, brand_id=brand_id)
+    if batch is None:
+        raise LoyaltyError(Code.BATCH_NOT_FOUND, "No such code batch.", "batchId")
+    return batch
+
+
+async def create(
+    *,
+    brand_id: int,
+    key_id: int,
+    sku: str,
+    product_name: str,
+    quantity: int,
+    price_cents: int,
+    points_per_item: int,
+    region: str | None = None,
+    store_id: int | None = None,
+) -> CodeBatch:
+    """A new batch; raises BATCH_QUANTITY_INVALID or BATCH_FIELD_INVALID, creating nothing."""
+    policy = await policies.get(brand_id=brand_id)
+    if not 1 <= quantity <= min(policy.max_batch_size, item_codes.MAX_SERIAL):
+        raise LoyaltyError(
+            Code.BATCH_QUANTITY_INVALID, f"A batch holds 1 to {policy.max_batch_size:,} codes.", "quantity"
+        )
+    if not _SKU.match(sku or ""):
+        raise LoyaltyError(Code.BATCH_FIELD_INVALID, "SKU: 1-40 letters, digits, '.', '_' or '-'.", "sku")
+    name = (product_name or "").strip()
+    if not 1 <= len(name) <= 120:
+        raise LoyaltyError(Code.BATCH_FIELD_INVALID, "Product name: 1-120 characters.", "productName")
+    if not 0 <= price_cents <= 10**9:
+        raise LoyaltyError(Code.BATCH_FIELD_INVALID, "Price must be 0 or more.", "priceCents")
+    if not 0 <= points_per_item <= 10**6:
+        raise LoyaltyError(Code.BATCH_FIELD_INVALID, "Points must be 0 or more.", "pointsPerItem")
+    if store_id is not None:
+        await stores.get(brand_id=brand_id, store_id=store_id)
+    return await CodeBatch.create(
+        brand_id=brand_id, sku=sku, product_name=name, quantity=quantity, price_cents=price_cents,
+        points_per_item=points_per_item, key_id=key_id, region=(region or "").strip() or None, store_id=store_id,
+    )
+
+
+async def revoke(*, brand_id: int, batch_id: int, now: datetime) -> CodeBatch:
+    """Refuse every future claim of the batch's codes (claims made stay). Revoking twice is harmless."""
+    batch = await get(brand_id=brand_id, batch_id=batch_id)
+    await CodeBatch.filter(id=batch.id, revoked_at=None).update(revoked_at=now)
+    return await CodeBatch.get(id=batch.id)
+
+
+def csv_chunks(batch: CodeBatch, policy: LoyaltyPolicy, key: bytes, progress: Callable[[int], None] | None = None) -> Iterator[str]:
+    """The printer's CSV (code, url), a chunk of lines at a time, so a million codes stream in constant memory.
+
+    Codes are hex and the URL base is validated, so no field needs CSV quoting.
+    """
+    yield "code,url\n"
+    base = f"{policy.item_url_base}?i="
+    codes = item_codes.mint(key, batch.key_id, batch.id, 0, batch.quantity)
+    for start in range(0, batch.quantity, EXPORT_CHUNK):
+        count = min(EXPORT_CHUNK, batch.quantity - start)
+        yield "".join([f"{code},{base}{code}\n" for code, _ in zip(codes, range(count))])
+        if progress is not None:
+            progress(count)

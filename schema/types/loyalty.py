@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from loyalty.models import Claim as ClaimModel, CodeBatch as BatchModel
+from schema import ids
+
+
+@strawberry.type(description="A production run of item codes for one SKU.")
+class CodeBatch:
+    row: strawberry.Private[BatchModel]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return ids.encode("CodeBatch", self.row.id)
+
+    @strawberry.field
+    def sku(self) -> str:
+        return self.row.sku
+
+    @strawberry.field
+    def product_name(self) -> str:
+        return self.row.product_name
+
+    @strawberry.field
+    def quantity(self) -> int:
+        return self.row.quantity
+
+    @strawberry.field
+    def price_cents(self) -> int:
+        return self.row.price_cents
+
+    @strawberry.field
+    def points_per_item(self) -> int:
+        return self.row.points_per_item
+
+    @strawberry.field
+    def region(self) -> str | None:
+        return self.row.region
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.row.created_at
+
+    @strawberry.field
+    def revoked_at(self) -> datetime | None:
+        return self.row.revoked_at
+
+    @strawberry.field(description="Download the printer's CSV here, with an HQ token (Authorization: Bearer).")
+    def export_path(self) -> str:
+        return f"/exports/code-batches/{self.row.id}.csv"
+
+
+@strawberry.input
+class CodeBatchInput:
+    sku: str
+    product_name: str
+    quantity: int
+    price_cents: int
+    points_per_item: int
+    region: str | None = None
+    store_id: strawberry.ID | None = None
+
+
+@strawberry.type(description="A successful claim of an item code.")
+class Claim:
+    row: strawberry.Private[ClaimModel]
+    batch: strawberry.Private[BatchModel]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return ids.encode("Claim", self.row.id)
+
+    @strawberry.field
+    def claimed_at(self) -> datetime:
+        return self.row.claimed_at
+
+    @strawberry.field
+    def sku(self) -> str:
+        return self.batch.sku
+
+    @strawberry.field
+    def product_name(self) -> str:
+        return self.batch.product_name
+
+    @strawberry.field
+    async def guide_id(self, info: Info) -> strawberry.ID | None:
+        return ids.encode("Guide", self.row.guide_id) if self.row.guide_id else None
