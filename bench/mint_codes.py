@@ -32,10 +32,13 @@ def export(key: bytes, count: int) -> tuple[float, int]:
                       points_per_item=0, key_id=1, created_at=datetime.now(UTC))
     policy = LoyaltyPolicy(brand_id=1, item_url_base="https://mp.example.com/i")
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as out:
+        lines = 0
         start = time.perf_counter()
         for chunk in csv_chunks(batch, policy, key):
             out.write(chunk)
+            lines += chunk.count("\n")
         elapsed = time.perf_counter() - start
+    assert lines == count + 1, f"export wrote {lines - 1:,} codes, not {count:,}"
     size = os.path.getsize(out.name)
     os.unlink(out.name)
     return elapsed, size

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from itertools import islice
 from datetime import datetime
 
 from tortoise.queryset import QuerySet
@@ -82,6 +83,7 @@ def csv_chunks(batch: CodeBatch, policy: LoyaltyPolicy, key: bytes, progress: Ca
     codes = item_codes.mint(key, batch.key_id, batch.id, 0, batch.quantity)
     for start in range(0, batch.quantity, EXPORT_CHUNK):
         count = min(EXPORT_CHUNK, batch.quantity - start)
-        yield "".join([f"{code},{base}{code}\n" for code, _ in zip(codes, range(count))])
+        # islice, not zip with a range: zip pulls one code too many at the end of each chunk and drops it.
+        yield "".join([f"{code},{base}{code}\n" for code in islice(codes, count)])
         if progress is not None:
             progress(count)

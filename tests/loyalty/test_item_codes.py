@@ -41,3 +41,25 @@ def test_keys_rotate_without_breaking_old_batches() -> None:
 
 def test_mint_matches_encode() -> None:
     assert list(ic.mint(K1, 1, 3, 10, 14)) == [ic.encode(K1, 1, 3, s) for s in range(10, 14)]
+
+
+def test_a_multi_chunk_export_holds_every_serial_once() -> None:
+    from datetime import UTC, datetime
+
+    from loyalty.models import CodeBatch, LoyaltyPolicy
+    from loyalty.services.batches import EXPORT_CHUNK, csv_chunks
+
+    quantity = 2 * EXPORT_CHUNK + 7
+    batch = CodeBatch(id=9, brand_id=1, sku="S", product_name="P", quantity=quantity, price_cents=0,
+                      points_per_item=0, key_id=1, created_at=datetime.now(UTC))
+    seen = []
+    progress: list[int] = []
+    text = "".join(csv_chunks(batch, LoyaltyPolicy(brand_id=1), K1, progress=progress.append))
+    lines = text.splitlines()
+    assert lines[0] == "code,url" and len(lines) == quantity + 1 and sum(progress) == quantity
+    ring = ic.Keyring({1: K1}, 1)
+    for line in lines[1:]:
+        code, url = line.split(",")
+        assert url.endswith(f"?i={code}")
+        seen.append(ic.decode(ring, code).serial)
+    assert seen == list(range(quantity))
