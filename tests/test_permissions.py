@@ -107,6 +107,19 @@ MATRIX = {
         lambda c: {"b": _id("CodeBatch", 1)},
     ),
     "claimItemCode": Op('mutation { claimItemCode(code: "00") { claim { id } errors { code } } }', CONSUMERS),
+    "myCoupons": Op("{ myCoupons { nodes { code } } }", CONSUMERS),
+    "createCouponTemplate": Op(
+        'mutation { createCouponTemplate(input: {name: "Gift", kind: GIFT, validDays: 30}) { template { id } errors { code } } }', HQ,
+    ),
+    "issueCoupon": Op(
+        "mutation($t: ID!, $m: ID!) { issueCoupon(templateId: $t, memberId: $m) { coupon { id } errors { code } } }",
+        HQ, lambda c: {"t": _id("CouponTemplate", 1), "m": _id("Member", c.consumer.id)},
+    ),
+    "writeOffCoupon": Op('mutation { writeOffCoupon(code: "C0000000000") { coupon { id } errors { code } } }', GUIDES),
+    "cancelCoupon": Op(
+        "mutation($c: ID!) { cancelCoupon(couponId: $c) { coupon { id } errors { code } } }", HQ,
+        lambda c: {"c": _id("Coupon", 1)},
+    ),
     "deleteMyAccount": Op("mutation { deleteMyAccount(confirm: true) { ok errors { code } } }", CONSUMERS),
     "updateReferralPolicy": Op(
         "mutation { updateReferralPolicy(input: {allowGuideSwitch: true}) { policy { allowGuideSwitch } errors { code } } }", HQ
@@ -183,7 +196,7 @@ async def test_a_token_names_its_brand_so_ids_cannot_cross(client, casts, settin
 
 FOREIGN_REFUSALS = {
     "STORE_NOT_FOUND", "GUIDE_NOT_FOUND", "ENROLMENT_NOT_FOUND", "MEMBER_NOT_FOUND", "CODE_UNKNOWN", "TAG_NOT_FOUND",
-    "BATCH_NOT_FOUND",
+    "BATCH_NOT_FOUND", "TEMPLATE_NOT_FOUND", "COUPON_NOT_FOUND",
 }
 
 

@@ -1,5 +1,7 @@
 import strawberry
 
+from schema.mutations.coupons import CouponQueries
+
 from schema.queries.insights import InsightQueries
 from schema.queries.referral import ReferralQueries
 from schema.queries.stores import StoreQueries
@@ -7,7 +9,7 @@ from schema.queries.viewer import ViewerQueries
 
 
 @strawberry.type
-class Query(ViewerQueries, StoreQueries, ReferralQueries, InsightQueries):
+class Query(ViewerQueries, StoreQueries, ReferralQueries, InsightQueries, CouponQueries):
     pass
 
 

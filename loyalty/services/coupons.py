@@ -1,0 +1,150 @@
+"""Coupons: templates with limits, issue to members, write-off by a guide in store, cancellation.
+
+Every limit is a conditional UPDATE inside one transaction, so no two requests can both win:
+the template's issued_count stays within total_limit, the member's holding count within
+per_member_limit, and a coupon changes from ISSUED exactly once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F, Q
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
+from loyalty.models import Coupon, CouponHolding, CouponKind, CouponStatus, CouponTemplate
+from referral import codes
+from referral.models import Store, TouchKind
+from referral.services import members, touches
+
+COUPON_PREFIX = "C"
+
+
+def mine(*, brand_id: int, member_id: int) -> QuerySet[Coupon]:
+    return Coupon.filter(brand_id=brand_id, member_id=member_id)
+
+
+async def create_template(
+    *, brand_id: int, name: str, kind: CouponKind, valid_days: int, value_cents: int = 0,
+    total_limit: int | None = None, per_member_limit: int = 1, store_ids: list[int] | None = None,
+) -> CouponTemplate:
+    """A coupon template; raises TEMPLATE_INVALID naming the field."""
+    name = (name or "").strip()
+    checks = [
+        (1 <= len(name) <= 80, "name", "A name of 1-80 characters."),
+        (1 <= valid_days <= 3650, "validDays", "Valid for 1 to 3650 days."),
+        (0 <= value_cents <= 10**9, "valueCents", "Value must be 0 or more."),
+        (total_limit is None or total_limit >= 1, "totalLimit", "A total limit must be at least 1."),
+        (1 <= per_member_limit <= 1000, "perMemberLimit", "Per member: 1 to 1000."),
+    ]
+    for ok, field, message in checks:
+        if not ok:
+            raise LoyaltyError(Code.TEMPLATE_INVALID, message, field)
+    store_ids = sorted(set(store_ids or []))
+    if store_ids and await Store.filter(id__in=store_ids, brand_id=brand_id).count() != len(store_ids):
+        raise LoyaltyError(Code.TEMPLATE_INVALID, "Every store must belong to the brand.", "storeIds")
+    return await CouponTemplate.create(
+        brand_id=brand_id, name=name, kind=kind, value_cents=value_cents, valid_days=valid_days,
+        total_limit=total_limit, per_member_limit=per_member_limit, store_ids=store_ids,
+    )
+
+
+async def issue(
+    *, brand_id: int, template_id: int, member_id: int, now: datetime, idempotency_key: str | None = None
+) -> Coupon:
+    """Issue one coupon; raises TEMPLATE_NOT_FOUND, MEMBER_NOT_FOUND, COUPON_LIMIT_REACHED or
+    COUPON_MEMBER_LIMIT_REACHED. A retry with the same idempotency key returns the first coupon."""
+    template = await CouponTemplate.get_or_none(id=template_id, brand_id=brand_id)
+    if template is None:
+        raise LoyaltyError(Code.TEMPLATE_NOT_FOUND, "No such coupon template.", "templateId")
+    if idempotency_key and (earlier := await Coupon.get_or_none(template_id=template.id, idempotency_key=idempotency_key)):
+        return earlier
+    await members.get(brand_id=brand_id, member_id=member_id)
+    try:
+        async with in_transaction() as conn:
+            counted = await CouponTemplate.filter(
+                Q(total_limit__isnull=True) | Q(issued_count__lt=F("total_limit")), id=template.id
+            ).using_db(conn).update(issued_count=F("issued_count") + 1)
+            if counted != 1:
+                raise LoyaltyError(Code.COUPON_LIMIT_REACHED, "All of these coupons have been given out.", "templateId")
+            p = ("$1", "$2") if conn.capabilities.dialect == "postgres" else ("?", "?")
+            await conn.execute_query(
+                f"INSERT INTO coupon_holding (template_id, member_id, count) VALUES ({p[0]}, {p[1]}, 0) "
+                "ON CONFLICT (template_id, member_id) DO NOTHING",
+                [template.id, member_id],
+            )
+            held = await CouponHolding.filter(
+                template_id=template.id, member_id=member_id, count__lt=template.per_member_limit
+            ).using_db(conn).update(count=F("count") + 1)
+            if held != 1:
+                raise LoyaltyError(
+                    Code.COUPON_MEMBER_LIMIT_REACHED, "This member already has as many as allowed.", "memberId"
+                )
+            coupon = await Coupon.create(
+                brand_id=brand_id, template_id=template.id, member_id=member_id, code=codes.new(COUPON_PREFIX, 10),
+                issued_at=now, expires_at=now + timedelta(days=template.valid_days), idempotency_key=idempotency_key,
+                using_db=conn,
+            )
+            await touches.record(
+                brand_id=brand_id, member_id=member_id, kind=TouchKind.COUPON_ISSUED, at=now, attribute=True,
+                source=f"coupon:{coupon.id}",
+            )
+    except IntegrityError:
+        # A racing retry of the same request committed first (the limits' UPDATEs rolled back with us).
+        if idempotency_key and (earlier := await Coupon.get_or_none(template_id=template.id, idempotency_key=idempotency_key)):
+            return earlier
+        raise
+    return coupon
+
+
+async def write_off(
+    *, brand_id: int, code: str, guide_id: int, store_id: int, now: datetime, idempotency_key: str | None = None
+) -> Coupon:
+    """A guide uses a member's coupon in store: exactly once, only where valid, only before expiry.
+
+    Raises COUPON_CODE_INVALID (typing slips are caught by the check character), COUPON_NOT_FOUND,
+    COUPON_WRONG_STORE, COUPON_EXPIRED, COUPON_CANCELLED or COUPON_ALREADY_WRITTEN_OFF.
+    """
+    normal = codes.normalize(code)
+    if normal is None or not normal.startswith(COUPON_PREFIX):
+        raise LoyaltyError(Code.COUPON_CODE_INVALID, "This coupon code is not valid; please check it.", "code")
+    coupon = await Coupon.get_or_none(brand_id=brand_id, code=normal).select_related("template")
+    if coupon is None:
+        raise LoyaltyError(Code.COUPON_NOT_FOUND, "No such coupon.", "code")
+    if coupon.template.store_ids and store_id not in coupon.template.store_ids:
+        raise LoyaltyError(Code.COUPON_WRONG_STORE, "This coupon cannot be used in this store.", "code")
+    async with in_transaction() as conn:
+        used = await Coupon.filter(id=coupon.id, status=CouponStatus.ISSUED, expires_at__gt=now).using_db(conn).update(
+            status=CouponStatus.WRITTEN_OFF, written_off_at=now, written_off_by_id=guide_id,
+            written_off_store_id=store_id, write_off_key=idempotency_key,
+        )
+        if used == 1:
+            # Credited to the guide who did it, in the store where it happened.
+            await touches.record(
+                brand_id=brand_id, member_id=coupon.member_id, kind=TouchKind.COUPON_WRITTEN_OFF, at=now,
+                guide_id=guide_id, store_id=store_id, source=f"writeoff:{coupon.id}",
+            )
+            return await Coupon.get(id=coupon.id).using_db(conn)
+    current = await Coupon.get(id=coupon.id)
+    if current.status is CouponStatus.WRITTEN_OFF:
+        if idempotency_key and current.write_off_key == idempotency_key and current.written_off_by_id == guide_id:
+            return current  # a retry of the request that succeeded
+        raise LoyaltyError(Code.COUPON_ALREADY_WRITTEN_OFF, "This coupon has already been used.", "code")
+    if current.status is CouponStatus.CANCELLED:
+        raise LoyaltyError(Code.COUPON_CANCELLED, "This coupon was cancelled.", "code")
+    raise LoyaltyError(Code.COUPON_EXPIRED, "This coupon has expired.", "code")
+
+
+async def cancel(*, brand_id: int, coupon_id: int, now: datetime) -> Coupon:
+    """HQ withdraws an unused coupon; raises COUPON_NOT_FOUND or COUPON_ALREADY_WRITTEN_OFF."""
+    coupon = await Coupon.get_or_none(id=coupon_id, brand_id=brand_id)
+    if coupon is None:
+        raise LoyaltyError(Code.COUPON_NOT_FOUND, "No such coupon.", "couponId")
+    await Coupon.filter(id=coupon.id, status=CouponStatus.ISSUED).update(status=CouponStatus.CANCELLED, cancelled_at=now)
+    current = await Coupon.get(id=coupon.id)
+    if current.status is CouponStatus.WRITTEN_OFF:
+        raise LoyaltyError(Code.COUPON_ALREADY_WRITTEN_OFF, "A used coupon cannot be cancelled.", "couponId")
+    return current
