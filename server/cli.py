@@ -191,7 +191,7 @@ def _export_codes(settings: Settings, args: argparse.Namespace) -> None:
             batch = await batches.get(brand_id=brand.id, batch_id=args.batch)
         except LoyaltyError as exc:
             raise _Refused(exc.message) from None
-        key = settings.item_keyring().key(batch.key_id)
+        key = settings.item_keyring.key(batch.key_id)
         if key is None:
             raise _Refused(f"key {batch.key_id} of this batch is not in SCRM_ITEM_CODE_KEYS")
         policy = await policies.get(brand_id=brand.id)

@@ -27,7 +27,7 @@ def code_batch_csv(settings: Settings) -> Callable[[Request], Awaitable[Response
             batch = await batches.get(brand_id=caller.brand_id, batch_id=int(request.path_params["batch_id"]))
         except LoyaltyError as exc:
             return JSONResponse({"errors": [{"message": exc.message, "code": exc.code.value}]}, status_code=404)
-        key = settings.item_keyring().key(batch.key_id)
+        key = settings.item_keyring.key(batch.key_id)
         if key is None:
             return JSONResponse({"errors": [{"message": "This batch's key is no longer configured."}]}, status_code=409)
         policy = await policies.get(brand_id=caller.brand_id)

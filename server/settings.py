@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TypeVar
 
 from starlette.datastructures import Secret
@@ -98,11 +97,12 @@ class Settings:
 
     def checked(self) -> Settings:
         try:
-            self.item_keyring()
+            self.item_keyring
         except ValueError as exc:
             raise SettingsError(f"SCRM_ITEM_CODE_KEYS / SCRM_ITEM_CODE_KEY_ID: {exc}") from None
         return self
 
+    @cached_property
     def item_keyring(self) -> Keyring:
         """The item-code keys. Rotate by adding a key id and pointing SCRM_ITEM_CODE_KEY_ID at it;
         batches minted under older keys keep verifying as long as their key stays listed."""
@@ -118,9 +118,6 @@ class Settings:
                 raise ValueError(f"cannot read key {key_id!r}: use <id>:<hex>") from None
         return Keyring(keys, self.item_code_key_id)
 
-
-def new_secret_key() -> str:
-    return secrets.token_urlsafe(48)
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,7 @@ from loyalty.models import Coupon, CouponHolding, CouponKind, CouponStatus, Coup
 from referral import codes
 from referral.models import Store, TouchKind
 from referral.services import members, touches
+from referral.sql import Statement
 
 COUPON_PREFIX = "C"
 
@@ -70,11 +71,10 @@ async def issue(
             ).using_db(conn).update(issued_count=F("issued_count") + 1)
             if counted != 1:
                 raise LoyaltyError(Code.COUPON_LIMIT_REACHED, "All of these coupons have been given out.", "templateId")
-            p = ("$1", "$2") if conn.capabilities.dialect == "postgres" else ("?", "?")
-            await conn.execute_query(
-                f"INSERT INTO coupon_holding (template_id, member_id, count) VALUES ({p[0]}, {p[1]}, 0) "
-                "ON CONFLICT (template_id, member_id) DO NOTHING",
-                [template.id, member_id],
+            q = Statement(conn)
+            await q.execute(
+                f"INSERT INTO coupon_holding (template_id, member_id, count) VALUES ({q.p(template.id)}, {q.p(member_id)}, 0) "
+                "ON CONFLICT (template_id, member_id) DO NOTHING"
             )
             held = await CouponHolding.filter(
                 template_id=template.id, member_id=member_id, count__lt=template.per_member_limit

@@ -8,6 +8,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.expressions import F
 
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
+from referral.sql import Statement
 
 
 async def balance(*, member_id: int) -> int:
@@ -37,9 +38,8 @@ async def _ensure_account(conn: BaseDBAsyncClient, brand_id: int, member_id: int
     # INSERT ... ON CONFLICT DO NOTHING: racing first credits make one account, and no error aborts
     # the caller's transaction (an IntegrityError would, on PostgreSQL). Written out because
     # tortoise 1.1.9's bulk_create(ignore_conflicts=True) closed the SQLite connection here.
-    p1, p2 = ("$1", "$2") if conn.capabilities.dialect == "postgres" else ("?", "?")
-    await conn.execute_query(
-        f"INSERT INTO points_account (brand_id, member_id, balance) VALUES ({p1}, {p2}, 0) "
-        "ON CONFLICT (member_id) DO NOTHING",
-        [brand_id, member_id],
+    q = Statement(conn)
+    await q.execute(
+        f"INSERT INTO points_account (brand_id, member_id, balance) VALUES ({q.p(brand_id)}, {q.p(member_id)}, 0) "
+        "ON CONFLICT (member_id) DO NOTHING"
     )

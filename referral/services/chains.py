@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tortoise import connections
-
 from referral.models import Member
+from referral.sql import Statement
 
 # Guards against a corrupted (cyclic) graph turning a read into an endless walk.
 MAX_DEPTH = 1000
@@ -59,12 +58,11 @@ class Page:
 
 
 async def _walk(template: str, seed: str, params: list[object]) -> tuple[list[Link], int]:
-    conn = connections.get("default")
-    postgres = conn.capabilities.dialect == "postgres"
-    p1, p2, p3, p4 = ("$1", "$2", "$3", "$4") if postgres else ("?", "?", "?", "?")
-    sql = template.format(seed=seed.format(p1=p1), p1=p1, p2=p2, p3=p3, p4=p4, max_depth=MAX_DEPTH)
-    # Placeholders appear in the order anchor, brand, limit, offset, so SQLite's "?" binds alike.
-    rows = await conn.execute_query_dict(sql, params)
+    q = Statement()
+    # Both templates name the anchor, then the brand, then (descendants) limit and offset.
+    marks = dict(zip(("p1", "p2", "p3", "p4"), (q.p(value) for value in params)))
+    sql = template.format(seed=seed.format(p1=marks["p1"]), max_depth=MAX_DEPTH, **marks)
+    rows = await q.rows(sql)
     links = []
     for row in rows:
         depth, total = int(row.pop("chain_depth")), int(row.pop("chain_total"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -59,9 +59,6 @@ def clean(profile: ProfileInput, *, today: date, now: datetime, default_region: 
             out[name] = value
     return out
 
-
-def given(profile: ProfileInput) -> list[str]:
-    return [f.name for f in fields(profile) if getattr(profile, f.name) is not UNSET and f.name != "phone_consent"]
 
 
 def text(value: str | None, field: str, code: Code) -> str | None:

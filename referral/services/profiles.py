@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from tortoise import connections
 from tortoise.functions import Count, Max, Sum
 
 from referral.models import Member, ReferralPolicy, Touch, TouchKind
+from referral.sql import Statement
 
 
 class Stage(StrEnum):
@@ -160,10 +160,9 @@ async def stats_for(*, brand_id: int, member_ids: Sequence[int]) -> dict[int, St
 
 
 async def _referral_stats(brand_id: int, member_ids: Sequence[int], stats: dict[int, Stats]) -> None:
-    conn = connections.get("default")
-    postgres = conn.capabilities.dialect == "postgres"
-    placeholders = ", ".join(f"${i + 2}" if postgres else "?" for i in range(len(member_ids)))
-    brand = "$1" if postgres else "?"
+    q = Statement()
+    brand = q.p(brand_id)
+    placeholders = ", ".join(q.p(member_id) for member_id in member_ids)
     sql = f"""
         SELECT m.referrer_id AS referrer_id, COUNT(DISTINCT m.id) AS referred,
                COALESCE(SUM(CASE WHEN t.kind IN ('purchase', 'purchase_reversed') THEN t.amount_cents ELSE 0 END), 0) AS spent
@@ -171,7 +170,7 @@ async def _referral_stats(brand_id: int, member_ids: Sequence[int], stats: dict[
         WHERE m.brand_id = {brand} AND m.registered_at IS NOT NULL AND m.referrer_id IN ({placeholders})
         GROUP BY m.referrer_id
     """
-    for row in await conn.execute_query_dict(sql, [brand_id, *member_ids]):
+    for row in await q.rows(sql):
         s = stats[int(row["referrer_id"])]
         s.referred, s.referred_revenue_cents = int(row["referred"]), int(row["spent"])
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from tortoise import connections
 from tortoise.transactions import in_transaction
 
 from referral.errors import ReferralError, ReferralErrorCode as Code
+from referral.sql import Statement
 from referral.services.profiles import STAGE_SQL, Stage
 
 
@@ -63,28 +63,14 @@ _FIGURES = """
 """
 
 
-class _Sql:
-    """Builds one statement with the right placeholder style ($n on PostgreSQL, ? on SQLite).
-
-    Call p() in the order the placeholders appear in the text: SQLite binds "?" by position.
-    """
-
-    def __init__(self) -> None:
-        self.postgres = connections.get("default").capabilities.dialect == "postgres"
-        self.params: list[object] = []
-
-    def p(self, value: object) -> str:
-        self.params.append(value)
-        return f"${len(self.params)}" if self.postgres else "?"
-
-    async def rows(self, sql: str) -> list[dict]:
-        if not self.postgres:
-            return await connections.get("default").execute_query_dict(sql, self.params)
-        async with in_transaction() as conn:
-            # A prepared statement soon gets PostgreSQL's generic plan, which cannot judge a
-            # parameterised time range: measured 180 ms against 57 ms planned for the actual dates.
-            await conn.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
-            return await conn.execute_query_dict(sql, self.params)
+async def _rows(q: Statement, sql: str) -> list[dict]:
+    if not q.postgres:
+        return await q.rows(sql)
+    async with in_transaction() as conn:
+        # A prepared statement soon gets PostgreSQL's generic plan, which cannot judge a
+        # parameterised time range: measured 180 ms against 57 ms planned for the actual dates.
+        await conn.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
+        return await conn.execute_query_dict(sql, q.params)
 
 
 def _check_period(start: datetime, end: datetime) -> None:
@@ -108,7 +94,7 @@ async def attribution(
 ) -> list[Figures]:
     """Figures for [start, end) grouped by one dimension, optionally filtered; raises PERIOD_INVALID."""
     _check_period(start, end)
-    q = _Sql()
+    q = Statement()
     where = [f"t.brand_id = {q.p(brand_id)}", f"t.occurred_at >= {q.p(start)}", f"t.occurred_at < {q.p(end)}"]
     for column, value in (("t.guide_id", guide_id), ("t.store_id", store_id), ("m.channel", channel), ("t.campaign", campaign)):
         if value is not None:
@@ -132,7 +118,7 @@ async def attribution(
     """
     return [
         Figures(key=None if r["key"] is None else str(r["key"]), **{k: int(r[k] or 0) for k in _FIELDS})
-        for r in await q.rows(sql)
+        for r in await _rows(q, sql)
     ]
 
 
@@ -147,8 +133,7 @@ async def leaderboard(*, brand_id: int, start: datetime, end: datetime, metric: 
 
 async def funnel(*, brand_id: int, store_id: int | None = None) -> dict[Stage, int]:
     """How many members are at each journey stage now (erased members are no longer counted)."""
-    q = _Sql()
-    # Placeholders are made in the order they appear: SQLite binds "?" by position.
+    q = Statement()
     sql = f"""
         WITH p AS (
             SELECT member_id, SUM(CASE WHEN kind = 'purchase' THEN 1 WHEN kind = 'purchase_reversed' THEN -1 ELSE 0 END) AS n
@@ -164,6 +149,6 @@ async def funnel(*, brand_id: int, store_id: int | None = None) -> dict[Stage, i
         GROUP BY 1
     """
     counts = {stage: 0 for stage in Stage}
-    for row in await q.rows(sql):
+    for row in await _rows(q, sql):
         counts[Stage(row["stage"])] = int(row["n"])
     return counts

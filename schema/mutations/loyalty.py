@@ -34,7 +34,7 @@ class LoyaltyMutations:
     async def create_code_batch(self, info: Info, input: CodeBatchInput) -> CodeBatchPayload | None:
         caller = require_caller(info)
         row = await batches.create(
-            brand_id=caller.brand_id, key_id=info.context.settings.item_keyring().current, sku=input.sku,
+            brand_id=caller.brand_id, key_id=info.context.settings.item_keyring.current, sku=input.sku,
             product_name=input.product_name, quantity=input.quantity, price_cents=input.price_cents,
             points_per_item=input.points_per_item, region=input.region,
             store_id=ids.decode(input.store_id, "Store", field="storeId") if input.store_id else None,
@@ -58,7 +58,7 @@ class LoyaltyMutations:
     ) -> ClaimPayload | None:
         caller = require_caller(info)
         result = await claims.claim(
-            keyring=info.context.settings.item_keyring(), brand_id=caller.brand_id, member_id=caller.member_id,
+            keyring=info.context.settings.item_keyring, brand_id=caller.brand_id, member_id=caller.member_id,
             code=code, now=info.context.now(), idempotency_key=idempotency_key, city=city,
         )
         return ClaimPayload(

@@ -106,7 +106,7 @@ async def test_refusals_for_revoked_foreign_unregistered_and_bad_keys(client, sh
         {"code": "BATCH_REVOKED", "field": "code"}]
     # A valid MAC for a serial beyond the batch is still not one of its codes.
     batch = await CodeBatch.get(id=ids.decode(shop["batch"]["id"], "CodeBatch"))
-    beyond = item_codes.encode(settings.item_keyring().key(1), 1, batch.id, batch.quantity)
+    beyond = item_codes.encode(settings.item_keyring.key(1), 1, batch.id, batch.quantity)
     await CodeBatch.filter(id=batch.id).update(revoked_at=None)
     assert (await client.mutate("claimItemCode", CLAIM, {"c": beyond, "k": None}, token=shop["token"]))["errors"] == [
         {"code": "ITEM_CODE_UNKNOWN", "field": "code"}]

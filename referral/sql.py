@@ -1,0 +1,30 @@
+"""Raw SQL for what the ORM cannot say (recursive CTEs, grouped reports, ON CONFLICT DO NOTHING)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+
+class Statement:
+    """Collects one statement's parameters in the placeholder style of its engine ($n or ?).
+
+    Call p() in the order the placeholders appear in the text: SQLite binds "?" by position.
+    """
+
+    def __init__(self, conn: BaseDBAsyncClient | None = None) -> None:
+        self.conn = conn or connections.get("default")
+        self.postgres = self.conn.capabilities.dialect == "postgres"
+        self.params: list[Any] = []
+
+    def p(self, value: Any) -> str:
+        self.params.append(value)
+        return f"${len(self.params)}" if self.postgres else "?"
+
+    async def rows(self, sql: str) -> list[dict]:
+        return await self.conn.execute_query_dict(sql, self.params)
+
+    async def execute(self, sql: str) -> None:
+        await self.conn.execute_query(sql, self.params)
