@@ -19,6 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.errors import should_mask
+from schema.mutations.campaigns import CampaignMutations
 from schema.mutations.coupons import CouponMutations
 from schema.mutations.data_rights import DataRightsMutations
 from schema.mutations.guides import GuideMutations
@@ -37,7 +38,7 @@ log = logging.getLogger("scrm.graphql")
 @strawberry.type
 class Mutation(
     SignInMutations, LinkMutations, StoreMutations, GuideMutations, MemberMutations, PolicyMutations, TagMutations,
-    DataRightsMutations, LoyaltyMutations, CouponMutations,
+    DataRightsMutations, LoyaltyMutations, CouponMutations, CampaignMutations,
 ):
     pass
 

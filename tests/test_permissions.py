@@ -120,6 +120,28 @@ MATRIX = {
         "mutation($c: ID!) { cancelCoupon(couponId: $c) { coupon { id } errors { code } } }", HQ,
         lambda c: {"c": _id("Coupon", 1)},
     ),
+    "buyCoupon": Op(
+        "mutation($t: ID!) { buyCoupon(templateId: $t) { coupon { id } errors { code } } }", CONSUMERS,
+        lambda c: {"t": _id("CouponTemplate", 1)},
+    ),
+    "myPoints": Op("{ myPoints { balance debt expiring ledger { nodes { points } } } }", CONSUMERS),
+    "campaigns": Op("{ campaigns { nodes { name } } }", HQ),
+    "createCampaign": Op(
+        'mutation { createCampaign(input: {name: "Welcome", startsAt: "2026-01-01T00:00:00Z", endsAt: "2027-01-01T00:00:00Z", '
+        "points: 10, firstPurchase: true}) { campaign { id } errors { code } } }", HQ,
+    ),
+    "stopCampaign": Op(
+        "mutation($c: ID!) { stopCampaign(id: $c) { campaign { id } errors { code } } }", HQ,
+        lambda c: {"c": _id("Campaign", 1)},
+    ),
+    "reverseClaim": Op(
+        'mutation($c: ID!) { reverseClaim(claimId: $c, reason: "returned") { pointsTaken errors { code } } }', HQ,
+        lambda c: {"c": _id("Claim", 1)},
+    ),
+    "itemCode": Op('{ itemCode(code: "00") { claim { id } errors { code } } }', HQ),
+    "divertedClaims": Op("{ divertedClaims { nodes { id } } }", HQ),
+    "suspiciousScans": Op("{ suspiciousScans { nodes { id } } }", HQ),
+    "flaggedBatches": Op("{ flaggedBatches { claims } }", HQ),
     "deleteMyAccount": Op("mutation { deleteMyAccount(confirm: true) { ok errors { code } } }", CONSUMERS),
     "updateReferralPolicy": Op(
         "mutation { updateReferralPolicy(input: {allowGuideSwitch: true}) { policy { allowGuideSwitch } errors { code } } }", HQ
@@ -196,7 +218,7 @@ async def test_a_token_names_its_brand_so_ids_cannot_cross(client, casts, settin
 
 FOREIGN_REFUSALS = {
     "STORE_NOT_FOUND", "GUIDE_NOT_FOUND", "ENROLMENT_NOT_FOUND", "MEMBER_NOT_FOUND", "CODE_UNKNOWN", "TAG_NOT_FOUND",
-    "BATCH_NOT_FOUND", "TEMPLATE_NOT_FOUND", "COUPON_NOT_FOUND",
+    "BATCH_NOT_FOUND", "TEMPLATE_NOT_FOUND", "COUPON_NOT_FOUND", "CAMPAIGN_NOT_FOUND", "CLAIM_NOT_FOUND",
 }
 
 

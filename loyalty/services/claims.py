@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from loyalty import item_codes
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import Claim, CodeBatch, Rescan
-from loyalty.services import points, policy as policies
+from loyalty.services import campaigns, points, policy as policies
 from referral.models import TouchKind
 from referral.services import members, touches
 from referral.services.attribution import guide_at
+from referral.sql import Statement
 
 
 @dataclass(frozen=True)
 class ClaimResult:
     claim: Claim
     batch: CodeBatch
+    # What this claim gave the member who scanned: the item's points plus campaign rewards.
     points_earned: int
     balance: int
+    rewards: list[campaigns.Granted] = field(default_factory=list)
     # True when this answers a retry of an earlier request with the same idempotency key.
     replayed: bool = False
 
@@ -37,7 +41,8 @@ async def claim(
     idempotency_key: str | None = None,
     city: str | None = None,
 ) -> ClaimResult:
-    """Claim an item code for a registered member: points credited, purchase attributed, all at once.
+    """Claim an item code for a registered member: points credited, campaign rules applied, purchase
+    attributed, all in one transaction.
 
     Raises ITEM_CODE_INVALID (forged or mistyped: refused before any database read),
     ITEM_CODE_UNKNOWN, BATCH_REVOKED, ITEM_CODE_ALREADY_CLAIMED (and records the re-scan),
@@ -59,20 +64,35 @@ async def claim(
     if member.registered_at is None:
         raise LoyaltyError(Code.NOT_REGISTERED, "Please register first, then scan again.")
 
+    place = (city or "").strip()[:64] or None
     policy = await policies.get(brand_id=brand_id)
     bound = await guide_at(brand_id=brand_id, member_id=member_id, at=now)
     guide_id, store_id = bound if bound else (None, None)
+    rules = await campaigns.running(brand_id=brand_id, now=now)
+    receivers, guide_member_id = await campaigns.receivers(rules, member=member, guide_id=guide_id)
     try:
         async with in_transaction() as conn:
+            # First, so that the losers of a race stop here, before taking any lock.
             row = await Claim.create(
                 brand_id=brand_id, batch_id=batch.id, serial=parsed.serial, member_id=member_id, claimed_at=now,
-                guide_id=guide_id, store_id=store_id, city=(city or "").strip()[:64] or None,
-                points=batch.points_per_item, idempotency_key=idempotency_key, using_db=conn,
+                guide_id=guide_id, store_id=store_id, city=place, points=batch.points_per_item,
+                idempotency_key=idempotency_key, diverted=_diverted(batch, place, store_id), using_db=conn,
             )
-            new_balance = await points.earn(
-                conn=conn, brand_id=brand_id, member_id=member_id, points=batch.points_per_item, now=now,
-                valid_days=policy.points_valid_days, claim_id=row.id, note=batch.sku,
+            await _still_live(conn, batch.id)
+            accounts = await points.lock(conn, brand_id=brand_id, member_ids=receivers)
+            mine = accounts[member_id]
+            mine.purchases += 1
+            if batch.points_per_item:
+                await points.earn(
+                    conn, mine, batch.points_per_item, now=now, valid_days=policy.points_valid_days, claim_id=row.id,
+                    note=batch.sku,
+                )
+            else:
+                await points.save(conn, mine)
+            facts = campaigns.ClaimFacts(
+                claim=row, batch=batch, member=member, purchase_number=mine.purchases, guide_member_id=guide_member_id
             )
+            rewards = await campaigns.apply(conn, rules, facts, accounts, now=now, valid_days=policy.points_valid_days)
             await touches.record(
                 brand_id=brand_id, member_id=member_id, kind=TouchKind.PURCHASE, at=now, guide_id=guide_id,
                 store_id=store_id, amount_cents=batch.price_cents, source=f"claim:{row.id}",
@@ -81,20 +101,61 @@ async def claim(
         # Another claim of this code (or a racing retry of this very request) committed first.
         if idempotency_key and (replay := await _replay(member_id, idempotency_key)) is not None:
             return replay
-        winner = await Claim.get_or_none(batch_id=batch.id, serial=parsed.serial)
-        await Rescan.create(
-            brand_id=brand_id, batch_id=batch.id, serial=parsed.serial, member_id=member_id, scanned_at=now,
-            city=(city or "").strip()[:64] or None, by_claimer=winner is not None and winner.member_id == member_id,
-        )
+        await _record_rescan(batch, parsed.serial, member_id, place, now)
         raise LoyaltyError(Code.ITEM_CODE_ALREADY_CLAIMED, "This code has already been used.", "code") from None
-    return ClaimResult(claim=row, batch=batch, points_earned=batch.points_per_item, balance=new_balance)
+    own = [g for g in rewards if g.reward.member_id == member_id]
+    return ClaimResult(
+        claim=row, batch=batch, points_earned=batch.points_per_item + sum(g.reward.points for g in own),
+        balance=mine.balance, rewards=own,
+    )
+
+
+def _diverted(batch: CodeBatch, city: str | None, store_id: int | None) -> bool:
+    """Goods bound to a region or store, scanned somewhere else (unknown places are not flagged)."""
+    wrong_region = batch.region is not None and city is not None and city.casefold() != batch.region.casefold()
+    wrong_store = batch.store_id is not None and store_id is not None and store_id != batch.store_id
+    return wrong_region or wrong_store
+
+
+async def _still_live(conn: BaseDBAsyncClient, batch_id: int) -> None:
+    """Re-check revocation under a share lock: a revocation racing this claim either commits first
+    (and this claim is refused) or waits for it. Claims do not block each other (SQLite runs one
+    transaction at a time anyway)."""
+    q = Statement(conn)
+    lock = " FOR SHARE" if q.postgres else ""
+    rows = await q.rows(f"SELECT revoked_at FROM code_batch WHERE id = {q.p(batch_id)}{lock}")
+    if rows[0]["revoked_at"] is not None:
+        raise LoyaltyError(Code.BATCH_REVOKED, "This product's codes have been withdrawn.", "code")
+
+
+async def _record_rescan(batch: CodeBatch, serial: int, member_id: int, city: str | None, now: datetime) -> None:
+    winner = await Claim.get_or_none(batch_id=batch.id, serial=serial)
+    by_claimer = winner is not None and winner.member_id == member_id
+    elsewhere = winner is not None and city is not None and winner.city is not None and city.casefold() != winner.city.casefold()
+    await Rescan.create(
+        brand_id=batch.brand_id, batch_id=batch.id, serial=serial, member_id=member_id, scanned_at=now, city=city,
+        by_claimer=by_claimer, suspicious=not by_claimer or elsewhere,
+    )
 
 
 async def _replay(member_id: int, idempotency_key: str) -> ClaimResult | None:
     earlier = await Claim.get_or_none(member_id=member_id, idempotency_key=idempotency_key).select_related("batch")
     if earlier is None:
         return None
+    own = await campaigns.Granted.of_claim(earlier.id, member_id)
     return ClaimResult(
-        claim=earlier, batch=earlier.batch, points_earned=earlier.points,
-        balance=await points.balance(member_id=member_id), replayed=True,
+        claim=earlier, batch=earlier.batch, points_earned=earlier.points + sum(g.reward.points for g in own),
+        balance=await points.balance(member_id=member_id), rewards=own, replayed=True,
     )
+
+
+async def of_code(*, keyring: item_codes.Keyring, brand_id: int, code: str) -> tuple[CodeBatch, Claim | None]:
+    """HQ looks a code up (a returned can, a complaint): its batch and its claim, if any.
+    Raises ITEM_CODE_INVALID or ITEM_CODE_UNKNOWN."""
+    parsed = item_codes.decode(keyring, code)
+    if parsed is None:
+        raise LoyaltyError(Code.ITEM_CODE_INVALID, "This code is not genuine.", "code")
+    batch = await CodeBatch.get_or_none(id=parsed.batch_id, brand_id=brand_id)
+    if batch is None or parsed.serial >= batch.quantity:
+        raise LoyaltyError(Code.ITEM_CODE_UNKNOWN, "This code is not one of this brand's products.", "code")
+    return batch, await Claim.get_or_none(batch_id=batch.id, serial=parsed.serial)

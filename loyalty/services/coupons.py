@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
-from loyalty.models import Coupon, CouponHolding, CouponKind, CouponStatus, CouponTemplate
+from loyalty.models import Coupon, CouponHolding, CouponKind, CouponStatus, CouponTemplate, EntryKind
+from loyalty.services import points, policy as policies
 from referral import codes
 from referral.models import Store, TouchKind
 from referral.services import members, touches
@@ -31,6 +33,7 @@ def mine(*, brand_id: int, member_id: int) -> QuerySet[Coupon]:
 async def create_template(
     *, brand_id: int, name: str, kind: CouponKind, valid_days: int, value_cents: int = 0,
     total_limit: int | None = None, per_member_limit: int = 1, store_ids: list[int] | None = None,
+    points_price: int | None = None,
 ) -> CouponTemplate:
     """A coupon template; raises TEMPLATE_INVALID naming the field."""
     name = (name or "").strip()
@@ -40,6 +43,7 @@ async def create_template(
         (0 <= value_cents <= 10**9, "valueCents", "Value must be 0 or more."),
         (total_limit is None or total_limit >= 1, "totalLimit", "A total limit must be at least 1."),
         (1 <= per_member_limit <= 1000, "perMemberLimit", "Per member: 1 to 1000."),
+        (points_price is None or 1 <= points_price <= 10**9, "pointsPrice", "A points price must be at least 1."),
     ]
     for ok, field, message in checks:
         if not ok:
@@ -49,7 +53,7 @@ async def create_template(
         raise LoyaltyError(Code.TEMPLATE_INVALID, "Every store must belong to the brand.", "storeIds")
     return await CouponTemplate.create(
         brand_id=brand_id, name=name, kind=kind, value_cents=value_cents, valid_days=valid_days,
-        total_limit=total_limit, per_member_limit=per_member_limit, store_ids=store_ids,
+        total_limit=total_limit, per_member_limit=per_member_limit, store_ids=store_ids, points_price=points_price,
     )
 
 
@@ -58,46 +62,92 @@ async def issue(
 ) -> Coupon:
     """Issue one coupon; raises TEMPLATE_NOT_FOUND, MEMBER_NOT_FOUND, COUPON_LIMIT_REACHED or
     COUPON_MEMBER_LIMIT_REACHED. A retry with the same idempotency key returns the first coupon."""
-    template = await CouponTemplate.get_or_none(id=template_id, brand_id=brand_id)
-    if template is None:
-        raise LoyaltyError(Code.TEMPLATE_NOT_FOUND, "No such coupon template.", "templateId")
-    if idempotency_key and (earlier := await Coupon.get_or_none(template_id=template.id, idempotency_key=idempotency_key)):
+    template = await _template(brand_id, template_id)
+    if idempotency_key and (earlier := await _earlier(template.id, idempotency_key)):
         return earlier
     await members.get(brand_id=brand_id, member_id=member_id)
     try:
         async with in_transaction() as conn:
-            counted = await CouponTemplate.filter(
-                Q(total_limit__isnull=True) | Q(issued_count__lt=F("total_limit")), id=template.id
-            ).using_db(conn).update(issued_count=F("issued_count") + 1)
-            if counted != 1:
-                raise LoyaltyError(Code.COUPON_LIMIT_REACHED, "All of these coupons have been given out.", "templateId")
-            q = Statement(conn)
-            await q.execute(
-                f"INSERT INTO coupon_holding (template_id, member_id, count) VALUES ({q.p(template.id)}, {q.p(member_id)}, 0) "
-                "ON CONFLICT (template_id, member_id) DO NOTHING"
-            )
-            held = await CouponHolding.filter(
-                template_id=template.id, member_id=member_id, count__lt=template.per_member_limit
-            ).using_db(conn).update(count=F("count") + 1)
-            if held != 1:
-                raise LoyaltyError(
-                    Code.COUPON_MEMBER_LIMIT_REACHED, "This member already has as many as allowed.", "memberId"
-                )
-            coupon = await Coupon.create(
-                brand_id=brand_id, template_id=template.id, member_id=member_id, code=codes.new(COUPON_PREFIX, 10),
-                issued_at=now, expires_at=now + timedelta(days=template.valid_days), idempotency_key=idempotency_key,
-                using_db=conn,
-            )
-            await touches.record(
-                brand_id=brand_id, member_id=member_id, kind=TouchKind.COUPON_ISSUED, at=now, attribute=True,
-                source=f"coupon:{coupon.id}",
-            )
+            return await issue_within(conn, template, member_id=member_id, now=now, idempotency_key=idempotency_key)
     except IntegrityError:
         # A racing retry of the same request committed first (the limits' UPDATEs rolled back with us).
-        if idempotency_key and (earlier := await Coupon.get_or_none(template_id=template.id, idempotency_key=idempotency_key)):
+        if idempotency_key and (earlier := await _earlier(template.id, idempotency_key)):
             return earlier
         raise
+
+
+async def buy(*, brand_id: int, template_id: int, member_id: int, now: datetime, idempotency_key: str | None = None) -> Coupon:
+    """A member pays points for a coupon: both or neither happen. Raises COUPON_NOT_FOR_SALE,
+    INSUFFICIENT_POINTS and the limits' errors; a retry with the same key returns the first coupon."""
+    template = await _template(brand_id, template_id)
+    if template.points_price is None:
+        raise LoyaltyError(Code.COUPON_NOT_FOR_SALE, "This coupon cannot be bought with points.", "templateId")
+    if idempotency_key and (earlier := await _earlier(template.id, idempotency_key, member_id)):
+        return earlier
+    try:
+        async with in_transaction() as conn:
+            coupon = await issue_within(
+                conn, template, member_id=member_id, now=now, idempotency_key=idempotency_key,
+                points_cost=template.points_price,
+            )
+            accounts = await points.lock(conn, brand_id=brand_id, member_ids=[member_id])
+            await points.deduct(
+                conn, accounts[member_id], template.points_price, now=now, kind=EntryKind.SPEND, allow_debt=False,
+                coupon_id=coupon.id, note=template.name,
+            )
+            return coupon
+    except IntegrityError:
+        if idempotency_key and (earlier := await _earlier(template.id, idempotency_key, member_id)):
+            return earlier
+        raise
+
+
+async def issue_within(
+    conn: BaseDBAsyncClient, template: CouponTemplate, *, member_id: int, now: datetime,
+    idempotency_key: str | None = None, points_cost: int = 0,
+) -> Coupon:
+    """Issue inside the caller's transaction. Raises COUPON_LIMIT_REACHED or COUPON_MEMBER_LIMIT_REACHED
+    after its own writes: the caller rolls back (a campaign does so to a savepoint and goes on)."""
+    counted = await CouponTemplate.filter(
+        Q(total_limit__isnull=True) | Q(issued_count__lt=F("total_limit")), id=template.id
+    ).using_db(conn).update(issued_count=F("issued_count") + 1)
+    if counted != 1:
+        raise LoyaltyError(Code.COUPON_LIMIT_REACHED, "All of these coupons have been given out.", "templateId")
+    q = Statement(conn)
+    await q.execute(
+        f"INSERT INTO coupon_holding (template_id, member_id, count) VALUES ({q.p(template.id)}, {q.p(member_id)}, 0) "
+        "ON CONFLICT (template_id, member_id) DO NOTHING"
+    )
+    held = await CouponHolding.filter(
+        template_id=template.id, member_id=member_id, count__lt=template.per_member_limit
+    ).using_db(conn).update(count=F("count") + 1)
+    if held != 1:
+        raise LoyaltyError(Code.COUPON_MEMBER_LIMIT_REACHED, "This member already has as many as allowed.", "memberId")
+    coupon = await Coupon.create(
+        brand_id=template.brand_id, template_id=template.id, member_id=member_id, code=codes.new(COUPON_PREFIX, 10),
+        issued_at=now, expires_at=now + timedelta(days=template.valid_days), idempotency_key=idempotency_key,
+        points_cost=points_cost, using_db=conn,
+    )
+    await touches.record(
+        brand_id=template.brand_id, member_id=member_id, kind=TouchKind.COUPON_ISSUED, at=now, attribute=True,
+        source=f"coupon:{coupon.id}",
+    )
     return coupon
+
+
+async def _template(brand_id: int, template_id: int) -> CouponTemplate:
+    template = await CouponTemplate.get_or_none(id=template_id, brand_id=brand_id)
+    if template is None:
+        raise LoyaltyError(Code.TEMPLATE_NOT_FOUND, "No such coupon template.", "templateId")
+    return template
+
+
+async def _earlier(template_id: int, idempotency_key: str, member_id: int | None = None) -> Coupon | None:
+    earlier = await Coupon.get_or_none(template_id=template_id, idempotency_key=idempotency_key)
+    if earlier is not None and member_id is not None and earlier.member_id != member_id:
+        # Someone else's request: never hand their coupon to this member.
+        raise LoyaltyError(Code.IDEMPOTENCY_KEY_INVALID, "This idempotency key was already used.", "idempotencyKey")
+    return earlier
 
 
 async def write_off(
@@ -139,12 +189,31 @@ async def write_off(
 
 
 async def cancel(*, brand_id: int, coupon_id: int, now: datetime) -> Coupon:
-    """HQ withdraws an unused coupon; raises COUPON_NOT_FOUND or COUPON_ALREADY_WRITTEN_OFF."""
+    """HQ withdraws an unused coupon; points paid for it go back to the member (a new lot).
+    Raises COUPON_NOT_FOUND or COUPON_ALREADY_WRITTEN_OFF."""
     coupon = await Coupon.get_or_none(id=coupon_id, brand_id=brand_id)
     if coupon is None:
         raise LoyaltyError(Code.COUPON_NOT_FOUND, "No such coupon.", "couponId")
-    await Coupon.filter(id=coupon.id, status=CouponStatus.ISSUED).update(status=CouponStatus.CANCELLED, cancelled_at=now)
+    async with in_transaction() as conn:
+        if await cancel_within(conn, coupon, now=now):
+            return await Coupon.get(id=coupon.id).using_db(conn)
     current = await Coupon.get(id=coupon.id)
     if current.status is CouponStatus.WRITTEN_OFF:
         raise LoyaltyError(Code.COUPON_ALREADY_WRITTEN_OFF, "A used coupon cannot be cancelled.", "couponId")
-    return current
+    return current  # already cancelled: cancelling again changes nothing
+
+
+async def cancel_within(conn: BaseDBAsyncClient, coupon: Coupon, *, now: datetime) -> bool:
+    """Cancel an ISSUED coupon inside the caller's transaction and refund its points; False if it was
+    not ISSUED any more (used or cancelled already)."""
+    changed = await Coupon.filter(id=coupon.id, status=CouponStatus.ISSUED).using_db(conn).update(
+        status=CouponStatus.CANCELLED, cancelled_at=now
+    )
+    if changed and coupon.points_cost:
+        policy = await policies.get(brand_id=coupon.brand_id)
+        accounts = await points.lock(conn, brand_id=coupon.brand_id, member_ids=[coupon.member_id])
+        await points.earn(
+            conn, accounts[coupon.member_id], coupon.points_cost, now=now, valid_days=policy.points_valid_days,
+            kind=EntryKind.REFUND, coupon_id=coupon.id, note="coupon cancelled",
+        )
+    return changed == 1

@@ -1,45 +1,162 @@
-"""The points ledger: append-only entries, and a balance kept in step inside the same transaction."""
+"""The points ledger: append-only entries, and a balance kept in step inside the same transaction.
+
+Every change locks the member's account row first (SELECT ... FOR UPDATE on PostgreSQL; SQLite runs
+one transaction at a time), then writes the account and its ledger lines. So the balance always
+equals the sum of the lines, and the sum of what is left of the earning lots.
+
+Earnings are lots that expire; spending, returns and expiry take from lots, the soonest to expire
+first. Points taken back that the balance cannot cover become a debt, repaid from later earnings,
+never a negative balance.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import F
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
 
+from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
 from referral.sql import Statement
 
 
+async def account(*, member_id: int) -> PointsAccount | None:
+    return await PointsAccount.get_or_none(member_id=member_id)
+
+
 async def balance(*, member_id: int) -> int:
-    account = await PointsAccount.get_or_none(member_id=member_id)
-    return account.balance if account else 0
+    row = await account(member_id=member_id)
+    return row.balance if row else 0
+
+
+async def expiring(*, member_id: int, now: datetime, within_days: int) -> int:
+    """Points that will expire in the next `within_days` days unless spent."""
+    lots = await PointsEntry.filter(
+        member_id=member_id, remaining__gt=0, expires_at__gt=now, expires_at__lte=now + timedelta(days=within_days)
+    ).values_list("remaining", flat=True)
+    return sum(lots)
+
+
+def ledger(*, brand_id: int, member_id: int) -> QuerySet[PointsEntry]:
+    return PointsEntry.filter(brand_id=brand_id, member_id=member_id)
+
+
+async def lock(conn: BaseDBAsyncClient, *, brand_id: int, member_ids: Iterable[int]) -> dict[int, PointsAccount]:
+    """Create (if need be) and lock the accounts, in member id order so that two transactions touching
+    the same accounts never wait for each other in a cycle."""
+    locked: dict[int, PointsAccount] = {}
+    for member_id in sorted(set(member_ids)):
+        # INSERT ... ON CONFLICT DO NOTHING: racing first credits make one account, and no error aborts
+        # the caller's transaction (an IntegrityError would, on PostgreSQL). Written out because
+        # tortoise 1.1.9's bulk_create(ignore_conflicts=True) closed the SQLite connection here.
+        q = Statement(conn)
+        await q.execute(
+            f"INSERT INTO points_account (brand_id, member_id, balance, debt, purchases) "
+            f"VALUES ({q.p(brand_id)}, {q.p(member_id)}, 0, 0, 0) ON CONFLICT (member_id) DO NOTHING"
+        )
+        locked[member_id] = await PointsAccount.filter(member_id=member_id).select_for_update().using_db(conn).get()
+    return locked
 
 
 async def earn(
-    *, conn: BaseDBAsyncClient, brand_id: int, member_id: int, points: int, now: datetime, valid_days: int,
-    claim_id: int | None = None, note: str | None = None,
-) -> int:
-    """Credit points inside the caller's transaction; returns the new balance."""
+    conn: BaseDBAsyncClient, acct: PointsAccount, points: int, *, now: datetime, valid_days: int,
+    kind: EntryKind = EntryKind.EARN, claim_id: int | None = None, coupon_id: int | None = None, note: str | None = None,
+) -> PointsEntry:
+    """Credit a locked account with a new lot; any debt is repaid from it first, on a line of its own."""
+    acct.balance += points
+    lot = await _line(conn, acct, kind, points, now=now, remaining=points, expires_at=now + timedelta(days=valid_days),
+                      claim_id=claim_id, coupon_id=coupon_id, note=note)
+    if acct.debt and points:
+        repaid = min(points, acct.debt)
+        acct.balance -= repaid
+        acct.debt -= repaid
+        lot.remaining -= repaid
+        await PointsEntry.filter(id=lot.id).using_db(conn).update(remaining=lot.remaining)
+        await _line(conn, acct, EntryKind.ADJUST, -repaid, now=now, debt_change=-repaid, claim_id=claim_id,
+                    note="debt repaid")
+    await save(conn, acct)
+    return lot
+
+
+async def deduct(
+    conn: BaseDBAsyncClient, acct: PointsAccount, points: int, *, now: datetime, kind: EntryKind, allow_debt: bool,
+    prefer_lot_id: int | None = None, claim_id: int | None = None, coupon_id: int | None = None, note: str | None = None,
+) -> PointsEntry:
+    """Take points from a locked account. Without allow_debt, raises INSUFFICIENT_POINTS if the balance
+    is short; with it, what the balance cannot cover is recorded as debt on the same line."""
+    await expire_due(conn, acct, now=now)
+    taken = min(points, acct.balance)
+    if taken < points and not allow_debt:
+        raise LoyaltyError(Code.INSUFFICIENT_POINTS, f"You need {points} points and have {acct.balance}.")
+    await _take_from_lots(conn, acct.member_id, taken, now=now, prefer_lot_id=prefer_lot_id)
+    acct.balance -= taken
+    acct.debt += points - taken
+    line = await _line(conn, acct, kind, -taken, now=now, debt_change=points - taken, claim_id=claim_id,
+                       coupon_id=coupon_id, note=note)
+    await save(conn, acct)
+    return line
+
+
+async def expire_due(conn: BaseDBAsyncClient, acct: PointsAccount, *, now: datetime) -> int:
+    """Expire what is left of a locked account's lots past their date; returns the points expired."""
+    due = await PointsEntry.filter(member_id=acct.member_id, remaining__gt=0, expires_at__lte=now).using_db(conn).order_by("id")
+    for lot in due:
+        await PointsEntry.filter(id=lot.id).using_db(conn).update(remaining=0)
+        acct.balance -= lot.remaining
+        await _line(conn, acct, EntryKind.EXPIRE, -lot.remaining, now=now, note=f"lot {lot.id}")
+    if due:
+        await save(conn, acct)
+    return sum(lot.remaining for lot in due)
+
+
+async def expire_all(*, now: datetime, brand_id: int | None = None) -> int:
+    """The nightly run: expire every lot past its date, one member per transaction; returns points expired."""
+    members = PointsEntry.filter(remaining__gt=0, expires_at__lte=now)
+    if brand_id is not None:
+        members = members.filter(brand_id=brand_id)
+    expired = 0
+    for brand, member_id in await members.distinct().values_list("brand_id", "member_id"):
+        async with in_transaction() as conn:
+            accounts = await lock(conn, brand_id=brand, member_ids=[member_id])
+            expired += await expire_due(conn, accounts[member_id], now=now)
+    return expired
+
+
+async def _take_from_lots(
+    conn: BaseDBAsyncClient, member_id: int, points: int, *, now: datetime, prefer_lot_id: int | None
+) -> None:
     if points <= 0:
-        return await balance(member_id=member_id)
-    await _ensure_account(conn, brand_id, member_id)
-    # An atomic increment: concurrent credits add up instead of overwriting each other.
-    await PointsAccount.filter(member_id=member_id).using_db(conn).update(balance=F("balance") + points)
-    new_balance = (await PointsAccount.get(member_id=member_id).using_db(conn)).balance
-    await PointsEntry.create(
-        brand_id=brand_id, member_id=member_id, kind=EntryKind.EARN, points=points, balance_after=new_balance,
-        claim_id=claim_id, created_at=now, expires_at=now + timedelta(days=valid_days), note=note, using_db=conn,
+        return
+    lots = await PointsEntry.filter(member_id=member_id, remaining__gt=0, expires_at__gt=now).using_db(conn).order_by(
+        "expires_at", "id"
     )
-    return new_balance
+    lots.sort(key=lambda lot: lot.id != prefer_lot_id)  # stable: the preferred lot first, then soonest to expire
+    for lot in lots:
+        take = min(points, lot.remaining)
+        await PointsEntry.filter(id=lot.id).using_db(conn).update(remaining=lot.remaining - take)
+        points -= take
+        if points == 0:
+            return
+    # The balance said the points were there; lots disagreeing means the ledger is corrupt. Roll back.
+    raise RuntimeError(f"points lots of member {member_id} are short by {points}")
 
 
-async def _ensure_account(conn: BaseDBAsyncClient, brand_id: int, member_id: int) -> None:
-    # INSERT ... ON CONFLICT DO NOTHING: racing first credits make one account, and no error aborts
-    # the caller's transaction (an IntegrityError would, on PostgreSQL). Written out because
-    # tortoise 1.1.9's bulk_create(ignore_conflicts=True) closed the SQLite connection here.
-    q = Statement(conn)
-    await q.execute(
-        f"INSERT INTO points_account (brand_id, member_id, balance) VALUES ({q.p(brand_id)}, {q.p(member_id)}, 0) "
-        "ON CONFLICT (member_id) DO NOTHING"
+async def _line(
+    conn: BaseDBAsyncClient, acct: PointsAccount, kind: EntryKind, points: int, *, now: datetime, remaining: int = 0,
+    debt_change: int = 0, expires_at: datetime | None = None, claim_id: int | None = None,
+    coupon_id: int | None = None, note: str | None = None,
+) -> PointsEntry:
+    return await PointsEntry.create(
+        brand_id=acct.brand_id, member_id=acct.member_id, kind=kind, points=points, balance_after=acct.balance,
+        debt_change=debt_change, remaining=remaining, claim_id=claim_id, coupon_id=coupon_id, created_at=now,
+        expires_at=expires_at, note=(note or "")[:120] or None, using_db=conn,
+    )
+
+
+async def save(conn: BaseDBAsyncClient, acct: PointsAccount) -> None:
+    await PointsAccount.filter(id=acct.id).using_db(conn).update(
+        balance=acct.balance, debt=acct.debt, purchases=acct.purchases
     )

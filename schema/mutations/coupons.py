@@ -35,7 +35,7 @@ class CouponMutations:
         row = await coupons.create_template(
             brand_id=caller.brand_id, name=input.name, kind=CouponKind(input.kind.value), valid_days=input.valid_days,
             value_cents=input.value_cents, total_limit=input.total_limit, per_member_limit=input.per_member_limit,
-            store_ids=[ids.decode(s, "Store", field="storeIds") for s in input.store_ids],
+            store_ids=[ids.decode(s, "Store", field="storeIds") for s in input.store_ids], points_price=input.points_price,
         )
         return CouponTemplatePayload(template=CouponTemplate(row=row))
 
@@ -49,6 +49,20 @@ class CouponMutations:
             brand_id=caller.brand_id, template_id=ids.decode(template_id, "CouponTemplate", field="templateId"),
             member_id=ids.decode(member_id, "Member", field="memberId"), now=info.context.now(),
             idempotency_key=idempotency_key,
+        )
+        return CouponPayload(coupon=Coupon(row=row))
+
+    @strawberry.mutation(
+        permission_classes=[IsConsumer], description="Buy a coupon with points. Send an idempotency key."
+    )
+    @mutation_payload
+    async def buy_coupon(
+        self, info: Info, template_id: strawberry.ID, idempotency_key: str | None = None
+    ) -> CouponPayload | None:
+        caller = require_caller(info)
+        row = await coupons.buy(
+            brand_id=caller.brand_id, template_id=ids.decode(template_id, "CouponTemplate", field="templateId"),
+            member_id=caller.member_id, now=info.context.now(), idempotency_key=idempotency_key,
         )
         return CouponPayload(coupon=Coupon(row=row))
 

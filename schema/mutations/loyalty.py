@@ -5,10 +5,12 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from loyalty.services import batches, claims
+from loyalty.services import batches, claims, returns
 from schema import ids
 from schema.errors import UserError, mutation_payload
 from schema.permissions import IsConsumer, IsHQ, require_caller
+from schema.types.campaign import Reward
+from schema.types.coupon import Coupon
 from schema.types.loyalty import Claim, CodeBatch, CodeBatchInput
 
 
@@ -23,7 +25,20 @@ class ClaimPayload:
     claim: Claim | None = None
     points_earned: int = 0
     points_balance: int | None = None
+    rewards: list[Reward] = strawberry.field(default_factory=list, description="Campaign rewards this claim earned you.")
     replayed: bool = strawberry.field(default=False, description="True when this answers a retry of an earlier request.")
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ReversalPayload:
+    claim: Claim | None = None
+    points_taken: int = 0
+    debt_recorded: int = strawberry.field(default=0, description="Points the balances could not cover, now owed.")
+    coupons_cancelled: list[Coupon] = strawberry.field(default_factory=list)
+    coupons_already_used: list[Coupon] = strawberry.field(
+        default_factory=list, description="Gifts already handed over in store: not taken back."
+    )
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -63,5 +78,23 @@ class LoyaltyMutations:
         )
         return ClaimPayload(
             claim=Claim(row=result.claim, batch=result.batch), points_earned=result.points_earned,
-            points_balance=result.balance, replayed=result.replayed,
+            points_balance=result.balance, rewards=[Reward(granted=g) for g in result.rewards], replayed=result.replayed,
+        )
+
+    @strawberry.mutation(
+        permission_classes=[IsHQ],
+        description="A product came back: reverse its claim and every reward it caused, in one transaction.",
+    )
+    @mutation_payload
+    async def reverse_claim(self, info: Info, claim_id: strawberry.ID, reason: str) -> ReversalPayload | None:
+        caller = require_caller(info)
+        done = await returns.reverse(
+            brand_id=caller.brand_id, claim_id=ids.decode(claim_id, "Claim", field="claimId"), reason=reason,
+            now=info.context.now(),
+        )
+        batch = await batches.get(brand_id=caller.brand_id, batch_id=done.claim.batch_id)
+        return ReversalPayload(
+            claim=Claim(row=done.claim, batch=batch), points_taken=done.points_taken, debt_recorded=done.debt_recorded,
+            coupons_cancelled=[Coupon(row=c) for c in done.coupons_cancelled],
+            coupons_already_used=[Coupon(row=c) for c in done.coupons_already_used],
         )

@@ -3,13 +3,14 @@ import strawberry
 from schema.mutations.coupons import CouponQueries
 
 from schema.queries.insights import InsightQueries
+from schema.queries.loyalty import LoyaltyQueries
 from schema.queries.referral import ReferralQueries
 from schema.queries.stores import StoreQueries
 from schema.queries.viewer import ViewerQueries
 
 
 @strawberry.type
-class Query(ViewerQueries, StoreQueries, ReferralQueries, InsightQueries, CouponQueries):
+class Query(ViewerQueries, StoreQueries, ReferralQueries, InsightQueries, CouponQueries, LoyaltyQueries):
     pass
 
 

@@ -42,6 +42,10 @@ class CouponTemplate:
     def issued_count(self) -> int:
         return self.row.issued_count
 
+    @strawberry.field(description="Members may buy one for this many points (null: not for sale).")
+    def points_price(self) -> int | None:
+        return self.row.points_price
+
 
 @strawberry.input
 class CouponTemplateInput:
@@ -52,6 +56,7 @@ class CouponTemplateInput:
     total_limit: int | None = None
     per_member_limit: int = 1
     store_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    points_price: int | None = None
 
 
 @strawberry.type(description="A coupon held by a member; the guide scans its QR or types its code.")
@@ -81,6 +86,10 @@ class Coupon:
     @strawberry.field
     def written_off_at(self) -> datetime | None:
         return self.row.written_off_at
+
+    @strawberry.field(description="Points paid for it; given back if HQ cancels it.")
+    def points_cost(self) -> int:
+        return self.row.points_cost
 
     @strawberry.field(description="The QR a guide scans to use the coupon (it holds the code).")
     def qr(self, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]

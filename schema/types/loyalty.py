@@ -5,7 +5,7 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from loyalty.models import Claim as ClaimModel, CodeBatch as BatchModel
+from loyalty.models import Claim as ClaimModel, CodeBatch as BatchModel, Rescan as RescanModel
 from schema import ids
 
 
@@ -89,3 +89,72 @@ class Claim:
     @strawberry.field
     async def guide_id(self, info: Info) -> strawberry.ID | None:
         return ids.encode("Guide", self.row.guide_id) if self.row.guide_id else None
+
+    @strawberry.field
+    def member_id(self) -> strawberry.ID:
+        return ids.encode("Member", self.row.member_id)
+
+    @strawberry.field
+    def batch_id(self) -> strawberry.ID:
+        return ids.encode("CodeBatch", self.row.batch_id)
+
+    @strawberry.field
+    def serial(self) -> int:
+        return self.row.serial
+
+    @strawberry.field(description="The city the mini-program reported, if any.")
+    def city(self) -> str | None:
+        return self.row.city
+
+    @strawberry.field(description="Scanned outside the batch's region or store (diversion).")
+    def diverted(self) -> bool:
+        return self.row.diverted
+
+    @strawberry.field
+    def reversed_at(self) -> datetime | None:
+        return self.row.reversed_at
+
+    @strawberry.field
+    def reversal_reason(self) -> str | None:
+        return self.row.reversal_reason
+
+
+@strawberry.type(description="A scan of a code that was already claimed, by someone else or somewhere else.")
+class SuspiciousScan:
+    row: strawberry.Private[RescanModel]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return ids.encode("Rescan", self.row.id)
+
+    @strawberry.field
+    def batch_id(self) -> strawberry.ID:
+        return ids.encode("CodeBatch", self.row.batch_id)
+
+    @strawberry.field
+    def serial(self) -> int:
+        return self.row.serial
+
+    @strawberry.field
+    def member_id(self) -> strawberry.ID | None:
+        return ids.encode("Member", self.row.member_id) if self.row.member_id else None
+
+    @strawberry.field
+    def scanned_at(self) -> datetime:
+        return self.row.scanned_at
+
+    @strawberry.field
+    def city(self) -> str | None:
+        return self.row.city
+
+    @strawberry.field(description="True when the member who claimed it scanned it again, elsewhere.")
+    def by_claimer(self) -> bool:
+        return self.row.by_claimer
+
+
+@strawberry.type(description="A batch with diversion or counterfeit signals.")
+class BatchSignal:
+    batch: CodeBatch
+    claims: int
+    diverted_claims: int
+    suspicious_scans: int

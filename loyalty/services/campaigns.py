@@ -1,0 +1,211 @@
+"""Campaign rules: HQ writes them as data; each claim is checked against the brand's running campaigns
+inside the claim's own transaction, so a claim and its rewards commit or roll back together.
+
+"First purchase through a guide gets a gift coupon" is {first_purchase, via_guide, coupon} for the
+member; "your friend's first purchase earns you points" is {first_purchase, invited_by_member,
+points} for the inviter. Every rule fires at most once per claim and beneficiary (unique constraint);
+"first" and "every Nth" read counters incremented under the account's row lock, so two racing claims
+never both count as the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import F
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
+from loyalty.models import (
+    Beneficiary, Campaign, CampaignProgress, Claim, CodeBatch, Coupon, CouponTemplate, PointsAccount, Reward,
+)
+from loyalty.services import coupons, points
+from referral.models import Guide, Member
+from referral.sql import Statement
+
+MAX_SKUS = 50
+
+
+@dataclass(frozen=True)
+class CampaignSpec:
+    name: str
+    starts_at: datetime
+    ends_at: datetime
+    beneficiary: Beneficiary = Beneficiary.MEMBER
+    points: int = 0
+    coupon_template_id: int | None = None
+    skus: tuple[str, ...] = ()
+    first_purchase: bool = False
+    every_nth: int | None = None
+    via_guide: bool = False
+    invited_by_member: bool = False
+    region: str | None = None
+
+
+def listing(*, brand_id: int) -> QuerySet[Campaign]:
+    return Campaign.filter(brand_id=brand_id)
+
+
+async def create(*, brand_id: int, spec: CampaignSpec) -> Campaign:
+    """Raises CAMPAIGN_INVALID naming the field, or TEMPLATE_NOT_FOUND."""
+    name = spec.name.strip()
+    skus = sorted({s.strip() for s in spec.skus if s.strip()})
+    region = (spec.region or "").strip() or None
+    checks = [
+        (1 <= len(name) <= 80, "name", "A name of 1-80 characters."),
+        (spec.ends_at > spec.starts_at, "endsAt", "The campaign must end after it starts."),
+        (0 <= spec.points <= 1_000_000, "points", "Points must be 0 to 1,000,000."),
+        (spec.points > 0 or spec.coupon_template_id is not None, "points", "Give points, a coupon or both."),
+        (spec.every_nth is None or 2 <= spec.every_nth <= 1000, "everyNth", "Every Nth: N from 2 to 1000."),
+        (len(skus) <= MAX_SKUS and all(len(s) <= 40 for s in skus), "skus", f"Up to {MAX_SKUS} SKUs of 40 characters."),
+        (region is None or len(region) <= 64, "region", "A region of up to 64 characters."),
+        (not (spec.first_purchase and spec.every_nth), "everyNth", "Choose first purchase or every Nth, not both."),
+    ]
+    for ok, field, message in checks:
+        if not ok:
+            raise LoyaltyError(Code.CAMPAIGN_INVALID, message, field)
+    if spec.coupon_template_id is not None and not await CouponTemplate.exists(id=spec.coupon_template_id, brand_id=brand_id):
+        raise LoyaltyError(Code.TEMPLATE_NOT_FOUND, "No such coupon template.", "couponTemplateId")
+    return await Campaign.create(
+        brand_id=brand_id, name=name, starts_at=spec.starts_at, ends_at=spec.ends_at, skus=skus,
+        first_purchase=spec.first_purchase, every_nth=spec.every_nth, via_guide=spec.via_guide,
+        invited_by_member=spec.invited_by_member, region=region, beneficiary=spec.beneficiary, points=spec.points,
+        coupon_template_id=spec.coupon_template_id,
+    )
+
+
+async def stop(*, brand_id: int, campaign_id: int, now: datetime) -> Campaign:
+    """Stop a campaign now; claims from then on no longer trigger it. Raises CAMPAIGN_NOT_FOUND."""
+    await Campaign.filter(id=campaign_id, brand_id=brand_id, stopped_at__isnull=True).update(stopped_at=now)
+    campaign = await Campaign.get_or_none(id=campaign_id, brand_id=brand_id)
+    if campaign is None:
+        raise LoyaltyError(Code.CAMPAIGN_NOT_FOUND, "No such campaign.", "id")
+    return campaign
+
+
+async def running(*, brand_id: int, now: datetime) -> list[Campaign]:
+    return await Campaign.filter(
+        brand_id=brand_id, starts_at__lte=now, ends_at__gt=now, stopped_at__isnull=True
+    ).order_by("id")
+
+
+def beneficiary_kinds(campaigns: list[Campaign]) -> set[Beneficiary]:
+    return {c.beneficiary for c in campaigns}
+
+
+@dataclass(frozen=True)
+class Granted:
+    """A reward as the mini-program shows it: which campaign, how many points, which coupon."""
+
+    reward: Reward
+    campaign_name: str
+    coupon: Coupon | None
+
+    @classmethod
+    async def of_claim(cls, claim_id: int, member_id: int) -> list[Granted]:
+        rows = await Reward.filter(claim_id=claim_id, member_id=member_id).select_related("campaign", "coupon").order_by("id")
+        return [cls(reward=r, campaign_name=r.campaign.name, coupon=r.coupon) for r in rows]
+
+
+@dataclass(frozen=True)
+class ClaimFacts:
+    """What the rules look at, known once the claim row is written."""
+
+    claim: Claim
+    batch: CodeBatch
+    member: Member
+    purchase_number: int  # 1 for the member's first claim ever
+    guide_member_id: int | None  # the bound guide's own member record, who receives GUIDE rewards
+
+
+async def apply(
+    conn: BaseDBAsyncClient, campaigns: list[Campaign], facts: ClaimFacts, accounts: dict[int, PointsAccount],
+    *, now: datetime, valid_days: int,
+) -> list[Granted]:
+    """Grant what each matching campaign gives; `accounts` holds every possible beneficiary's locked account."""
+    granted = []
+    for campaign in campaigns:
+        if not _matches(campaign, facts):
+            continue
+        receiver = _receiver(campaign.beneficiary, facts)
+        if receiver is None:
+            continue
+        if campaign.every_nth and await _progress(conn, campaign.id, facts.member.id) % campaign.every_nth:
+            continue
+        granted.append(await _grant(conn, campaign, facts, accounts[receiver], now=now, valid_days=valid_days))
+    return granted
+
+
+def _matches(c: Campaign, f: ClaimFacts) -> bool:
+    city = (f.claim.city or "").casefold()
+    return (
+        (not c.skus or f.batch.sku in c.skus)
+        and (not c.first_purchase or f.purchase_number == 1)
+        and (not c.via_guide or f.claim.guide_id is not None)
+        and (not c.invited_by_member or f.member.referrer_id is not None)
+        and (c.region is None or city == c.region.casefold())
+    )
+
+
+def _receiver(beneficiary: Beneficiary, f: ClaimFacts) -> int | None:
+    if beneficiary is Beneficiary.MEMBER:
+        return f.member.id
+    if beneficiary is Beneficiary.GUIDE:
+        return f.guide_member_id
+    return f.member.referrer_id
+
+
+async def receivers(campaigns: list[Campaign], *, member: Member, guide_id: int | None) -> tuple[set[int], int | None]:
+    """Every member who might be rewarded for this claim (to lock their accounts up front, in order),
+    and the bound guide's member id."""
+    kinds = beneficiary_kinds(campaigns)
+    guide_member_id = None
+    if Beneficiary.GUIDE in kinds and guide_id is not None:
+        guide = await Guide.get_or_none(id=guide_id)
+        guide_member_id = guide.member_id if guide else None
+    ids = {member.id}
+    if guide_member_id is not None:
+        ids.add(guide_member_id)
+    if Beneficiary.INVITER in kinds and member.referrer_id is not None:
+        ids.add(member.referrer_id)
+    return ids, guide_member_id
+
+
+async def _progress(conn: BaseDBAsyncClient, campaign_id: int, member_id: int) -> int:
+    """Count one more matching purchase and return the new count (an atomic increment: racing claims
+    each get their own number)."""
+    q = Statement(conn)
+    await q.execute(
+        f"INSERT INTO campaign_progress (campaign_id, member_id, count) VALUES ({q.p(campaign_id)}, {q.p(member_id)}, 0) "
+        "ON CONFLICT (campaign_id, member_id) DO NOTHING"
+    )
+    await CampaignProgress.filter(campaign_id=campaign_id, member_id=member_id).using_db(conn).update(count=F("count") + 1)
+    return (await CampaignProgress.get(campaign_id=campaign_id, member_id=member_id).using_db(conn)).count
+
+
+async def _grant(
+    conn: BaseDBAsyncClient, campaign: Campaign, f: ClaimFacts, account: PointsAccount, *, now: datetime, valid_days: int
+) -> Granted:
+    entry = None
+    if campaign.points:
+        entry = await points.earn(
+            conn, account, campaign.points, now=now, valid_days=valid_days, claim_id=f.claim.id, note=campaign.name
+        )
+    coupon, shortfall = None, None
+    if campaign.coupon_template_id is not None:
+        template = await CouponTemplate.get(id=campaign.coupon_template_id).using_db(conn)
+        try:
+            # A savepoint: a template that ran out costs the member the coupon, not the claim.
+            async with in_transaction() as savepoint:
+                coupon = await coupons.issue_within(savepoint, template, member_id=account.member_id, now=now)
+        except LoyaltyError as exc:
+            shortfall = exc.code.value
+    reward = await Reward.create(
+        brand_id=f.claim.brand_id, campaign_id=campaign.id, claim_id=f.claim.id, beneficiary=campaign.beneficiary,
+        member_id=account.member_id, points=campaign.points, points_entry_id=entry.id if entry else None,
+        coupon_id=coupon.id if coupon else None, shortfall=shortfall, granted_at=now, using_db=conn,
+    )
+    return Granted(reward=reward, campaign_name=campaign.name, coupon=coupon)

@@ -1,0 +1,114 @@
+"""What members read of their points, and what HQ reads of campaigns, claims and fraud signals."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from loyalty.services import campaigns, claims, points, signals
+from schema import ids
+from schema.errors import DOMAIN_ERRORS, UserError, as_client_error, mutation_payload
+from schema.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, paginate
+from schema.permissions import IsConsumer, IsHQ, require_caller
+from schema.types.campaign import Campaign
+from schema.types.loyalty import BatchSignal, Claim, CodeBatch, SuspiciousScan
+from schema.types.points import PointsEntry
+
+
+@strawberry.type(description="A member's points: balance, debt and statement.")
+class Points:
+    member_id: strawberry.Private[int]
+    brand_id: strawberry.Private[int]
+    balance: int
+    debt: int = strawberry.field(description="Points owed after a return; repaid from the next earnings.")
+
+    @strawberry.field(description="Points that expire within `days` days unless spent.")
+    async def expiring(self, info: Info, days: int = 30) -> int:
+        return await points.expiring(member_id=self.member_id, now=info.context.now(), within_days=max(0, min(days, 3650)))
+
+    @strawberry.field(description="The statement, newest first.")
+    async def ledger(self, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[PointsEntry]:
+        try:
+            return await paginate(
+                points.ledger(brand_id=self.brand_id, member_id=self.member_id), first=first, after=after,
+                to_node=lambda row: PointsEntry(row=row), newest_first=True,
+            )
+        except DOMAIN_ERRORS as exc:
+            raise as_client_error(exc) from None
+
+
+@strawberry.type(description="An item code looked up: its batch, and its claim if someone claimed it.")
+class CodeLookup:
+    batch: CodeBatch | None = None
+    claim: Claim | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+def _batch_id(batch_id: strawberry.ID | None) -> int | None:
+    return ids.decode(batch_id, "CodeBatch", field="batchId") if batch_id else None
+
+
+@strawberry.type
+class LoyaltyQueries:
+    @strawberry.field(permission_classes=[IsConsumer], description="Your points.")
+    async def my_points(self, info: Info) -> Points | None:
+        caller = require_caller(info)
+        account = await points.account(member_id=caller.member_id)
+        return Points(
+            member_id=caller.member_id, brand_id=caller.brand_id, balance=account.balance if account else 0,
+            debt=account.debt if account else 0,
+        )
+
+    @strawberry.field(permission_classes=[IsHQ], description="Campaign rules, newest first.")
+    async def campaigns(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Campaign] | None:
+        caller = require_caller(info)
+        try:
+            return await paginate(
+                campaigns.listing(brand_id=caller.brand_id), first=first, after=after,
+                to_node=lambda row: Campaign(row=row), newest_first=True,
+            )
+        except DOMAIN_ERRORS as exc:
+            raise as_client_error(exc) from None
+
+    @strawberry.field(permission_classes=[IsHQ], description="Look an item code up (a returned can, a complaint).")
+    @mutation_payload
+    async def item_code(self, info: Info, code: str) -> CodeLookup | None:
+        caller = require_caller(info)
+        batch, row = await claims.of_code(keyring=info.context.settings.item_keyring, brand_id=caller.brand_id, code=code)
+        return CodeLookup(batch=CodeBatch(row=batch), claim=Claim(row=row, batch=batch) if row else None)
+
+    @strawberry.field(permission_classes=[IsHQ], description="Claims scanned outside their batch's region or store.")
+    async def diverted_claims(
+        self, info: Info, batch_id: strawberry.ID | None = None, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Claim] | None:
+        caller = require_caller(info)
+        try:
+            query = signals.diverted_claims(brand_id=caller.brand_id, batch_id=_batch_id(batch_id)).select_related("batch")
+            return await paginate(query, first=first, after=after, to_node=lambda row: Claim(row=row, batch=row.batch),
+                                  newest_first=True)
+        except DOMAIN_ERRORS as exc:
+            raise as_client_error(exc) from None
+
+    @strawberry.field(permission_classes=[IsHQ], description="Claimed codes scanned again by someone else or elsewhere.")
+    async def suspicious_scans(
+        self, info: Info, batch_id: strawberry.ID | None = None, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[SuspiciousScan] | None:
+        caller = require_caller(info)
+        try:
+            query = signals.suspicious_scans(brand_id=caller.brand_id, batch_id=_batch_id(batch_id))
+            return await paginate(query, first=first, after=after, to_node=lambda row: SuspiciousScan(row=row),
+                                  newest_first=True)
+        except DOMAIN_ERRORS as exc:
+            raise as_client_error(exc) from None
+
+    @strawberry.field(permission_classes=[IsHQ], description="Batches with diversion or counterfeit signals, most flagged first.")
+    async def flagged_batches(self, info: Info, first: int = DEFAULT_PAGE) -> list[BatchSignal] | None:
+        caller = require_caller(info)
+        rows = await signals.flagged_batches(brand_id=caller.brand_id, limit=max(1, min(first, MAX_PAGE)))
+        return [
+            BatchSignal(batch=CodeBatch(row=s.batch), claims=s.claims, diverted_claims=s.diverted,
+                        suspicious_scans=s.suspicious_scans)
+            for s in rows
+        ]
