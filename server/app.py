@@ -20,7 +20,7 @@ from schema.root import build_schema
 from server.auth.errors import AuthError, AuthErrorCode
 from server.auth.service import caller_from_token
 from server.db import tortoise_config
-from server.exports import code_batch_csv
+from server.exports import code_batch_csv, code_batch_labels
 from server.graphql_http import GraphQLEndpoint
 from server.integrations.clients import open_integrations
 from server.settings import Settings, get_settings
@@ -91,6 +91,7 @@ def create_app(
         Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
         Route("/health", health, methods=["GET"]),
         Route("/exports/code-batches/{batch_id:int}.csv", code_batch_csv(settings), methods=["GET"]),
+        Route("/exports/code-batches/{batch_id:int}/labels.{kind}", code_batch_labels(settings), methods=["GET"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.settings = settings

@@ -71,6 +71,14 @@ def _parser() -> argparse.ArgumentParser:
     codes.add_argument("--output", required=True, help="file to write")
     codes.set_defaults(run=_export_codes)
 
+    expire = sub.add_parser("expire-points", help="expire points past their date (run daily, e.g. from cron)")
+    expire.add_argument("--brand", help="brand slug (default: every brand)")
+    expire.set_defaults(run=_expire_points)
+
+    sub.add_parser(
+        "check-invariants", help="verify ledger, coupon-limit and reward invariants; exit 1 on any violation"
+    ).set_defaults(run=_check_invariants)
+
     export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("--output", default="schema.graphql")
     export.set_defaults(run=_export_schema)
@@ -204,6 +212,34 @@ def _export_codes(settings: Settings, args: argparse.Namespace) -> None:
 
     count = _with_db(settings, run)
     print(f"wrote {count:,} codes to {args.output}")
+
+
+def _expire_points(settings: Settings, args: argparse.Namespace) -> None:
+    from datetime import UTC, datetime
+
+    from loyalty.services import points
+    from server.tenancy import service as brands
+
+    async def run() -> int:
+        brand_id = None
+        if args.brand:
+            brand = await brands.get_by_slug(args.brand)
+            if brand is None:
+                raise _Refused(f"no brand {args.brand!r}")
+            brand_id = brand.id
+        return await points.expire_all(now=datetime.now(UTC), brand_id=brand_id)
+
+    print(f"expired {_with_db(settings, run):,} points")
+
+
+def _check_invariants(settings: Settings, args: argparse.Namespace) -> int:
+    from loyalty.services import invariants
+
+    found = _with_db(settings, invariants.violations)
+    for line in found:
+        print(line)
+    print(f"{len(found)} violation(s)")
+    return 1 if found else 0
 
 
 def _export_schema(settings: Settings, args: argparse.Namespace) -> None:

@@ -1,42 +1,97 @@
-"""File downloads that do not fit a GraphQL answer: the printer's CSV of a code batch, streamed."""
+"""File downloads that do not fit a GraphQL answer, for HQ: the printer's CSV of a code batch
+(streamed), and print-ready labels (a ZIP of PNG or SVG images, or A4 PDF sheets)."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from loyalty import printing
 from loyalty.errors import LoyaltyError
+from loyalty.models import CodeBatch, LoyaltyPolicy
 from loyalty.services import batches, policy as policies
+from referral.qr import QrFormat
 from server.auth.caller import Caller, Role
 from server.auth.errors import AuthError, AuthErrorCode
 from server.auth.service import caller_from_token
 from server.settings import Settings
 
+Endpoint = Callable[[Request], Awaitable[Response]]
 
-def code_batch_csv(settings: Settings) -> Callable[[Request], Awaitable[Response]]:
+
+class _Refusal(Exception):
+    def __init__(self, status: int, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.response = JSONResponse({"errors": [{"message": message, **({"code": code} if code else {})}]}, status_code=status)
+
+
+def code_batch_csv(settings: Settings) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         try:
-            caller = await _caller(settings, request)
-        except AuthError as exc:
-            return JSONResponse({"errors": [{"message": exc.message, "code": exc.code.value}]}, status_code=401)
-        if not caller.has(Role.HQ):
-            return JSONResponse({"errors": [{"message": "HQ only.", "code": AuthErrorCode.FORBIDDEN.value}]}, status_code=403)
-        try:
-            batch = await batches.get(brand_id=caller.brand_id, batch_id=int(request.path_params["batch_id"]))
-        except LoyaltyError as exc:
-            return JSONResponse({"errors": [{"message": exc.message, "code": exc.code.value}]}, status_code=404)
-        key = settings.item_keyring.key(batch.key_id)
-        if key is None:
-            return JSONResponse({"errors": [{"message": "This batch's key is no longer configured."}]}, status_code=409)
-        policy = await policies.get(brand_id=caller.brand_id)
+            batch, policy, key = await _hq_batch(settings, request)
+        except _Refusal as refusal:
+            return refusal.response
         return StreamingResponse(
             batches.csv_chunks(batch, policy, key), media_type="text/csv; charset=utf-8",
             headers={"content-disposition": f'attachment; filename="batch-{batch.id}-{batch.sku}.csv"'},
         )
 
     return endpoint
+
+
+def code_batch_labels(settings: Settings) -> Endpoint:
+    """GET .../labels.pdf or .../labels.zip?format=png|svg, with ?start=<first serial>&count=<how many>."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            batch, policy, key = await _hq_batch(settings, request)
+            kind = request.path_params["kind"]
+            fmt = request.query_params.get("format", "png")
+            if kind not in ("pdf", "zip") or (kind == "zip" and fmt not in ("png", "svg")):
+                raise _Refusal(404, "Labels come as labels.pdf, or labels.zip?format=png|svg.")
+            limit = printing.MAX_SHEET_LABELS if kind == "pdf" else printing.MAX_ARCHIVE_LABELS
+            try:
+                start = int(request.query_params.get("start", "0"))
+                count = int(request.query_params.get("count", "24"))
+                labels = batches.labels(batch, policy, key, start=start, count=count, limit=limit)
+            except ValueError:
+                raise _Refusal(400, "start and count must be whole numbers.", "LABEL_RANGE_INVALID") from None
+            except LoyaltyError as exc:
+                raise _Refusal(400, exc.message, exc.code.value) from None
+        except _Refusal as refusal:
+            return refusal.response
+        name = f"batch-{batch.id}-{batch.sku}-{start}-{start + count - 1}"
+        # Rendering is CPU work: a worker thread keeps the event loop answering other requests.
+        if kind == "pdf":
+            title = f"{batch.product_name} ({batch.sku}) batch {batch.id}, codes {start}-{start + count - 1}"
+            body = await to_thread.run_sync(lambda: printing.pdf_sheets(labels, title=title))
+            return Response(body, media_type="application/pdf",
+                            headers={"content-disposition": f'attachment; filename="{name}.pdf"'})
+        body = await to_thread.run_sync(lambda: printing.archive(labels, QrFormat(fmt)))
+        return Response(body, media_type="application/zip",
+                        headers={"content-disposition": f'attachment; filename="{name}-{fmt}.zip"'})
+
+    return endpoint
+
+
+async def _hq_batch(settings: Settings, request: Request) -> tuple[CodeBatch, LoyaltyPolicy, bytes]:
+    try:
+        caller = await _caller(settings, request)
+    except AuthError as exc:
+        raise _Refusal(401, exc.message, exc.code.value) from None
+    if not caller.has(Role.HQ):
+        raise _Refusal(403, "HQ only.", AuthErrorCode.FORBIDDEN.value)
+    try:
+        batch = await batches.get(brand_id=caller.brand_id, batch_id=int(request.path_params["batch_id"]))
+    except LoyaltyError as exc:
+        raise _Refusal(404, exc.message, exc.code.value) from None
+    key = settings.item_keyring.key(batch.key_id)
+    if key is None:
+        raise _Refusal(409, "This batch's key is no longer configured.")
+    return batch, await policies.get(brand_id=caller.brand_id), key
 
 
 async def _caller(settings: Settings, request: Request) -> Caller:

@@ -57,3 +57,21 @@ def test_production_refuses_demo_data_and_a_missing_secret(cli_env: dict[str, st
     assert run(prod, "migrate").returncode == 0
     refused = run(prod, "seed-demo")
     assert refused.returncode == 1 and "refused" in refused.stderr
+
+
+def test_points_expiry_and_the_invariant_checker(cli_env: dict[str, str]) -> None:
+    import sqlite3
+
+    assert run(cli_env, "migrate").returncode == 0 and run(cli_env, "seed-demo").returncode == 0
+    expired = run(cli_env, "expire-points")
+    assert expired.returncode == 0 and "expired 0 points" in expired.stdout, expired.stderr
+    clean = run(cli_env, "check-invariants")
+    assert clean.returncode == 0 and "0 violation(s)" in clean.stdout, clean.stderr
+
+    # A balance with no ledger behind it, as a bad manual fix would leave: the checker must say so.
+    with sqlite3.connect(cli_env["DATABASE_URL"].removeprefix("sqlite://")) as db:
+        member_id, brand_id = db.execute("SELECT id, brand_id FROM member LIMIT 1").fetchone()
+        db.execute("INSERT INTO points_account (brand_id, member_id, balance, debt, purchases) VALUES (?, ?, 5, 0, 0)",
+                   (brand_id, member_id))
+    dirty = run(cli_env, "check-invariants")
+    assert dirty.returncode == 1 and "balance equals ledger" in dirty.stdout and "1 violation(s)" in dirty.stdout

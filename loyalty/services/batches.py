@@ -87,3 +87,13 @@ def csv_chunks(batch: CodeBatch, policy: LoyaltyPolicy, key: bytes, progress: Ca
         yield "".join([f"{code},{base}{code}\n" for code in islice(codes, count)])
         if progress is not None:
             progress(count)
+
+
+def labels(batch: CodeBatch, policy: LoyaltyPolicy, key: bytes, *, start: int, count: int, limit: int) -> list[tuple[str, str]]:
+    """(code, url) for serials [start, start + count): the labels to render. Raises LABEL_RANGE_INVALID."""
+    if not (0 <= start < batch.quantity and 1 <= count <= limit and start + count <= batch.quantity):
+        raise LoyaltyError(
+            Code.LABEL_RANGE_INVALID, f"Choose 1-{limit} labels within the batch's {batch.quantity:,} codes.", "count"
+        )
+    base = f"{policy.item_url_base}?i="
+    return [(code, base + code) for code in item_codes.mint(key, batch.key_id, batch.id, start, start + count)]

@@ -53,6 +53,13 @@ class CodeBatch:
     def export_path(self) -> str:
         return f"/exports/code-batches/{self.row.id}.csv"
 
+    @strawberry.field(
+        description="Print-ready labels: add labels.pdf?start=0&count=240 (A4 sheets, up to 2,400) or "
+        "labels.zip?format=png|svg&start=0&count=1000 (one image per code, up to 20,000). HQ token required."
+    )
+    def labels_path(self) -> str:
+        return f"/exports/code-batches/{self.row.id}/"
+
 
 @strawberry.input
 class CodeBatchInput:

@@ -1,0 +1,94 @@
+"""The floor the GraphQL claim is measured against: the same claim as one starlette route over asyncpg,
+with nothing else (no GraphQL, no ORM, no campaign rules).
+
+It verifies the bearer token and the code's MAC, looks the batch up, then in one transaction inserts
+the claim (the unique (batch, serial) decides), credits the account, appends the ledger line and the
+purchase touch; a losing scan is recorded as a re-scan. Run: uvicorn bench.bare_claim:app
+(DATABASE_URL, SCRM_SECRET_KEY from the environment).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from loyalty import item_codes
+from server.auth import tokens
+from server.auth.errors import AuthError
+from server.settings import Settings
+
+settings = Settings.from_env()
+keyring = settings.item_keyring
+pool: asyncpg.Pool | None = None
+
+
+async def claim(request: Request) -> JSONResponse:
+    _, _, token = request.headers.get("authorization", "").partition(" ")
+    try:
+        principal = tokens.decode(token, secret=str(settings.secret_key))
+    except AuthError:
+        return JSONResponse({"error": "UNAUTHENTICATED"}, status_code=401)
+    body = await request.json()
+    parsed = item_codes.decode(keyring, body["code"])
+    if parsed is None:
+        return JSONResponse({"error": "ITEM_CODE_INVALID"})
+    now = datetime.now(UTC)
+    assert pool is not None
+    async with pool.acquire() as conn:
+        batch = await conn.fetchrow(
+            "SELECT id, points_per_item, price_cents, revoked_at FROM code_batch WHERE id = $1 AND brand_id = $2",
+            parsed.batch_id, principal.brand_id,
+        )
+        if batch is None or batch["revoked_at"] is not None:
+            return JSONResponse({"error": "ITEM_CODE_UNKNOWN"})
+        async with conn.transaction():
+            claim_id = await conn.fetchval(
+                "INSERT INTO claim (brand_id, batch_id, serial, member_id, claimed_at, points, diverted) "
+                "VALUES ($1, $2, $3, $4, $5, $6, false) ON CONFLICT DO NOTHING RETURNING id",
+                principal.brand_id, batch["id"], parsed.serial, principal.principal_id, now, batch["points_per_item"],
+            )
+            if claim_id is None:
+                await conn.execute(
+                    "INSERT INTO rescan (brand_id, batch_id, serial, member_id, scanned_at, by_claimer, suspicious) "
+                    "VALUES ($1, $2, $3, $4, $5, false, true)",
+                    principal.brand_id, batch["id"], parsed.serial, principal.principal_id, now,
+                )
+                return JSONResponse({"error": "ITEM_CODE_ALREADY_CLAIMED"})
+            balance = await conn.fetchval(
+                "INSERT INTO points_account (brand_id, member_id, balance, debt, purchases) VALUES ($1, $2, $3, 0, 1) "
+                "ON CONFLICT (member_id) DO UPDATE SET balance = points_account.balance + EXCLUDED.balance, "
+                "purchases = points_account.purchases + 1 RETURNING balance",
+                principal.brand_id, principal.principal_id, batch["points_per_item"],
+            )
+            await conn.execute(
+                "INSERT INTO points_entry (brand_id, member_id, kind, points, balance_after, debt_change, remaining, "
+                "claim_id, created_at, expires_at) VALUES ($1, $2, 'earn', $3, $4, 0, $3, $5, $6, $7)",
+                principal.brand_id, principal.principal_id, batch["points_per_item"], balance, claim_id, now,
+                now + timedelta(days=365),
+            )
+            await conn.execute(
+                "INSERT INTO touch (brand_id, member_id, kind, occurred_at, amount_cents, source) "
+                "VALUES ($1, $2, 'purchase', $3, $4, $5)",
+                principal.brand_id, principal.principal_id, now, batch["price_cents"], f"claim:{claim_id}",
+            )
+    return JSONResponse({"claimId": claim_id, "balance": balance})
+
+
+async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
+    global pool
+    pool = await asyncpg.create_pool(os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1), min_size=2, max_size=10)
+    yield
+    await pool.close()
+
+
+async def health(request: Request) -> JSONResponse:
+    return JSONResponse({"ok": True})
+
+
+app = Starlette(routes=[Route("/claim", claim, methods=["POST"]), Route("/health", health)], lifespan=lifespan)

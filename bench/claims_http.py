@@ -1,0 +1,198 @@
+"""Scan claims per second through HTTP GraphQL on PostgreSQL, next to a bare starlette + asyncpg
+endpoint doing the same claim (bench/bare_claim.py), in the same run, under the same load.
+
+    python -m bench.claims_http [--seconds 15] [--concurrency 32] [--members 500] [--rounds 2]
+
+Both servers are real uvicorn processes with one worker and a pool of 10 connections; the load
+generator (httpx, in this process) sends each member's claims of fresh codes, so every request is a
+winning claim. The GraphQL path also runs the brand's campaign rules (three are defined, like the
+reference case: BOGO gift on a first purchase through a guide, member-gets-member points, a bonus
+every 5th can). Rounds alternate GraphQL and bare so drift on a shared machine hits both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from itertools import count
+from pathlib import Path
+
+import asyncpg
+import httpx
+from tortoise import Tortoise
+
+from loyalty import item_codes
+from loyalty.models import Beneficiary
+from loyalty.services import batches, campaigns, coupons
+from loyalty.models import CouponKind
+from referral.models import IdentityProvider
+from referral.services import guides, members, stores
+from server.auth import tokens
+from server.db import tortoise_config
+from server.migrate import migrate
+from server.settings import Settings
+from server.tenancy import service as brands
+
+SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
+CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempotencyKey: $k) {
+  pointsEarned pointsBalance rewards { points coupon { code } } errors { code } } }"""
+
+
+async def seed(url: str, members_n: int) -> tuple[list[str], int, int]:
+    """A brand, a store, a guide, registered members (a third invited by another member), a batch and
+    three campaigns. Returns the members' tokens, the batch id and the key id."""
+    settings = Settings.from_env({"DATABASE_URL": url, "SCRM_SECRET_KEY": SECRET, "SCRM_MODE": "production"})
+    await Tortoise.init(config=tortoise_config(url))
+    try:
+        brand = await brands.create(slug="bench", name="Bench")
+        store = await stores.create(brand_id=brand.id, code="S1", name="Store 1")
+        guide_member, _ = await members.sign_in(brand_id=brand.id, provider=IdentityProvider.DEV, subject="guide")
+        guide = await guides.appoint(brand_id=brand.id, member_id=guide_member.id, store_id=store.id)
+        now = datetime.now(UTC)
+        tokens_, registered = [], []
+        for i in range(members_n):
+            m, _ = await members.sign_in(brand_id=brand.id, provider=IdentityProvider.DEV, subject=f"m{i}")
+            code = registered[i // 3].invite_code if i % 3 == 2 and registered else guide.invite_code
+            registered.append(await members.register(brand_id=brand.id, member_id=m.id, now=now, code=code))
+            tokens_.append(tokens.issue(secret=SECRET, brand_id=brand.id, kind="member", principal_id=m.id, ttl_s=7200)[0])
+        batch = await batches.create(
+            brand_id=brand.id, key_id=settings.item_keyring.current, sku="MILK-900G", product_name="Stage 1",
+            quantity=10_000_000, price_cents=29_900, points_per_item=30,
+        )
+        gift = await coupons.create_template(brand_id=brand.id, name="BOGO", kind=CouponKind.GIFT, valid_days=30)
+        year = (now - timedelta(days=1), now + timedelta(days=365))
+        for spec in (
+            campaigns.CampaignSpec(name="BOGO", starts_at=year[0], ends_at=year[1], first_purchase=True, via_guide=True,
+                                   coupon_template_id=gift.id),
+            campaigns.CampaignSpec(name="MGM", starts_at=year[0], ends_at=year[1], first_purchase=True,
+                                   invited_by_member=True, points=200, beneficiary=Beneficiary.INVITER),
+            campaigns.CampaignSpec(name="Every 5th", starts_at=year[0], ends_at=year[1], every_nth=5, points=50),
+        ):
+            await campaigns.create(brand_id=brand.id, spec=spec)
+        return tokens_, batch.id, batch.key_id
+    finally:
+        await Tortoise.close_connections()
+
+
+async def drive(url: str, send, seconds: float, concurrency: int) -> tuple[int, int, list[float]]:
+    """Run `concurrency` clients for `seconds`; returns (ok, failed, latencies in ms)."""
+    latencies: list[float] = []
+    ok = failed = 0
+    deadline = time.perf_counter() + seconds
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as http:
+        async def client() -> None:
+            nonlocal ok, failed
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                good = await send(http)
+                latencies.append((time.perf_counter() - started) * 1000)
+                ok, failed = ok + good, failed + (not good)
+
+        await asyncio.gather(*(client() for _ in range(concurrency)))
+    return ok, failed, latencies
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise TimeoutError(f"{args} did not come up")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--members", type=int, default=500)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+
+    name = f"scrm_bench_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(args.admin_url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"{args.admin_url.rsplit('/', 1)[0].replace('postgresql://', 'postgres://', 1)}/{name}"
+    servers: list[subprocess.Popen] = []
+    try:
+        await migrate(url)
+        member_tokens, batch_id, key_id = await seed(url, args.members)
+        keyring = Settings.from_env({"SCRM_SECRET_KEY": SECRET, "SCRM_MODE": "production", "DATABASE_URL": url}).item_keyring
+        key = keyring.key(key_id)
+        assert key is not None
+        serials = count()
+        turn = count()
+        env = {**os.environ, "DATABASE_URL": f"{url}?minsize=2&maxsize=10", "SCRM_SECRET_KEY": SECRET, "SCRM_MODE": "production"}
+        gql_port, bare_port = free_port(), free_port()
+        servers.append(start([str(Path(sys.executable).parent / "scrm"), "serve", "--port", str(gql_port)], env, gql_port))
+        servers.append(start([sys.executable, "-m", "uvicorn", "bench.bare_claim:app", "--port", str(bare_port),
+                              "--log-level", "warning", "--no-access-log"], {**env, "DATABASE_URL": url}, bare_port))
+
+        def next_claim() -> tuple[str, str]:
+            return item_codes.encode(key, key_id, batch_id, next(serials)), member_tokens[next(turn) % len(member_tokens)]
+
+        async def via_graphql(http: httpx.AsyncClient) -> bool:
+            code, token = next_claim()
+            response = await http.post("/graphql", json={"query": CLAIM, "variables": {"c": code, "k": uuid.uuid4().hex}},
+                                       headers={"authorization": f"Bearer {token}"})
+            return response.status_code == 200 and response.json()["data"]["claimItemCode"]["errors"] == []
+
+        async def via_bare(http: httpx.AsyncClient) -> bool:
+            code, token = next_claim()
+            response = await http.post("/claim", json={"code": code}, headers={"authorization": f"Bearer {token}"})
+            return response.status_code == 200 and "claimId" in response.json()
+
+        paths = {"GraphQL (scrm serve)": (f"http://127.0.0.1:{gql_port}", via_graphql),
+                 "bare starlette + asyncpg": (f"http://127.0.0.1:{bare_port}", via_bare)}
+        results: dict[str, list[tuple[int, int, list[float]]]] = {label: [] for label in paths}
+        for _ in range(args.rounds):
+            for label, (base, send) in paths.items():
+                results[label].append(await drive(base, send, args.seconds, args.concurrency))
+
+        print(f"\n{'path':<26} {'claims/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'failed':>7}")
+        rates = {}
+        for label, runs in results.items():
+            ok = sum(r[0] for r in runs)
+            failed = sum(r[1] for r in runs)
+            latencies = sorted(x for r in runs for x in r[2])
+            rates[label] = ok / (args.seconds * len(runs))
+            p99 = latencies[int(len(latencies) * 0.99) - 1]
+            print(f"{label:<26} {rates[label]:>9.0f} {statistics.median(latencies):>7.1f} {p99:>7.1f} {failed:>7}")
+        graphql, bare = rates.values()
+        print(f"\nGraphQL / bare throughput: {graphql / bare:.2f} (target >= 0.50); {args.rounds} alternating rounds of "
+              f"{args.seconds:.0f} s, {args.concurrency} concurrent clients, one uvicorn worker each, PostgreSQL")
+        conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+        claims_n = await conn.fetchval("SELECT COUNT(*) FROM claim")
+        rewards_n = await conn.fetchval("SELECT COUNT(*) FROM reward")
+        await conn.close()
+        print(f"database afterwards: {claims_n:,} claims, {rewards_n:,} campaign rewards")
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

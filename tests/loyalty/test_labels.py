@@ -1,0 +1,67 @@
+"""Print-ready labels: a real decoder reads back every code from the PDF sheets and the image archives."""
+
+import io
+import zipfile
+
+import cairosvg
+import PIL.Image
+import pypdfium2
+import pytest
+import zxingcpp
+
+from tests.loyalty.scenario import Shop, open_shop
+
+
+@pytest.fixture
+async def shop(db, settings, client) -> Shop:
+    return await open_shop(client, settings)
+
+
+async def get(shop: Shop, path: str, token: str | None = None):
+    token = token or shop.hq
+    return await shop.client.http.get(f"/exports/code-batches/{shop.batch.id}/{path}", headers={"authorization": f"Bearer {token}"})
+
+
+def expected(shop: Shop, start: int, count: int) -> set[str]:
+    return {f"https://mp.example.com/i?i={shop.code(serial=s)}" for s in range(start, start + count)}
+
+
+async def test_pdf_sheets_decode_back_to_every_code(shop) -> None:
+    response = await get(shop, "labels.pdf?start=100&count=30")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    document = pypdfium2.PdfDocument(response.content)
+    assert len(document) == 2  # 24 labels to a page
+    read = set()
+    for page in document:
+        found = zxingcpp.read_barcodes(page.render(scale=1).to_pil())
+        read |= {barcode.text for barcode in found}
+    assert read == expected(shop, 100, 30)
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg"])
+async def test_image_archives_decode_back_to_every_code(shop, fmt) -> None:
+    response = await get(shop, f"labels.zip?format={fmt}&start=0&count=12")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    read = {}
+    for name in archive.namelist():
+        data = archive.read(name)
+        png = cairosvg.svg2png(bytestring=data, output_width=400, background_color="white") if fmt == "svg" else data
+        read[name] = zxingcpp.read_barcodes(PIL.Image.open(io.BytesIO(png)))[0].text
+    assert set(read.values()) == expected(shop, 0, 12)
+    assert all(url.endswith(name.removesuffix(f".{fmt}")) for name, url in read.items())
+
+
+@pytest.mark.parametrize("path", [
+    "labels.pdf?start=0&count=0", "labels.pdf?start=0&count=2401", "labels.pdf?start=9999&count=2",
+    "labels.pdf?start=-1&count=2", "labels.pdf?start=x", "labels.zip?format=gif",
+])
+async def test_bad_label_requests_are_refused(shop, path) -> None:
+    response = await get(shop, path)
+    assert response.status_code in (400, 404) and "errors" in response.json()
+
+
+async def test_labels_are_for_hq_only(shop, settings) -> None:
+    _, token = await shop.mother("mum")
+    assert (await get(shop, "labels.pdf", token)).status_code == 403
+    assert (await shop.client.http.get(f"/exports/code-batches/{shop.batch.id}/labels.pdf")).status_code == 401
