@@ -20,12 +20,21 @@ from schema.root import build_schema
 from server.auth.errors import AuthError, AuthErrorCode
 from server.auth.service import caller_from_token
 from server.db import tortoise_config
+from loyalty.services import merging as loyalty_merging
+from referral.services import identities
 from server.exports import code_batch_csv, code_batch_labels
 from server.graphql_http import GraphQLEndpoint
 from server.integrations.clients import open_integrations
 from server.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+
+
+def connect_domains() -> None:
+    """Let referral's member merge carry loyalty's rows along (domains never import each other's
+    callers; the server wires them). Idempotent."""
+    if loyalty_merging.move_member not in identities.merge_hooks:
+        identities.merge_hooks.append(loyalty_merging.move_member)
 
 
 def create_app(
@@ -38,6 +47,7 @@ def create_app(
     """Build the app. With manage_db=False the caller (a test) has already initialised tortoise;
     `clock` lets a test move time (enrolment expiry, guide switching periods)."""
     settings = settings or get_settings()
+    connect_domains()
     schema = schema or build_schema(
         max_depth=settings.max_query_depth,
         max_tokens=settings.max_query_tokens,

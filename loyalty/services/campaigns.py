@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import (
-    Beneficiary, Campaign, CampaignProgress, Claim, CodeBatch, Coupon, CouponTemplate, PointsAccount, Reward,
+    Beneficiary, Campaign, Claim, CodeBatch, Coupon, CouponTemplate, PointsAccount, Reward,
 )
 from loyalty.services import coupons, points
 from referral.models import Guide, Member
@@ -178,12 +177,11 @@ async def _progress(conn: BaseDBAsyncClient, campaign_id: int, member_id: int) -
     """Count one more matching purchase and return the new count (an atomic increment: racing claims
     each get their own number)."""
     q = Statement(conn)
-    await q.execute(
-        f"INSERT INTO campaign_progress (campaign_id, member_id, count) VALUES ({q.p(campaign_id)}, {q.p(member_id)}, 0) "
-        "ON CONFLICT (campaign_id, member_id) DO NOTHING"
+    rows = await q.rows(
+        f"INSERT INTO campaign_progress (campaign_id, member_id, count) VALUES ({q.p(campaign_id)}, {q.p(member_id)}, 1) "
+        "ON CONFLICT (campaign_id, member_id) DO UPDATE SET count = campaign_progress.count + 1 RETURNING count"
     )
-    await CampaignProgress.filter(campaign_id=campaign_id, member_id=member_id).using_db(conn).update(count=F("count") + 1)
-    return (await CampaignProgress.get(campaign_id=campaign_id, member_id=member_id).using_db(conn)).count
+    return int(rows[0]["count"])
 
 
 async def _grant(

@@ -13,7 +13,7 @@ from loyalty import item_codes
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import Claim, CodeBatch, Rescan
 from loyalty.services import campaigns, points, policy as policies
-from referral.models import TouchKind
+from referral.models import Member, TouchKind
 from referral.services import members, touches
 from referral.services.attribution import guide_at
 from referral.sql import Statement
@@ -53,16 +53,14 @@ async def claim(
         raise LoyaltyError(Code.ITEM_CODE_INVALID, "This code is not genuine; please scan it again.", "code")
     if idempotency_key is not None and not 8 <= len(idempotency_key) <= 64:
         raise LoyaltyError(Code.IDEMPOTENCY_KEY_INVALID, "The idempotency key must be 8-64 characters.", "idempotencyKey")
-    if idempotency_key and (replay := await _replay(member_id, idempotency_key)) is not None:
-        return replay
-    batch = await CodeBatch.get_or_none(id=parsed.batch_id, brand_id=brand_id)
-    if batch is None or parsed.serial >= batch.quantity or batch.key_id != parsed.key_id:
-        raise LoyaltyError(Code.ITEM_CODE_UNKNOWN, "This code is not one of this brand's products.", "code")
-    if batch.revoked_at is not None:
-        raise LoyaltyError(Code.BATCH_REVOKED, "This product's codes have been withdrawn.", "code")
-    member = await members.get(brand_id=brand_id, member_id=member_id)
-    if member.registered_at is None:
-        raise LoyaltyError(Code.NOT_REGISTERED, "Please register first, then scan again.")
+    try:
+        batch, member = await _claimable(brand_id, member_id, parsed)
+    except LoyaltyError:
+        # A retry of a request that succeeded (its batch since revoked, say) still gets its answer.
+        # On the happy path the unique (member, idempotency_key) finds retries: no look-up up front.
+        if idempotency_key and (replay := await _replay(member_id, idempotency_key)) is not None:
+            return replay
+        raise
 
     place = (city or "").strip()[:64] or None
     policy = await policies.get(brand_id=brand_id)
@@ -108,6 +106,18 @@ async def claim(
         claim=row, batch=batch, points_earned=batch.points_per_item + sum(g.reward.points for g in own),
         balance=mine.balance, rewards=own,
     )
+
+
+async def _claimable(brand_id: int, member_id: int, parsed: item_codes.ItemCode) -> tuple[CodeBatch, Member]:
+    batch = await CodeBatch.get_or_none(id=parsed.batch_id, brand_id=brand_id)
+    if batch is None or parsed.serial >= batch.quantity or batch.key_id != parsed.key_id:
+        raise LoyaltyError(Code.ITEM_CODE_UNKNOWN, "This code is not one of this brand's products.", "code")
+    if batch.revoked_at is not None:
+        raise LoyaltyError(Code.BATCH_REVOKED, "This product's codes have been withdrawn.", "code")
+    member = await members.get(brand_id=brand_id, member_id=member_id)
+    if member.registered_at is None:
+        raise LoyaltyError(Code.NOT_REGISTERED, "Please register first, then scan again.")
+    return batch, member
 
 
 def _diverted(batch: CodeBatch, city: str | None, store_id: int | None) -> bool:

@@ -49,15 +49,16 @@ async def lock(conn: BaseDBAsyncClient, *, brand_id: int, member_ids: Iterable[i
     the same accounts never wait for each other in a cycle."""
     locked: dict[int, PointsAccount] = {}
     for member_id in sorted(set(member_ids)):
-        # INSERT ... ON CONFLICT DO NOTHING: racing first credits make one account, and no error aborts
-        # the caller's transaction (an IntegrityError would, on PostgreSQL). Written out because
-        # tortoise 1.1.9's bulk_create(ignore_conflicts=True) closed the SQLite connection here.
+        # One round trip: create the account if need be and lock its row (an upsert that touches the
+        # row takes the lock, where ON CONFLICT DO NOTHING would neither lock nor return it).
         q = Statement(conn)
-        await q.execute(
+        rows = await q.rows(
             f"INSERT INTO points_account (brand_id, member_id, balance, debt, purchases) "
-            f"VALUES ({q.p(brand_id)}, {q.p(member_id)}, 0, 0, 0) ON CONFLICT (member_id) DO NOTHING"
+            f"VALUES ({q.p(brand_id)}, {q.p(member_id)}, 0, 0, 0) "
+            "ON CONFLICT (member_id) DO UPDATE SET balance = points_account.balance "
+            "RETURNING id, brand_id, member_id, balance, debt, purchases"
         )
-        locked[member_id] = await PointsAccount.filter(member_id=member_id).select_for_update().using_db(conn).get()
+        locked[member_id] = PointsAccount(**rows[0])
     return locked
 
 

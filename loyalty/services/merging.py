@@ -1,0 +1,33 @@
+"""When one person turns out to be two members (WeChat and LINE, say), referral merges them and
+calls this, inside its transaction, so the survivor keeps every claim, point, coupon and reward."""
+
+from __future__ import annotations
+
+from tortoise import connections
+
+from loyalty.models import CampaignProgress, Claim, Coupon, CouponHolding, PointsAccount, PointsEntry, Rescan, Reward
+from loyalty.services import points
+
+
+async def move_member(brand_id: int, absorbed_id: int, survivor_id: int) -> None:
+    conn = connections.get("default")  # the merge's transaction
+    accounts = await points.lock(conn, brand_id=brand_id, member_ids=[absorbed_id, survivor_id])
+    absorbed, survivor = accounts[absorbed_id], accounts[survivor_id]
+    survivor.balance += absorbed.balance
+    survivor.debt += absorbed.debt
+    survivor.purchases += absorbed.purchases
+    # Moving the lines with the sums keeps balance = ledger and debt = ledger for the survivor.
+    await PointsEntry.filter(member_id=absorbed_id).using_db(conn).update(member_id=survivor_id)
+    await points.save(conn, survivor)
+    await PointsAccount.filter(id=absorbed.id).using_db(conn).delete()
+    for model in (Claim, Rescan, Coupon, Reward):
+        await model.filter(member_id=absorbed_id).using_db(conn).update(member_id=survivor_id)
+    # Per-member counters: add the absorbed member's counts to the survivor's.
+    for model, key in ((CouponHolding, "template_id"), (CampaignProgress, "campaign_id")):
+        for row in await model.filter(member_id=absorbed_id).using_db(conn):
+            mine = await model.get_or_none(member_id=survivor_id, **{key: getattr(row, key)}).using_db(conn)
+            if mine is None:
+                await model.filter(id=row.id).using_db(conn).update(member_id=survivor_id)
+            else:
+                await model.filter(id=mine.id).using_db(conn).update(count=mine.count + row.count)
+                await model.filter(id=row.id).using_db(conn).delete()
