@@ -5,6 +5,9 @@ from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
 
+POINTS_VALID_DAYS = 365
+
+
 class LoyaltyPolicy(Model):
     """A brand's loyalty settings."""
 
@@ -13,7 +16,7 @@ class LoyaltyPolicy(Model):
     # The can's QR encodes this URL with ?i=<code>; the mini-program opens it and claims the code.
     item_url_base = fields.CharField(max_length=200, default="https://mp.example.com/i")
     max_batch_size = fields.IntField(default=50_000_000)
-    points_valid_days = fields.IntField(default=365)
+    points_valid_days = fields.IntField(default=POINTS_VALID_DAYS)
 
     brand_id: int
 

@@ -10,6 +10,7 @@ never both count as the first.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,10 +20,10 @@ from tortoise.transactions import in_transaction
 
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import (
-    Beneficiary, Campaign, Claim, CodeBatch, Coupon, CouponTemplate, PointsAccount, Reward,
+    Beneficiary, Campaign, Claim, CodeBatch, Coupon, CouponTemplate, Reward,
 )
 from loyalty.services import coupons, points
-from referral.models import Guide, Member
+from referral.models import Guide
 from referral.sql import Statement
 
 MAX_SKUS = 50
@@ -85,13 +86,49 @@ async def stop(*, brand_id: int, campaign_id: int, now: datetime) -> Campaign:
     return campaign
 
 
-async def running(*, brand_id: int, now: datetime) -> list[Campaign]:
-    return await Campaign.filter(
-        brand_id=brand_id, starts_at__lte=now, ends_at__gt=now, stopped_at__isnull=True
-    ).order_by("id")
+@dataclass(frozen=True)
+class Rule:
+    """A running campaign as the claim path reads it (a plain record: building ORM models for every
+    claim cost more CPU than the query)."""
+
+    id: int
+    name: str
+    skus: tuple[str, ...]
+    first_purchase: bool
+    every_nth: int | None
+    via_guide: bool
+    invited_by_member: bool
+    region: str | None
+    beneficiary: Beneficiary
+    points: int
+    coupon_template_id: int | None
 
 
-def beneficiary_kinds(campaigns: list[Campaign]) -> set[Beneficiary]:
+@dataclass(frozen=True)
+class Claimant:
+    id: int
+    referrer_id: int | None
+
+
+async def running(*, brand_id: int, now: datetime, conn: BaseDBAsyncClient | None = None) -> list[Rule]:
+    """The brand's campaigns running at `now` (raw SQL: every claim asks)."""
+    q = Statement(conn)
+    rows = await q.rows(
+        "SELECT id, name, skus, first_purchase, every_nth, via_guide, invited_by_member, region, beneficiary, points, "
+        f"coupon_template_id FROM campaign WHERE brand_id = {q.p(brand_id)} AND starts_at <= {q.p(now)} "
+        f"AND ends_at > {q.p(now)} AND stopped_at IS NULL ORDER BY id"
+    )
+    return [
+        Rule(
+            **{**row, "skus": tuple(json.loads(row["skus"]) if isinstance(row["skus"], str) else row["skus"]),
+               "first_purchase": bool(row["first_purchase"]), "via_guide": bool(row["via_guide"]),
+               "invited_by_member": bool(row["invited_by_member"]), "beneficiary": Beneficiary(row["beneficiary"])}
+        )
+        for row in rows
+    ]
+
+
+def beneficiary_kinds(campaigns: list[Rule]) -> set[Beneficiary]:
     return {c.beneficiary for c in campaigns}
 
 
@@ -115,13 +152,13 @@ class ClaimFacts:
 
     claim: Claim
     batch: CodeBatch
-    member: Member
+    member: Claimant
     purchase_number: int  # 1 for the member's first claim ever
     guide_member_id: int | None  # the bound guide's own member record, who receives GUIDE rewards
 
 
 async def apply(
-    conn: BaseDBAsyncClient, campaigns: list[Campaign], facts: ClaimFacts, accounts: dict[int, PointsAccount],
+    conn: BaseDBAsyncClient, campaigns: list[Rule], facts: ClaimFacts, accounts: dict[int, points.Account],
     *, now: datetime, valid_days: int,
 ) -> list[Granted]:
     """Grant what each matching campaign gives; `accounts` holds every possible beneficiary's locked account."""
@@ -138,7 +175,7 @@ async def apply(
     return granted
 
 
-def _matches(c: Campaign, f: ClaimFacts) -> bool:
+def _matches(c: Rule, f: ClaimFacts) -> bool:
     city = (f.claim.city or "").casefold()
     return (
         (not c.skus or f.batch.sku in c.skus)
@@ -157,7 +194,7 @@ def _receiver(beneficiary: Beneficiary, f: ClaimFacts) -> int | None:
     return f.member.referrer_id
 
 
-async def receivers(campaigns: list[Campaign], *, member: Member, guide_id: int | None) -> tuple[set[int], int | None]:
+async def receivers(campaigns: list[Rule], *, member: Claimant, guide_id: int | None) -> tuple[set[int], int | None]:
     """Every member who might be rewarded for this claim (to lock their accounts up front, in order),
     and the bound guide's member id."""
     kinds = beneficiary_kinds(campaigns)
@@ -185,7 +222,7 @@ async def _progress(conn: BaseDBAsyncClient, campaign_id: int, member_id: int) -
 
 
 async def _grant(
-    conn: BaseDBAsyncClient, campaign: Campaign, f: ClaimFacts, account: PointsAccount, *, now: datetime, valid_days: int
+    conn: BaseDBAsyncClient, campaign: Rule, f: ClaimFacts, account: points.Account, *, now: datetime, valid_days: int
 ) -> Granted:
     entry = None
     if campaign.points:

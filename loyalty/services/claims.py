@@ -11,11 +11,11 @@ from tortoise.transactions import in_transaction
 
 from loyalty import item_codes
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
-from loyalty.models import Claim, CodeBatch, Rescan
-from loyalty.services import campaigns, points, policy as policies
-from referral.models import Member, TouchKind
+from loyalty.models import POINTS_VALID_DAYS, Claim, CodeBatch, Rescan
+from loyalty.services import campaigns, points
+from referral.models import TouchKind
 from referral.services import members, touches
-from referral.services.attribution import guide_at
+from referral.services.attribution import binding_join
 from referral.sql import Statement
 
 
@@ -53,36 +53,26 @@ async def claim(
         raise LoyaltyError(Code.ITEM_CODE_INVALID, "This code is not genuine; please scan it again.", "code")
     if idempotency_key is not None and not 8 <= len(idempotency_key) <= 64:
         raise LoyaltyError(Code.IDEMPOTENCY_KEY_INVALID, "The idempotency key must be 8-64 characters.", "idempotencyKey")
-    try:
-        batch, member = await _claimable(brand_id, member_id, parsed)
-    except LoyaltyError:
-        # A retry of a request that succeeded (its batch since revoked, say) still gets its answer.
-        # On the happy path the unique (member, idempotency_key) finds retries: no look-up up front.
-        if idempotency_key and (replay := await _replay(member_id, idempotency_key)) is not None:
-            return replay
-        raise
-
     place = (city or "").strip()[:64] or None
-    policy = await policies.get(brand_id=brand_id)
-    bound = await guide_at(brand_id=brand_id, member_id=member_id, at=now)
-    guide_id, store_id = bound if bound else (None, None)
-    rules = await campaigns.running(brand_id=brand_id, now=now)
-    receivers, guide_member_id = await campaigns.receivers(rules, member=member, guide_id=guide_id)
+    batch: CodeBatch | None = None
     try:
+        # Reads inside the transaction too: one pooled connection for the whole claim.
         async with in_transaction() as conn:
-            # First, so that the losers of a race stop here, before taking any lock.
-            row = await Claim.create(
+            batch, member, valid_days, (guide_id, store_id) = await _claimable(conn, brand_id, member_id, parsed, now)
+            rules = await campaigns.running(brand_id=brand_id, now=now, conn=conn)
+            receivers, guide_member_id = await campaigns.receivers(rules, member=member, guide_id=guide_id)
+            # Before any lock, so that the losers of a race stop here.
+            row = await _insert_claim(conn, batch.id, dict(
                 brand_id=brand_id, batch_id=batch.id, serial=parsed.serial, member_id=member_id, claimed_at=now,
                 guide_id=guide_id, store_id=store_id, city=place, points=batch.points_per_item,
-                idempotency_key=idempotency_key, diverted=_diverted(batch, place, store_id), using_db=conn,
-            )
-            await _still_live(conn, batch.id)
+                idempotency_key=idempotency_key, diverted=_diverted(batch, place, store_id),
+            ))
             accounts = await points.lock(conn, brand_id=brand_id, member_ids=receivers)
             mine = accounts[member_id]
             mine.purchases += 1
             if batch.points_per_item:
                 await points.earn(
-                    conn, mine, batch.points_per_item, now=now, valid_days=policy.points_valid_days, claim_id=row.id,
+                    conn, mine, batch.points_per_item, now=now, valid_days=valid_days, claim_id=row.id,
                     note=batch.sku,
                 )
             else:
@@ -90,15 +80,22 @@ async def claim(
             facts = campaigns.ClaimFacts(
                 claim=row, batch=batch, member=member, purchase_number=mine.purchases, guide_member_id=guide_member_id
             )
-            rewards = await campaigns.apply(conn, rules, facts, accounts, now=now, valid_days=policy.points_valid_days)
+            rewards = await campaigns.apply(conn, rules, facts, accounts, now=now, valid_days=valid_days)
             await touches.record(
                 brand_id=brand_id, member_id=member_id, kind=TouchKind.PURCHASE, at=now, guide_id=guide_id,
                 store_id=store_id, amount_cents=batch.price_cents, source=f"claim:{row.id}",
             )
+    except LoyaltyError:
+        # A retry of a request that succeeded (its batch since revoked, say) still gets its answer.
+        # On the happy path the unique (member, idempotency_key) finds retries: no look-up up front.
+        if idempotency_key and (replay := await _replay(member_id, idempotency_key)) is not None:
+            return replay
+        raise
     except IntegrityError:
         # Another claim of this code (or a racing retry of this very request) committed first.
         if idempotency_key and (replay := await _replay(member_id, idempotency_key)) is not None:
             return replay
+        assert batch is not None  # the only unique constraints are on the claim row
         await _record_rescan(batch, parsed.serial, member_id, place, now)
         raise LoyaltyError(Code.ITEM_CODE_ALREADY_CLAIMED, "This code has already been used.", "code") from None
     own = [g for g in rewards if g.reward.member_id == member_id]
@@ -108,16 +105,57 @@ async def claim(
     )
 
 
-async def _claimable(brand_id: int, member_id: int, parsed: item_codes.ItemCode) -> tuple[CodeBatch, Member]:
-    batch = await CodeBatch.get_or_none(id=parsed.batch_id, brand_id=brand_id)
-    if batch is None or parsed.serial >= batch.quantity or batch.key_id != parsed.key_id:
+async def _claimable(
+    conn: BaseDBAsyncClient, brand_id: int, member_id: int, parsed: item_codes.ItemCode, now: datetime
+) -> tuple[CodeBatch, campaigns.Claimant, int, tuple[int | None, int | None]]:
+    """The batch, the member, the brand's points validity and the guide bound now, in one statement
+    (every claim runs it). Raises ITEM_CODE_UNKNOWN, BATCH_REVOKED, MEMBER_NOT_FOUND or NOT_REGISTERED."""
+    q = Statement(conn)
+    rows = await q.rows(
+        "SELECT b.sku, b.product_name, b.quantity, b.price_cents, b.points_per_item, b.key_id, b.region, b.store_id, "
+        "b.revoked_at, m.id AS member_id, m.registered_at, m.referrer_id, p.points_valid_days, "
+        "gb.guide_id AS bound_guide_id, gb.store_id AS bound_store_id FROM code_batch b "
+        f"LEFT JOIN member m ON m.id = {q.p(member_id)} AND m.brand_id = b.brand_id AND m.deleted_at IS NULL "
+        "LEFT JOIN loyalty_policy p ON p.brand_id = b.brand_id "
+        f"{binding_join(q, 'gb', brand_id, member_id, now)} "
+        f"WHERE b.id = {q.p(parsed.batch_id)} AND b.brand_id = {q.p(brand_id)}"
+    )
+    row = rows[0] if rows else None
+    if row is None or parsed.serial >= row["quantity"] or row["key_id"] != parsed.key_id:
         raise LoyaltyError(Code.ITEM_CODE_UNKNOWN, "This code is not one of this brand's products.", "code")
-    if batch.revoked_at is not None:
+    if row["revoked_at"] is not None:
         raise LoyaltyError(Code.BATCH_REVOKED, "This product's codes have been withdrawn.", "code")
-    member = await members.get(brand_id=brand_id, member_id=member_id)
-    if member.registered_at is None:
+    if row["member_id"] is None:
+        await members.get(brand_id=brand_id, member_id=member_id)  # raises MEMBER_NOT_FOUND
+    if row["registered_at"] is None:
         raise LoyaltyError(Code.NOT_REGISTERED, "Please register first, then scan again.")
-    return batch, member
+    # Creating a batch creates the brand's policy row; the default covers a row deleted by hand.
+    valid_days = row["points_valid_days"] or POINTS_VALID_DAYS
+    # In-memory models, not re-read: what the rules and the answer need is all in the row.
+    batch = CodeBatch(
+        id=parsed.batch_id, brand_id=brand_id, key_id=row["key_id"], quantity=row["quantity"], sku=row["sku"],
+        product_name=row["product_name"], price_cents=row["price_cents"], points_per_item=row["points_per_item"],
+        region=row["region"], store_id=row["store_id"],
+    )
+    member = campaigns.Claimant(id=member_id, referrer_id=row["referrer_id"])
+    return batch, member, valid_days, (row["bound_guide_id"], row["bound_store_id"])
+
+
+async def _insert_claim(conn: BaseDBAsyncClient, batch_id: int, fields: dict) -> Claim:
+    """The claim row, written only if its batch is still live, read under a share lock: a revocation
+    racing this claim either commits first (nothing is inserted: BATCH_REVOKED) or waits for it.
+    Claims do not block each other; SQLite runs one transaction at a time anyway. The unique
+    (batch, serial) raises IntegrityError for every claim of a code but the first."""
+    q = Statement(conn)
+    values = ", ".join(q.p(v) for v in fields.values())
+    lock = " FOR SHARE" if q.postgres else ""
+    rows = await q.rows(
+        f"INSERT INTO claim ({', '.join(fields)}) SELECT {values} FROM code_batch "
+        f"WHERE id = {q.p(batch_id)} AND revoked_at IS NULL{lock} RETURNING id"
+    )
+    if not rows:
+        raise LoyaltyError(Code.BATCH_REVOKED, "This product's codes have been withdrawn.", "code")
+    return Claim(id=rows[0]["id"], **fields)
 
 
 def _diverted(batch: CodeBatch, city: str | None, store_id: int | None) -> bool:
@@ -125,17 +163,6 @@ def _diverted(batch: CodeBatch, city: str | None, store_id: int | None) -> bool:
     wrong_region = batch.region is not None and city is not None and city.casefold() != batch.region.casefold()
     wrong_store = batch.store_id is not None and store_id is not None and store_id != batch.store_id
     return wrong_region or wrong_store
-
-
-async def _still_live(conn: BaseDBAsyncClient, batch_id: int) -> None:
-    """Re-check revocation under a share lock: a revocation racing this claim either commits first
-    (and this claim is refused) or waits for it. Claims do not block each other (SQLite runs one
-    transaction at a time anyway)."""
-    q = Statement(conn)
-    lock = " FOR SHARE" if q.postgres else ""
-    rows = await q.rows(f"SELECT revoked_at FROM code_batch WHERE id = {q.p(batch_id)}{lock}")
-    if rows[0]["revoked_at"] is not None:
-        raise LoyaltyError(Code.BATCH_REVOKED, "This product's codes have been withdrawn.", "code")
 
 
 async def _record_rescan(batch: CodeBatch, serial: int, member_id: int, city: str | None, now: datetime) -> None:

@@ -12,6 +12,7 @@ never a negative balance.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -21,6 +22,29 @@ from tortoise.transactions import in_transaction
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
 from referral.sql import Statement
+
+
+@dataclass
+class Account:
+    """A locked points account as this transaction sees it; save() writes it back."""
+
+    id: int
+    brand_id: int
+    member_id: int
+    balance: int
+    debt: int
+    purchases: int
+
+
+@dataclass(frozen=True)
+class Line:
+    """A ledger line just written."""
+
+    id: int
+    kind: EntryKind
+    points: int
+    debt_change: int
+    remaining: int
 
 
 async def account(*, member_id: int) -> PointsAccount | None:
@@ -44,10 +68,10 @@ def ledger(*, brand_id: int, member_id: int) -> QuerySet[PointsEntry]:
     return PointsEntry.filter(brand_id=brand_id, member_id=member_id)
 
 
-async def lock(conn: BaseDBAsyncClient, *, brand_id: int, member_ids: Iterable[int]) -> dict[int, PointsAccount]:
+async def lock(conn: BaseDBAsyncClient, *, brand_id: int, member_ids: Iterable[int]) -> dict[int, Account]:
     """Create (if need be) and lock the accounts, in member id order so that two transactions touching
     the same accounts never wait for each other in a cycle."""
-    locked: dict[int, PointsAccount] = {}
+    locked: dict[int, Account] = {}
     for member_id in sorted(set(member_ids)):
         # One round trip: create the account if need be and lock its row (an upsert that touches the
         # row takes the lock, where ON CONFLICT DO NOTHING would neither lock nor return it).
@@ -58,14 +82,14 @@ async def lock(conn: BaseDBAsyncClient, *, brand_id: int, member_ids: Iterable[i
             "ON CONFLICT (member_id) DO UPDATE SET balance = points_account.balance "
             "RETURNING id, brand_id, member_id, balance, debt, purchases"
         )
-        locked[member_id] = PointsAccount(**rows[0])
+        locked[member_id] = Account(**rows[0])
     return locked
 
 
 async def earn(
-    conn: BaseDBAsyncClient, acct: PointsAccount, points: int, *, now: datetime, valid_days: int,
+    conn: BaseDBAsyncClient, acct: Account, points: int, *, now: datetime, valid_days: int,
     kind: EntryKind = EntryKind.EARN, claim_id: int | None = None, coupon_id: int | None = None, note: str | None = None,
-) -> PointsEntry:
+) -> Line:
     """Credit a locked account with a new lot; any debt is repaid from it first, on a line of its own."""
     acct.balance += points
     lot = await _line(conn, acct, kind, points, now=now, remaining=points, expires_at=now + timedelta(days=valid_days),
@@ -74,8 +98,8 @@ async def earn(
         repaid = min(points, acct.debt)
         acct.balance -= repaid
         acct.debt -= repaid
-        lot.remaining -= repaid
-        await PointsEntry.filter(id=lot.id).using_db(conn).update(remaining=lot.remaining)
+        lot = replace(lot, remaining=lot.remaining - repaid)
+        await _set_remaining(conn, lot.id, lot.remaining)
         await _line(conn, acct, EntryKind.ADJUST, -repaid, now=now, debt_change=-repaid, claim_id=claim_id,
                     note="debt repaid")
     await save(conn, acct)
@@ -83,9 +107,9 @@ async def earn(
 
 
 async def deduct(
-    conn: BaseDBAsyncClient, acct: PointsAccount, points: int, *, now: datetime, kind: EntryKind, allow_debt: bool,
+    conn: BaseDBAsyncClient, acct: Account, points: int, *, now: datetime, kind: EntryKind, allow_debt: bool,
     prefer_lot_id: int | None = None, claim_id: int | None = None, coupon_id: int | None = None, note: str | None = None,
-) -> PointsEntry:
+) -> Line:
     """Take points from a locked account. Without allow_debt, raises INSUFFICIENT_POINTS if the balance
     is short; with it, what the balance cannot cover is recorded as debt on the same line."""
     await expire_due(conn, acct, now=now)
@@ -101,7 +125,7 @@ async def deduct(
     return line
 
 
-async def expire_due(conn: BaseDBAsyncClient, acct: PointsAccount, *, now: datetime) -> int:
+async def expire_due(conn: BaseDBAsyncClient, acct: Account, *, now: datetime) -> int:
     """Expire what is left of a locked account's lots past their date; returns the points expired."""
     due = await PointsEntry.filter(member_id=acct.member_id, remaining__gt=0, expires_at__lte=now).using_db(conn).order_by("id")
     for lot in due:
@@ -145,19 +169,31 @@ async def _take_from_lots(
     raise RuntimeError(f"points lots of member {member_id} are short by {points}")
 
 
+async def _set_remaining(conn: BaseDBAsyncClient, lot_id: int, remaining: int) -> None:
+    q = Statement(conn)
+    await q.execute(f"UPDATE points_entry SET remaining = {q.p(remaining)} WHERE id = {q.p(lot_id)}")
+
+
 async def _line(
-    conn: BaseDBAsyncClient, acct: PointsAccount, kind: EntryKind, points: int, *, now: datetime, remaining: int = 0,
+    conn: BaseDBAsyncClient, acct: Account, kind: EntryKind, points: int, *, now: datetime, remaining: int = 0,
     debt_change: int = 0, expires_at: datetime | None = None, claim_id: int | None = None,
     coupon_id: int | None = None, note: str | None = None,
-) -> PointsEntry:
-    return await PointsEntry.create(
-        brand_id=acct.brand_id, member_id=acct.member_id, kind=kind, points=points, balance_after=acct.balance,
+) -> Line:
+    # Raw SQL: every claim writes one or more lines, and the ORM's INSERT costs several times more CPU.
+    fields = dict(
+        brand_id=acct.brand_id, member_id=acct.member_id, kind=kind.value, points=points, balance_after=acct.balance,
         debt_change=debt_change, remaining=remaining, claim_id=claim_id, coupon_id=coupon_id, created_at=now,
-        expires_at=expires_at, note=(note or "")[:120] or None, using_db=conn,
+        expires_at=expires_at, note=(note or "")[:120] or None,
     )
+    q = Statement(conn)
+    values = ", ".join(q.p(v) for v in fields.values())
+    rows = await q.rows(f"INSERT INTO points_entry ({', '.join(fields)}) VALUES ({values}) RETURNING id")
+    return Line(id=rows[0]["id"], kind=kind, points=points, debt_change=debt_change, remaining=remaining)
 
 
-async def save(conn: BaseDBAsyncClient, acct: PointsAccount) -> None:
-    await PointsAccount.filter(id=acct.id).using_db(conn).update(
-        balance=acct.balance, debt=acct.debt, purchases=acct.purchases
+async def save(conn: BaseDBAsyncClient, acct: Account) -> None:
+    q = Statement(conn)
+    await q.execute(
+        f"UPDATE points_account SET balance = {q.p(acct.balance)}, debt = {q.p(acct.debt)}, "
+        f"purchases = {q.p(acct.purchases)} WHERE id = {q.p(acct.id)}"
     )

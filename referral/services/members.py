@@ -16,6 +16,7 @@ from referral.models import (
     Channel,
     Guide,
     GuideBinding,
+    GuideRole,
     GuideStatus,
     IdentityProvider,
     Member,
@@ -26,6 +27,7 @@ from referral.models import (
 from referral.services import invites, policy as policies, touches
 from referral.services.attribution import may_switch
 from referral.services.profile_fields import ProfileInput, clean
+from referral.sql import Statement
 
 
 async def sign_in(
@@ -64,13 +66,33 @@ async def _member_for(brand_id: int, provider: IdentityProvider, subject: str) -
     return identity.member if identity else None
 
 
-async def get_active(*, brand_id: int, member_id: int) -> tuple[Member, Guide | None] | None:
-    """The member (not erased) of this brand with their active guide record, or None."""
-    member = await Member.get_or_none(id=member_id, brand_id=brand_id, deleted_at=None)
-    if member is None:
+@dataclass(frozen=True)
+class ActiveMember:
+    """What a session needs to know about its member: that they exist, and their guide record if active."""
+
+    member_id: int
+    guide_id: int | None
+    guide_store_id: int | None
+    guide_role: GuideRole | None
+
+
+async def get_active(*, brand_id: int, member_id: int) -> ActiveMember | None:
+    """The member (not erased) of this brand with their active guide record, or None.
+
+    One statement: every authenticated request of a member runs it."""
+    q = Statement()
+    rows = await q.rows(
+        "SELECT m.id, g.id AS guide_id, g.store_id, g.role FROM member m "
+        f"LEFT JOIN guide g ON g.member_id = m.id AND g.brand_id = m.brand_id AND g.status = {q.p(GuideStatus.ACTIVE.value)} "
+        f"WHERE m.id = {q.p(member_id)} AND m.brand_id = {q.p(brand_id)} AND m.deleted_at IS NULL"
+    )
+    if not rows:
         return None
-    guide = await Guide.get_or_none(brand_id=brand_id, member_id=member_id, status=GuideStatus.ACTIVE)
-    return member, guide
+    row = rows[0]
+    return ActiveMember(
+        member_id=row["id"], guide_id=row["guide_id"], guide_store_id=row["store_id"],
+        guide_role=GuideRole(row["role"]) if row["role"] else None,
+    )
 
 
 async def get(*, brand_id: int, member_id: int) -> Member:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 
 from referral.models import Channel, Touch, TouchKind
 from referral.services.attribution import guide_at
+from referral.sql import Statement
 
 
 def query(*, brand_id: int, member_id: int) -> QuerySet[Touch]:
@@ -31,22 +31,23 @@ async def record(
     other_member_id: int | None = None,
     source: str | None = None,
     attribute: bool = False,
-) -> Touch | None:
+) -> bool:
     """Append a touch. With attribute=True the guide and store are the ones bound to the member at `at`.
 
-    A touch with a `source` is recorded once per (kind, source): a retried report returns None.
+    A touch with a `source` is recorded once per (kind, source): a retried report returns False.
+    Written as one INSERT ... ON CONFLICT DO NOTHING, so a duplicate never aborts the caller's
+    transaction (an IntegrityError would, on PostgreSQL) and the hot paths pay no ORM cost.
     """
     if attribute and guide_id is None:
         bound = await guide_at(brand_id=brand_id, member_id=member_id, at=at)
         if bound is not None:
             guide_id, store_id = bound
-    try:
-        return await Touch.create(
-            brand_id=brand_id, member_id=member_id, kind=kind, occurred_at=at, guide_id=guide_id,
-            store_id=store_id, channel=channel, campaign=campaign, event_ref=event_ref,
-            amount_cents=amount_cents, other_member_id=other_member_id, source=source,
-        )
-    except IntegrityError:
-        if source is None:
-            raise
-        return None
+    q = Statement()
+    values = (brand_id, member_id, kind.value, at, guide_id, store_id, channel.value if channel else None, campaign,
+              event_ref, amount_cents, other_member_id, source)
+    placeholders = ", ".join(q.p(v) for v in values)
+    rows = await q.rows(
+        "INSERT INTO touch (brand_id, member_id, kind, occurred_at, guide_id, store_id, channel, campaign, event_ref, "
+        f"amount_cents, other_member_id, source) VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING id"
+    )
+    return bool(rows)

@@ -137,18 +137,17 @@ async def caller_from_token(*, settings: Settings, token: str) -> Caller:
     found = await members.get_active(brand_id=claims.brand_id, member_id=claims.principal_id)
     if found is None:
         raise AuthError(Code.TOKEN_INVALID, "This session was revoked; please sign in again.")
-    member, guide = found
     roles = {Role.CONSUMER}
-    if guide is not None:
+    if found.guide_id is not None:
         roles.add(Role.GUIDE)
-        if guide.role is GuideRole.MANAGER:
+        if found.guide_role is GuideRole.MANAGER:
             roles.add(Role.STORE_MANAGER)
     return Caller(
-        brand_id=member.brand_id,
+        brand_id=claims.brand_id,
         roles=frozenset(roles),
-        member_id=member.id,
-        guide_id=guide.id if guide else None,
-        store_id=guide.store_id if guide else None,
+        member_id=found.member_id,
+        guide_id=found.guide_id,
+        store_id=found.guide_store_id,
     )
 
 
