@@ -43,6 +43,11 @@ class Migration(migrations.Migration):
             model_name='Campaign',
             constraint=CheckConstraint(check='ends_at > starts_at AND points >= 0 AND (every_nth IS NULL OR every_nth >= 2)', name='campaign_sane'),
         ),
+        # SQLite added that check by rebuilding the table, which dropped its index.
+        ops.RunSQL(
+            'CREATE INDEX IF NOT EXISTS "idx_campaign_brand_i_bce9f4" ON "campaign" ("brand_id", "ends_at")',
+            reverse_sql="SELECT 1",
+        ),
         ops.CreateModel(
             name='CampaignProgress',
             fields=[
