@@ -11,6 +11,7 @@ from typing import Any, ParamSpec, TypeVar
 import strawberry
 from graphql import GraphQLError
 
+from events.errors import EventError, EventErrorCode
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from referral.errors import ReferralError, ReferralErrorCode
 from server.auth.errors import AuthError, AuthErrorCode
@@ -32,13 +33,14 @@ class SchemaError(Exception):
         self.field = field
 
 
-DomainError = AuthError | ReferralError | LoyaltyError | SchemaError
+DomainError = AuthError | ReferralError | LoyaltyError | EventError | SchemaError
 DOMAIN_ERRORS: tuple[type[Exception], ...] = typing.get_args(DomainError)
 
 ErrorCode = strawberry.enum(
     Enum(  # type: ignore[misc]
         "ErrorCode",
-        {m.value: m.value for codes in (SchemaErrorCode, AuthErrorCode, ReferralErrorCode, LoyaltyErrorCode) for m in codes},
+        {m.value: m.value for codes in (SchemaErrorCode, AuthErrorCode, ReferralErrorCode, LoyaltyErrorCode, EventErrorCode)
+         for m in codes},
     ),
     description="Why a request was refused; stable, for the client to branch on.",
 )

@@ -22,6 +22,7 @@ from schema.errors import should_mask
 from schema.mutations.campaigns import CampaignMutations
 from schema.mutations.coupons import CouponMutations
 from schema.mutations.data_rights import DataRightsMutations
+from schema.mutations.events import EventMutations
 from schema.mutations.guides import GuideMutations
 from schema.mutations.loyalty import LoyaltyMutations
 from schema.mutations.members import MemberMutations
@@ -39,6 +40,7 @@ log = logging.getLogger("scrm.graphql")
 class Mutation(
     SignInMutations, LinkMutations, StoreMutations, GuideMutations, MemberMutations, PolicyMutations, TagMutations,
     DataRightsMutations, LoyaltyMutations, CouponMutations, CampaignMutations,
+    EventMutations,
 ):
     pass
 

@@ -20,8 +20,9 @@ from schema.root import build_schema
 from server.auth.errors import AuthError, AuthErrorCode
 from server.auth.service import caller_from_token
 from server.db import tortoise_config
-from loyalty.services import merging as loyalty_merging
-from referral.services import identities
+from events.services import member_data as event_member_data
+from loyalty.services import member_data as loyalty_member_data, merging as loyalty_merging
+from referral.services import data_rights, identities
 from server.exports import code_batch_csv, code_batch_labels
 from server.graphql_http import GraphQLEndpoint
 from server.integrations.clients import open_integrations
@@ -31,10 +32,15 @@ log = logging.getLogger(__name__)
 
 
 def connect_domains() -> None:
-    """Let referral's member merge carry loyalty's rows along (domains never import each other's
-    callers; the server wires them). Idempotent."""
-    if loyalty_merging.move_member not in identities.merge_hooks:
-        identities.merge_hooks.append(loyalty_merging.move_member)
+    """Let referral's member merge, data export and erasure reach loyalty's and events' rows
+    (domains never import their callers; the server wires them). Idempotent."""
+    wiring = (
+        (identities.merge_hooks, (loyalty_merging.move_member, event_member_data.move_member)),
+        (data_rights.export_hooks, (loyalty_member_data.export, event_member_data.export)),
+        (data_rights.erase_hooks, (event_member_data.erase,)),
+    )
+    for hooks, wanted in wiring:
+        hooks.extend(hook for hook in wanted if hook not in hooks)
 
 
 def create_app(

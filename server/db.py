@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 # App label -> model modules. Each app's migrations live in "<package>.migrations".
-# Kept acyclic (referral -> tenancy, auth and loyalty -> referral) so migrations apply in one order.
+# Kept acyclic (referral -> tenancy; auth, loyalty and events -> referral) so migrations apply in one order.
 APPS: dict[str, tuple[list[str], str]] = {
     "tenancy": (["server.tenancy.models"], "server.tenancy.migrations"),
     "referral": (["referral.models"], "referral.migrations"),
     "auth": (["server.auth.models"], "server.auth.migrations"),
     "loyalty": (["loyalty.models"], "loyalty.migrations"),
+    "events": (["events.models"], "events.migrations"),
 }
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 
+from events.models import Event
+from events.services import events
 from referral.models import Guide, GuideRole, IdentityProvider, Member, Store, StoreEnrolment
 from referral.services import enrolment as enrolments, guides, members, stores
 from server.auth import tokens
@@ -65,6 +67,17 @@ def staff_token(settings: Settings, a: StaffAccount, ttl_s: int = 3600) -> str:
     )[0]
 
 
+async def event(
+    b: Brand, s: Store | None = None, *, capacity: int = 30, now: datetime | None = None, **spec: object
+) -> Event:
+    """A published event early next year, run by the store (or HQ), open to all members from `now`."""
+    now = now or datetime.now(UTC)
+    start = datetime(now.year + 1, 1, 10, 2, tzinfo=UTC)
+    values = dict(title="Baby yoga", starts_at=start, ends_at=start + timedelta(hours=2), capacity=capacity, place="Store")
+    row = await events.create(brand_id=b.id, store_id=s.id if s else None, spec=events.EventSpec(**{**values, **spec}), now=now)
+    return await events.publish(brand_id=b.id, event_id=row.id, store_scope=None, now=now)
+
+
 @dataclass
 class Cast:
     """One brand with a store, an enrolment QR, and a signed-in caller of every role."""
@@ -75,6 +88,7 @@ class Cast:
     consumer: Member
     guide: Guide
     enrolment: StoreEnrolment
+    event: Event
 
 
 async def cast(settings: Settings, slug: str) -> Cast:
@@ -87,6 +101,7 @@ async def cast(settings: Settings, slug: str) -> Cast:
     hq = await staff(b, f"{slug}-hq")
     enrolment = await enrolments.create(brand_id=b.id, store_id=s.id, valid_hours=24, now=datetime.now(UTC))
     return Cast(
+        event=await event(b, s),
         brand=b,
         store=s,
         consumer=consumer,

@@ -142,6 +142,49 @@ MATRIX = {
     "divertedClaims": Op("{ divertedClaims { nodes { id } } }", HQ),
     "suspiciousScans": Op("{ suspiciousScans { nodes { id } } }", HQ),
     "flaggedBatches": Op("{ flaggedBatches { claims } }", HQ),
+    "events": Op("{ events { nodes { title } } }", STORE_STAFF),
+    "event": Op("query($e: ID!) { event(id: $e) { title } }", SIGNED_IN, lambda c: {"e": _id("Event", c.event.id)}),
+    "upcomingEvents": Op("{ upcomingEvents { nodes { title } } }", CONSUMERS),
+    "myEventRegistrations": Op("{ myEventRegistrations { nodes { status } } }", CONSUMERS),
+    "eventRegistrations": Op(
+        "query($e: ID!) { eventRegistrations(eventId: $e) { nodes { status } } }", STORE_STAFF,
+        lambda c: {"e": _id("Event", c.event.id)},
+    ),
+    "eventCheckInCode": Op(
+        "query($e: ID!) { eventCheckInCode(eventId: $e) { code errors { code } } }", STORE_STAFF,
+        lambda c: {"e": _id("Event", c.event.id)},
+    ),
+    "createEvent": Op(
+        'mutation { createEvent(input: {title: "Baby yoga", startsAt: "2030-01-10T02:00:00Z", endsAt: "2030-01-10T04:00:00Z", '
+        'capacity: 20, place: "Store"}) { event { id } errors { code } } }', STORE_STAFF,
+    ),
+    "updateEvent": Op(
+        'mutation($e: ID!) { updateEvent(id: $e, input: {title: "Baby yoga", startsAt: "2030-01-10T02:00:00Z", '
+        'endsAt: "2030-01-10T04:00:00Z", capacity: 20, place: "Store"}) { event { id } errors { code } } }', STORE_STAFF,
+        lambda c: {"e": _id("Event", c.event.id)},
+    ),
+    "publishEvent": Op(
+        "mutation($e: ID!) { publishEvent(id: $e) { event { id } errors { code } } }", STORE_STAFF,
+        lambda c: {"e": _id("Event", c.event.id)},
+    ),
+    "cancelEvent": Op(
+        "mutation($e: ID!) { cancelEvent(id: $e) { event { id } errors { code } } }", STORE_STAFF,
+        lambda c: {"e": _id("Event", c.event.id)},
+    ),
+    "signUpForEvent": Op(
+        "mutation($e: ID!) { signUpForEvent(eventId: $e) { registration { id } errors { code } } }", CONSUMERS,
+        lambda c: {"e": _id("Event", c.event.id)},
+    ),
+    "cancelEventSignUp": Op(
+        "mutation($e: ID!) { cancelEventSignUp(eventId: $e) { registration { id } errors { code } } }", CONSUMERS,
+        lambda c: {"e": _id("Event", c.event.id)},
+    ),
+    "inviteToEvent": Op(
+        "mutation($e: ID!, $m: ID!) { inviteToEvent(eventId: $e, memberIds: [$m]) { invited errors { code } } }", GUIDES,
+        lambda c: {"e": _id("Event", c.event.id), "m": _id("Member", c.consumer.id)},
+    ),
+    "checkInAtEvent": Op('mutation { checkInAtEvent(code: "V1.1.x") { registration { id } errors { code } } }', CONSUMERS),
+    "checkInTicket": Op('mutation { checkInTicket(ticket: "T0000000000") { registration { id } errors { code } } }', GUIDES),
     "deleteMyAccount": Op("mutation { deleteMyAccount(confirm: true) { ok errors { code } } }", CONSUMERS),
     "updateReferralPolicy": Op(
         "mutation { updateReferralPolicy(input: {allowGuideSwitch: true}) { policy { allowGuideSwitch } errors { code } } }", HQ
@@ -219,6 +262,7 @@ async def test_a_token_names_its_brand_so_ids_cannot_cross(client, casts, settin
 FOREIGN_REFUSALS = {
     "STORE_NOT_FOUND", "GUIDE_NOT_FOUND", "ENROLMENT_NOT_FOUND", "MEMBER_NOT_FOUND", "CODE_UNKNOWN", "TAG_NOT_FOUND",
     "BATCH_NOT_FOUND", "TEMPLATE_NOT_FOUND", "COUPON_NOT_FOUND", "CAMPAIGN_NOT_FOUND", "CLAIM_NOT_FOUND",
+    "EVENT_NOT_FOUND",
 }
 
 
@@ -226,7 +270,7 @@ FOREIGN_REFUSALS = {
 async def test_ids_and_codes_of_another_brand_lead_nowhere(client, casts, name) -> None:
     alpha, beta = casts
     op = MATRIX[name]
-    role = "hq" if "hq" in op.allowed else "consumer"
+    role = next(r for r in ("hq", "consumer", "guide") if r in op.allowed)
     before = await _snapshot()
 
     response = await client.post(op.query, op.variables(alpha), token=beta.tokens[role])

@@ -7,6 +7,7 @@ HQ figures for past periods do not change.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,11 @@ from referral.errors import ReferralError, ReferralErrorCode as Code
 from referral.models import Guide, GuideBinding, GuideStatus, Member, MemberIdentity, MemberTag, Touch
 from referral.services import invites, members
 
+# Other domains (loyalty, events) add what they hold about a member: hook(brand_id, member_id) returns
+# sections of the export; erase hooks run inside the erasure's transaction.
+export_hooks: list[Callable[[int, int], Awaitable[dict[str, Any]]]] = []
+erase_hooks: list[Callable[[int, int, datetime], Awaitable[None]]] = []
+
 _PERSONAL = ("display_name", "name", "phone", "phone_consent_at", "birthday", "baby_due_date", "baby_birth_date", "gender", "city")
 
 
@@ -24,7 +30,11 @@ async def export(*, brand_id: int, member_id: int) -> dict[str, Any]:
     member = await members.get(brand_id=brand_id, member_id=member_id)
     fields = ["id", "created_at", "registered_at", "invite_code", "channel", "referrer_id", "origin_guide_id",
               "origin_store_id", "guide_id", *_PERSONAL]
+    sections: dict[str, Any] = {}
+    for hook in export_hooks:
+        sections.update(await hook(brand_id, member.id))
     return _plain({
+        **sections,
         "member": {f: getattr(member, f) for f in fields},
         "identities": await MemberIdentity.filter(member_id=member.id).values("provider", "subject", "unionid", "created_at"),
         "guideHistory": await GuideBinding.filter(member_id=member.id).order_by("started_at").values(
@@ -49,6 +59,8 @@ async def erase(*, brand_id: int, member_id: int, now: datetime) -> None:
         # A guide who erases their account leaves: history stays, nobody new is attributed to them.
         await Guide.filter(member_id=member_id).exclude(status=GuideStatus.INACTIVE).update(
             status=GuideStatus.INACTIVE, left_at=now)
+        for hook in erase_hooks:
+            await hook(brand_id, member_id, now)
 
 
 def _plain(value: Any) -> Any:

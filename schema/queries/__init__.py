@@ -2,6 +2,7 @@ import strawberry
 
 from schema.mutations.coupons import CouponQueries
 
+from schema.queries.events import EventQueries
 from schema.queries.insights import InsightQueries
 from schema.queries.loyalty import LoyaltyQueries
 from schema.queries.referral import ReferralQueries
@@ -10,7 +11,7 @@ from schema.queries.viewer import ViewerQueries
 
 
 @strawberry.type
-class Query(ViewerQueries, StoreQueries, ReferralQueries, InsightQueries, CouponQueries, LoyaltyQueries):
+class Query(ViewerQueries, StoreQueries, ReferralQueries, InsightQueries, CouponQueries, LoyaltyQueries, EventQueries):
     pass
 
 

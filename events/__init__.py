@@ -1,0 +1,1 @@
+"""Community events: publish, invite, sign up (with a waitlist), check in."""

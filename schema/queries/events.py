@@ -1,0 +1,95 @@
+"""What staff and members read of events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from events.models import EventStatus
+from events.services import check_in, events, signups
+from schema import ids
+from schema.errors import DOMAIN_ERRORS, UserError, as_client_error, mutation_payload
+from schema.mutations.events import CHECK_IN_KEY
+from schema.pagination import DEFAULT_PAGE, Connection, paginate
+from schema.permissions import IsConsumer, IsSignedIn, IsStoreStaff, require_caller, store_scope
+from schema.types.event import Event, EventRegistration
+from schema.types.qr import QrImage
+from referral import qr
+from server.auth.caller import Role
+
+
+@strawberry.type(description="The check-in code to show at the venue, as a QR; fetch a new one before it expires.")
+class CheckInCode:
+    code: str | None = None
+    expires_at: datetime | None = None
+    qr: QrImage | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class EventQueries:
+    @strawberry.field(permission_classes=[IsStoreStaff], description="The brand's events (a store manager: theirs and HQ's), newest first.")
+    async def events(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[Event] | None:
+        caller = require_caller(info)
+        try:
+            return await paginate(events.listing(brand_id=caller.brand_id, store_scope=store_scope(caller)), first=first,
+                                  after=after, to_node=lambda row: Event(row=row), newest_first=True)
+        except DOMAIN_ERRORS as exc:
+            raise as_client_error(exc) from None
+
+    @strawberry.field(permission_classes=[IsSignedIn], description="One event: staff see any of theirs, members published ones.")
+    async def event(self, info: Info, id: strawberry.ID) -> Event | None:
+        caller = require_caller(info)
+        try:
+            row = await events.get(brand_id=caller.brand_id, event_id=ids.decode(id, "Event"))
+        except DOMAIN_ERRORS:
+            return None
+        staff = caller.has(Role.HQ, Role.STORE_MANAGER)
+        return Event(row=row) if staff or row.status is not EventStatus.DRAFT else None
+
+    @strawberry.field(permission_classes=[IsConsumer], description="Events open to you that are not over, soonest first.")
+    async def upcoming_events(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[Event] | None:
+        caller = require_caller(info)
+        try:
+            visible = await events.visible_to(brand_id=caller.brand_id, member_id=caller.member_id, now=info.context.now())
+            return await paginate(visible, first=first, after=after, to_node=lambda row: Event(row=row))
+        except DOMAIN_ERRORS as exc:
+            raise as_client_error(exc) from None
+
+    @strawberry.field(permission_classes=[IsConsumer], description="Your sign-ups, newest first.")
+    async def my_event_registrations(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[EventRegistration] | None:
+        caller = require_caller(info)
+        try:
+            return await paginate(signups.mine(brand_id=caller.brand_id, member_id=caller.member_id), first=first,
+                                  after=after, to_node=lambda row: EventRegistration(row=row), newest_first=True)
+        except DOMAIN_ERRORS as exc:
+            raise as_client_error(exc) from None
+
+    @strawberry.field(permission_classes=[IsStoreStaff], description="Who signed up, in sign-up order; null for an event you do not run.")
+    async def event_registrations(
+        self, info: Info, event_id: strawberry.ID, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[EventRegistration] | None:
+        caller = require_caller(info)
+        try:
+            event = await events.get_managed(brand_id=caller.brand_id, event_id=ids.decode(event_id, "Event", field="eventId"),
+                                             store_scope=store_scope(caller))
+        except DOMAIN_ERRORS:
+            return None
+        try:
+            return await paginate(signups.of_event(event=event), first=first, after=after,
+                                  to_node=lambda row: EventRegistration(row=row))
+        except DOMAIN_ERRORS as exc:
+            raise as_client_error(exc) from None
+
+    @strawberry.field(permission_classes=[IsStoreStaff], description="The code for the venue's check-in screen.")
+    @mutation_payload
+    async def event_check_in_code(self, info: Info, event_id: strawberry.ID) -> CheckInCode | None:
+        caller = require_caller(info)
+        event = await events.get_managed(brand_id=caller.brand_id, event_id=ids.decode(event_id, "Event", field="eventId"),
+                                         store_scope=store_scope(caller))
+        code, expires = check_in.venue_code(info.context.settings.signing_key(CHECK_IN_KEY), event, info.context.now())
+        return CheckInCode(code=code, expires_at=expires, qr=QrImage.of(code, qr.QrFormat.PNG))
