@@ -76,6 +76,15 @@ def _parser() -> argparse.ArgumentParser:
     expire.set_defaults(run=_expire_points)
 
     sub.add_parser(
+        "queue-event-reminders", help="queue reminders for events starting within 24 hours (run hourly)"
+    ).set_defaults(run=_queue_event_reminders)
+
+    deliver = sub.add_parser("deliver-notifications", help="run the outbox worker (WeChat subscribe messages, LINE push)")
+    deliver.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
+    deliver.add_argument("--interval", type=float, default=5.0, help="seconds between polls when idle")
+    deliver.set_defaults(run=_deliver_notifications)
+
+    sub.add_parser(
         "check-invariants", help="verify ledger, coupon-limit and reward invariants; exit 1 on any violation"
     ).set_defaults(run=_check_invariants)
 
@@ -230,6 +239,30 @@ def _expire_points(settings: Settings, args: argparse.Namespace) -> None:
         return await points.expire_all(now=datetime.now(UTC), brand_id=brand_id)
 
     print(f"expired {_with_db(settings, run):,} points")
+
+
+def _queue_event_reminders(settings: Settings, args: argparse.Namespace) -> None:
+    from datetime import UTC, datetime
+
+    from events.services import reminders
+
+    considered = _with_db(settings, lambda: reminders.queue(now=datetime.now(UTC)))
+    print(f"reminders considered for {considered} sign-ups (each is queued once)")
+
+
+def _deliver_notifications(settings: Settings, args: argparse.Namespace) -> None:
+    from server.integrations.clients import open_integrations
+    from server.notifications import Deliverer
+
+    async def run() -> dict[str, int]:
+        async with open_integrations(settings) as integrations:
+            deliverer = Deliverer(integrations)
+            if args.once:
+                return dict(await deliverer.run_once(limit=500))
+            await deliverer.run_forever(interval_s=args.interval)
+            return {}
+
+    print(f"delivered: {_with_db(settings, run)}")
 
 
 def _check_invariants(settings: Settings, args: argparse.Namespace) -> int:

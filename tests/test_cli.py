@@ -63,6 +63,8 @@ def test_points_expiry_and_the_invariant_checker(cli_env: dict[str, str]) -> Non
     import sqlite3
 
     assert run(cli_env, "migrate").returncode == 0 and run(cli_env, "seed-demo").returncode == 0
+    delivered = run(cli_env, "deliver-notifications", "--once")
+    assert delivered.returncode == 0 and "delivered: {}" in delivered.stdout, delivered.stderr
     expired = run(cli_env, "expire-points")
     assert expired.returncode == 0 and "expired 0 points" in expired.stdout, expired.stderr
     clean = run(cli_env, "check-invariants")

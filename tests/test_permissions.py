@@ -143,6 +143,7 @@ MATRIX = {
     "suspiciousScans": Op("{ suspiciousScans { nodes { id } } }", HQ),
     "flaggedBatches": Op("{ flaggedBatches { claims } }", HQ),
     "events": Op("{ events { nodes { title } } }", STORE_STAFF),
+    "eventAttribution": Op("{ eventAttribution" + PERIOD + ", by: EVENT) { key signUps } }", STORE_STAFF),
     "event": Op("query($e: ID!) { event(id: $e) { title } }", SIGNED_IN, lambda c: {"e": _id("Event", c.event.id)}),
     "upcomingEvents": Op("{ upcomingEvents { nodes { title } } }", CONSUMERS),
     "myEventRegistrations": Op("{ myEventRegistrations { nodes { status } } }", CONSUMERS),

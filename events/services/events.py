@@ -9,11 +9,14 @@ from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
 
 from events.errors import EventError, EventErrorCode as Code
-from events.models import Audience, Event, EventStatus
+from events.models import Audience, Event, EventStatus, Registration, RegistrationStatus
+from events.services import notices
 from events.services.questions import clean_questions
-from referral.models import MemberTag, Store, Tag
+from referral.models import MemberTag, MessageKind, Store, Tag
+from referral.services import outbox
 from referral.services.attribution import guide_at
 
 MAX_CAPACITY = 100_000
@@ -94,11 +97,22 @@ async def publish(*, brand_id: int, event_id: int, store_scope: int | None, now:
 
 
 async def cancel(*, brand_id: int, event_id: int, store_scope: int | None, now: datetime) -> Event:
-    """Call it off. Sign-ups stay on record (their members are to be told)."""
+    """Call it off. Sign-ups stay on record; everyone signed up or waiting is told, through the
+    outbox, in the same transaction (cancelling twice tells nobody twice)."""
     event = await get_managed(brand_id=brand_id, event_id=event_id, store_scope=store_scope)
-    await Event.filter(id=event.id).exclude(status=EventStatus.CANCELLED).update(
-        status=EventStatus.CANCELLED, cancelled_at=now
-    )
+    async with in_transaction():
+        changed = await Event.filter(id=event.id).exclude(status=EventStatus.CANCELLED).update(
+            status=EventStatus.CANCELLED, cancelled_at=now
+        )
+        if changed:
+            told = await Registration.filter(
+                event_id=event.id, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
+            ).values_list("member_id", flat=True)
+            for member_id in told:
+                await outbox.enqueue(
+                    brand_id=brand_id, member_id=member_id, kind=MessageKind.EVENT_CANCELLED,
+                    payload=notices.event_cancelled(event), dedupe_key=f"event-cancelled:{event.id}:{member_id}", now=now,
+                )
     return await Event.get(id=event.id)
 
 

@@ -19,11 +19,11 @@ from tortoise.transactions import in_transaction
 
 from events.errors import EventError, EventErrorCode as Code
 from events.models import Event, EventStatus, Invitation, Registration, RegistrationStatus
-from events.services import events as events_service
+from events.services import events as events_service, notices
 from events.services.questions import check_answers
 from referral import codes
-from referral.models import TouchKind
-from referral.services import members, touches
+from referral.models import MessageKind, TouchKind
+from referral.services import members, outbox, touches
 
 TICKET_PREFIX = "T"
 
@@ -121,6 +121,11 @@ async def _promote(conn: BaseDBAsyncClient, event: Event, now: datetime) -> Regi
         return None
     await Registration.filter(id=first.id).using_db(conn).update(status=RegistrationStatus.CONFIRMED, confirmed_at=now)
     await _count(conn, event, seats=1)
+    await outbox.enqueue(
+        brand_id=event.brand_id, member_id=first.member_id, kind=MessageKind.WAITLIST_PROMOTED,
+        payload=notices.waitlist_promoted(event), dedupe_key=f"promoted:{first.id}:{int(now.timestamp())}", now=now,
+        conn=conn,
+    )
     return await Registration.get(id=first.id).using_db(conn)
 
 

@@ -19,8 +19,8 @@ from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import Coupon, CouponHolding, CouponKind, CouponStatus, CouponTemplate, EntryKind
 from loyalty.services import points, policy as policies
 from referral import codes
-from referral.models import Store, TouchKind
-from referral.services import members, touches
+from referral.models import MessageKind, Store, TouchKind
+from referral.services import members, outbox, touches
 from referral.sql import Statement
 
 COUPON_PREFIX = "C"
@@ -131,6 +131,15 @@ async def issue_within(
     await touches.record(
         brand_id=template.brand_id, member_id=member_id, kind=TouchKind.COUPON_ISSUED, at=now, attribute=True,
         source=f"coupon:{coupon.id}",
+    )
+    expires = coupon.expires_at.strftime("%Y-%m-%d")
+    await outbox.enqueue(
+        brand_id=template.brand_id, member_id=member_id, kind=MessageKind.COUPON_ISSUED, now=now,
+        dedupe_key=f"coupon:{coupon.id}", conn=conn, payload={
+            "title": template.name, "page": "pages/coupons/index",
+            "text": f"You have a new coupon: {template.name}, valid until {expires}.",
+            "fields": {"thing1": template.name, "time2": expires, "thing3": "New coupon"},
+        },
     )
     return coupon
 

@@ -7,10 +7,14 @@ from referral.models.enums import (
     GuideRole,
     GuideStatus,
     IdentityProvider,
+    MessageChannel,
+    MessageKind,
+    MessageStatus,
     TouchKind,
 )
 from referral.models.guides import Guide, GuideBinding, StoreEnrolment
 from referral.models.members import Member, MemberIdentity
+from referral.models.outbox import Message
 from referral.models.policy import ReferralPolicy
 from referral.models.stores import Store
 from referral.models.tags import MemberTag, Tag
@@ -18,6 +22,6 @@ from referral.models.touches import Touch
 
 __all__ = [
     "BindingReason", "Channel", "Gender", "Guide", "GuideBinding", "GuideRole", "GuideStatus",
-    "IdentityProvider", "Member", "MemberIdentity", "MemberTag", "ReferralPolicy", "Store",
+    "IdentityProvider", "Member", "MemberIdentity", "Message", "MessageChannel", "MessageKind", "MessageStatus", "MemberTag", "ReferralPolicy", "Store",
     "StoreEnrolment", "Tag", "Touch", "TouchKind",
 ]

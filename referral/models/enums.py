@@ -57,3 +57,25 @@ class TouchKind(StrEnum):
     EVENT_SIGN_UP = "event_sign_up"
     EVENT_CHECK_IN = "event_check_in"
     EVENT_INTERACTION = "event_interaction"
+
+
+class MessageKind(StrEnum):
+    """Why a member is being told something; each kind has its WeChat template and LINE wording."""
+
+    EVENT_CANCELLED = "event_cancelled"
+    WAITLIST_PROMOTED = "waitlist_promoted"
+    COUPON_ISSUED = "coupon_issued"
+    EVENT_REMINDER = "event_reminder"
+
+
+class MessageChannel(StrEnum):
+    WECHAT = "wechat"
+    LINE = "line"
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"  # refused for good (no channel, user declined, too many attempts)
+    UNKNOWN = "unknown"  # may or may not have reached WeChat: never sent again (at most once)

@@ -14,7 +14,9 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from referral.errors import ReferralError, ReferralErrorCode as Code
-from referral.models import Guide, GuideBinding, GuideStatus, Member, MemberIdentity, MemberTag, Touch
+from referral.models import (
+    Guide, GuideBinding, GuideStatus, Member, MemberIdentity, MemberTag, Message, MessageStatus, Touch,
+)
 from referral.services import invites, members
 
 # Other domains (loyalty, events) add what they hold about a member: hook(brand_id, member_id) returns
@@ -55,6 +57,10 @@ async def erase(*, brand_id: int, member_id: int, now: datetime) -> None:
         if erased != 1:
             raise ReferralError(Code.MEMBER_NOT_FOUND, "No such member.")
         await MemberIdentity.filter(member_id=member_id).delete()
+        # Nothing more is sent to an erased member, and their WeChat/LINE ids go with them.
+        await Message.filter(member_id=member_id, status=MessageStatus.PENDING).update(
+            status=MessageStatus.FAILED, last_error="member erased")
+        await Message.filter(member_id=member_id).update(recipient=None)
         await MemberTag.filter(member_id=member_id).delete()
         # A guide who erases their account leaves: history stays, nobody new is attributed to them.
         await Guide.filter(member_id=member_id).exclude(status=GuideStatus.INACTIVE).update(

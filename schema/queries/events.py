@@ -8,11 +8,12 @@ import strawberry
 from strawberry.types import Info
 
 from events.models import EventStatus
-from events.services import check_in, events, signups
+from events.services import check_in, events, reports, signups
 from schema import ids
-from schema.errors import DOMAIN_ERRORS, UserError, as_client_error, mutation_payload
+from schema.errors import DOMAIN_ERRORS, ClientError, UserError, as_client_error, mutation_payload
 from schema.mutations.events import CHECK_IN_KEY
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
+from schema.queries.insights import From
 from schema.permissions import IsConsumer, IsSignedIn, IsStoreStaff, require_caller, store_scope
 from schema.types.event import Event, EventRegistration
 from schema.types.qr import QrImage
@@ -28,8 +29,48 @@ class CheckInCode:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
+EventDimension = strawberry.enum(reports.EventDimension, description="How event figures are grouped.")
+_KEY_TYPE = {reports.EventDimension.EVENT: "Event", reports.EventDimension.STORE: "Store", reports.EventDimension.GUIDE: "Guide"}
+
+
+@strawberry.type(description="What events did for one event, store or inviting guide.")
+class EventFiguresRow:
+    key: strawberry.ID | None = strawberry.field(description="Null: HQ's own events (by store) or no inviting guide.")
+    sign_ups: int
+    confirmed: int
+    waitlisted: int
+    cancelled: int
+    checked_in: int
+    no_shows: int = strawberry.field(description="Confirmed, not checked in, event over.")
+    converted: int = strawberry.field(description="Checked-in members who bought within conversionDays of the start.")
+
+
 @strawberry.type
 class EventQueries:
+    @strawberry.field(
+        permission_classes=[IsStoreStaff],
+        description="Figures of events starting in [from, to); a store manager sees their store's events.",
+    )
+    async def event_attribution(
+        self, info: Info, from_: From, to: datetime, by: EventDimension, conversion_days: int = 30,  # type: ignore[valid-type]
+    ) -> list[EventFiguresRow] | None:
+        caller = require_caller(info)
+        if not 1 <= conversion_days <= 365:
+            raise ClientError("EVENT_INVALID", "conversionDays must be 1-365.")
+        dimension = reports.EventDimension(by.value)
+        rows = await reports.figures(
+            brand_id=caller.brand_id, start=from_, end=to, by=dimension, now=info.context.now(),
+            conversion_days=conversion_days, store_scope=store_scope(caller),
+        )
+        return [
+            EventFiguresRow(
+                key=ids.encode(_KEY_TYPE[dimension], r.key) if r.key is not None else None, sign_ups=r.sign_ups,
+                confirmed=r.confirmed, waitlisted=r.waitlisted, cancelled=r.cancelled, checked_in=r.checked_in,
+                no_shows=r.no_shows, converted=r.converted,
+            )
+            for r in rows
+        ]
+
     @strawberry.field(permission_classes=[IsStoreStaff], description="The brand's events (a store manager: theirs and HQ's), newest first.")
     async def events(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[Event] | None:
         caller = require_caller(info)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import httpx
 
 from server.integrations.line import LineLogin
+from server.integrations.line_push import LinePush
 from server.integrations.wechat import WeChat
 from server.settings import Settings
 
@@ -17,6 +18,7 @@ from server.settings import Settings
 class Integrations:
     wechat: WeChat
     line: LineLogin
+    line_push: LinePush
 
 
 @asynccontextmanager
@@ -30,4 +32,5 @@ async def open_integrations(settings: Settings) -> AsyncIterator[Integrations]:
                 max_threads=settings.upstream_max_threads,
             ),
             line=LineLogin(base_url=settings.line_api_base_url, http=http),
+            line_push=LinePush(base_url=settings.line_api_base_url, http=http),
         )

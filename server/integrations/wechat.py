@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from enum import Enum
 from functools import partial
 from typing import TypeVar
 
@@ -26,6 +27,13 @@ class WeChatUnavailable(Exception):
 
 class WeChatCodeRejected(Exception):
     """WeChat says the wx.login code is invalid, expired or already used."""
+
+
+class SendOutcome(Enum):
+    SENT = "sent"
+    RETRY = "retry"  # surely not sent (connection refused, WeChat busy)
+    REFUSED = "refused"  # WeChat will not send it (user has not subscribed, bad template)
+    MAYBE_SENT = "maybe_sent"  # timed out after the request went out: never resend
 
 
 @dataclass(frozen=True)
@@ -90,3 +98,22 @@ class WeChat:
         if not openid:
             raise WeChatUnavailable("no openid in code2session answer")
         return WeChatSession(openid=openid, unionid=result.get("unionid") or None)
+
+    async def send_subscribe_message(
+        self, *, appid: str, secret: str, openid: str, template_id: str, data: dict, page: str | None
+    ) -> SendOutcome:
+        """Send a mini-program subscribe message. WeChat has no idempotency key, so the outcome says
+        whether the request may have reached WeChat (never resend those) or surely did not."""
+        client = self.client(appid, secret)
+        values = {key: {"value": str(value)[:20]} for key, value in data.items()}
+        try:
+            await self.call(partial(client.wxa.send_subscribe_message, openid, template_id, values, page=page))
+        except WeChatClientException as exc:
+            # -1 "system busy" is WeChat's way of saying "not now": it did not send.
+            if exc.errcode == -1:
+                return SendOutcome.RETRY
+            log.warning("wechat subscribe message refused: %s", exc.errcode)
+            return SendOutcome.REFUSED
+        except WeChatUnavailable as exc:
+            return SendOutcome.RETRY if str(exc) == "ConnectionError" else SendOutcome.MAYBE_SENT
+        return SendOutcome.SENT

@@ -13,6 +13,9 @@ class Brand(Model):
     line_channel_id = fields.CharField(max_length=64, null=True, unique=True)
     line_channel_secret = fields.CharField(max_length=128, null=True)
     line_channel_access_token = fields.CharField(max_length=512, null=True)
+    # WeChat subscribe-message template id per notification kind ({"event_cancelled": "tpl..."}):
+    # each brand registers its own templates in the mini-program console.
+    wechat_templates = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -3,7 +3,7 @@
 import json
 
 from events.models import Registration
-from referral.models import IdentityProvider, MemberIdentity
+from referral.models import IdentityProvider, MemberIdentity, Message, MessageStatus
 from referral.services import identities
 from tests import factories
 from tests.events.helpers import SIGN_UP, eid, mother
@@ -15,6 +15,7 @@ async def test_export_holds_sign_ups_and_points_and_erasure_clears_answers(clien
     event = await factories.event(town["brand"], now=town["clock"].now, questions=[
         {"key": "baby_age_months", "label": "Baby's age (months)", "kind": "int", "required": True}])
     mum, token = await mother(town, "mum")
+    await MemberIdentity.filter(member_id=mum.id).update(provider=IdentityProvider.LINE)  # reachable by LINE
     signed = await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": {"baby_age_months": 7}}, token=token)
     assert signed["errors"] == []
 
@@ -24,7 +25,11 @@ async def test_export_holds_sign_ups_and_points_and_erasure_clears_answers(clien
     assert (registration["event__title"], registration["answers"]) == ("Baby yoga", {"baby_age_months": 7})
     assert data["points"] == {"balance": 0, "debt": 0} and data["claims"] == [] and data["coupons"] == []
 
+    await client.mutate("cancelEvent", "mutation($e: ID!) { cancelEvent(id: $e) { errors { code } } }", {"e": eid(event)},
+                        token=town["hq"])
     assert (await client.mutate("deleteMyAccount", ERASE, token=token))["ok"] is True
+    message = await Message.get(member_id=mum.id)  # the cancellation notice, not yet sent
+    assert (message.status, message.recipient) == (MessageStatus.FAILED, None)
     row = await Registration.get(member_id=mum.id)
     assert row.answers == {} and row.status.value == "confirmed"  # attendance figures keep the row
 

@@ -7,6 +7,7 @@ errcodes, LINE's 400s), so the production clients are exercised unchanged.
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 import socket
 import threading
@@ -27,6 +28,8 @@ class Recorded:
     path: str
     params: dict[str, str]
     form: dict[str, str]
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -40,6 +43,12 @@ class FakeUpstream:
     failing: bool = False
     requests: list[Recorded] = field(default_factory=list)
     base_url: str = ""
+    # Messaging: what was delivered (as the member's phone would show it), and how to misbehave.
+    line_channel_tokens: set[str] = field(default_factory=set)
+    line_retry_keys: set[str] = field(default_factory=set)
+    line_pushed: list[dict[str, Any]] = field(default_factory=list)
+    wechat_sent: list[dict[str, Any]] = field(default_factory=list)
+    wechat_send_errcode: int = 0  # -1: busy, 43101: the user has not subscribed
 
     def reset(self) -> None:
         self.wechat_apps.clear()
@@ -48,6 +57,11 @@ class FakeUpstream:
         self.requests.clear()
         self.delay_s = 0.0
         self.failing = False
+        self.line_channel_tokens.clear()
+        self.line_retry_keys.clear()
+        self.line_pushed.clear()
+        self.wechat_sent.clear()
+        self.wechat_send_errcode = 0
 
     def wechat_code(self, appid: str, openid: str, unionid: str | None = None) -> str:
         code = secrets.token_hex(16)
@@ -69,8 +83,13 @@ class FakeUpstream:
     # --- handlers -------------------------------------------------------------------------
 
     async def _record(self, request: Request) -> Recorded:
-        form = dict(await request.form()) if request.method == "POST" else {}
-        rec = Recorded(request.method, request.url.path, dict(request.query_params), {k: str(v) for k, v in form.items()})
+        # wechatpy posts JSON without a JSON content type; forms come with theirs.
+        is_form = request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded")
+        form = dict(await request.form()) if request.method == "POST" and is_form else {}
+        raw = b"" if is_form else await request.body()
+        body = json.loads(raw) if raw else None
+        rec = Recorded(request.method, request.url.path, dict(request.query_params), {k: str(v) for k, v in form.items()},
+                       body, dict(request.headers))
         self.requests.append(rec)
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
@@ -115,8 +134,36 @@ class FakeUpstream:
             return JSONResponse({"error": "invalid_request", "error_description": "Invalid IdToken Nonce."}, 400)
         return JSONResponse({k: v for k, v in claims.items() if v is not None})
 
+    async def wechat_subscribe_send(self, request: Request) -> JSONResponse:
+        """POST cgi-bin/message/subscribe/send?access_token=...: a mini-program subscribe message."""
+        rec = await self._record(request)
+        if not rec.params.get("access_token", "").startswith("AT-"):
+            return JSONResponse({"errcode": 40001, "errmsg": "invalid credential"})
+        if self.failing or self.wechat_send_errcode:
+            return JSONResponse({"errcode": self.wechat_send_errcode or -1, "errmsg": "refused"})
+        self.wechat_sent.append(rec.body)
+        return JSONResponse({"errcode": 0, "errmsg": "ok"})
+
+    async def line_push(self, request: Request) -> JSONResponse:
+        """POST v2/bot/message/push: LINE accepts a retry key once and answers 409 to a repeat."""
+        rec = await self._record(request)
+        if self.failing:
+            return JSONResponse({"message": "server error"}, status_code=500)
+        token = rec.headers.get("authorization", "").removeprefix("Bearer ")
+        if token not in self.line_channel_tokens:
+            return JSONResponse({"message": "Authentication failed"}, status_code=401)
+        key = rec.headers.get("x-line-retry-key", "")
+        if key in self.line_retry_keys:
+            return JSONResponse({"message": "The retry key is already accepted"}, status_code=409)
+        if key:
+            self.line_retry_keys.add(key)
+        self.line_pushed.append(rec.body)
+        return JSONResponse({"sentMessages": [{"id": secrets.token_hex(8)}]})
+
     def app(self) -> Starlette:
         return Starlette(routes=[
+            Route("/cgi-bin/message/subscribe/send", self.wechat_subscribe_send, methods=["POST"]),
+            Route("/v2/bot/message/push", self.line_push, methods=["POST"]),
             Route("/cgi-bin/token", self.wechat_token),
             Route("/sns/jscode2session", self.jscode2session),
             Route("/oauth2/v2.1/verify", self.line_verify, methods=["POST"]),

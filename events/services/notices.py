@@ -1,0 +1,37 @@
+"""What members are told about events, in the outbox's payload shape: `text` for LINE, `fields` for
+a WeChat subscribe-message template (thing1: title, time2: when, thing3: note), `page` to open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events.models import Event
+
+
+def _when(event: Event) -> str:
+    return event.starts_at.strftime("%Y-%m-%d %H:%M")
+
+
+def event_cancelled(event: Event) -> dict[str, Any]:
+    return {
+        "title": event.title, "page": f"pages/events/detail?id={event.id}",
+        "text": f"Sorry: \"{event.title}\" on {_when(event)} has been cancelled.",
+        "fields": {"thing1": event.title, "time2": _when(event), "thing3": "Event cancelled"},
+    }
+
+
+def waitlist_promoted(event: Event) -> dict[str, Any]:
+    return {
+        "title": event.title, "page": f"pages/events/detail?id={event.id}",
+        "text": f"Good news: a place opened up and you are now confirmed for \"{event.title}\" on {_when(event)}.",
+        "fields": {"thing1": event.title, "time2": _when(event), "thing3": "You have a place now"},
+    }
+
+
+def reminder(event: Event) -> dict[str, Any]:
+    where = event.place or event.online_url or ""
+    return {
+        "title": event.title, "page": f"pages/events/detail?id={event.id}",
+        "text": f"Reminder: \"{event.title}\" starts {_when(event)} at {where}. Show your ticket at the door.",
+        "fields": {"thing1": event.title, "time2": _when(event), "thing3": where[:20]},
+    }

@@ -1,0 +1,98 @@
+"""The notification outbox: domains queue messages inside the transaction of the change they report;
+a worker (server/notifications.py) leases due messages, sends them, and records the outcome.
+
+Delivery guarantees, by channel:
+- LINE: at least once on our side, exactly once as the member sees it. Every message carries a
+  retry key that LINE honours (a retried push with the same X-Line-Retry-Key is accepted once),
+  so a message whose worker died mid-send is simply sent again.
+- WeChat: at most once. WeChat's subscribe-message API has no such key, so a message whose worker
+  died mid-send, or whose request timed out, is marked UNKNOWN and never sent again; a request
+  refused before it reached WeChat (connection refused, WeChat's "busy") is retried.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from referral.models import IdentityProvider, MemberIdentity, Message, MessageChannel, MessageKind, MessageStatus
+from referral.sql import Statement
+
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 8
+FIRST_RETRY = timedelta(seconds=30)
+
+
+async def enqueue(
+    *, brand_id: int, member_id: int, kind: MessageKind, payload: dict[str, Any], dedupe_key: str, now: datetime,
+    conn: BaseDBAsyncClient | None = None,
+) -> None:
+    """Queue a message in the caller's transaction; the same (brand, dedupe_key) is queued once.
+    LINE is preferred when the member has both (its retry key makes delivery exactly once)."""
+    identities = {i.provider: i.subject for i in await MemberIdentity.filter(member_id=member_id)}
+    channel, recipient = None, None
+    if IdentityProvider.LINE in identities:
+        channel, recipient = MessageChannel.LINE, identities[IdentityProvider.LINE]
+    elif IdentityProvider.WECHAT in identities:
+        channel, recipient = MessageChannel.WECHAT, identities[IdentityProvider.WECHAT]
+    q = Statement(conn)
+    values = (brand_id, member_id, kind.value, json.dumps(payload, ensure_ascii=False), dedupe_key[:100],
+              channel.value if channel else None, recipient, str(uuid.uuid4()),
+              MessageStatus.PENDING.value if channel else MessageStatus.FAILED.value, 0, now, None if channel else "no channel",
+              now)
+    await q.execute(
+        "INSERT INTO message (brand_id, member_id, kind, payload, dedupe_key, channel, recipient, retry_key, status, "
+        f"attempts, next_attempt_at, last_error, created_at) VALUES ({', '.join(q.p(v) for v in values)}) "
+        "ON CONFLICT (brand_id, dedupe_key) DO NOTHING"
+    )
+
+
+async def lease_due(*, now: datetime, limit: int = 50) -> list[Message]:
+    """Take up to `limit` messages to send, for LEASE. Expired leases (a worker died mid-send) are
+    taken again for LINE and given up as UNKNOWN for WeChat. Two workers never lease the same row:
+    the UPDATE is conditional on what each read (and uses SKIP LOCKED on PostgreSQL)."""
+    await Message.filter(
+        status=MessageStatus.SENDING, leased_until__lt=now, channel=MessageChannel.WECHAT
+    ).update(status=MessageStatus.UNKNOWN, last_error="worker stopped during the send")
+    q = Statement()
+    skip = " FOR UPDATE SKIP LOCKED" if q.postgres else ""
+    rows = await q.rows(
+        f"UPDATE message SET status = {q.p(MessageStatus.SENDING.value)}, attempts = attempts + 1, "
+        f"leased_until = {q.p(now + LEASE)} WHERE id IN (SELECT id FROM message WHERE "
+        f"(status = {q.p(MessageStatus.PENDING.value)} AND next_attempt_at <= {q.p(now)}) OR "
+        f"(status = {q.p(MessageStatus.SENDING.value)} AND leased_until < {q.p(now)}) "
+        f"ORDER BY id LIMIT {q.p(limit)}{skip}) RETURNING id"
+    )
+    return await Message.filter(id__in=[row["id"] for row in rows]).order_by("id")
+
+
+async def sent(message: Message, *, now: datetime) -> None:
+    await _finish(message, status=MessageStatus.SENT, sent_at=now, last_error=None)
+
+
+async def failed(message: Message, *, error: str) -> None:
+    await _finish(message, status=MessageStatus.FAILED, last_error=error[:200])
+
+
+async def unknown(message: Message, *, error: str) -> None:
+    await _finish(message, status=MessageStatus.UNKNOWN, last_error=error[:200])
+
+
+async def retry(message: Message, *, now: datetime, error: str) -> None:
+    """Try again later, backing off exponentially; after MAX_ATTEMPTS, give up (FAILED)."""
+    if message.attempts >= MAX_ATTEMPTS:
+        await failed(message, error=f"gave up after {message.attempts} attempts: {error}")
+        return
+    delay = FIRST_RETRY * 2 ** (message.attempts - 1)
+    await _finish(message, status=MessageStatus.PENDING, next_attempt_at=now + delay, last_error=error[:200])
+
+
+async def _finish(message: Message, **fields: Any) -> None:
+    # Only while we hold the lease: a message re-leased by another worker is theirs now.
+    await Message.filter(id=message.id, status=MessageStatus.SENDING, attempts=message.attempts).update(
+        leased_until=None, **fields
+    )

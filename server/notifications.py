@@ -1,0 +1,81 @@
+"""The outbox worker: lease due messages, send them through WeChat or LINE, record what happened.
+The guarantees per channel are in referral/services/outbox.py."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from referral.models import Message, MessageChannel
+from referral.services import outbox
+from server.integrations.clients import Integrations
+from server.integrations.line_push import PushOutcome
+from server.integrations.wechat import SendOutcome
+from server.tenancy.models import Brand
+
+log = logging.getLogger("scrm.notifications")
+
+
+class Deliverer:
+    def __init__(self, integrations: Integrations, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._wechat = integrations.wechat
+        self._line = integrations.line_push
+        self._clock = clock
+
+    async def run_once(self, *, limit: int = 50) -> Counter[str]:
+        """Deliver what is due now; returns how many messages ended in each state."""
+        done: Counter[str] = Counter()
+        messages = await outbox.lease_due(now=self._clock(), limit=limit)
+        brands = {b.id: b for b in await Brand.filter(id__in={m.brand_id for m in messages})}
+        for message in messages:
+            done[await self._deliver(message, brands[message.brand_id])] += 1
+        return done
+
+    async def run_forever(self, *, interval_s: float = 5.0) -> None:
+        while True:
+            done = await self.run_once()
+            if done:
+                log.info("delivered: %s", dict(done))
+            await asyncio.sleep(0 if sum(done.values()) else interval_s)
+
+    async def _deliver(self, message: Message, brand: Brand) -> str:
+        now = self._clock()
+        payload = message.payload
+        if message.channel is MessageChannel.LINE:
+            if not brand.line_channel_access_token:
+                await outbox.failed(message, error="brand has no LINE channel access token")
+                return "failed"
+            outcome, reason = await self._line.push(
+                access_token=brand.line_channel_access_token, to=message.recipient or "", text=payload["text"],
+                retry_key=str(message.retry_key),
+            )
+            if outcome is PushOutcome.SENT:
+                await outbox.sent(message, now=now)
+                return "sent"
+            if outcome is PushOutcome.RETRY:
+                await outbox.retry(message, now=now, error=reason)
+                return "retry"
+            await outbox.failed(message, error=reason)
+            return "failed"
+        template = (brand.wechat_templates or {}).get(message.kind.value)
+        if not (brand.wechat_appid and brand.wechat_secret and template):
+            await outbox.failed(message, error=f"brand has no WeChat template for {message.kind.value}")
+            return "failed"
+        result = await self._wechat.send_subscribe_message(
+            appid=brand.wechat_appid, secret=brand.wechat_secret, openid=message.recipient or "", template_id=template,
+            data=payload.get("fields", {}), page=payload.get("page"),
+        )
+        if result is SendOutcome.SENT:
+            await outbox.sent(message, now=now)
+            return "sent"
+        if result is SendOutcome.RETRY:
+            await outbox.retry(message, now=now, error="wechat busy or unreachable")
+            return "retry"
+        if result is SendOutcome.MAYBE_SENT:
+            await outbox.unknown(message, error="wechat did not answer in time; not resent")
+            return "unknown"
+        await outbox.failed(message, error="wechat refused the message")
+        return "failed"

@@ -1,0 +1,132 @@
+"""The notification outbox: written with the change, delivered through WeChat and LINE (a fake of
+their HTTP APIs on 127.0.0.1), sent once even when a worker dies between sending and recording."""
+
+from datetime import timedelta
+
+import pytest
+
+from events.services import reminders
+from referral.models import IdentityProvider, MemberIdentity, Message, MessageStatus
+from referral.services import outbox
+from server.integrations.clients import open_integrations
+from server.notifications import Deliverer
+from tests import factories
+from tests.events.helpers import SIGN_UP, eid, mother
+
+CANCEL_EVENT = "mutation($e: ID!) { cancelEvent(id: $e) { event { status } errors { code } } }"
+LEAVE = "mutation($e: ID!) { cancelEventSignUp(eventId: $e) { registration { status } errors { code } } }"
+
+
+@pytest.fixture
+async def post(town, upstream, settings):
+    brand = town["brand"]
+    brand.line_channel_access_token = "line-channel-token"
+    brand.wechat_templates = {"event_cancelled": "TPL-CANCEL", "waitlist_promoted": "TPL-PROMO"}
+    await brand.save()
+    upstream.wechat_apps[brand.wechat_appid] = brand.wechat_secret
+    upstream.line_channel_tokens.add("line-channel-token")
+    async with open_integrations(settings) as integrations:
+        yield Deliverer(integrations, clock=lambda: town["clock"].now)
+
+
+async def person(town, subject: str, provider: IdentityProvider) -> str:
+    member, token = await mother(town, subject)
+    await MemberIdentity.filter(member_id=member.id).update(provider=provider, subject=f"{provider.value}-{subject}")
+    return token
+
+
+async def test_cancelling_an_event_tells_everyone_once_on_their_channel(client, town, upstream, post) -> None:
+    event = await factories.event(town["brand"], now=town["clock"].now, capacity=2)
+    tokens = [await person(town, "wx", IdentityProvider.WECHAT), await person(town, "ln", IdentityProvider.LINE),
+              await person(town, "dev", IdentityProvider.DEV)]  # reachable on neither
+    for token in tokens:  # two confirmed, one waiting: all are told
+        assert (await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=token))["errors"] == []
+
+    for _ in range(2):
+        done = await client.mutate("cancelEvent", CANCEL_EVENT, {"e": eid(event)}, token=town["hq"])
+        assert done["event"]["status"] == "CANCELLED"
+    assert await Message.all().count() == 3
+
+    delivered = await post.run_once()
+    assert delivered == {"sent": 2}
+    [wechat] = upstream.wechat_sent
+    assert (wechat["touser"], wechat["template_id"], wechat["data"]["thing1"]["value"]) == ("wechat-wx", "TPL-CANCEL", "Baby yoga")
+    [line] = upstream.line_pushed
+    assert line["to"] == "line-ln" and "Baby yoga" in line["messages"][0]["text"] and "cancelled" in line["messages"][0]["text"]
+    statuses = sorted((m.channel.value if m.channel else "-", m.status.value) for m in await Message.all())
+    assert statuses == [("-", "failed"), ("line", "sent"), ("wechat", "sent")]
+    assert await post.run_once() == {}  # nothing is sent twice
+
+
+async def test_a_promotion_from_the_waitlist_is_announced(client, town, upstream, post) -> None:
+    event = await factories.event(town["brand"], now=town["clock"].now, capacity=1)
+    first = await person(town, "first", IdentityProvider.WECHAT)
+    waiting = await person(town, "waiting", IdentityProvider.LINE)
+    for token in (first, waiting):
+        await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=token)
+    assert (await client.mutate("cancelEventSignUp", LEAVE, {"e": eid(event)}, token=first))["errors"] == []
+    assert await post.run_once() == {"sent": 1}
+    assert upstream.line_pushed[0]["to"] == "line-waiting" and "confirmed" in upstream.line_pushed[0]["messages"][0]["text"]
+
+
+async def test_a_worker_dying_mid_send_never_sends_twice(client, town, upstream, post) -> None:
+    event = await factories.event(town["brand"], now=town["clock"].now)
+    for subject, provider in (("wx", IdentityProvider.WECHAT), ("ln", IdentityProvider.LINE)):
+        await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=await person(town, subject, provider))
+    await client.mutate("cancelEvent", CANCEL_EVENT, {"e": eid(event)}, token=town["hq"])
+
+    # A worker leases both and gets them out, then dies before recording it.
+    crashed = await outbox.lease_due(now=town["clock"].now)
+    for message in crashed:
+        await _send_only(post, message, town)
+    assert len(upstream.wechat_sent) == len(upstream.line_pushed) == 1
+
+    assert await post.run_once() == {}  # their leases still hold
+    town["clock"].advance(minutes=3)
+    after = await post.run_once()
+    # LINE: sent again with the same retry key, which LINE answers 409: the member saw it once.
+    # WeChat: no such key, so it is given up as unknown rather than risk a second copy.
+    assert after == {"sent": 1}
+    assert len(upstream.wechat_sent) == len(upstream.line_pushed) == 1
+    assert sorted((m.channel.value, m.status.value) for m in await Message.all()) == [("line", "sent"), ("wechat", "unknown")]
+
+
+async def test_unreachable_upstreams_are_retried_with_back_off(client, town, upstream, post) -> None:
+    event = await factories.event(town["brand"], now=town["clock"].now)
+    await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None},
+                        token=await person(town, "ln", IdentityProvider.LINE))
+    await client.mutate("cancelEvent", CANCEL_EVENT, {"e": eid(event)}, token=town["hq"])
+    upstream.failing = True
+    assert await post.run_once() == {"retry": 1}
+    upstream.failing = False
+    assert await post.run_once() == {}  # not due yet
+    town["clock"].advance(seconds=31)
+    assert await post.run_once() == {"sent": 1}
+    message = await Message.get()
+    assert (message.status, message.attempts) == (MessageStatus.SENT, 2) and len(upstream.line_pushed) == 1
+
+
+async def _send_only(post: Deliverer, message: Message, town) -> None:
+    """Do what a worker does up to the moment it would record the outcome."""
+    brand = town["brand"]
+    if message.channel.value == "line":
+        await post._line.push(access_token=brand.line_channel_access_token, to=message.recipient, text=message.payload["text"],
+                              retry_key=str(message.retry_key))
+    else:
+        await post._wechat.send_subscribe_message(
+            appid=brand.wechat_appid, secret=brand.wechat_secret, openid=message.recipient,
+            template_id=brand.wechat_templates["event_cancelled"], data=message.payload["fields"], page=None,
+        )
+
+
+
+async def test_reminders_the_day_before_go_out_once(client, town, upstream, post) -> None:
+    event = await factories.event(town["brand"], now=town["clock"].now)
+    await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None},
+                        token=await person(town, "ln", IdentityProvider.LINE))
+    assert await reminders.queue(now=town["clock"].now) == 0  # months ahead
+    town["clock"].now = event.starts_at - timedelta(hours=20)
+    assert await reminders.queue(now=town["clock"].now) == 1
+    assert await reminders.queue(now=town["clock"].now) == 1  # considered again, queued once
+    assert await post.run_once() == {"sent": 1}
+    assert upstream.line_pushed[0]["messages"][0]["text"].startswith("Reminder:")
