@@ -23,6 +23,7 @@ from schema.mutations.campaigns import CampaignMutations
 from schema.mutations.coupons import CouponMutations
 from schema.mutations.data_rights import DataRightsMutations
 from schema.mutations.events import EventMutations
+from schema.mutations.interactions import InteractionMutations
 from schema.mutations.guides import GuideMutations
 from schema.mutations.loyalty import LoyaltyMutations
 from schema.mutations.members import MemberMutations
@@ -40,7 +41,7 @@ log = logging.getLogger("scrm.graphql")
 class Mutation(
     SignInMutations, LinkMutations, StoreMutations, GuideMutations, MemberMutations, PolicyMutations, TagMutations,
     DataRightsMutations, LoyaltyMutations, CouponMutations, CampaignMutations,
-    EventMutations,
+    EventMutations, InteractionMutations,
 ):
     pass
 

@@ -143,6 +143,25 @@ MATRIX = {
     "suspiciousScans": Op("{ suspiciousScans { nodes { id } } }", HQ),
     "flaggedBatches": Op("{ flaggedBatches { claims } }", HQ),
     "events": Op("{ events { nodes { title } } }", STORE_STAFF),
+    "eventInteractions": Op(
+        "query($e: ID!) { eventInteractions(eventId: $e) { question } }", SIGNED_IN, lambda c: {"e": _id("Event", c.event.id)},
+    ),
+    "createEventInteraction": Op(
+        'mutation($e: ID!) { createEventInteraction(eventId: $e, input: {kind: POLL, question: "Best time?", '
+        'options: ["9am", "3pm"]}) { interaction { id } errors { code } } }', STORE_STAFF, lambda c: {"e": _id("Event", c.event.id)},
+    ),
+    "closeEventInteraction": Op(
+        "mutation($i: ID!) { closeEventInteraction(id: $i) { interaction { id } errors { code } } }", STORE_STAFF,
+        lambda c: {"i": _id("Interaction", 1)},
+    ),
+    "drawEventInteraction": Op(
+        "mutation($i: ID!) { drawEventInteraction(id: $i) { interaction { id } errors { code } } }", STORE_STAFF,
+        lambda c: {"i": _id("Interaction", 1)},
+    ),
+    "answerEventInteraction": Op(
+        "mutation($i: ID!) { answerEventInteraction(id: $i, option: 0) { correct errors { code } } }", CONSUMERS,
+        lambda c: {"i": _id("Interaction", 1)},
+    ),
     "eventAttribution": Op("{ eventAttribution" + PERIOD + ", by: EVENT) { key signUps } }", STORE_STAFF),
     "event": Op("query($e: ID!) { event(id: $e) { title } }", SIGNED_IN, lambda c: {"e": _id("Event", c.event.id)}),
     "upcomingEvents": Op("{ upcomingEvents { nodes { title } } }", CONSUMERS),
@@ -263,7 +282,7 @@ async def test_a_token_names_its_brand_so_ids_cannot_cross(client, casts, settin
 FOREIGN_REFUSALS = {
     "STORE_NOT_FOUND", "GUIDE_NOT_FOUND", "ENROLMENT_NOT_FOUND", "MEMBER_NOT_FOUND", "CODE_UNKNOWN", "TAG_NOT_FOUND",
     "BATCH_NOT_FOUND", "TEMPLATE_NOT_FOUND", "COUPON_NOT_FOUND", "CAMPAIGN_NOT_FOUND", "CLAIM_NOT_FOUND",
-    "EVENT_NOT_FOUND",
+    "EVENT_NOT_FOUND", "INTERACTION_NOT_FOUND",
 }
 
 

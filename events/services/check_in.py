@@ -13,6 +13,8 @@ from tortoise.transactions import in_transaction
 
 from events.errors import EventError, EventErrorCode as Code
 from events.models import Event, EventStatus, Registration, RegistrationStatus
+from loyalty.models import Trigger
+from loyalty.services import step_rewards
 from referral import codes
 from referral.models import Guide, TouchKind
 from referral.services import touches
@@ -77,6 +79,10 @@ async def _check_in(event: Event, *, member_id: int, now: datetime, guide_id: in
         await touches.record(
             brand_id=event.brand_id, member_id=member_id, kind=TouchKind.EVENT_CHECK_IN, at=now, guide_id=guide_id,
             attribute=guide_id is None, event_ref=f"event:{event.id}", source=f"checkin:{registration.id}",
+        )
+        await step_rewards.reward(
+            brand_id=event.brand_id, member_id=member_id, trigger=Trigger.EVENT_CHECK_IN, step=f"checkin:{registration.id}",
+            now=now, guide_id=guide_id,
         )
         return await Registration.get(id=registration.id).using_db(conn)
 

@@ -21,6 +21,8 @@ from events.errors import EventError, EventErrorCode as Code
 from events.models import Event, EventStatus, Invitation, Registration, RegistrationStatus
 from events.services import events as events_service, notices
 from events.services.questions import check_answers
+from loyalty.models import Trigger
+from loyalty.services import step_rewards
 from referral import codes
 from referral.models import MessageKind, TouchKind
 from referral.services import members, outbox, touches
@@ -41,6 +43,10 @@ def mine(*, brand_id: int, member_id: int) -> QuerySet[Registration]:
 
 def of_event(*, event: Event) -> QuerySet[Registration]:
     return Registration.filter(event_id=event.id)
+
+
+async def is_signed_up(*, event: Event, member_id: int) -> bool:
+    return await Registration.exists(event_id=event.id, member_id=member_id, status__not=RegistrationStatus.CANCELLED)
 
 
 async def sign_up(
@@ -85,6 +91,11 @@ async def sign_up(
             brand_id=brand_id, member_id=member_id, kind=TouchKind.EVENT_SIGN_UP, at=now,
             guide_id=invitation.guide_id if invitation else None, attribute=invitation is None,
             event_ref=f"event:{event.id}", source=f"signup:{registration.id}:{int(now.timestamp())}",
+        )
+        # Rewarded once per member and event, however often they sign up again.
+        await step_rewards.reward(
+            brand_id=brand_id, member_id=member_id, trigger=Trigger.EVENT_SIGN_UP, step=f"signup:{event.id}:{member_id}",
+            now=now, guide_id=invitation.guide_id if invitation else None,
         )
         return registration
 

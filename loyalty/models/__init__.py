@@ -1,11 +1,11 @@
 """Loyalty models. Tortoise discovers every model imported here."""
 
-from loyalty.models.campaigns import Beneficiary, Campaign, CampaignProgress, Reward
+from loyalty.models.campaigns import Beneficiary, Campaign, CampaignProgress, Reward, StepReward, Trigger
 from loyalty.models.codes import POINTS_VALID_DAYS, Claim, CodeBatch, LoyaltyPolicy, Rescan
 from loyalty.models.coupons import Coupon, CouponHolding, CouponKind, CouponStatus, CouponTemplate
 from loyalty.models.points import EntryKind, PointsAccount, PointsEntry
 
 __all__ = [
     "POINTS_VALID_DAYS", "Beneficiary", "Campaign", "CampaignProgress", "Claim", "CodeBatch", "Coupon", "CouponHolding", "CouponKind",
-    "CouponStatus", "CouponTemplate", "EntryKind", "LoyaltyPolicy", "PointsAccount", "PointsEntry", "Rescan", "Reward",
+    "CouponStatus", "CouponTemplate", "EntryKind", "LoyaltyPolicy", "PointsAccount", "PointsEntry", "Rescan", "Reward", "StepReward", "Trigger",
 ]

@@ -14,6 +14,15 @@ class Beneficiary(StrEnum):
     INVITER = "inviter"  # the member who invited them
 
 
+class Trigger(StrEnum):
+    """What a campaign rewards: a scan claim, or a step of a community event."""
+
+    CLAIM = "claim"
+    EVENT_SIGN_UP = "event_sign_up"
+    EVENT_CHECK_IN = "event_check_in"
+    EVENT_INTERACTION = "event_interaction"
+
+
 class Campaign(Model):
     """One rule: when a claim meets every condition set here, the beneficiary gets the points and coupon.
 
@@ -32,6 +41,7 @@ class Campaign(Model):
     invited_by_member = fields.BooleanField(default=False)
     region = fields.CharField(max_length=64, null=True)
     beneficiary = fields.CharEnumField(Beneficiary, max_length=8, default=Beneficiary.MEMBER)
+    trigger = fields.CharEnumField(Trigger, max_length=20, default=Trigger.CLAIM)
     points = fields.IntField(default=0)
     coupon_template = fields.ForeignKeyField("loyalty.CouponTemplate", related_name=False, null=True, on_delete=fields.RESTRICT)
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -89,3 +99,28 @@ class Reward(Model):
         table = "reward"
         unique_together = (("campaign", "claim", "beneficiary"),)
         indexes = (("claim_id",), ("member_id", "granted_at"))
+
+
+class StepReward(Model):
+    """What a campaign granted for an event step (a sign-up, a check-in, an answer), once per
+    (campaign, step, beneficiary) by a unique constraint, however often the step is reported."""
+
+    id = fields.BigIntField(primary_key=True)
+    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
+    campaign = fields.ForeignKeyField("loyalty.Campaign", related_name=False, on_delete=fields.RESTRICT)
+    # The step, as its domain names it ("checkin:42").
+    step = fields.CharField(max_length=64)
+    beneficiary = fields.CharEnumField(Beneficiary, max_length=8)
+    member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.RESTRICT)
+    points = fields.IntField(default=0)
+    coupon = fields.ForeignKeyField("loyalty.Coupon", related_name=False, null=True, on_delete=fields.RESTRICT)
+    shortfall = fields.CharField(max_length=40, null=True)
+    granted_at = fields.DatetimeField()
+
+    brand_id: int
+    member_id: int
+
+    class Meta:
+        table = "step_reward"
+        unique_together = (("campaign", "step", "beneficiary"),)
+        indexes = (("member_id", "granted_at"),)

@@ -20,7 +20,7 @@ from tortoise.transactions import in_transaction
 
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import (
-    Beneficiary, Campaign, Claim, CodeBatch, Coupon, CouponTemplate, Reward,
+    Beneficiary, Campaign, Claim, CodeBatch, Coupon, CouponTemplate, Reward, Trigger,
 )
 from loyalty.services import coupons, points
 from referral.models import Guide
@@ -43,6 +43,7 @@ class CampaignSpec:
     via_guide: bool = False
     invited_by_member: bool = False
     region: str | None = None
+    trigger: Trigger = Trigger.CLAIM
 
 
 def listing(*, brand_id: int) -> QuerySet[Campaign]:
@@ -63,6 +64,9 @@ async def create(*, brand_id: int, spec: CampaignSpec) -> Campaign:
         (len(skus) <= MAX_SKUS and all(len(s) <= 40 for s in skus), "skus", f"Up to {MAX_SKUS} SKUs of 40 characters."),
         (region is None or len(region) <= 64, "region", "A region of up to 64 characters."),
         (not (spec.first_purchase and spec.every_nth), "everyNth", "Choose first purchase or every Nth, not both."),
+        # An event step has no SKU, purchase count or place: only who the member is matters.
+        (spec.trigger is Trigger.CLAIM or not (skus or spec.first_purchase or spec.every_nth or region), "trigger",
+         "Event-step campaigns take only the guide and inviter conditions."),
     ]
     for ok, field, message in checks:
         if not ok:
@@ -73,7 +77,7 @@ async def create(*, brand_id: int, spec: CampaignSpec) -> Campaign:
         brand_id=brand_id, name=name, starts_at=spec.starts_at, ends_at=spec.ends_at, skus=skus,
         first_purchase=spec.first_purchase, every_nth=spec.every_nth, via_guide=spec.via_guide,
         invited_by_member=spec.invited_by_member, region=region, beneficiary=spec.beneficiary, points=spec.points,
-        coupon_template_id=spec.coupon_template_id,
+        coupon_template_id=spec.coupon_template_id, trigger=spec.trigger,
     )
 
 
@@ -110,13 +114,15 @@ class Claimant:
     referrer_id: int | None
 
 
-async def running(*, brand_id: int, now: datetime, conn: BaseDBAsyncClient | None = None) -> list[Rule]:
-    """The brand's campaigns running at `now` (raw SQL: every claim asks)."""
+async def running(
+    *, brand_id: int, now: datetime, conn: BaseDBAsyncClient | None = None, trigger: Trigger = Trigger.CLAIM
+) -> list[Rule]:
+    """The brand's campaigns for `trigger` running at `now` (raw SQL: every claim asks)."""
     q = Statement(conn)
     rows = await q.rows(
         "SELECT id, name, skus, first_purchase, every_nth, via_guide, invited_by_member, region, beneficiary, points, "
         f"coupon_template_id FROM campaign WHERE brand_id = {q.p(brand_id)} AND starts_at <= {q.p(now)} "
-        f"AND ends_at > {q.p(now)} AND stopped_at IS NULL ORDER BY id"
+        f"AND ends_at > {q.p(now)} AND stopped_at IS NULL AND trigger = {q.p(trigger.value)} ORDER BY id"
     )
     return [
         Rule(
@@ -224,23 +230,33 @@ async def _progress(conn: BaseDBAsyncClient, campaign_id: int, member_id: int) -
 async def _grant(
     conn: BaseDBAsyncClient, campaign: Rule, f: ClaimFacts, account: points.Account, *, now: datetime, valid_days: int
 ) -> Granted:
-    entry = None
-    if campaign.points:
-        entry = await points.earn(
-            conn, account, campaign.points, now=now, valid_days=valid_days, claim_id=f.claim.id, note=campaign.name
-        )
-    coupon, shortfall = None, None
-    if campaign.coupon_template_id is not None:
-        template = await CouponTemplate.get(id=campaign.coupon_template_id).using_db(conn)
-        try:
-            # A savepoint: a template that ran out costs the member the coupon, not the claim.
-            async with in_transaction() as savepoint:
-                coupon = await coupons.issue_within(savepoint, template, member_id=account.member_id, now=now)
-        except LoyaltyError as exc:
-            shortfall = exc.code.value
+    entry, coupon, shortfall = await give(conn, campaign, account, now=now, valid_days=valid_days, claim_id=f.claim.id)
     reward = await Reward.create(
         brand_id=f.claim.brand_id, campaign_id=campaign.id, claim_id=f.claim.id, beneficiary=campaign.beneficiary,
         member_id=account.member_id, points=campaign.points, points_entry_id=entry.id if entry else None,
         coupon_id=coupon.id if coupon else None, shortfall=shortfall, granted_at=now, using_db=conn,
     )
     return Granted(reward=reward, campaign_name=campaign.name, coupon=coupon)
+
+
+async def give(
+    conn: BaseDBAsyncClient, campaign: Rule, account: points.Account, *, now: datetime, valid_days: int,
+    claim_id: int | None = None,
+) -> tuple[points.Line | None, Coupon | None, str | None]:
+    """Credit a campaign's points and issue its coupon to a locked account; returns the ledger line,
+    the coupon, and why a promised coupon was not given."""
+    entry = None
+    if campaign.points:
+        entry = await points.earn(
+            conn, account, campaign.points, now=now, valid_days=valid_days, claim_id=claim_id, note=campaign.name
+        )
+    coupon, shortfall = None, None
+    if campaign.coupon_template_id is not None:
+        template = await CouponTemplate.get(id=campaign.coupon_template_id).using_db(conn)
+        try:
+            # A savepoint: a template that ran out costs the member the coupon, not what triggered it.
+            async with in_transaction() as savepoint:
+                coupon = await coupons.issue_within(savepoint, template, member_id=account.member_id, now=now)
+        except LoyaltyError as exc:
+            shortfall = exc.code.value
+    return entry, coupon, shortfall

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from loyalty.models import Beneficiary
+from loyalty.models import Beneficiary, Trigger
 from loyalty.services import campaigns
 from schema import ids
 from schema.errors import UserError, mutation_payload
@@ -34,6 +34,7 @@ class CampaignMutations:
             ),
             skus=tuple(input.skus), first_purchase=input.first_purchase, every_nth=input.every_nth,
             via_guide=input.via_guide, invited_by_member=input.invited_by_member, region=input.region,
+            trigger=Trigger(input.trigger.value),
         )
         return CampaignPayload(campaign=Campaign(row=await campaigns.create(brand_id=caller.brand_id, spec=spec)))
 

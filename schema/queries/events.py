@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from events.models import EventStatus
-from events.services import check_in, events, reports, signups
+from events.services import check_in, events, interactions, reports, signups
 from schema import ids
 from schema.errors import DOMAIN_ERRORS, ClientError, UserError, as_client_error, mutation_payload
 from schema.mutations.events import CHECK_IN_KEY
@@ -16,6 +16,7 @@ from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.queries.insights import From
 from schema.permissions import IsConsumer, IsSignedIn, IsStoreStaff, require_caller, store_scope
 from schema.types.event import Event, EventRegistration
+from schema.types.interaction import EventInteraction
 from schema.types.qr import QrImage
 from referral import qr
 from server.auth.caller import Role
@@ -125,6 +126,22 @@ class EventQueries:
                                   to_node=lambda row: EventRegistration(row=row))
         except DOMAIN_ERRORS as exc:
             raise as_client_error(exc) from None
+
+    @strawberry.field(
+        permission_classes=[IsSignedIn],
+        description="An event's polls, quiz questions and draws: for its staff, and for members signed up for it.",
+    )
+    async def event_interactions(self, info: Info, event_id: strawberry.ID) -> list[EventInteraction] | None:
+        caller = require_caller(info)
+        try:
+            event = await events.get(brand_id=caller.brand_id, event_id=ids.decode(event_id, "Event", field="eventId"))
+        except DOMAIN_ERRORS:
+            return None
+        staff = caller.has(Role.HQ, Role.STORE_MANAGER) and store_scope(caller) in (None, event.store_id)
+        if not staff and not (caller.member_id and await signups.is_signed_up(event=event, member_id=caller.member_id)):
+            return []
+        rows = await interactions.of_event(event_id=event.id).order_by("id")
+        return [EventInteraction(row=row, show_results=staff) for row in rows]
 
     @strawberry.field(permission_classes=[IsStoreStaff], description="The code for the venue's check-in screen.")
     @mutation_payload

@@ -4,12 +4,13 @@ from datetime import datetime
 
 import strawberry
 
-from loyalty.models import Beneficiary as BeneficiaryValue, Campaign as CampaignModel
+from loyalty.models import Beneficiary as BeneficiaryValue, Campaign as CampaignModel, Trigger as TriggerValue
 from loyalty.services.campaigns import Granted
 from schema import ids
 from schema.types.coupon import Coupon
 
 Beneficiary = strawberry.enum(BeneficiaryValue, description="Who a campaign rewards.")
+CampaignTrigger = strawberry.enum(TriggerValue, description="What a campaign rewards: a claim or an event step.")
 
 
 @strawberry.type(description="A campaign rule: conditions on a claim, and what it grants to whom.")
@@ -69,6 +70,10 @@ class Campaign:
         return self.row.points
 
     @strawberry.field
+    def trigger(self) -> CampaignTrigger:  # type: ignore[valid-type]
+        return self.row.trigger
+
+    @strawberry.field
     def coupon_template_id(self) -> strawberry.ID | None:
         return ids.encode("CouponTemplate", self.row.coupon_template_id) if self.row.coupon_template_id else None
 
@@ -79,6 +84,9 @@ class CampaignInput:
     starts_at: datetime
     ends_at: datetime
     beneficiary: Beneficiary = BeneficiaryValue.MEMBER  # type: ignore[valid-type]
+    trigger: CampaignTrigger = strawberry.field(  # type: ignore[valid-type]
+        default=TriggerValue.CLAIM, description="Event steps take only the viaGuide and invitedByMember conditions.",
+    )
     points: int = 0
     coupon_template_id: strawberry.ID | None = None
     skus: list[str] = strawberry.field(default_factory=list)

@@ -1,0 +1,58 @@
+"""Campaign rewards for community-event steps (signing up, checking in, taking part), granted in the
+transaction of the step. Events report steps here; each (campaign, step, beneficiary) is rewarded
+once by a unique constraint, so a step reported twice (a retry, a sign-up after a cancellation)
+earns nothing more."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from tortoise import connections
+
+from loyalty.models import POINTS_VALID_DAYS, Beneficiary, LoyaltyPolicy, StepReward, Trigger
+from loyalty.services import campaigns, points
+from referral.models import Member
+from referral.services.attribution import guide_at
+from referral.sql import Statement
+
+
+async def reward(
+    *, brand_id: int, member_id: int, trigger: Trigger, step: str, now: datetime, guide_id: int | None = None
+) -> list[StepReward]:
+    """Grant what the running campaigns for `trigger` give for this step; `guide_id` is the guide
+    credited with it (default: the one the member is bound to). Returns the rewards granted now."""
+    rules = await campaigns.running(brand_id=brand_id, now=now, trigger=trigger)
+    if not rules:
+        return []
+    member = await Member.get(id=member_id)
+    if guide_id is None:
+        bound = await guide_at(brand_id=brand_id, member_id=member_id, at=now)
+        guide_id = bound[0] if bound else None
+    claimant = campaigns.Claimant(id=member_id, referrer_id=member.referrer_id)
+    receivers, guide_member_id = await campaigns.receivers(rules, member=claimant, guide_id=guide_id)
+    policy = await LoyaltyPolicy.get_or_none(brand_id=brand_id)
+    valid_days = policy.points_valid_days if policy else POINTS_VALID_DAYS
+    conn = connections.get("default")  # the step's transaction
+    accounts = await points.lock(conn, brand_id=brand_id, member_ids=receivers)
+    granted = []
+    for rule in rules:
+        if (rule.via_guide and guide_id is None) or (rule.invited_by_member and member.referrer_id is None):
+            continue
+        receiver = {Beneficiary.MEMBER: member_id, Beneficiary.GUIDE: guide_member_id,
+                    Beneficiary.INVITER: member.referrer_id}[rule.beneficiary]
+        if receiver is None:
+            continue
+        # Claim the (campaign, step, beneficiary) slot first: only the first report goes on to pay.
+        q = Statement(conn)
+        rows = await q.rows(
+            "INSERT INTO step_reward (brand_id, campaign_id, step, beneficiary, member_id, points, granted_at) VALUES "
+            f"({q.p(brand_id)}, {q.p(rule.id)}, {q.p(step[:64])}, {q.p(rule.beneficiary.value)}, {q.p(receiver)}, "
+            f"{q.p(rule.points)}, {q.p(now)}) ON CONFLICT (campaign_id, step, beneficiary) DO NOTHING RETURNING id"
+        )
+        if not rows:
+            continue
+        _, coupon, shortfall = await campaigns.give(conn, rule, accounts[receiver], now=now, valid_days=valid_days)
+        await StepReward.filter(id=rows[0]["id"]).using_db(conn).update(coupon_id=coupon.id if coupon else None,
+                                                                         shortfall=shortfall)
+        granted.append(await StepReward.get(id=rows[0]["id"]).using_db(conn))
+    return granted

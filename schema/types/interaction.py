@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from events.models import Interaction as InteractionModel, InteractionKind as KindValue
+from events.services import interactions
+from schema import ids
+
+InteractionKind = strawberry.enum(KindValue)
+
+
+@strawberry.type(description="A poll, quiz question or lucky draw during an event.")
+class EventInteraction:
+    row: strawberry.Private[InteractionModel]
+    # Staff see the tally while it is open; members once it is closed.
+    show_results: strawberry.Private[bool]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return ids.encode("Interaction", self.row.id)
+
+    @strawberry.field
+    def kind(self) -> InteractionKind:  # type: ignore[valid-type]
+        return self.row.kind
+
+    @strawberry.field
+    def question(self) -> str:
+        return self.row.question
+
+    @strawberry.field
+    def options(self) -> list[str]:
+        return list(self.row.options)
+
+    @strawberry.field
+    def closed_at(self) -> datetime | None:
+        return self.row.closed_at
+
+    @strawberry.field(description="Answers per option; null until you may see them.")
+    async def tally(self, info: Info) -> list[int] | None:
+        return await interactions.tally(self.row) if self.show_results or self.row.closed_at else None
+
+    @strawberry.field(description="For a quiz, once closed.")
+    def correct_option(self) -> int | None:
+        return self.row.correct_option if self.row.closed_at or self.show_results else None
+
+    @strawberry.field(description="A draw's SHA-256 of its seed, shown before the draw: the commitment.")
+    def seed_hash(self) -> str | None:
+        return interactions.seed_hash(self.row)
+
+    @strawberry.field(description="Revealed with the winners; sha256(seed) must equal seedHash.")
+    def seed(self) -> str | None:
+        return self.row.seed if self.row.drawn_at else None
+
+    @strawberry.field(description="Every member checked in at the draw, in the order the draw uses.")
+    def candidate_ids(self) -> list[strawberry.ID] | None:
+        return [ids.encode("Member", m) for m in self.row.winners["candidates"]] if self.row.winners else None
+
+    @strawberry.field
+    def winner_ids(self) -> list[strawberry.ID] | None:
+        return [ids.encode("Member", m) for m in self.row.winners["members"]] if self.row.winners else None
+
+
+@strawberry.input
+class InteractionInput:
+    kind: InteractionKind  # type: ignore[valid-type]
+    question: str
+    options: list[str] = strawberry.field(default_factory=list)
+    correct_option: int | None = None
+    prize_count: int = 0
