@@ -64,6 +64,8 @@ class Deliverer:
         if not (brand.wechat_appid and brand.wechat_secret and template):
             await outbox.failed(message, error=f"brand has no WeChat template for {message.kind.value}")
             return "failed"
+        if not await outbox.handing_over(message, now=now):
+            return "lost lease"
         result = await self._wechat.send_subscribe_message(
             appid=brand.wechat_appid, secret=brand.wechat_secret, openid=message.recipient or "", template_id=template,
             data=payload.get("fields", {}), page=payload.get("page"),

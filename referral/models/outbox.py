@@ -25,6 +25,9 @@ class Message(Model):
     next_attempt_at = fields.DatetimeField()
     # A worker's lease on a message it is sending; an expired lease means the worker died mid-send.
     leased_until = fields.DatetimeField(null=True)
+    # Set just before a WeChat request goes out: after a crash, a message never handed over is
+    # safe to send again, one handed over may have arrived.
+    handed_at = fields.DatetimeField(null=True)
     sent_at = fields.DatetimeField(null=True)
     last_error = fields.CharField(max_length=200, null=True)
     created_at = fields.DatetimeField()

@@ -5,9 +5,10 @@ Delivery guarantees, by channel:
 - LINE: at least once on our side, exactly once as the member sees it. Every message carries a
   retry key that LINE honours (a retried push with the same X-Line-Retry-Key is accepted once),
   so a message whose worker died mid-send is simply sent again.
-- WeChat: at most once. WeChat's subscribe-message API has no such key, so a message whose worker
-  died mid-send, or whose request timed out, is marked UNKNOWN and never sent again; a request
-  refused before it reached WeChat (connection refused, WeChat's "busy") is retried.
+- WeChat: at most once. WeChat's subscribe-message API has no such key. The worker records the
+  hand-over just before the request; a message whose worker died after that, or whose request
+  timed out, is marked UNKNOWN and never sent again. One whose worker died before handing it
+  over, or refused before it reached WeChat (connection refused, WeChat's "busy"), is sent again.
 """
 
 from __future__ import annotations
@@ -56,18 +57,25 @@ async def lease_due(*, now: datetime, limit: int = 50) -> list[Message]:
     taken again for LINE and given up as UNKNOWN for WeChat. Two workers never lease the same row:
     the UPDATE is conditional on what each read (and uses SKIP LOCKED on PostgreSQL)."""
     await Message.filter(
-        status=MessageStatus.SENDING, leased_until__lt=now, channel=MessageChannel.WECHAT
+        status=MessageStatus.SENDING, leased_until__lt=now, channel=MessageChannel.WECHAT, handed_at__isnull=False
     ).update(status=MessageStatus.UNKNOWN, last_error="worker stopped during the send")
     q = Statement()
     skip = " FOR UPDATE SKIP LOCKED" if q.postgres else ""
     rows = await q.rows(
         f"UPDATE message SET status = {q.p(MessageStatus.SENDING.value)}, attempts = attempts + 1, "
-        f"leased_until = {q.p(now + LEASE)} WHERE id IN (SELECT id FROM message WHERE "
+        f"leased_until = {q.p(now + LEASE)}, handed_at = NULL WHERE id IN (SELECT id FROM message WHERE "
         f"(status = {q.p(MessageStatus.PENDING.value)} AND next_attempt_at <= {q.p(now)}) OR "
         f"(status = {q.p(MessageStatus.SENDING.value)} AND leased_until < {q.p(now)}) "
         f"ORDER BY id LIMIT {q.p(limit)}{skip}) RETURNING id"
     )
     return await Message.filter(id__in=[row["id"] for row in rows]).order_by("id")
+
+
+async def handing_over(message: Message, *, now: datetime) -> bool:
+    """Record that the request is about to leave; False if the lease was lost (do not send)."""
+    return bool(await Message.filter(id=message.id, status=MessageStatus.SENDING, attempts=message.attempts).update(
+        handed_at=now
+    ))
 
 
 async def sent(message: Message, *, now: datetime) -> None:
@@ -88,7 +96,8 @@ async def retry(message: Message, *, now: datetime, error: str) -> None:
         await failed(message, error=f"gave up after {message.attempts} attempts: {error}")
         return
     delay = FIRST_RETRY * 2 ** (message.attempts - 1)
-    await _finish(message, status=MessageStatus.PENDING, next_attempt_at=now + delay, last_error=error[:200])
+    await _finish(message, status=MessageStatus.PENDING, next_attempt_at=now + delay, last_error=error[:200],
+                  handed_at=None)
 
 
 async def _finish(message: Message, **fields: Any) -> None:

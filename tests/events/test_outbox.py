@@ -113,6 +113,7 @@ async def _send_only(post: Deliverer, message: Message, town) -> None:
         await post._line.push(access_token=brand.line_channel_access_token, to=message.recipient, text=message.payload["text"],
                               retry_key=str(message.retry_key))
     else:
+        assert await outbox.handing_over(message, now=town["clock"].now)
         await post._wechat.send_subscribe_message(
             appid=brand.wechat_appid, secret=brand.wechat_secret, openid=message.recipient,
             template_id=brand.wechat_templates["event_cancelled"], data=message.payload["fields"], page=None,
@@ -130,3 +131,14 @@ async def test_reminders_the_day_before_go_out_once(client, town, upstream, post
     assert await reminders.queue(now=town["clock"].now) == 1  # considered again, queued once
     assert await post.run_once() == {"sent": 1}
     assert upstream.line_pushed[0]["messages"][0]["text"].startswith("Reminder:")
+
+
+async def test_a_wechat_message_never_handed_over_is_sent_after_a_crash(client, town, upstream, post) -> None:
+    event = await factories.event(town["brand"], now=town["clock"].now)
+    await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None},
+                        token=await person(town, "wx", IdentityProvider.WECHAT))
+    await client.mutate("cancelEvent", CANCEL_EVENT, {"e": eid(event)}, token=town["hq"])
+    assert len(await outbox.lease_due(now=town["clock"].now)) == 1  # leased, then the worker dies
+    town["clock"].advance(minutes=3)
+    assert await post.run_once() == {"sent": 1}
+    assert len(upstream.wechat_sent) == 1 and (await Message.get()).attempts == 2
