@@ -28,3 +28,12 @@ class Statement:
 
     async def execute(self, sql: str) -> None:
         await self.conn.execute_query(sql, self.params)
+
+
+async def violations(checks: dict[str, str]) -> list[str]:
+    """Run invariant checks: each query returns the rows that break its rule (none when all is well)."""
+    found: list[str] = []
+    for name, sql in checks.items():
+        rows = await Statement().rows(sql)
+        found += [f"{name}: {dict(row)}" for row in rows]
+    return found

@@ -12,6 +12,7 @@ from schema.loaders import Loaders
 from server.auth.caller import Caller
 from server.auth.errors import AuthError
 from server.integrations.clients import Integrations
+from server.ratelimit import Limiter
 from server.settings import Settings
 
 
@@ -20,6 +21,7 @@ class Context:
     request: Request
     settings: Settings
     integrations: Integrations
+    limiter: Limiter
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     caller: Caller | None = None
     # Why the presented token was refused, so a protected field can say so precisely.

@@ -15,6 +15,7 @@ from events.errors import EventError, EventErrorCode
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from referral.errors import ReferralError, ReferralErrorCode
 from server.auth.errors import AuthError, AuthErrorCode
+from server.ratelimit import RateLimited, RateLimitErrorCode
 
 
 class SchemaErrorCode(StrEnum):
@@ -33,13 +34,13 @@ class SchemaError(Exception):
         self.field = field
 
 
-DomainError = AuthError | ReferralError | LoyaltyError | EventError | SchemaError
+DomainError = AuthError | ReferralError | LoyaltyError | EventError | SchemaError | RateLimited
 DOMAIN_ERRORS: tuple[type[Exception], ...] = typing.get_args(DomainError)
 
 ErrorCode = strawberry.enum(
     Enum(  # type: ignore[misc]
         "ErrorCode",
-        {m.value: m.value for codes in (SchemaErrorCode, AuthErrorCode, ReferralErrorCode, LoyaltyErrorCode, EventErrorCode)
+        {m.value: m.value for codes in (SchemaErrorCode, RateLimitErrorCode, AuthErrorCode, ReferralErrorCode, LoyaltyErrorCode, EventErrorCode)
          for m in codes},
     ),
     description="Why a request was refused; stable, for the client to branch on.",

@@ -26,6 +26,7 @@ from referral.services import data_rights, identities
 from server.exports import code_batch_csv, code_batch_labels
 from server.graphql_http import GraphQLEndpoint
 from server.integrations.clients import open_integrations
+from server.ratelimit import open_limiter
 from server.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,9 @@ def create_app(
                     RegisterTortoise(app, config=tortoise_config(settings.database_url))
                 )
             app.state.integrations = await stack.enter_async_context(open_integrations(settings))
+            app.state.limiter, redis = open_limiter(settings.rate_limits, settings.redis_url, settings.signing_key("rate-limits"))
+            if redis is not None:
+                stack.push_async_callback(redis.aclose)
             log.info("scrm started in %s mode", settings.mode)
             yield
 
@@ -86,6 +90,7 @@ def create_app(
                     error = exc
         return Context(
             request=request, settings=settings, integrations=request.app.state.integrations,
+            limiter=request.app.state.limiter,
             clock=clock, caller=caller, auth_error=error,
         )
 

@@ -85,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     deliver.set_defaults(run=_deliver_notifications)
 
     sub.add_parser(
-        "check-invariants", help="verify ledger, coupon-limit and reward invariants; exit 1 on any violation"
+        "check-invariants", help="verify claims, ledger, coupons, rewards, event seats and outbox; exit 1 on any violation"
     ).set_defaults(run=_check_invariants)
 
     export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
@@ -266,7 +266,7 @@ def _deliver_notifications(settings: Settings, args: argparse.Namespace) -> None
 
 
 def _check_invariants(settings: Settings, args: argparse.Namespace) -> int:
-    from loyalty.services import invariants
+    from server import invariants
 
     found = _with_db(settings, invariants.violations)
     for line in found:

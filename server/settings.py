@@ -14,6 +14,7 @@ from typing import TypeVar
 from starlette.datastructures import Secret
 
 from loyalty.item_codes import Keyring
+from server.ratelimit import DEFAULT_RULES, Rate, parse_rules
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -53,6 +54,8 @@ class Settings:
     upstream_timeout_s: float = 5.0
     upstream_max_threads: int = 16
     redis_url: str | None = None
+    # Limits on scans and sign-ins by member, IP and account (see server/ratelimit.py).
+    rate_limits: Mapping[str, Rate] = field(default_factory=lambda: dict(DEFAULT_RULES))
     # Item-code MAC keys by id ("1:<hex>,2:<hex>"); empty means one key derived from the secret.
     item_code_keys: Secret = field(default_factory=lambda: Secret(""))
     item_code_key_id: int = 1
@@ -91,6 +94,7 @@ class Settings:
             upstream_timeout_s=_float(env, "SCRM_UPSTREAM_TIMEOUT", cls.upstream_timeout_s),
             upstream_max_threads=_int(env, "SCRM_UPSTREAM_MAX_THREADS", cls.upstream_max_threads),
             redis_url=env.get("REDIS_URL") or None,
+            rate_limits=_rate_limits(env),
             item_code_keys=Secret(env.get("SCRM_ITEM_CODE_KEYS", "")),
             item_code_key_id=_int(env, "SCRM_ITEM_CODE_KEY_ID", 1),
         ).checked()
@@ -144,6 +148,13 @@ def _positive(env: Mapping[str, str], name: str, default: N, cast: Callable[[str
     if value <= 0:
         raise SettingsError(f"{name} must be positive, got {value}")
     return value
+
+
+def _rate_limits(env: Mapping[str, str]) -> dict[str, Rate]:
+    try:
+        return parse_rules(env.get("SCRM_RATE_LIMITS", ""))
+    except ValueError as exc:
+        raise SettingsError(f"SCRM_RATE_LIMITS: {exc}") from None
 
 
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:

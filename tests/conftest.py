@@ -123,6 +123,8 @@ def make_settings(upstream: FakeUpstream, **overrides: object) -> Settings:
         # Generous: a loaded CI machine once took over 1 s to answer the fake (a flaky sign-in).
         # The timeout behaviour itself is tested with its own short value.
         "upstream_timeout_s": 5.0,
+        # Tests sign in and scan far faster than people; tests/test_rate_limits.py turns limits on.
+        "rate_limits": {},
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

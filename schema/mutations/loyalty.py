@@ -8,6 +8,7 @@ from strawberry.types import Info
 from loyalty.services import batches, claims, returns
 from schema import ids
 from schema.errors import UserError, mutation_payload
+from schema.throttles import SCAN, throttled
 from schema.permissions import IsConsumer, IsHQ, require_caller
 from schema.types.campaign import Reward
 from schema.types.coupon import Coupon
@@ -68,6 +69,7 @@ class LoyaltyMutations:
         description="Claim the code on a product. Send an idempotency key: a retried request returns the first result.",
     )
     @mutation_payload
+    @throttled(SCAN)
     async def claim_item_code(
         self, info: Info, code: str, idempotency_key: str | None = None, city: str | None = None
     ) -> ClaimPayload | None:

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from schema.errors import UserError, mutation_payload
+from schema.throttles import SIGN_IN, STAFF_SIGN_IN, throttled
 from schema.permissions import IsConsumer, require_caller
 from schema.types.viewer import Viewer
 from server.auth import service as auth
@@ -35,6 +36,7 @@ class SignInPayload:
 class SignInMutations:
     @strawberry.mutation(description="Sign in from the WeChat mini-program with the code from wx.login().")
     @mutation_payload
+    @throttled(SIGN_IN)
     async def sign_in_with_wechat(self, info: Info, brand: str, code: str) -> SignInPayload:
         ctx = info.context
         return SignInPayload.of(
@@ -44,6 +46,7 @@ class SignInMutations:
 
     @strawberry.mutation(description="Sign in from LIFF / LINE Login with the user's ID token.")
     @mutation_payload
+    @throttled(SIGN_IN)
     async def sign_in_with_line(
         self, info: Info, brand: str, id_token: str, nonce: str | None = None
     ) -> SignInPayload:
@@ -57,6 +60,7 @@ class SignInMutations:
 
     @strawberry.mutation(description="Sign in as brand staff (HQ or store manager) with a password.")
     @mutation_payload
+    @throttled(STAFF_SIGN_IN)
     async def sign_in_staff(self, info: Info, brand: str, username: str, password: str) -> SignInPayload:
         return SignInPayload.of(
             info,
@@ -81,6 +85,7 @@ class LinkMutations:
         description="Add your WeChat sign-in to this account (accounts merge if it had its own). Returns a new token.",
     )
     @mutation_payload
+    @throttled(SIGN_IN)
     async def link_wechat(self, info: Info, code: str) -> SignInPayload | None:
         ctx = info.context
         return SignInPayload.of(
@@ -95,6 +100,7 @@ class LinkMutations:
         description="Add your LINE sign-in to this account (accounts merge if it had its own). Returns a new token.",
     )
     @mutation_payload
+    @throttled(SIGN_IN)
     async def link_line(self, info: Info, id_token: str, nonce: str | None = None) -> SignInPayload | None:
         ctx = info.context
         return SignInPayload.of(

@@ -9,6 +9,7 @@ from events.models import Audience, Event, Registration, RegistrationStatus
 from referral.models import Member, Touch, TouchKind
 from referral.services import tags
 from schema import ids
+from server import invariants
 from tests import factories
 from tests.events.helpers import SIGN_UP, eid, mother
 
@@ -50,6 +51,7 @@ async def test_capacity_30_and_300_racing_sign_ups(client, town) -> None:
     last = next(t for t, r in zip(tokens[:270], results) if r["registration"]["waitlistPosition"] == 240)
     await client.mutate("cancelEventSignUp", CANCEL, {"e": eid(event)}, token=last)
     assert await Registration.filter(event_id=event.id, status=RegistrationStatus.CONFIRMED).count() == 30
+    assert await invariants.violations() == []
 
 
 async def test_questions_are_checked_and_the_invitation_credits_the_guide(client, town, settings) -> None:

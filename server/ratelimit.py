@@ -1,0 +1,141 @@
+"""Rate limits on the operations an attacker repeats: scanning codes (guessing) and signing in
+(credential stuffing). Fixed windows counted in Redis when configured, so every worker shares
+the count; in process otherwise, which is exact for one worker and per-worker for several."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import redis.asyncio as aioredis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+
+class RateLimitErrorCode(StrEnum):
+    RATE_LIMITED = "RATE_LIMITED"
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after_s: int) -> None:
+        self.code = RateLimitErrorCode.RATE_LIMITED
+        self.retry_after_s = retry_after_s
+        self.message = f"Too many attempts. Please try again in {retry_after_s} s."
+        self.field: str | None = None
+        super().__init__(self.message)
+
+
+@dataclass(frozen=True)
+class Rate:
+    limit: int
+    per_s: int
+
+    @classmethod
+    def parse(cls, text: str) -> Rate:
+        count, _, seconds = text.partition("/")
+        rate = cls(int(count), int(seconds))
+        if rate.limit <= 0 or rate.per_s <= 0:
+            raise ValueError("both numbers must be positive")
+        return rate
+
+
+# Per member: a parent buys a few cans, not thirty a minute. Per IP: generous, because mobile
+# carriers put many customers behind one address (carrier-grade NAT).
+DEFAULT_RULES: dict[str, Rate] = {
+    "scan.member": Rate(30, 60),
+    "scan.ip": Rate(600, 60),
+    "sign-in.ip": Rate(60, 60),
+    "sign-in.account": Rate(10, 300),
+}
+
+
+def parse_rules(text: str) -> dict[str, Rate]:
+    """`scan.member=30/60,sign-in.ip=60/60` over the defaults; `off` disables every limit."""
+    text = text.strip()
+    if text.lower() == "off":
+        return {}
+    rules = dict(DEFAULT_RULES)
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        name, _, value = part.partition("=")
+        if name.strip() not in DEFAULT_RULES:
+            raise ValueError(f"unknown limit {name.strip()!r}; known: {', '.join(DEFAULT_RULES)}")
+        try:
+            rules[name.strip()] = Rate.parse(value)
+        except ValueError:
+            raise ValueError(f"cannot read {part!r}: use <name>=<count>/<seconds>") from None
+    return rules
+
+
+class MemoryCounter:
+    """Window counts in this process; old windows are dropped as the dict grows."""
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
+        self.clock = clock
+        self.counts: dict[tuple[str, int], int] = {}
+
+    async def incr(self, key: str, per_s: int) -> tuple[int, float]:
+        now = self.clock()
+        window = int(now // per_s)
+        if len(self.counts) > 100_000:
+            self.counts = {k: v for k, v in self.counts.items() if k[1] >= window - 1}
+        count = self.counts.get((key, window), 0) + 1
+        self.counts[(key, window)] = count
+        return count, now
+
+
+class RedisCounter:
+    """Window counts shared by all workers. If Redis fails, this process counts alone (logged)
+    rather than refusing every customer or letting every attacker through."""
+
+    def __init__(self, client: aioredis.Redis, clock: Callable[[], float] = time.time) -> None:
+        self.client = client
+        self.clock = clock
+        self.fallback = MemoryCounter(clock)
+
+    async def incr(self, key: str, per_s: int) -> tuple[int, float]:
+        now = self.clock()
+        window = int(now // per_s)
+        name = f"scrm:rl:{key}:{window}"
+        try:
+            async with self.client.pipeline(transaction=True) as pipe:
+                count, _ = await pipe.incr(name).expire(name, per_s + 1).execute()
+        except (RedisError, OSError) as exc:
+            log.warning("rate limit counter unavailable, counting in process: %s", type(exc).__name__)
+            return await self.fallback.incr(key, per_s)
+        return int(count), now
+
+
+class Limiter:
+    def __init__(self, rules: Mapping[str, Rate], counter: MemoryCounter | RedisCounter, salt: bytes) -> None:
+        self.rules = dict(rules)
+        self.counter = counter
+        self.salt = salt
+
+    async def check(self, rule: str, subject: str) -> None:
+        """Count one attempt of `subject` under `rule`; raise RateLimited past the limit.
+        Subjects (IPs, user names) are stored and logged only as keyed hashes."""
+        rate = self.rules.get(rule)
+        if rate is None:
+            return
+        key = f"{rule}:{self.pseudonym(subject)}"
+        count, now = await self.counter.incr(key, rate.per_s)
+        if count > rate.limit:
+            retry_after = max(1, int(rate.per_s - now % rate.per_s + 0.999))
+            if count == rate.limit + 1:
+                log.warning("rate limit reached", extra={"rule": rule, "subject": self.pseudonym(subject)})
+            raise RateLimited(retry_after)
+
+    def pseudonym(self, subject: str) -> str:
+        return hashlib.blake2s(subject.encode(), key=self.salt[:32], digest_size=8).hexdigest()
+
+
+def open_limiter(rules: Mapping[str, Rate], redis_url: str | None, salt: bytes) -> tuple[Limiter, aioredis.Redis | None]:
+    if redis_url is None:
+        return Limiter(rules, MemoryCounter(), salt), None
+    client = aioredis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    return Limiter(rules, RedisCounter(client), salt), client
