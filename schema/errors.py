@@ -15,6 +15,7 @@ from events.errors import EventError, EventErrorCode
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from referral.errors import ReferralError, ReferralErrorCode
 from server.auth.errors import AuthError, AuthErrorCode
+from server.metrics import count_outcome
 from server.ratelimit import RateLimited, RateLimitErrorCode
 
 
@@ -80,13 +81,16 @@ def mutation_payload(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]
     @functools.wraps(fn)
     async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return await fn(*args, **kwargs)
+            result = await fn(*args, **kwargs)
         except DOMAIN_ERRORS as exc:
+            count_outcome(fn.__name__, exc.code.value)
             if not payload_type:
                 # Protected mutations return `Payload | None`, so a refused permission nulls only this field.
                 hint = typing.get_type_hints(fn)["return"]
                 payload_type.append(next((a for a in typing.get_args(hint) if a is not type(None)), hint))
             return payload_type[0](errors=[UserError.of(exc)])  # type: ignore[arg-type]
+        count_outcome(fn.__name__, "ok")
+        return result
 
     return wrapper
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -10,7 +11,8 @@ from datetime import UTC, datetime
 import strawberry
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.middleware import Middleware
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
@@ -26,8 +28,10 @@ from referral.services import data_rights, identities
 from server.exports import code_batch_csv, code_batch_labels
 from server.graphql_http import GraphQLEndpoint
 from server.integrations.clients import open_integrations
+from server.metrics import exposition
 from server.ratelimit import open_limiter
-from server.settings import Settings, get_settings
+from server.request_log import RequestContext
+from server.settings import Mode, Settings, get_settings
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +98,12 @@ def create_app(
             clock=clock, caller=caller, auth_error=error,
         )
 
+    async def metrics(request: Request) -> Response:
+        if not _may_scrape(request, settings):
+            return PlainTextResponse("Forbidden", 403)
+        body, media_type = exposition()
+        return Response(body, media_type=media_type)
+
     async def health(request: Request) -> JSONResponse:
         try:
             await connections.get("default").execute_query("SELECT 1")
@@ -111,9 +121,20 @@ def create_app(
     routes = [
         Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
         Route("/health", health, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
         Route("/exports/code-batches/{batch_id:int}.csv", code_batch_csv(settings), methods=["GET"]),
         Route("/exports/code-batches/{batch_id:int}/labels.{kind}", code_batch_labels(settings), methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan)
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestContext, routes=routes)])
     app.state.settings = settings
     return app
+
+
+def _may_scrape(request: Request, settings: Settings) -> bool:
+    if settings.metrics_token is not None:
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(given.encode(), str(settings.metrics_token).encode())
+    if settings.mode is not Mode.PRODUCTION:
+        return True
+    client = request.client
+    return client is not None and client.host in ("127.0.0.1", "::1")

@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import os
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -104,9 +105,16 @@ def _serve_args(parser: argparse.ArgumentParser) -> None:
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
+    from server.logs import logging_config
+
+    workers = None if args.reload else args.workers
+    if workers and workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each worker counts into files here, so /metrics on any worker reports all of them.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="scrm-metrics-")
     uvicorn.run(
-        "server.app:create_app", factory=True, host=args.host, port=args.port,
-        workers=None if args.reload else args.workers, reload=args.reload, proxy_headers=True,
+        "server.app:create_app", factory=True, host=args.host, port=args.port, workers=workers,
+        reload=args.reload, proxy_headers=True, access_log=False,
+        log_config=logging_config(),
     )
 
 

@@ -59,6 +59,8 @@ class Settings:
     # Item-code MAC keys by id ("1:<hex>,2:<hex>"); empty means one key derived from the secret.
     item_code_keys: Secret = field(default_factory=lambda: Secret(""))
     item_code_key_id: int = 1
+    # Bearer token for /metrics; without one, production answers /metrics on loopback only.
+    metrics_token: Secret | None = None
 
     @property
     def is_development(self) -> bool:
@@ -97,6 +99,7 @@ class Settings:
             rate_limits=_rate_limits(env),
             item_code_keys=Secret(env.get("SCRM_ITEM_CODE_KEYS", "")),
             item_code_key_id=_int(env, "SCRM_ITEM_CODE_KEY_ID", 1),
+            metrics_token=Secret(env["SCRM_METRICS_TOKEN"]) if env.get("SCRM_METRICS_TOKEN") else None,
         ).checked()
 
     def checked(self) -> Settings:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -29,3 +35,33 @@ def wait_healthy(base: str, timeout_s: float = 20) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError(f"{base} did not become healthy in {timeout_s} s")
         time.sleep(0.1)
+
+
+@contextmanager
+def serving(env: dict[str, str], workers: int = 1) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`scrm serve` on a free port with `workers` processes; yields the base URL and the supervisor."""
+    port = free_port()
+    # Logs go to a file, not a pipe: an unread pipe fills up and blocks the workers' logging.
+    log = tempfile.NamedTemporaryFile(prefix="scrm-serve-", suffix=".log", delete=False)
+    server = subprocess.Popen([SCRM, "serve", "--port", str(port), "--workers", str(workers)], env=env,
+                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(base, timeout_s=60)
+        yield base, server
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+        os.unlink(log.name)
+
+
+def worker_pids(supervisor: subprocess.Popen[bytes]) -> list[int]:
+    """The worker processes uvicorn's supervisor runs (its children)."""
+    children = Path(f"/proc/{supervisor.pid}/task/{supervisor.pid}/children").read_text().split()
+    # multiprocessing may also run a resource tracker beside the workers.
+    return [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]

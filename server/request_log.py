@@ -1,0 +1,60 @@
+"""Per-request plumbing as ASGI middleware: a request id (kept from a trusted proxy's
+X-Request-ID, else new), one access-log line without client address or query string, and the
+HTTP metrics."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+
+from starlette.routing import Match, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.logs import REQUEST_ID
+from server.metrics import HTTP_REQUESTS, HTTP_SECONDS
+
+log = logging.getLogger("scrm.access")
+_SAFE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+class RequestContext:
+    def __init__(self, app: ASGIApp, routes: list[Route]) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _SAFE_ID.fullmatch(given) else uuid.uuid4().hex
+        token = REQUEST_ID.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = self._route(scope)
+            HTTP_REQUESTS.labels(route, str(status)).inc()
+            HTTP_SECONDS.labels(route).observe(elapsed)
+            log.info("request", extra={"method": scope["method"], "route": route, "status": status,
+                                       "duration_ms": round(elapsed * 1000, 1)})
+            REQUEST_ID.reset(token)
+
+    def _route(self, scope: Scope) -> str:
+        # The route's template, never the raw path: ids and codes stay out of labels and logs.
+        for route in self.routes:
+            if route.matches(scope)[0] is not Match.NONE:
+                return route.path
+        return "other"

@@ -1,0 +1,103 @@
+"""The races of the codes and events issues again, through HTTP against two uvicorn worker
+processes on PostgreSQL: each process has its own connection pool, so only the database can
+keep the rules."""
+
+import asyncio
+import os
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+
+from events.models import Event, Registration, RegistrationStatus
+from loyalty import item_codes
+from loyalty.models import Claim, Coupon, CouponKind, CouponStatus, CouponTemplate
+from loyalty.services import batches, coupons
+from referral.models import Member
+from referral.services import members
+from schema import ids
+from server import invariants
+from server.settings import Settings
+from tests import factories
+from tests.conftest import TEST_SECRET
+from tests.events.helpers import SIGN_UP
+from tests.processes import serving, worker_pids
+
+CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempotencyKey: $k) { pointsEarned errors { code } } }"""
+WRITE_OFF = """mutation($c: String!) { writeOffCoupon(code: $c) { coupon { status } errors { code } } }"""
+ISSUE = """mutation($t: ID!, $m: ID!) { issueCoupon(templateId: $t, memberId: $m) { coupon { id } errors { code } } }"""
+
+
+def server_env(database_url: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if not k.startswith("SCRM_") and k != "DATABASE_URL"}
+    return {**keep, "DATABASE_URL": database_url, "SCRM_MODE": "test", "SCRM_SECRET_KEY": TEST_SECRET,
+            "SCRM_RATE_LIMITS": "off"}
+
+
+async def post(http: httpx.AsyncClient, query: str, variables: dict, token: str) -> dict:
+    response = await http.post("/graphql", json={"query": query, "variables": variables},
+                               headers={"authorization": f"Bearer {token}"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    return next(iter(body["data"].values()))
+
+
+def outcome(payload: dict) -> str:
+    return payload["errors"][0]["code"] if payload["errors"] else "OK"
+
+
+async def test_the_races_hold_across_two_worker_processes(db, database, settings) -> None:
+    if db != "postgres":
+        pytest.skip("several workers share a PostgreSQL server; SQLite is the single-process default")
+    settings = Settings(secret_key=settings.secret_key)
+    now = datetime.now(UTC)
+    brand = await factories.brand("acme")
+    store = await factories.store(brand)
+    guide = await factories.guide(brand, store, "amy")
+    guide_token = factories.member_token(settings, await Member.get(id=guide.member_id))
+    hq = factories.staff_token(settings, await factories.staff(brand))
+    people = []
+    for i in range(250):
+        member = await factories.member(brand, f"m{i}")
+        await members.register(brand_id=brand.id, member_id=member.id, now=now, code=guide.invite_code)
+        people.append((member, factories.member_token(settings, member)))
+    batch = await batches.create(brand_id=brand.id, key_id=1, sku="MILK", product_name="Milk", quantity=10,
+                                 price_cents=100, points_per_item=10)
+    code = item_codes.encode(settings.item_keyring.key(1), 1, batch.id, 1)
+    limited = await coupons.create_template(brand_id=brand.id, name="Launch", kind=CouponKind.GIFT, valid_days=7, total_limit=50)
+    gift = await coupons.create_template(brand_id=brand.id, name="Gift", kind=CouponKind.GIFT, valid_days=7)
+    coupon = await coupons.issue(brand_id=brand.id, template_id=gift.id, member_id=people[0][0].id, now=now)
+    event = await factories.event(brand, store, now=now, capacity=30)
+
+    with serving(server_env(database), workers=2) as (base, supervisor):
+        assert len(worker_pids(supervisor)) == 2
+        limits = httpx.Limits(max_connections=300, max_keepalive_connections=0)
+        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+            claims = await asyncio.gather(*(post(http, CLAIM, {"c": code, "k": None}, t) for _, t in people[:100]))
+            write_offs = await asyncio.gather(*(post(http, WRITE_OFF, {"c": coupon.code}, guide_token) for _ in range(100)))
+            issues = await asyncio.gather(*(
+                post(http, ISSUE, {"t": ids.encode("CouponTemplate", limited.id), "m": ids.encode("Member", m.id)}, hq)
+                for m, _ in people for _ in range(2)))
+            sign_ups = await asyncio.gather(*(
+                post(http, SIGN_UP, {"e": ids.encode("Event", event.id), "a": None}, t)
+                for _, t in people + people[:50]))
+
+    claim_outcomes = [outcome(p) for p in claims]
+    assert claim_outcomes.count("OK") == 1 and set(claim_outcomes) == {"OK", "ITEM_CODE_ALREADY_CLAIMED"}
+    assert await Claim.filter(batch_id=batch.id, serial=1).count() == 1
+
+    write_off_outcomes = [outcome(p) for p in write_offs]
+    assert write_off_outcomes.count("OK") == 1 and set(write_off_outcomes) == {"OK", "COUPON_ALREADY_WRITTEN_OFF"}
+    assert (await Coupon.get(id=coupon.id)).status is CouponStatus.WRITTEN_OFF
+
+    issue_outcomes = [outcome(p) for p in issues]
+    assert issue_outcomes.count("OK") == 50 and (await CouponTemplate.get(id=limited.id)).issued_count == 50
+    assert set(issue_outcomes) <= {"OK", "COUPON_LIMIT_REACHED", "COUPON_MEMBER_LIMIT_REACHED"}
+
+    assert all(p["errors"] == [] for p in sign_ups)
+    rows = await Registration.filter(event_id=event.id)
+    waiting = sorted(r.waitlist_position for r in rows if r.status is RegistrationStatus.WAITLISTED)
+    assert len(rows) == 250 and waiting == list(range(1, 221))
+    assert (await Event.get(id=event.id)).confirmed_count == 30
+    assert await invariants.violations() == []
