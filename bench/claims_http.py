@@ -24,9 +24,12 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import asyncpg
+
+from bench.scratch_db import scratch_database
 import httpx
 from tortoise import Tortoise
 
@@ -68,19 +71,25 @@ async def seed(url: str, members_n: int) -> tuple[list[str], int, int]:
             brand_id=brand.id, key_id=settings.item_keyring.current, sku="MILK-900G", product_name="Stage 1",
             quantity=10_000_000, price_cents=29_900, points_per_item=30,
         )
-        gift = await coupons.create_template(brand_id=brand.id, name="BOGO", kind=CouponKind.GIFT, valid_days=30)
-        year = (now - timedelta(days=1), now + timedelta(days=365))
-        for spec in (
-            campaigns.CampaignSpec(name="BOGO", starts_at=year[0], ends_at=year[1], first_purchase=True, via_guide=True,
-                                   coupon_template_id=gift.id),
-            campaigns.CampaignSpec(name="MGM", starts_at=year[0], ends_at=year[1], first_purchase=True,
-                                   invited_by_member=True, points=200, beneficiary=Beneficiary.INVITER),
-            campaigns.CampaignSpec(name="Every 5th", starts_at=year[0], ends_at=year[1], every_nth=5, points=50),
-        ):
-            await campaigns.create(brand_id=brand.id, spec=spec)
+        await reference_campaigns(brand.id, now)
         return tokens_, batch.id, batch.key_id
     finally:
         await Tortoise.close_connections()
+
+
+async def reference_campaigns(brand_id: int, now: datetime) -> None:
+    """The reference case's rules: BOGO gift on a first purchase through a guide, member-gets-member
+    points for the inviter, and a bonus every 5th can."""
+    gift = await coupons.create_template(brand_id=brand_id, name="BOGO", kind=CouponKind.GIFT, valid_days=30)
+    year = (now - timedelta(days=1), now + timedelta(days=365))
+    for spec in (
+        campaigns.CampaignSpec(name="BOGO", starts_at=year[0], ends_at=year[1], first_purchase=True, via_guide=True,
+                               coupon_template_id=gift.id),
+        campaigns.CampaignSpec(name="MGM", starts_at=year[0], ends_at=year[1], first_purchase=True,
+                               invited_by_member=True, points=200, beneficiary=Beneficiary.INVITER),
+        campaigns.CampaignSpec(name="Every 5th", starts_at=year[0], ends_at=year[1], every_nth=5, points=50),
+    ):
+        await campaigns.create(brand_id=brand_id, spec=spec)
 
 
 async def drive(url: str, send, seconds: float, concurrency: int) -> tuple[int, int, list[float]]:
@@ -108,8 +117,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(args: list[str], env: dict[str, str], port: int) -> subprocess.Popen:
-    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL)
+def start(args: list[str], env: dict[str, str], port: int, stderr: Any = None) -> subprocess.Popen:
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -130,79 +139,74 @@ async def main() -> None:
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
 
-    name = f"scrm_bench_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(args.admin_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"{args.admin_url.rsplit('/', 1)[0].replace('postgresql://', 'postgres://', 1)}/{name}"
-    servers: list[subprocess.Popen] = []
-    try:
-        await migrate(url)
-        member_tokens, batch_id, key_id = await seed(url, args.members)
-        keyring = Settings.from_env({"SCRM_SECRET_KEY": SECRET, "SCRM_MODE": "production", "DATABASE_URL": url}).item_keyring
-        key = keyring.key(key_id)
-        assert key is not None
-        serials = count()
-        turn = count()
-        env = {**os.environ, "DATABASE_URL": f"{url}?minsize=2&maxsize=10", "SCRM_SECRET_KEY": SECRET, "SCRM_MODE": "production"}
-        gql_port, bare_port = free_port(), free_port()
-        servers.append(start([str(Path(sys.executable).parent / "uvicorn"), "--factory", "server.app:create_app", "--port",
-                              str(gql_port), "--log-level", "warning", "--no-access-log"], env, gql_port))
-        servers.append(start([sys.executable, "-m", "uvicorn", "bench.bare_claim:app", "--port", str(bare_port),
-                              "--log-level", "warning", "--no-access-log"], {**env, "DATABASE_URL": url}, bare_port))
+    async with scratch_database(args.admin_url, "scrm_bench") as url:
+        servers: list[subprocess.Popen] = []
+        try:
+            await migrate(url)
+            member_tokens, batch_id, key_id = await seed(url, args.members)
+            keyring = Settings.from_env({"SCRM_SECRET_KEY": SECRET, "SCRM_MODE": "production", "DATABASE_URL": url}).item_keyring
+            key = keyring.key(key_id)
+            assert key is not None
+            serials = count()
+            turn = count()
+            env = {**os.environ, "DATABASE_URL": f"{url}?minsize=2&maxsize=10", "SCRM_SECRET_KEY": SECRET, "SCRM_MODE": "production"}
+            gql_port, bare_port = free_port(), free_port()
+            servers.append(start([str(Path(sys.executable).parent / "uvicorn"), "--factory", "server.app:create_app", "--port",
+                                  str(gql_port), "--log-level", "warning", "--no-access-log"], env, gql_port))
+            servers.append(start([sys.executable, "-m", "uvicorn", "bench.bare_claim:app", "--port", str(bare_port),
+                                  "--log-level", "warning", "--no-access-log"], {**env, "DATABASE_URL": url}, bare_port))
 
-        def next_claim() -> tuple[str, str]:
-            return item_codes.encode(key, key_id, batch_id, next(serials)), member_tokens[next(turn) % len(member_tokens)]
+            def next_claim() -> tuple[str, str]:
+                return item_codes.encode(key, key_id, batch_id, next(serials)), member_tokens[next(turn) % len(member_tokens)]
 
-        async def via_graphql(http: aiohttp.ClientSession) -> bool:
-            code, token = next_claim()
-            async with http.post("/graphql", json={"query": CLAIM, "variables": {"c": code, "k": uuid.uuid4().hex}},
-                                 headers={"authorization": f"Bearer {token}"}) as response:
-                body = await response.json(content_type=None)
-                return response.status == 200 and body["data"]["claimItemCode"]["errors"] == []
+            async def via_graphql(http: aiohttp.ClientSession) -> bool:
+                code, token = next_claim()
+                async with http.post("/graphql", json={"query": CLAIM, "variables": {"c": code, "k": uuid.uuid4().hex}},
+                                     headers={"authorization": f"Bearer {token}"}) as response:
+                    body = await response.json(content_type=None)
+                    return response.status == 200 and body["data"]["claimItemCode"]["errors"] == []
 
-        async def via_bare(http: aiohttp.ClientSession) -> bool:
-            code, token = next_claim()
-            async with http.post("/claim", json={"code": code}, headers={"authorization": f"Bearer {token}"}) as response:
-                return response.status == 200 and "claimId" in await response.json()
+            async def via_bare(http: aiohttp.ClientSession) -> bool:
+                code, token = next_claim()
+                async with http.post("/claim", json={"code": code}, headers={"authorization": f"Bearer {token}"}) as response:
+                    return response.status == 200 and "claimId" in await response.json()
 
-        async def via_me(http: aiohttp.ClientSession) -> bool:
-            _, token = next_claim()
-            async with http.post("/graphql", json={"query": "{ me { roles } }"},
-                                 headers={"authorization": f"Bearer {token}"}) as response:
-                return response.status == 200 and "errors" not in await response.json(content_type=None)
+            async def via_me(http: aiohttp.ClientSession) -> bool:
+                _, token = next_claim()
+                async with http.post("/graphql", json={"query": "{ me { roles } }"},
+                                     headers={"authorization": f"Bearer {token}"}) as response:
+                    return response.status == 200 and "errors" not in await response.json(content_type=None)
 
-        paths = {"GraphQL (scrm serve)": (f"http://127.0.0.1:{gql_port}", via_graphql),
-                 "bare starlette + asyncpg": (f"http://127.0.0.1:{bare_port}", via_bare),
-                 "GraphQL { me { roles } }": (f"http://127.0.0.1:{gql_port}", via_me)}
-        results: dict[str, list[tuple[int, int, list[float]]]] = {label: [] for label in paths}
-        for _ in range(args.rounds):
-            for label, (base, send) in paths.items():
-                results[label].append(await drive(base, send, args.seconds, args.concurrency))
+            paths = {"GraphQL (scrm serve)": (f"http://127.0.0.1:{gql_port}", via_graphql),
+                     "bare starlette + asyncpg": (f"http://127.0.0.1:{bare_port}", via_bare),
+                     "GraphQL { me { roles } }": (f"http://127.0.0.1:{gql_port}", via_me)}
+            results: dict[str, list[tuple[int, int, list[float]]]] = {label: [] for label in paths}
+            for _ in range(args.rounds):
+                for label, (base, send) in paths.items():
+                    results[label].append(await drive(base, send, args.seconds, args.concurrency))
 
-        print(f"\n{'path':<26} {'claims/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'failed':>7}")
-        rates = {}
-        for label, runs in results.items():
-            ok = sum(r[0] for r in runs)
-            failed = sum(r[1] for r in runs)
-            latencies = sorted(x for r in runs for x in r[2])
-            rates[label] = ok / (args.seconds * len(runs))
-            p99 = latencies[int(len(latencies) * 0.99) - 1]
-            print(f"{label:<26} {rates[label]:>9.0f} {statistics.median(latencies):>7.1f} {p99:>7.1f} {failed:>7}")
-        graphql, bare, _ = rates.values()
-        print("(the last row is the floor of any signed-in GraphQL request here: session look-up, parse, validate, serialise)")
-        print(f"\nGraphQL / bare throughput: {graphql / bare:.2f} (target >= 0.50); {args.rounds} alternating rounds of "
-              f"{args.seconds:.0f} s, {args.concurrency} concurrent clients, one uvicorn worker each, PostgreSQL")
-        conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
-        claims_n = await conn.fetchval("SELECT COUNT(*) FROM claim")
-        rewards_n = await conn.fetchval("SELECT COUNT(*) FROM reward")
-        await conn.close()
-        print(f"database afterwards: {claims_n:,} claims, {rewards_n:,} campaign rewards")
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+            print(f"\n{'path':<26} {'claims/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'failed':>7}")
+            rates = {}
+            for label, runs in results.items():
+                ok = sum(r[0] for r in runs)
+                failed = sum(r[1] for r in runs)
+                latencies = sorted(x for r in runs for x in r[2])
+                rates[label] = ok / (args.seconds * len(runs))
+                p99 = latencies[int(len(latencies) * 0.99) - 1]
+                print(f"{label:<26} {rates[label]:>9.0f} {statistics.median(latencies):>7.1f} {p99:>7.1f} {failed:>7}")
+            graphql, bare, _ = rates.values()
+            print("(the last row is the floor of any signed-in GraphQL request here: session look-up, parse, validate, serialise)")
+            print(f"\nGraphQL / bare throughput: {graphql / bare:.2f} (target >= 0.50); {args.rounds} alternating rounds of "
+                  f"{args.seconds:.0f} s, {args.concurrency} concurrent clients, one uvicorn worker each, PostgreSQL")
+            conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+            claims_n = await conn.fetchval("SELECT COUNT(*) FROM claim")
+            rewards_n = await conn.fetchval("SELECT COUNT(*) FROM reward")
+            await conn.close()
+            print(f"database afterwards: {claims_n:,} claims, {rewards_n:,} campaign rewards")
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=10)
 
 
 if __name__ == "__main__":

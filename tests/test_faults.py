@@ -1,0 +1,207 @@
+"""Faults under load, on PostgreSQL with two uvicorn workers: a worker killed with SIGKILL in the
+middle of a claim storm, PostgreSQL restarted during one, and the outbox worker killed
+mid-delivery. Clients retry as mobile networks do (same idempotency key); afterwards every
+claim a client was told about exists once, nothing else exists, and every invariant holds."""
+
+import asyncio
+import os
+import signal
+import subprocess
+import time
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from bench.claims_http import reference_campaigns
+from loyalty import item_codes
+from loyalty.models import Claim
+from loyalty.services import batches
+from referral.models import IdentityProvider, MemberIdentity, Message, MessageStatus
+from referral.services import members
+from server.integrations.clients import open_integrations
+from server.notifications import Deliverer
+from server.settings import Settings
+from tests import factories
+from tests.processes import SCRM, serving, worker_pids
+from tests.test_multi_worker import server_env
+
+CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempotencyKey: $k) {
+  claim { id } replayed errors { code } } }"""
+
+
+@pytest.fixture
+def pg_settings(db, settings, upstream) -> Settings:
+    """Settings the served workers share (same secret); these faults are PostgreSQL's."""
+    if db != "postgres":
+        pytest.skip("several workers share a PostgreSQL server")
+    return Settings(secret_key=settings.secret_key, line_api_base_url=upstream.base_url,
+                    wechat_api_base_url=upstream.base_url)
+
+
+def item_codes_of(settings: Settings, batch_id: int, n: int) -> list[str]:
+    key = settings.item_keyring.key(1)
+    return [item_codes.encode(key, 1, batch_id, serial) for serial in range(1, n + 1)]
+
+
+async def shop(settings: Settings, n_members: int) -> dict:
+    now = datetime.now(UTC)
+    brand = await factories.brand("acme")
+    brand.line_channel_access_token = "line-channel-token"
+    await brand.save()
+    guide = await factories.guide(brand, await factories.store(brand), "amy")
+    tokens = []
+    for i in range(n_members):
+        member = await factories.member(brand, f"m{i}")
+        await members.register(brand_id=brand.id, member_id=member.id, now=now, code=guide.invite_code)
+        await MemberIdentity.filter(member_id=member.id).update(provider=IdentityProvider.LINE, subject=f"line-m{i}")
+        tokens.append(factories.member_token(settings, member))
+    batch = await batches.create(brand_id=brand.id, key_id=1, sku="MILK", product_name="Milk", quantity=1_000_000,
+                                 price_cents=29_900, points_per_item=30)
+    await reference_campaigns(brand.id, now)
+    return dict(brand=brand, tokens=tokens, batch=batch)
+
+
+async def storm(
+    base: str, codes: list[str], tokens: list[str], *, clients: int, deadline_s: float,
+    answers: dict[int, str] | None = None,
+) -> tuple[dict[int, str], int]:
+    """Each client claims its codes one by one, retrying a failed request with the same key until it
+    gets an answer. Returns each request's final answer (a claim id, or the refusal code) and how
+    many attempts failed on the way."""
+    answers = {} if answers is None else answers
+    failed = 0
+    queue = list(enumerate(codes))
+    stop = time.monotonic() + deadline_s
+
+    async def client(http: httpx.AsyncClient) -> None:
+        nonlocal failed
+        while queue:
+            n, code = queue.pop()
+            key = f"storm-request-{n}"
+            while True:
+                try:
+                    response = await http.post("/graphql", json={"query": CLAIM, "variables": {"c": code, "k": key}},
+                                               headers={"authorization": f"Bearer {tokens[n % len(tokens)]}"})
+                    body = response.json()
+                    if response.status_code == 200 and "errors" not in body:
+                        payload = body["data"]["claimItemCode"]
+                        answers[n] = payload["errors"][0]["code"] if payload["errors"] else payload["claim"]["id"]
+                        break
+                except (httpx.TransportError, ValueError):
+                    pass
+                failed += 1
+                assert time.monotonic() < stop, "a claim got no answer before the deadline"
+                await asyncio.sleep(0.2)
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=10) as http:
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+    return answers, failed
+
+
+async def assert_claims_match(answers: dict[int, str], batch_id: int) -> None:
+    from schema import ids
+    from server import invariants
+
+    told = [ids.decode(v, "Claim") for v in answers.values() if not v.isupper()]
+    stored = set(await Claim.filter(batch_id=batch_id).values_list("id", flat=True))
+    # Every claim a client was told about exists once, and none exists that nobody was told about.
+    assert set(told) == stored and len(told) == len(stored)
+    assert await invariants.violations() == []
+
+
+async def test_a_worker_killed_mid_storm_loses_and_doubles_nothing(database, pg_settings) -> None:
+    data = await shop(pg_settings, 60)
+    codes = item_codes_of(pg_settings, data["batch"].id, 600)
+    codes += codes[:40]  # some scanned twice
+
+    with serving(server_env(database), workers=2) as (base, supervisor):
+        [victim, survivor] = worker_pids(supervisor)
+
+        answers: dict[int, str] = {}
+
+        async def kill_mid_storm() -> None:
+            while len(answers) < 150:
+                await asyncio.sleep(0.01)
+            os.kill(victim, signal.SIGKILL)
+
+        (_, failed), _ = await asyncio.gather(
+            storm(base, codes, data["tokens"], clients=32, deadline_s=90, answers=answers), kill_mid_storm())
+        # uvicorn's supervisor replaced the dead worker.
+        for _ in range(100):
+            if len(pids := worker_pids(supervisor)) == 2 and victim not in pids:
+                break
+            await asyncio.sleep(0.1)
+        assert survivor in pids and victim not in pids and len(pids) == 2
+
+    assert len(answers) == 640 and failed > 0, "the kill should have cut some requests off"
+    # The 40 codes sent twice (different requests, different keys): one of each pair was refused.
+    assert sorted(v for v in answers.values() if v.isupper()) == ["ITEM_CODE_ALREADY_CLAIMED"] * 40
+    await assert_claims_match(answers, data["batch"].id)
+
+
+async def test_postgres_restarted_during_a_storm(database, pg_settings) -> None:
+    data = await shop(pg_settings, 40)
+    codes = item_codes_of(pg_settings, data["batch"].id, 800)
+    cluster = sorted(os.listdir("/etc/postgresql"))[0]
+
+    with serving(server_env(database), workers=2) as (base, _):
+        answers: dict[int, str] = {}
+
+        async def restart_mid_storm() -> float:
+            while len(answers) < 100:
+                await asyncio.sleep(0.01)
+            started = time.monotonic()
+            done = await asyncio.create_subprocess_exec(
+                "pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart",
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            assert await done.wait() == 0
+            return time.monotonic() - started
+
+        (_, failed), outage_s = await asyncio.gather(
+            storm(base, codes, data["tokens"], clients=32, deadline_s=120, answers=answers), restart_mid_storm())
+        health = httpx.get(f"{base}/health")
+        assert health.status_code == 200, health.text
+
+    assert len(answers) == 800 and failed > 0, "the restart should have failed some requests"
+    await assert_claims_match(answers, data["batch"].id)
+
+
+async def test_the_outbox_worker_killed_mid_delivery_sends_each_message_once(database, pg_settings, upstream) -> None:
+    settings = pg_settings
+    data = await shop(settings, 120)
+    upstream.line_channel_tokens.add("line-channel-token")
+    # Each member's first claim through their guide earns the BOGO gift: 120 "coupon issued" messages.
+    codes = item_codes_of(settings, data["batch"].id, 120)
+    with serving(server_env(database), workers=2) as (base, _):
+        await storm(base, codes, data["tokens"], clients=16, deadline_s=60)
+    assert await Message.all().count() == 120
+
+    upstream.delay_s = 0.02
+    env = {**server_env(database), "SCRM_LINE_API_BASE_URL": upstream.base_url, "SCRM_WECHAT_API_BASE_URL": upstream.base_url}
+    worker = subprocess.Popen([SCRM, "deliver-notifications", "--interval", "0.1"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            if len(upstream.line_pushed) >= 20:
+                break
+            await asyncio.sleep(0.05)
+        os.kill(worker.pid, signal.SIGKILL)
+    finally:
+        worker.wait()
+    upstream.delay_s = 0.0
+    killed_after = len(upstream.line_pushed)
+    assert 20 <= killed_after < 120, killed_after
+
+    # Another worker, after the dead one's leases ran out, finishes the job.
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    async with open_integrations(settings) as integrations:
+        deliverer = Deliverer(integrations, clock=lambda: later)
+        while await deliverer.run_once(limit=50):
+            pass
+    # The fake, like LINE, accepts a retry key once: 120 accepted pushes to 120 members is each message once.
+    assert len(upstream.line_pushed) == 120 and len({p["to"] for p in upstream.line_pushed}) == 120
+    assert await Message.filter(status=MessageStatus.SENT).count() == 120
+    from server import invariants
+    assert await invariants.violations() == []
