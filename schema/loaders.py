@@ -8,6 +8,7 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from loyalty.services import coupons
 from referral.models import Guide, Member, ReferralPolicy, Store
 from referral.services import policy as policies, profiles, tags
 from server.tenancy.models import Brand
@@ -35,6 +36,7 @@ class Loaders:
         self.policy: DataLoader[int, ReferralPolicy] = DataLoader(load_fn=_policies)
         self.profile_stats: DataLoader[int, profiles.Stats] = DataLoader(load_fn=self._stats)
         self.member_tags: DataLoader[int, list[str]] = DataLoader(load_fn=self._tags)
+        self.coupons_issued: DataLoader[int, int] = DataLoader(load_fn=_coupons_issued)
         self._brand_id = brand_id
 
     async def _stats(self, member_ids: Sequence[int]) -> list[profiles.Stats]:
@@ -48,6 +50,11 @@ class Loaders:
             return [[] for _ in member_ids]
         found = await tags.names_for(brand_id=self._brand_id, member_ids=member_ids)
         return [found[m] for m in member_ids]
+
+
+async def _coupons_issued(template_ids: Sequence[int]) -> list[int]:
+    found = await coupons.issued_counts(template_ids)
+    return [found[t] for t in template_ids]
 
 
 async def _policies(brand_ids: Sequence[int]) -> list[ReferralPolicy]:

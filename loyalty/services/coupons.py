@@ -7,11 +7,13 @@ per_member_limit, and a coupon changes from ISSUED exactly once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Q
+from tortoise.expressions import F
+from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -102,17 +104,29 @@ async def buy(*, brand_id: int, template_id: int, member_id: int, now: datetime,
         raise
 
 
+async def issued_counts(template_ids: Sequence[int]) -> dict[int, int]:
+    """Coupons issued per template (cancelled ones included), for templates not counted on their row."""
+    rows = await Coupon.filter(template_id__in=list(template_ids)).group_by("template_id").annotate(
+        n=Count("id")).values_list("template_id", "n")
+    found = dict(rows)
+    return {t: found.get(t, 0) for t in template_ids}
+
+
 async def issue_within(
     conn: BaseDBAsyncClient, template: CouponTemplate, *, member_id: int, now: datetime,
     idempotency_key: str | None = None, points_cost: int = 0,
 ) -> Coupon:
     """Issue inside the caller's transaction. Raises COUPON_LIMIT_REACHED or COUPON_MEMBER_LIMIT_REACHED
     after its own writes: the caller rolls back (a campaign does so to a savepoint and goes on)."""
-    counted = await CouponTemplate.filter(
-        Q(total_limit__isnull=True) | Q(issued_count__lt=F("total_limit")), id=template.id
-    ).using_db(conn).update(issued_count=F("issued_count") + 1)
-    if counted != 1:
-        raise LoyaltyError(Code.COUPON_LIMIT_REACHED, "All of these coupons have been given out.", "templateId")
+    # Only a limited template is counted on its row: that UPDATE locks the row until commit, so
+    # counting an unlimited one (a BOGO gift on every first purchase) would queue every such claim
+    # behind one row on launch day. Unlimited templates are counted from their coupons instead.
+    if template.total_limit is not None:
+        counted = await CouponTemplate.filter(
+            issued_count__lt=F("total_limit"), id=template.id
+        ).using_db(conn).update(issued_count=F("issued_count") + 1)
+        if counted != 1:
+            raise LoyaltyError(Code.COUPON_LIMIT_REACHED, "All of these coupons have been given out.", "templateId")
     q = Statement(conn)
     await q.execute(
         f"INSERT INTO coupon_holding (template_id, member_id, count) VALUES ({q.p(template.id)}, {q.p(member_id)}, 0) "

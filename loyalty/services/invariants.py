@@ -37,7 +37,7 @@ CHECKS = {
         SELECT t.id, t.total_limit, t.issued_count, COUNT(c.id) AS coupons
         FROM coupon_template t LEFT JOIN coupon c ON c.template_id = t.id
         GROUP BY t.id, t.total_limit, t.issued_count
-        HAVING COUNT(c.id) > t.issued_count OR (t.total_limit IS NOT NULL AND t.issued_count > t.total_limit)
+        HAVING t.total_limit IS NOT NULL AND (COUNT(c.id) <> t.issued_count OR t.issued_count > t.total_limit)
     """,
     "coupons within member limit": """
         SELECT c.template_id, c.member_id, COUNT(*) AS coupons, t.per_member_limit

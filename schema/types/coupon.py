@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry.types import Info
 
 from loyalty.models import Coupon as CouponModel, CouponKind as KindValue, CouponStatus as StatusValue
 from loyalty.models import CouponTemplate as TemplateModel
@@ -39,8 +40,10 @@ class CouponTemplate:
         return self.row.total_limit
 
     @strawberry.field
-    def issued_count(self) -> int:
-        return self.row.issued_count
+    async def issued_count(self, info: Info) -> int:
+        if self.row.total_limit is not None:
+            return self.row.issued_count
+        return await info.context.loaders.coupons_issued.load(self.row.id)
 
     @strawberry.field(description="Members may buy one for this many points (null: not for sale).")
     def points_price(self) -> int | None:

@@ -133,3 +133,14 @@ async def test_100_simultaneous_write_offs_of_one_coupon_give_exactly_one(shop, 
     assert outcomes.count("OK") == 1 and set(outcomes) == {"OK", "COUPON_ALREADY_WRITTEN_OFF"}
     assert (await Coupon.get(id=coupon.id)).status is CouponStatus.WRITTEN_OFF
     assert await Touch.filter(kind=TouchKind.COUPON_WRITTEN_OFF).count() == 1
+
+
+async def test_an_unlimited_template_is_counted_from_its_coupons_not_on_a_hot_row(shop, clock) -> None:
+    brand = shop["brand"]
+    gift = await coupons.create_template(brand_id=brand.id, name="BOGO", kind=CouponKind.GIFT, valid_days=30)
+    people = [await factories.member(brand, f"u{i}") for i in range(3)]
+    await asyncio.gather(*(coupons.issue(brand_id=brand.id, template_id=gift.id, member_id=p.id, now=clock.now) for p in people))
+    # Every first purchase of launch day issues this gift: its row is never locked to count them.
+    assert (await CouponTemplate.get(id=gift.id)).issued_count == 0
+    limited = ids.decode(shop["template"], "CouponTemplate")
+    assert await coupons.issued_counts([gift.id, limited]) == {gift.id: 3, limited: 0}
