@@ -10,6 +10,7 @@ from starlette.requests import Request
 
 from schema.loaders import Loaders
 from server.auth.caller import Caller
+from referral.models import FingerprintKind
 from server.auth.errors import AuthError
 from server.integrations.clients import Integrations
 from server.ratelimit import Limiter
@@ -26,6 +27,8 @@ class Context:
     caller: Caller | None = None
     # Why the presented token was refused, so a protected field can say so precisely.
     auth_error: AuthError | None = None
+    # Keyed hashes of the client's address and device id (server/client_fingerprints.py).
+    seen: list[tuple[FingerprintKind, str]] = field(default_factory=list)
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

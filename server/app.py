@@ -25,6 +25,7 @@ from server.db import tortoise_config
 from events.services import member_data as event_member_data
 from loyalty.services import member_data as loyalty_member_data, merging as loyalty_merging
 from referral.services import data_rights, identities
+from server.client_fingerprints import seen_in
 from server.exports import code_batch_csv, code_batch_labels
 from server.graphql_http import GraphQLEndpoint
 from server.integrations.clients import open_integrations
@@ -80,6 +81,8 @@ def create_app(
             log.info("scrm started in %s mode", settings.mode)
             yield
 
+    fingerprint_key = settings.signing_key("fingerprints")
+
     async def context_factory(request: Request) -> Context:
         caller, error = None, None
         header = request.headers.get("authorization")
@@ -94,7 +97,7 @@ def create_app(
                     error = exc
         return Context(
             request=request, settings=settings, integrations=request.app.state.integrations,
-            limiter=request.app.state.limiter,
+            limiter=request.app.state.limiter, seen=seen_in(request, fingerprint_key),
             clock=clock, caller=caller, auth_error=error,
         )
 

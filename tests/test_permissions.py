@@ -142,6 +142,9 @@ MATRIX = {
     "divertedClaims": Op("{ divertedClaims { nodes { id } } }", HQ),
     "suspiciousScans": Op("{ suspiciousScans { nodes { id } } }", HQ),
     "flaggedBatches": Op("{ flaggedBatches { claims } }", HQ),
+    "referralRings": Op("{ referralRings { sharedBy invitations } }", HQ),
+    "fastClaimers": Op("{ fastClaimers" + PERIOD + ") { burst } }", HQ),
+    "guideWriteOffOutliers": Op("{ guideWriteOffOutliers" + PERIOD + ") { writeOffs } }", HQ),
     "events": Op("{ events { nodes { title } } }", STORE_STAFF),
     "eventInteractions": Op(
         "query($e: ID!) { eventInteractions(eventId: $e) { question } }", SIGNED_IN, lambda c: {"e": _id("Event", c.event.id)},

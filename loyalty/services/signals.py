@@ -8,7 +8,9 @@ they are evidence for HQ to look at.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from tortoise.queryset import QuerySet
 
@@ -57,3 +59,89 @@ async def flagged_batches(*, brand_id: int, limit: int) -> list[BatchSignal]:
                     suspicious_scans=int(row["suspicious"]))
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class FastClaimer:
+    """A member whose claims came faster than a person buys: the busiest run of claims within the
+    window, its span and shortest gap, and in how many cities it was scanned."""
+
+    member_id: int
+    claims: int
+    burst: int
+    burst_started_at: datetime
+    burst_ended_at: datetime
+    shortest_gap_s: float
+    cities: int
+
+
+async def fast_claimers(
+    *, brand_id: int, since: datetime, until: datetime, burst: int = 10, window: timedelta = timedelta(minutes=10),
+    limit: int = 50,
+) -> list[FastClaimer]:
+    """Members with `burst` or more claims within `window` (default: 10 cans in 10 minutes).
+    A parent buying a few cans at a time never reaches it."""
+    q = Statement()
+    candidates = await q.rows(
+        f"SELECT member_id FROM claim WHERE brand_id = {q.p(brand_id)} AND claimed_at >= {q.p(since)} "
+        f"AND claimed_at < {q.p(until)} GROUP BY member_id HAVING COUNT(*) >= {q.p(burst)}"
+    )
+    found = []
+    for member_id in [row["member_id"] for row in candidates]:
+        rows = await Claim.filter(brand_id=brand_id, member_id=member_id, claimed_at__gte=since, claimed_at__lt=until
+                                  ).order_by("claimed_at").values_list("claimed_at", "city")
+        times = [t for t, _ in rows]
+        best, start = 0, 0
+        for end in range(len(times)):
+            while times[end] - times[start] > window:
+                start += 1
+            if end - start + 1 > best:
+                best, best_span = end - start + 1, (start, end)
+        if best < burst:
+            continue
+        first, last = best_span
+        gaps = [(b - a).total_seconds() for a, b in zip(times[first:last], times[first + 1:last + 1])]
+        found.append(FastClaimer(
+            member_id=member_id, claims=len(times), burst=best, burst_started_at=times[first], burst_ended_at=times[last],
+            shortest_gap_s=min(gaps) if gaps else 0.0, cities=len({c for _, c in rows if c}),
+        ))
+    found.sort(key=lambda f: (-f.burst, f.member_id))
+    return found[:limit]
+
+
+@dataclass(frozen=True)
+class WriteOffOutlier:
+    """A guide who wrote off many more coupons of their own members than the brand's guides do."""
+
+    guide_id: int
+    write_offs: int
+    own_members: int
+    brand_median: float
+
+
+async def write_off_outliers(
+    *, brand_id: int, since: datetime, until: datetime, factor: float = 3.0, minimum: int = 10
+) -> list[WriteOffOutlier]:
+    """Guides whose write-offs of coupons held by their own members reach `minimum` and `factor`
+    times the median of the brand's guides with any write-off in the period."""
+    q = Statement()
+    rows = await q.rows(
+        f"""
+        SELECT c.written_off_by_id AS guide_id, COUNT(*) AS write_offs,
+               SUM(CASE WHEN m.guide_id = c.written_off_by_id OR m.origin_guide_id = c.written_off_by_id
+                        THEN 1 ELSE 0 END) AS own
+        FROM coupon c JOIN member m ON m.id = c.member_id
+        WHERE c.brand_id = {q.p(brand_id)} AND c.written_off_by_id IS NOT NULL
+          AND c.written_off_at >= {q.p(since)} AND c.written_off_at < {q.p(until)}
+        GROUP BY c.written_off_by_id
+        """
+    )
+    if not rows:
+        return []
+    median = statistics.median(int(row["own"]) for row in rows)
+    flagged = [
+        WriteOffOutlier(guide_id=row["guide_id"], write_offs=int(row["write_offs"]), own_members=int(row["own"]),
+                        brand_median=float(median))
+        for row in rows if int(row["own"]) >= max(minimum, factor * median)
+    ]
+    return sorted(flagged, key=lambda w: (-w.own_members, w.guide_id))

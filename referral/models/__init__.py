@@ -12,6 +12,7 @@ from referral.models.enums import (
     MessageStatus,
     TouchKind,
 )
+from referral.models.fingerprints import Fingerprint, FingerprintKind
 from referral.models.guides import Guide, GuideBinding, StoreEnrolment
 from referral.models.members import Member, MemberIdentity
 from referral.models.outbox import Message
@@ -21,7 +22,7 @@ from referral.models.tags import MemberTag, Tag
 from referral.models.touches import Touch
 
 __all__ = [
-    "BindingReason", "Channel", "Gender", "Guide", "GuideBinding", "GuideRole", "GuideStatus",
+    "BindingReason", "Channel", "Fingerprint", "FingerprintKind", "Gender", "Guide", "GuideBinding", "GuideRole", "GuideStatus",
     "IdentityProvider", "Member", "MemberIdentity", "Message", "MessageChannel", "MessageKind", "MessageStatus", "MemberTag", "ReferralPolicy", "Store",
     "StoreEnrolment", "Tag", "Touch", "TouchKind",
 ]

@@ -15,6 +15,7 @@ from tortoise.transactions import in_transaction
 
 from referral.errors import ReferralError, ReferralErrorCode as Code
 from referral.models import (
+    Fingerprint,
     Guide, GuideBinding, GuideStatus, Member, MemberIdentity, MemberTag, Message, MessageStatus, Touch,
 )
 from referral.services import invites, members
@@ -62,6 +63,7 @@ async def erase(*, brand_id: int, member_id: int, now: datetime) -> None:
             status=MessageStatus.FAILED, last_error="member erased")
         await Message.filter(member_id=member_id).update(recipient=None)
         await MemberTag.filter(member_id=member_id).delete()
+        await Fingerprint.filter(member_id=member_id).delete()
         # A guide who erases their account leaves: history stays, nobody new is attributed to them.
         await Guide.filter(member_id=member_id).exclude(status=GuideStatus.INACTIVE).update(
             status=GuideStatus.INACTIVE, left_at=now)

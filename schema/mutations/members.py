@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from referral.services import members
+from referral.services import fingerprints, members
 from referral.services.profile_fields import UNSET, ProfileInput as DomainProfile
 from schema.errors import UserError, mutation_payload
 from schema.permissions import IsConsumer, require_caller
@@ -47,6 +47,7 @@ class MemberMutations:
             brand_id=caller.brand_id, member_id=caller.member_id, now=info.context.now(), code=input.code,
             channel=input.channel, campaign=input.campaign, profile=to_domain(input.profile),
         )
+        await fingerprints.record(brand_id=caller.brand_id, member_id=row.id, seen=info.context.seen, now=info.context.now())
         return MemberPayload(member=Member(row=row))
 
     @strawberry.mutation(permission_classes=[IsConsumer], description="Record a scan of a guide's or member's QR.")

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import strawberry
 from strawberry.types import Info
 
+from referral.services import fingerprints
 from schema.errors import UserError, mutation_payload
 from schema.throttles import SIGN_IN, STAFF_SIGN_IN, throttled
 from schema.permissions import IsConsumer, require_caller
@@ -24,8 +25,12 @@ class SignInPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
     @classmethod
-    def of(cls, info: Info, signed_in: SignedIn) -> SignInPayload:
+    async def of(cls, info: Info, signed_in: SignedIn) -> SignInPayload:
         info.context.act_as(signed_in.caller)
+        caller = signed_in.caller
+        if caller.member_id is not None:
+            await fingerprints.record(brand_id=caller.brand_id, member_id=caller.member_id, seen=info.context.seen,
+                                      now=info.context.now())
         return cls(
             token=signed_in.token, expires_at=datetime.fromtimestamp(signed_in.expires_at, UTC), new_member=signed_in.new_member,
             viewer=Viewer(caller=signed_in.caller),
@@ -39,7 +44,7 @@ class SignInMutations:
     @throttled(SIGN_IN)
     async def sign_in_with_wechat(self, info: Info, brand: str, code: str) -> SignInPayload:
         ctx = info.context
-        return SignInPayload.of(
+        return await SignInPayload.of(
             info,
             await auth.sign_in_wechat(settings=ctx.settings, wechat=ctx.integrations.wechat, brand_slug=brand, code=code)
         )
@@ -51,7 +56,7 @@ class SignInMutations:
         self, info: Info, brand: str, id_token: str, nonce: str | None = None
     ) -> SignInPayload:
         ctx = info.context
-        return SignInPayload.of(
+        return await SignInPayload.of(
             info,
             await auth.sign_in_line(
                 settings=ctx.settings, line=ctx.integrations.line, brand_slug=brand, id_token=id_token, nonce=nonce
@@ -62,7 +67,7 @@ class SignInMutations:
     @mutation_payload
     @throttled(STAFF_SIGN_IN)
     async def sign_in_staff(self, info: Info, brand: str, username: str, password: str) -> SignInPayload:
-        return SignInPayload.of(
+        return await SignInPayload.of(
             info,
             await auth.sign_in_staff(
                 settings=info.context.settings, brand_slug=brand, username=username, password=password
@@ -72,7 +77,7 @@ class SignInMutations:
     @strawberry.mutation(description="Development only: sign in as any consumer. Refused outside development mode.")
     @mutation_payload
     async def dev_sign_in(self, info: Info, brand: str, subject: str) -> SignInPayload:
-        return SignInPayload.of(
+        return await SignInPayload.of(
             info,
             await auth.dev_sign_in(settings=info.context.settings, brand_slug=brand, subject=subject)
         )
@@ -88,7 +93,7 @@ class LinkMutations:
     @throttled(SIGN_IN)
     async def link_wechat(self, info: Info, code: str) -> SignInPayload | None:
         ctx = info.context
-        return SignInPayload.of(
+        return await SignInPayload.of(
             info,
             await auth.link_wechat(
                 settings=ctx.settings, wechat=ctx.integrations.wechat, caller=require_caller(info), code=code, now=ctx.now()
@@ -103,7 +108,7 @@ class LinkMutations:
     @throttled(SIGN_IN)
     async def link_line(self, info: Info, id_token: str, nonce: str | None = None) -> SignInPayload | None:
         ctx = info.context
-        return SignInPayload.of(
+        return await SignInPayload.of(
             info,
             await auth.link_line(
                 settings=ctx.settings, line=ctx.integrations.line, caller=require_caller(info), id_token=id_token,

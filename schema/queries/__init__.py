@@ -3,6 +3,7 @@ import strawberry
 from schema.mutations.coupons import CouponQueries
 
 from schema.queries.events import EventQueries
+from schema.queries.fraud import FraudQueries
 from schema.queries.insights import InsightQueries
 from schema.queries.loyalty import LoyaltyQueries
 from schema.queries.referral import ReferralQueries
@@ -11,7 +12,8 @@ from schema.queries.viewer import ViewerQueries
 
 
 @strawberry.type
-class Query(ViewerQueries, StoreQueries, ReferralQueries, InsightQueries, CouponQueries, LoyaltyQueries, EventQueries):
+class Query(ViewerQueries, StoreQueries, ReferralQueries, InsightQueries, CouponQueries, LoyaltyQueries, EventQueries,
+            FraudQueries):
     pass
 
 
