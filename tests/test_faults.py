@@ -9,6 +9,7 @@ import signal
 import subprocess
 import time
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -62,6 +63,11 @@ async def shop(settings: Settings, n_members: int) -> dict:
     return dict(brand=brand, tokens=tokens, batch=batch)
 
 
+def cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
 async def storm(
     base: str, codes: list[str], tokens: list[str], *, clients: int, deadline_s: float,
     answers: dict[int, str] | None = None,
@@ -94,7 +100,9 @@ async def storm(
                 assert time.monotonic() < stop, "a claim got no answer before the deadline"
                 await asyncio.sleep(0.2)
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # A new connection per request, as phones on mobile networks do: the kernel spreads them over
+    # the workers (kept-alive connections can all land on one worker and spare the other).
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=0)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=10) as http:
         await asyncio.gather(*(client(http) for _ in range(clients)))
     return answers, failed
