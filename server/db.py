@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
+from tortoise.backends.base.config_generator import expand_db_url
+
 # App label -> model modules. Each app's migrations live in "<package>.migrations".
 # Kept acyclic (referral -> tenancy; auth, loyalty and events -> referral) so migrations apply in one order.
 APPS: dict[str, tuple[list[str], str]] = {
@@ -17,7 +20,7 @@ APPS: dict[str, tuple[list[str], str]] = {
 
 def tortoise_config(database_url: str) -> dict[str, Any]:
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": _connection(database_url)},
         "apps": {
             label: {"models": models, "migrations": migrations, "default_connection": "default"}
             for label, (models, migrations) in APPS.items()
@@ -25,6 +28,22 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def _connection(database_url: str) -> str | dict[str, Any]:
+    if not database_url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        return database_url
+    expanded = expand_db_url(database_url)
+    expanded["credentials"]["reset"] = _rollback_only
+    return expanded
+
+
+async def _rollback_only(connection: asyncpg.Connection) -> None:
+    """Reset for connections going back to the pool. tortoise takes a pool connection for every
+    statement outside a transaction, and asyncpg's default reset then sends one more query
+    (advisory unlock, CLOSE ALL, UNLISTEN, RESET ALL): a second round trip per statement, and
+    work for PostgreSQL. We hold none of those at session level (settings are SET LOCAL, inside
+    transactions); asyncpg still rolls back an open transaction before calling this."""
 
 
 def __getattr__(name: str) -> Any:
