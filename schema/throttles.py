@@ -44,10 +44,8 @@ def throttled(rules: tuple[tuple[str, Subject], ...]) -> Callable[[Callable[P, A
         @functools.wraps(fn)
         async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             info = kwargs.get("info") or next(a for a in args if isinstance(a, Info))
-            for rule, subject_of in rules:
-                subject = subject_of(info, kwargs)
-                if subject is not None:
-                    await info.context.limiter.check(rule, subject)
+            attempts = [(rule, subject) for rule, subject_of in rules if (subject := subject_of(info, kwargs)) is not None]
+            await info.context.limiter.check(attempts)
             return await fn(*args, **kwargs)
 
         return wrapper

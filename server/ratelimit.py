@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -76,16 +76,19 @@ class MemoryCounter:
 
     def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
-        self.counts: dict[tuple[str, int], int] = {}
+        self.counts: dict[tuple[str, int, int], int] = {}
 
-    async def incr(self, key: str, per_s: int) -> tuple[int, float]:
+    async def incr(self, keys: Sequence[tuple[str, int]]) -> tuple[list[int], float]:
+        """Count one more for each (key, window length); returns the counts and the time."""
         now = self.clock()
-        window = int(now // per_s)
         if len(self.counts) > 100_000:
-            self.counts = {k: v for k, v in self.counts.items() if k[1] >= window - 1}
-        count = self.counts.get((key, window), 0) + 1
-        self.counts[(key, window)] = count
-        return count, now
+            self.counts = {k: v for k, v in self.counts.items() if k[1] >= int(now // k[2]) - 1}
+        counts = []
+        for key, per_s in keys:
+            slot = (key, int(now // per_s), per_s)
+            self.counts[slot] = self.counts.get(slot, 0) + 1
+            counts.append(self.counts[slot])
+        return counts, now
 
 
 class RedisCounter:
@@ -97,17 +100,19 @@ class RedisCounter:
         self.clock = clock
         self.fallback = MemoryCounter(clock)
 
-    async def incr(self, key: str, per_s: int) -> tuple[int, float]:
+    async def incr(self, keys: Sequence[tuple[str, int]]) -> tuple[list[int], float]:
+        """All the request's counters in one round trip."""
         now = self.clock()
-        window = int(now // per_s)
-        name = f"scrm:rl:{key}:{window}"
         try:
             async with self.client.pipeline(transaction=True) as pipe:
-                count, _ = await pipe.incr(name).expire(name, per_s + 1).execute()
+                for key, per_s in keys:
+                    name = f"scrm:rl:{key}:{int(now // per_s)}"
+                    pipe.incr(name).expire(name, per_s + 1)
+                replies = await pipe.execute()
         except (RedisError, OSError) as exc:
             log.warning("rate limit counter unavailable, counting in process: %s", type(exc).__name__)
-            return await self.fallback.incr(key, per_s)
-        return int(count), now
+            return await self.fallback.incr(keys)
+        return [int(count) for count in replies[::2]], now
 
 
 class Limiter:
@@ -116,19 +121,18 @@ class Limiter:
         self.counter = counter
         self.salt = salt
 
-    async def check(self, rule: str, subject: str) -> None:
-        """Count one attempt of `subject` under `rule`; raise RateLimited past the limit.
+    async def check(self, attempts: Sequence[tuple[str, str]]) -> None:
+        """Count one attempt of each (rule, subject); raise RateLimited if any is past its limit.
         Subjects (IPs, user names) are stored and logged only as keyed hashes."""
-        rate = self.rules.get(rule)
-        if rate is None:
+        counted = [(rule, self.rules[rule], self.pseudonym(subject)) for rule, subject in attempts if rule in self.rules]
+        if not counted:
             return
-        key = f"{rule}:{self.pseudonym(subject)}"
-        count, now = await self.counter.incr(key, rate.per_s)
-        if count > rate.limit:
-            retry_after = max(1, int(rate.per_s - now % rate.per_s + 0.999))
-            if count == rate.limit + 1:
-                log.warning("rate limit reached", extra={"rule": rule, "subject": self.pseudonym(subject)})
-            raise RateLimited(retry_after)
+        counts, now = await self.counter.incr([(f"{rule}:{who}", rate.per_s) for rule, rate, who in counted])
+        for (rule, rate, who), count in zip(counted, counts):
+            if count > rate.limit:
+                if count == rate.limit + 1:
+                    log.warning("rate limit reached", extra={"rule": rule, "subject": who})
+                raise RateLimited(max(1, int(rate.per_s - now % rate.per_s + 0.999)))
 
     def pseudonym(self, subject: str) -> str:
         return hashlib.blake2s(subject.encode(), key=self.salt[:32], digest_size=8).hexdigest()
