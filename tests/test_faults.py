@@ -5,6 +5,7 @@ claim a client was told about exists once, nothing else exists, and every invari
 
 import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -149,6 +150,8 @@ async def test_a_worker_killed_mid_storm_loses_and_doubles_nothing(database, pg_
     await assert_claims_match(answers, data["batch"].id)
 
 
+@pytest.mark.skipif(shutil.which("pg_ctlcluster") is None or not os.path.isdir("/etc/postgresql"),
+                    reason="restarts the local cluster with Debian's pg_ctlcluster, which this machine lacks")
 async def test_postgres_restarted_during_a_storm(database, pg_settings) -> None:
     data = await shop(pg_settings, 40)
     codes = item_codes_of(pg_settings, data["batch"].id, 800)
