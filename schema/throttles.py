@@ -31,6 +31,8 @@ def by_account(info: Info, kwargs: dict[str, Any]) -> str | None:
 
 
 SCAN = (("scan.member", by_member), ("scan.ip", by_ip))
+# A guide types coupon codes: limited so that a guide's account cannot be used to guess them.
+WRITE_OFF = (("write-off.guide", by_member),)
 SIGN_IN = (("sign-in.ip", by_ip),)
 STAFF_SIGN_IN = (("sign-in.ip", by_ip), ("sign-in.account", by_account))
 

@@ -51,6 +51,8 @@ DEFAULT_RULES: dict[str, Rate] = {
     "scan.ip": Rate(600, 60),
     "sign-in.ip": Rate(60, 60),
     "sign-in.account": Rate(10, 300),
+    # A busy counter on launch day writes off a few coupons a minute per guide.
+    "write-off.guide": Rate(60, 60),
 }
 
 

@@ -53,6 +53,18 @@ async def test_a_member_guessing_codes_is_stopped_and_nothing_changes(db, upstre
     assert len(records) == 1 and records[0].rule == "scan.member" and str(cast.consumer.id) != records[0].subject
 
 
+async def test_a_guide_typing_coupon_codes_is_slowed(db, upstream, clock) -> None:
+    settings = make_settings(upstream, rate_limits={"write-off.guide": Rate(2, YEAR)})
+    cast = await factories.cast(settings, "acme")
+    write_off = "mutation($c: String!) { writeOffCoupon(code: $c) { errors { code } } }"
+    async with GraphQLClient.running(create_app(settings, manage_db=False, clock=clock)) as client:
+        codes = [(await client.mutate("writeOffCoupon", write_off, {"c": "CPABCDEFGH2"}, token=cast.tokens["guide"]))["errors"][0]["code"]
+                 for _ in range(3)]
+        other = await client.mutate("writeOffCoupon", write_off, {"c": "CPABCDEFGH2"}, token=cast.tokens["guide_manager"])
+    assert "RATE_LIMITED" not in codes[:2] and codes[2] == "RATE_LIMITED"
+    assert other["errors"][0]["code"] != "RATE_LIMITED"
+
+
 async def test_credential_stuffing_locks_the_account_not_the_shop(db, upstream, clock) -> None:
     settings = make_settings(upstream, rate_limits={"sign-in.account": Rate(3, YEAR), "sign-in.ip": Rate(100, YEAR)})
     brand = await factories.brand("acme")

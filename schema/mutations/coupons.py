@@ -10,6 +10,7 @@ from loyalty.services import coupons
 from schema import ids
 from schema.errors import SchemaError, UserError, as_client_error, mutation_payload
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
+from schema.throttles import WRITE_OFF, throttled
 from schema.permissions import IsConsumer, IsGuide, IsHQ, require_caller
 from schema.types.coupon import Coupon, CouponTemplate, CouponTemplateInput
 
@@ -68,6 +69,7 @@ class CouponMutations:
 
     @strawberry.mutation(permission_classes=[IsGuide], description="Use a member's coupon in your store (scan or type its code).")
     @mutation_payload
+    @throttled(WRITE_OFF)
     async def write_off_coupon(self, info: Info, code: str, idempotency_key: str | None = None) -> CouponPayload | None:
         caller = require_caller(info)
         row = await coupons.write_off(
