@@ -27,8 +27,9 @@ class Context:
     caller: Caller | None = None
     # Why the presented token was refused, so a protected field can say so precisely.
     auth_error: AuthError | None = None
-    # Keyed hashes of the client's address and device id (server/client_fingerprints.py).
-    seen: list[tuple[FingerprintKind, str]] = field(default_factory=list)
+    # Keyed hashes of the client's address and device id (server/client_fingerprints.py), computed
+    # only by the few operations that record them, not on every request.
+    seen: Callable[[], list[tuple[FingerprintKind, str]]] = lambda: []
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from events.services import interactions
 from loyalty.services import coupons
 from referral.models import Guide, Member, ReferralPolicy, Store
 from referral.services import policy as policies, profiles, tags
@@ -37,6 +39,7 @@ class Loaders:
         self.profile_stats: DataLoader[int, profiles.Stats] = DataLoader(load_fn=self._stats)
         self.member_tags: DataLoader[int, list[str]] = DataLoader(load_fn=self._tags)
         self.coupons_issued: DataLoader[int, int] = DataLoader(load_fn=_coupons_issued)
+        self.answer_counts: DataLoader[int, Counter[int]] = DataLoader(load_fn=_answer_counts)
         self._brand_id = brand_id
 
     async def _stats(self, member_ids: Sequence[int]) -> list[profiles.Stats]:
@@ -50,6 +53,11 @@ class Loaders:
             return [[] for _ in member_ids]
         found = await tags.names_for(brand_id=self._brand_id, member_ids=member_ids)
         return [found[m] for m in member_ids]
+
+
+async def _answer_counts(interaction_ids: Sequence[int]) -> list[Counter[int]]:
+    found = await interactions.answer_counts(interaction_ids)
+    return [found[i] for i in interaction_ids]
 
 
 async def _coupons_issued(template_ids: Sequence[int]) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -97,7 +98,7 @@ def create_app(
                     error = exc
         return Context(
             request=request, settings=settings, integrations=request.app.state.integrations,
-            limiter=request.app.state.limiter, seen=seen_in(request, fingerprint_key),
+            limiter=request.app.state.limiter, seen=functools.partial(seen_in, request, fingerprint_key),
             clock=clock, caller=caller, auth_error=error,
         )
 
@@ -128,7 +129,7 @@ def create_app(
         Route("/exports/code-batches/{batch_id:int}.csv", code_batch_csv(settings), methods=["GET"]),
         Route("/exports/code-batches/{batch_id:int}/labels.{kind}", code_batch_labels(settings), methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestContext, routes=routes)])
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestContext)])
     app.state.settings = settings
     return app
 

@@ -9,7 +9,6 @@ import re
 import time
 import uuid
 
-from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.logs import REQUEST_ID
@@ -20,9 +19,8 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
 class RequestContext:
-    def __init__(self, app: ASGIApp, routes: list[Route]) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -45,16 +43,11 @@ class RequestContext:
             await self.app(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
-            route = self._route(scope)
+            # The route's template, never the raw path: ids and codes stay out of labels and logs.
+            # Starlette's router leaves the route it chose in the (shared) scope.
+            route = getattr(scope.get("route"), "path", "other")
             HTTP_REQUESTS.labels(route, str(status)).inc()
             HTTP_SECONDS.labels(route).observe(elapsed)
             log.info("request", extra={"method": scope["method"], "route": route, "status": status,
                                        "duration_ms": round(elapsed * 1000, 1)})
             REQUEST_ID.reset(token)
-
-    def _route(self, scope: Scope) -> str:
-        # The route's template, never the raw path: ids and codes stay out of labels and logs.
-        for route in self.routes:
-            if route.matches(scope)[0] is not Match.NONE:
-                return route.path
-        return "other"

@@ -13,6 +13,7 @@ import hashlib
 import random
 import secrets
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
@@ -20,8 +21,8 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from events.errors import EventError, EventErrorCode as Code
-from events.models import Interaction, InteractionAnswer, InteractionKind, Registration
-from events.services import events as events_service
+from events.models import Event, Interaction, InteractionAnswer, InteractionKind, Registration
+from events.services import events as events_service, signups
 from loyalty.models import Trigger
 from loyalty.services import step_rewards
 from referral.models import TouchKind
@@ -33,6 +34,18 @@ MAX_PRIZES = 100
 
 def of_event(*, event_id: int) -> QuerySet[Interaction]:
     return Interaction.filter(event_id=event_id)
+
+
+async def visible(*, event: Event, member_id: int | None, staff: bool) -> list[Interaction]:
+    """The event's interactions for its staff, and for members signed up for it; none for others."""
+    if not staff and not (member_id and await signups.is_signed_up(event=event, member_id=member_id)):
+        return []
+    return await of_event(event_id=event.id).order_by("id")
+
+
+def results_visible(interaction: Interaction, *, staff: bool) -> bool:
+    """Staff see the tally and the quiz answer while a question is open; members once it is closed."""
+    return staff or interaction.closed_at is not None
 
 
 def seed_hash(interaction: Interaction) -> str | None:
@@ -129,10 +142,13 @@ async def draw(*, brand_id: int, interaction_id: int, store_scope: int | None, n
     return await Interaction.get(id=interaction.id)
 
 
-async def tally(interaction: Interaction) -> list[int]:
-    """Answers per option, in option order."""
-    counts = Counter(await InteractionAnswer.filter(interaction_id=interaction.id).values_list("option", flat=True))
-    return [counts.get(i, 0) for i in range(len(interaction.options))]
+async def answer_counts(interaction_ids: Sequence[int]) -> dict[int, Counter[int]]:
+    """Answers per option of each interaction, in one query."""
+    rows = await InteractionAnswer.filter(interaction_id__in=list(interaction_ids)).values_list("interaction_id", "option")
+    counts: dict[int, Counter[int]] = {i: Counter() for i in interaction_ids}
+    for interaction_id, option in rows:
+        counts[interaction_id][option] += 1
+    return counts
 
 
 async def _get(brand_id: int, interaction_id: int) -> Interaction:

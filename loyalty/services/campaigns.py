@@ -172,7 +172,7 @@ async def apply(
     for campaign in campaigns:
         if not _matches(campaign, facts):
             continue
-        receiver = _receiver(campaign.beneficiary, facts)
+        receiver = receiver_of(campaign.beneficiary, facts.member, facts.guide_member_id)
         if receiver is None:
             continue
         if campaign.every_nth and await _progress(conn, campaign.id, facts.member.id) % campaign.every_nth:
@@ -192,12 +192,13 @@ def _matches(c: Rule, f: ClaimFacts) -> bool:
     )
 
 
-def _receiver(beneficiary: Beneficiary, f: ClaimFacts) -> int | None:
+def receiver_of(beneficiary: Beneficiary, member: Claimant, guide_member_id: int | None) -> int | None:
+    """The member a campaign's reward goes to (None: that beneficiary does not exist here)."""
     if beneficiary is Beneficiary.MEMBER:
-        return f.member.id
+        return member.id
     if beneficiary is Beneficiary.GUIDE:
-        return f.guide_member_id
-    return f.member.referrer_id
+        return guide_member_id
+    return member.referrer_id
 
 
 async def receivers(campaigns: list[Rule], *, member: Claimant, guide_id: int | None) -> tuple[set[int], int | None]:

@@ -9,6 +9,7 @@ they are evidence for HQ to look at.
 from __future__ import annotations
 
 import statistics
+from itertools import groupby
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -86,27 +87,36 @@ async def fast_claimers(
         f"SELECT member_id FROM claim WHERE brand_id = {q.p(brand_id)} AND claimed_at >= {q.p(since)} "
         f"AND claimed_at < {q.p(until)} GROUP BY member_id HAVING COUNT(*) >= {q.p(burst)}"
     )
+    rows = await Claim.filter(
+        brand_id=brand_id, member_id__in=[row["member_id"] for row in candidates], claimed_at__gte=since,
+        claimed_at__lt=until,
+    ).order_by("member_id", "claimed_at").values_list("member_id", "claimed_at", "city")
     found = []
-    for member_id in [row["member_id"] for row in candidates]:
-        rows = await Claim.filter(brand_id=brand_id, member_id=member_id, claimed_at__gte=since, claimed_at__lt=until
-                                  ).order_by("claimed_at").values_list("claimed_at", "city")
-        times = [t for t, _ in rows]
-        best, start = 0, 0
-        for end in range(len(times)):
-            while times[end] - times[start] > window:
-                start += 1
-            if end - start + 1 > best:
-                best, best_span = end - start + 1, (start, end)
-        if best < burst:
+    for member_id, claims in groupby(rows, key=lambda row: row[0]):
+        claims = list(claims)
+        times = [t for _, t, _ in claims]
+        first, last = _busiest(times, window)
+        if last - first + 1 < burst:
             continue
-        first, last = best_span
         gaps = [(b - a).total_seconds() for a, b in zip(times[first:last], times[first + 1:last + 1])]
         found.append(FastClaimer(
-            member_id=member_id, claims=len(times), burst=best, burst_started_at=times[first], burst_ended_at=times[last],
-            shortest_gap_s=min(gaps) if gaps else 0.0, cities=len({c for _, c in rows if c}),
+            member_id=member_id, claims=len(times), burst=last - first + 1, burst_started_at=times[first],
+            burst_ended_at=times[last], shortest_gap_s=min(gaps) if gaps else 0.0,
+            cities=len({city for _, _, city in claims if city}),
         ))
     found.sort(key=lambda f: (-f.burst, f.member_id))
     return found[:limit]
+
+
+def _busiest(times: list[datetime], window: timedelta) -> tuple[int, int]:
+    """First and last index of the longest run of sorted times that fits in `window`."""
+    best, start = (0, 0), 0
+    for end in range(len(times)):
+        while times[end] - times[start] > window:
+            start += 1
+        if end - start > best[1] - best[0]:
+            best = (start, end)
+    return best
 
 
 @dataclass(frozen=True)

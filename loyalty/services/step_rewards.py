@@ -9,7 +9,7 @@ from datetime import datetime
 
 from tortoise import connections
 
-from loyalty.models import POINTS_VALID_DAYS, Beneficiary, LoyaltyPolicy, StepReward, Trigger
+from loyalty.models import POINTS_VALID_DAYS, LoyaltyPolicy, StepReward, Trigger
 from loyalty.services import campaigns, points
 from referral.models import Member
 from referral.services.attribution import guide_at
@@ -30,6 +30,7 @@ async def reward(
         guide_id = bound[0] if bound else None
     claimant = campaigns.Claimant(id=member_id, referrer_id=member.referrer_id)
     receivers, guide_member_id = await campaigns.receivers(rules, member=claimant, guide_id=guide_id)
+    # Read, not policies.get: creating the policy row here could fail the step's transaction.
     policy = await LoyaltyPolicy.get_or_none(brand_id=brand_id)
     valid_days = policy.points_valid_days if policy else POINTS_VALID_DAYS
     conn = connections.get("default")  # the step's transaction
@@ -38,8 +39,7 @@ async def reward(
     for rule in rules:
         if (rule.via_guide and guide_id is None) or (rule.invited_by_member and member.referrer_id is None):
             continue
-        receiver = {Beneficiary.MEMBER: member_id, Beneficiary.GUIDE: guide_member_id,
-                    Beneficiary.INVITER: member.referrer_id}[rule.beneficiary]
+        receiver = campaigns.receiver_of(rule.beneficiary, claimant, guide_member_id)
         if receiver is None:
             continue
         # Claim the (campaign, step, beneficiary) slot first: only the first report goes on to pay.

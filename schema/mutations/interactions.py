@@ -39,7 +39,7 @@ class InteractionMutations:
             options=input.options, correct_option=input.correct_option, prize_count=input.prize_count,
             now=info.context.now(),
         )
-        return InteractionPayload(interaction=EventInteraction(row=row, show_results=True))
+        return InteractionPayload(interaction=EventInteraction(row=row, staff=True))
 
     @strawberry.mutation(permission_classes=[IsStoreStaff], description="Stop taking answers.")
     @mutation_payload
@@ -49,7 +49,7 @@ class InteractionMutations:
             brand_id=caller.brand_id, interaction_id=ids.decode(id, "Interaction"), store_scope=store_scope(caller),
             now=info.context.now(),
         )
-        return InteractionPayload(interaction=EventInteraction(row=row, show_results=True))
+        return InteractionPayload(interaction=EventInteraction(row=row, staff=True))
 
     @strawberry.mutation(permission_classes=[IsStoreStaff], description="Draw the winners among those checked in, once.")
     @mutation_payload
@@ -59,7 +59,7 @@ class InteractionMutations:
             brand_id=caller.brand_id, interaction_id=ids.decode(id, "Interaction"), store_scope=store_scope(caller),
             now=info.context.now(),
         )
-        return InteractionPayload(interaction=EventInteraction(row=row, show_results=True))
+        return InteractionPayload(interaction=EventInteraction(row=row, staff=True))
 
     @strawberry.mutation(permission_classes=[IsConsumer], description="Answer a poll or quiz question (checked-in members, once).")
     @mutation_payload

@@ -47,7 +47,7 @@ class MemberMutations:
             brand_id=caller.brand_id, member_id=caller.member_id, now=info.context.now(), code=input.code,
             channel=input.channel, campaign=input.campaign, profile=to_domain(input.profile),
         )
-        await fingerprints.record(brand_id=caller.brand_id, member_id=row.id, seen=info.context.seen, now=info.context.now())
+        await fingerprints.record(brand_id=caller.brand_id, member_id=row.id, seen=info.context.seen(), now=info.context.now())
         return MemberPayload(member=Member(row=row))
 
     @strawberry.mutation(permission_classes=[IsConsumer], description="Record a scan of a guide's or member's QR.")

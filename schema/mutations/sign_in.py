@@ -29,7 +29,7 @@ class SignInPayload:
         info.context.act_as(signed_in.caller)
         caller = signed_in.caller
         if caller.member_id is not None:
-            await fingerprints.record(brand_id=caller.brand_id, member_id=caller.member_id, seen=info.context.seen,
+            await fingerprints.record(brand_id=caller.brand_id, member_id=caller.member_id, seen=info.context.seen(),
                                       now=info.context.now())
         return cls(
             token=signed_in.token, expires_at=datetime.fromtimestamp(signed_in.expires_at, UTC), new_member=signed_in.new_member,

@@ -138,10 +138,8 @@ class EventQueries:
         except DOMAIN_ERRORS:
             return None
         staff = caller.has(Role.HQ, Role.STORE_MANAGER) and store_scope(caller) in (None, event.store_id)
-        if not staff and not (caller.member_id and await signups.is_signed_up(event=event, member_id=caller.member_id)):
-            return []
-        rows = await interactions.of_event(event_id=event.id).order_by("id")
-        return [EventInteraction(row=row, show_results=staff) for row in rows]
+        rows = await interactions.visible(event=event, member_id=caller.member_id, staff=staff)
+        return [EventInteraction(row=row, staff=staff) for row in rows]
 
     @strawberry.field(permission_classes=[IsStoreStaff], description="The code for the venue's check-in screen.")
     @mutation_payload

@@ -15,8 +15,8 @@ InteractionKind = strawberry.enum(KindValue)
 @strawberry.type(description="A poll, quiz question or lucky draw during an event.")
 class EventInteraction:
     row: strawberry.Private[InteractionModel]
-    # Staff see the tally while it is open; members once it is closed.
-    show_results: strawberry.Private[bool]
+    # Whether the caller is the event's staff (what they may see: interactions.results_visible).
+    staff: strawberry.Private[bool]
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -40,11 +40,14 @@ class EventInteraction:
 
     @strawberry.field(description="Answers per option; null until you may see them.")
     async def tally(self, info: Info) -> list[int] | None:
-        return await interactions.tally(self.row) if self.show_results or self.row.closed_at else None
+        if not interactions.results_visible(self.row, staff=self.staff):
+            return None
+        counts = await info.context.loaders.answer_counts.load(self.row.id)
+        return [counts[i] for i in range(len(self.row.options))]
 
     @strawberry.field(description="For a quiz, once closed.")
     def correct_option(self) -> int | None:
-        return self.row.correct_option if self.row.closed_at or self.show_results else None
+        return self.row.correct_option if interactions.results_visible(self.row, staff=self.staff) else None
 
     @strawberry.field(description="A draw's SHA-256 of its seed, shown before the draw: the commitment.")
     def seed_hash(self) -> str | None:
