@@ -37,6 +37,16 @@ def wait_healthy(base: str, timeout_s: float = 20) -> None:
         time.sleep(0.1)
 
 
+def wait_workers_started(log: Path, workers: int, timeout_s: float = 60) -> None:
+    """/health answers as soon as one worker is up; a test that kills or counts workers needs all
+    of them serving, or its victim may be one that never took a request."""
+    deadline = time.monotonic() + timeout_s
+    while log.read_text(errors="replace").count("Application startup complete") < workers:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{workers} workers did not start in {timeout_s} s")
+        time.sleep(0.1)
+
+
 @contextmanager
 def serving(env: dict[str, str], workers: int = 1) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """`scrm serve` on a free port with `workers` processes; yields the base URL and the supervisor."""
@@ -48,6 +58,7 @@ def serving(env: dict[str, str], workers: int = 1) -> Iterator[tuple[str, subpro
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, timeout_s=60)
+        wait_workers_started(Path(log.name), workers)
         yield base, server
     finally:
         server.terminate()
@@ -65,3 +76,21 @@ def worker_pids(supervisor: subprocess.Popen[bytes]) -> list[int]:
     children = Path(f"/proc/{supervisor.pid}/task/{supervisor.pid}/children").read_text().split()
     # multiprocessing may also run a resource tracker beside the workers.
     return [int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
+def connections_held(pid: int, port: int) -> int:
+    """How many established TCP connections to `port` the process holds (accepted, being served)."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:  # closed while we looked
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    held = 0
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local_port, state, inode = int(fields[1].split(":")[1], 16), fields[3], fields[9]
+        held += local_port == port and state == "01" and inode in inodes
+    return held

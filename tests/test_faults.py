@@ -10,7 +10,6 @@ import signal
 import subprocess
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -25,7 +24,7 @@ from server.integrations.clients import open_integrations
 from server.notifications import Deliverer
 from server.settings import Settings
 from tests import factories
-from tests.processes import SCRM, serving, worker_pids
+from tests.processes import SCRM, connections_held, serving, worker_pids
 from tests.test_multi_worker import server_env
 
 CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempotencyKey: $k) {
@@ -62,11 +61,6 @@ async def shop(settings: Settings, n_members: int) -> dict:
                                  price_cents=29_900, points_per_item=30)
     await reference_campaigns(brand.id, now)
     return dict(brand=brand, tokens=tokens, batch=batch)
-
-
-def cpu_ticks(pid: int) -> int:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])  # utime + stime
 
 
 async def storm(
@@ -127,12 +121,14 @@ async def test_a_worker_killed_mid_storm_loses_and_doubles_nothing(database, pg_
 
     with serving(server_env(database), workers=2) as (base, supervisor):
         [victim, survivor] = worker_pids(supervisor)
+        port = int(base.rsplit(":", 1)[1])
 
         answers: dict[int, str] = {}
 
         async def kill_mid_storm() -> None:
-            while len(answers) < 150:
-                await asyncio.sleep(0.01)
+            # Mid-storm, and while the victim is serving someone: the kill must cut requests off.
+            while len(answers) < 150 or not connections_held(victim, port):
+                await asyncio.sleep(0.005)
             os.kill(victim, signal.SIGKILL)
 
         (_, failed), _ = await asyncio.gather(
