@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from functools import cached_property
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from events.services import interactions
+from loyalty.models import CouponTemplate
 from loyalty.services import coupons
 from referral.models import Guide, Member, ReferralPolicy, Store
 from referral.services import policy as policies, profiles, tags
@@ -30,17 +32,46 @@ def _by_id(model: type[M], brand_id: int | None, brand_field: str = "brand_id") 
 
 
 class Loaders:
+    """Each loader is built on first use: most requests (a claim, a sign-in) use none of them."""
+
     def __init__(self, *, brand_id: int | None) -> None:
-        self.brand: DataLoader[int, Brand | None] = _by_id(Brand, brand_id, brand_field="id")
-        self.store: DataLoader[int, Store | None] = _by_id(Store, brand_id)
-        self.member: DataLoader[int, Member | None] = _by_id(Member, brand_id)
-        self.guide: DataLoader[int, Guide | None] = _by_id(Guide, brand_id)
-        self.policy: DataLoader[int, ReferralPolicy] = DataLoader(load_fn=_policies)
-        self.profile_stats: DataLoader[int, profiles.Stats] = DataLoader(load_fn=self._stats)
-        self.member_tags: DataLoader[int, list[str]] = DataLoader(load_fn=self._tags)
-        self.coupons_issued: DataLoader[int, int] = DataLoader(load_fn=_coupons_issued)
-        self.answer_counts: DataLoader[int, Counter[int]] = DataLoader(load_fn=_answer_counts)
         self._brand_id = brand_id
+
+    @cached_property
+    def brand(self) -> DataLoader[int, Brand | None]:
+        return _by_id(Brand, self._brand_id, brand_field="id")
+
+    @cached_property
+    def store(self) -> DataLoader[int, Store | None]:
+        return _by_id(Store, self._brand_id)
+
+    @cached_property
+    def member(self) -> DataLoader[int, Member | None]:
+        return _by_id(Member, self._brand_id)
+
+    @cached_property
+    def guide(self) -> DataLoader[int, Guide | None]:
+        return _by_id(Guide, self._brand_id)
+
+    @cached_property
+    def policy(self) -> DataLoader[int, ReferralPolicy]:
+        return DataLoader(load_fn=_policies)
+
+    @cached_property
+    def profile_stats(self) -> DataLoader[int, profiles.Stats]:
+        return DataLoader(load_fn=self._stats)
+
+    @cached_property
+    def member_tags(self) -> DataLoader[int, list[str]]:
+        return DataLoader(load_fn=self._tags)
+
+    @cached_property
+    def coupons_issued(self) -> DataLoader[CouponTemplate, int]:
+        return DataLoader(load_fn=_coupons_issued)
+
+    @cached_property
+    def answer_counts(self) -> DataLoader[int, Counter[int]]:
+        return DataLoader(load_fn=_answer_counts)
 
     async def _stats(self, member_ids: Sequence[int]) -> list[profiles.Stats]:
         if self._brand_id is None:
@@ -60,9 +91,9 @@ async def _answer_counts(interaction_ids: Sequence[int]) -> list[Counter[int]]:
     return [found[i] for i in interaction_ids]
 
 
-async def _coupons_issued(template_ids: Sequence[int]) -> list[int]:
-    found = await coupons.issued_counts(template_ids)
-    return [found[t] for t in template_ids]
+async def _coupons_issued(templates: Sequence[CouponTemplate]) -> list[int]:
+    found = await coupons.issued(templates)
+    return [found[t.id] for t in templates]
 
 
 async def _policies(brand_ids: Sequence[int]) -> list[ReferralPolicy]:

@@ -31,7 +31,7 @@ class CouponTemplate(Model):
     total_limit = fields.IntField(null=True)
     per_member_limit = fields.IntField(default=1)
     # With a total limit: counted up by a conditional UPDATE, so the limit holds under any
-    # concurrency. Without one it stays 0 (no hot row); loyalty.services.coupons.issued_counts counts.
+    # concurrency. Without one it stays 0 (no hot row); loyalty.services.coupons.issued counts it.
     issued_count = fields.IntField(default=0)
     # Store ids where it may be written off; empty means every store of the brand.
     store_ids = fields.JSONField(default=list)

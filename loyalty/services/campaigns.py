@@ -114,24 +114,48 @@ class Claimant:
     referrer_id: int | None
 
 
+_RULE_COLUMNS = (
+    "id", "name", "skus", "first_purchase", "every_nth", "via_guide", "invited_by_member", "region", "beneficiary",
+    "points", "coupon_template_id",
+)
+
+
 async def running(
     *, brand_id: int, now: datetime, conn: BaseDBAsyncClient | None = None, trigger: Trigger = Trigger.CLAIM
 ) -> list[Rule]:
-    """The brand's campaigns for `trigger` running at `now` (raw SQL: every claim asks)."""
+    """The brand's campaigns for `trigger` running at `now` (raw SQL: every step that may reward asks)."""
     q = Statement(conn)
-    rows = await q.rows(
-        "SELECT id, name, skus, first_purchase, every_nth, via_guide, invited_by_member, region, beneficiary, points, "
-        f"coupon_template_id FROM campaign WHERE brand_id = {q.p(brand_id)} AND starts_at <= {q.p(now)} "
-        f"AND ends_at > {q.p(now)} AND stopped_at IS NULL AND trigger = {q.p(trigger.value)} ORDER BY id"
+    rows = await q.rows(f"SELECT {rule_columns('c')} FROM (SELECT 1 AS one) AS x {running_join(q, 'c', brand_id, now, trigger)}")
+    return rules_from(rows, "c")
+
+
+def rule_columns(alias: str) -> str:
+    """The columns rules_from() reads, prefixed with the alias so they can sit beside other columns."""
+    return ", ".join(f"{alias}.{column} AS {alias}_{column}" for column in _RULE_COLUMNS)
+
+
+def running_join(q: Statement, alias: str, brand_id: int, now: datetime, trigger: Trigger = Trigger.CLAIM) -> str:
+    """Which campaigns run, as a LEFT JOIN: one row per running campaign, or one row of NULLs. A claim
+    reads its rules in the statement that reads its batch, saving a round trip. Place the returned
+    text where it is called: its parameters are taken in order."""
+    return (
+        f"LEFT JOIN campaign {alias} ON {alias}.brand_id = {q.p(brand_id)} AND {alias}.starts_at <= {q.p(now)} "
+        f"AND {alias}.ends_at > {q.p(now)} AND {alias}.stopped_at IS NULL AND {alias}.trigger = {q.p(trigger.value)}"
     )
-    return [
-        Rule(
-            **{**row, "skus": tuple(json.loads(row["skus"]) if isinstance(row["skus"], str) else row["skus"]),
-               "first_purchase": bool(row["first_purchase"]), "via_guide": bool(row["via_guide"]),
-               "invited_by_member": bool(row["invited_by_member"]), "beneficiary": Beneficiary(row["beneficiary"])}
-        )
-        for row in rows
-    ]
+
+
+def rules_from(rows: list[dict], alias: str) -> list[Rule]:
+    """The rules in rows joined with running_join(), in campaign id order (None ids: no campaign runs)."""
+    rules = []
+    for row in sorted((r for r in rows if r[f"{alias}_id"] is not None), key=lambda r: r[f"{alias}_id"]):
+        values = {column: row[f"{alias}_{column}"] for column in _RULE_COLUMNS}
+        skus = values["skus"]
+        rules.append(Rule(
+            **{**values, "skus": tuple(json.loads(skus) if isinstance(skus, str) else skus),
+               "first_purchase": bool(values["first_purchase"]), "via_guide": bool(values["via_guide"]),
+               "invited_by_member": bool(values["invited_by_member"]), "beneficiary": Beneficiary(values["beneficiary"])}
+        ))
+    return rules
 
 
 def beneficiary_kinds(campaigns: list[Rule]) -> set[Beneficiary]:

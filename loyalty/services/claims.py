@@ -58,8 +58,7 @@ async def claim(
     try:
         # Reads inside the transaction too: one pooled connection for the whole claim.
         async with in_transaction() as conn:
-            batch, member, valid_days, (guide_id, store_id) = await _claimable(conn, brand_id, member_id, parsed, now)
-            rules = await campaigns.running(brand_id=brand_id, now=now, conn=conn)
+            batch, member, valid_days, (guide_id, store_id), rules = await _claimable(conn, brand_id, member_id, parsed, now)
             receivers, guide_member_id = await campaigns.receivers(rules, member=member, guide_id=guide_id)
             # Before any lock, so that the losers of a race stop here.
             row = await _insert_claim(conn, batch.id, dict(
@@ -67,23 +66,23 @@ async def claim(
                 guide_id=guide_id, store_id=store_id, city=place, points=batch.points_per_item,
                 idempotency_key=idempotency_key, diverted=_diverted(batch, place, store_id),
             ))
-            accounts = await points.lock(conn, brand_id=brand_id, member_ids=receivers)
+            accounts = await points.lock(
+                conn, brand_id=brand_id, member_ids=receivers,
+                purchase=points.Purchase(member_id=member_id, points=batch.points_per_item),
+            )
             mine = accounts[member_id]
-            mine.purchases += 1
             if batch.points_per_item:
                 await points.earn(
                     conn, mine, batch.points_per_item, now=now, valid_days=valid_days, claim_id=row.id,
-                    note=batch.sku,
+                    note=batch.sku, credited=True,
                 )
-            else:
-                await points.save(conn, mine)
             facts = campaigns.ClaimFacts(
                 claim=row, batch=batch, member=member, purchase_number=mine.purchases, guide_member_id=guide_member_id
             )
             rewards = await campaigns.apply(conn, rules, facts, accounts, now=now, valid_days=valid_days)
             await touches.record(
                 brand_id=brand_id, member_id=member_id, kind=TouchKind.PURCHASE, at=now, guide_id=guide_id,
-                store_id=store_id, amount_cents=batch.price_cents, source=f"claim:{row.id}",
+                store_id=store_id, amount_cents=batch.price_cents, source=f"claim:{row.id}", conn=conn,
             )
     except LoyaltyError:
         # A retry of a request that succeeded (its batch since revoked, say) still gets its answer.
@@ -107,17 +106,20 @@ async def claim(
 
 async def _claimable(
     conn: BaseDBAsyncClient, brand_id: int, member_id: int, parsed: item_codes.ItemCode, now: datetime
-) -> tuple[CodeBatch, campaigns.Claimant, int, tuple[int | None, int | None]]:
-    """The batch, the member, the brand's points validity and the guide bound now, in one statement
-    (every claim runs it). Raises ITEM_CODE_UNKNOWN, BATCH_REVOKED, MEMBER_NOT_FOUND or NOT_REGISTERED."""
+) -> tuple[CodeBatch, campaigns.Claimant, int, tuple[int | None, int | None], list[campaigns.Rule]]:
+    """The batch, the member, the brand's points validity, the guide bound now and the running
+    campaigns, in one statement (every claim runs it: each round trip to the database costs a worker
+    more CPU than the rules themselves). Raises ITEM_CODE_UNKNOWN, BATCH_REVOKED, MEMBER_NOT_FOUND or
+    NOT_REGISTERED."""
     q = Statement(conn)
     rows = await q.rows(
         "SELECT b.sku, b.product_name, b.quantity, b.price_cents, b.points_per_item, b.key_id, b.region, b.store_id, "
         "b.revoked_at, m.id AS member_id, m.registered_at, m.referrer_id, p.points_valid_days, "
-        "gb.guide_id AS bound_guide_id, gb.store_id AS bound_store_id FROM code_batch b "
+        f"gb.guide_id AS bound_guide_id, gb.store_id AS bound_store_id, {campaigns.rule_columns('c')} FROM code_batch b "
         f"LEFT JOIN member m ON m.id = {q.p(member_id)} AND m.brand_id = b.brand_id AND m.deleted_at IS NULL "
         "LEFT JOIN loyalty_policy p ON p.brand_id = b.brand_id "
         f"{binding_join(q, 'gb', brand_id, member_id, now)} "
+        f"{campaigns.running_join(q, 'c', brand_id, now)} "
         f"WHERE b.id = {q.p(parsed.batch_id)} AND b.brand_id = {q.p(brand_id)}"
     )
     row = rows[0] if rows else None
@@ -138,7 +140,7 @@ async def _claimable(
         region=row["region"], store_id=row["store_id"],
     )
     member = campaigns.Claimant(id=member_id, referrer_id=row["referrer_id"])
-    return batch, member, valid_days, (row["bound_guide_id"], row["bound_store_id"])
+    return batch, member, valid_days, (row["bound_guide_id"], row["bound_store_id"]), campaigns.rules_from(rows, "c")
 
 
 async def _insert_claim(conn: BaseDBAsyncClient, batch_id: int, fields: dict) -> Claim:

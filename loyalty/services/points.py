@@ -68,41 +68,60 @@ def ledger(*, brand_id: int, member_id: int) -> QuerySet[PointsEntry]:
     return PointsEntry.filter(brand_id=brand_id, member_id=member_id)
 
 
-async def lock(conn: BaseDBAsyncClient, *, brand_id: int, member_ids: Iterable[int]) -> dict[int, Account]:
-    """Create (if need be) and lock the accounts, in member id order so that two transactions touching
-    the same accounts never wait for each other in a cycle."""
-    locked: dict[int, Account] = {}
-    for member_id in sorted(set(member_ids)):
-        # One round trip: create the account if need be and lock its row (an upsert that touches the
-        # row takes the lock, where ON CONFLICT DO NOTHING would neither lock nor return it).
-        q = Statement(conn)
-        rows = await q.rows(
-            f"INSERT INTO points_account (brand_id, member_id, balance, debt, purchases) "
-            f"VALUES ({q.p(brand_id)}, {q.p(member_id)}, 0, 0, 0) "
-            "ON CONFLICT (member_id) DO UPDATE SET balance = points_account.balance "
-            "RETURNING id, brand_id, member_id, balance, debt, purchases"
-        )
-        locked[member_id] = Account(**rows[0])
-    return locked
+@dataclass(frozen=True)
+class Purchase:
+    """A member's purchase, applied to their account by the statement that locks it: one more
+    purchase and the item's points (their ledger line is written by earn(..., credited=True))."""
+
+    member_id: int
+    points: int
+
+
+async def lock(
+    conn: BaseDBAsyncClient, *, brand_id: int, member_ids: Iterable[int], purchase: Purchase | None = None
+) -> dict[int, Account]:
+    """Create (if need be) and lock the accounts in one statement, in member id order so that two
+    transactions touching the same accounts never wait for each other in a cycle. An upsert that
+    touches the row takes its lock, where ON CONFLICT DO NOTHING would neither lock nor return it."""
+    credit = {purchase.member_id: purchase.points} if purchase else {}
+    ids = sorted(set(member_ids) | credit.keys())
+    if not ids:
+        return {}
+    q = Statement(conn)
+    rows = [
+        f"({q.p(brand_id)}, {q.p(m)}, {q.p(credit.get(m, 0))}, 0, {q.p(int(m in credit))})" for m in ids
+    ]
+    locked = await q.rows(
+        f"INSERT INTO points_account (brand_id, member_id, balance, debt, purchases) VALUES {', '.join(rows)} "
+        "ON CONFLICT (member_id) DO UPDATE SET balance = points_account.balance + excluded.balance, "
+        "purchases = points_account.purchases + excluded.purchases "
+        "RETURNING id, brand_id, member_id, balance, debt, purchases"
+    )
+    return {row["member_id"]: Account(**row) for row in locked}
 
 
 async def earn(
     conn: BaseDBAsyncClient, acct: Account, points: int, *, now: datetime, valid_days: int,
     kind: EntryKind = EntryKind.EARN, claim_id: int | None = None, coupon_id: int | None = None, note: str | None = None,
+    credited: bool = False,
 ) -> Line:
-    """Credit a locked account with a new lot; any debt is repaid from it first, on a line of its own."""
-    acct.balance += points
+    """Credit a locked account with a new lot; any debt is repaid from it first, on a line of its own.
+    With credited=True the account row already holds the points (lock() applied the purchase), so
+    only the ledger is written, and the row again only to repay a debt."""
+    if not credited:
+        acct.balance += points
     lot = await _line(conn, acct, kind, points, now=now, remaining=points, expires_at=now + timedelta(days=valid_days),
                       claim_id=claim_id, coupon_id=coupon_id, note=note)
-    if acct.debt and points:
-        repaid = min(points, acct.debt)
+    repaid = min(points, acct.debt)
+    if repaid:
         acct.balance -= repaid
         acct.debt -= repaid
         lot = replace(lot, remaining=lot.remaining - repaid)
         await _set_remaining(conn, lot.id, lot.remaining)
         await _line(conn, acct, EntryKind.ADJUST, -repaid, now=now, debt_change=-repaid, claim_id=claim_id,
                     note="debt repaid")
-    await save(conn, acct)
+    if repaid or not credited:
+        await save(conn, acct)
     return lot
 
 

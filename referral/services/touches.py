@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.queryset import QuerySet
 
 from referral.models import Channel, Touch, TouchKind
@@ -31,18 +32,20 @@ async def record(
     other_member_id: int | None = None,
     source: str | None = None,
     attribute: bool = False,
+    conn: BaseDBAsyncClient | None = None,
 ) -> bool:
     """Append a touch. With attribute=True the guide and store are the ones bound to the member at `at`.
 
     A touch with a `source` is recorded once per (kind, source): a retried report returns False.
     Written as one INSERT ... ON CONFLICT DO NOTHING, so a duplicate never aborts the caller's
-    transaction (an IntegrityError would, on PostgreSQL) and the hot paths pay no ORM cost.
+    transaction (an IntegrityError would, on PostgreSQL) and the hot paths pay no ORM cost. A caller
+    holding its transaction's connection passes it (`conn`): looking it up again costs a claim ~1%.
     """
     if attribute and guide_id is None:
         bound = await guide_at(brand_id=brand_id, member_id=member_id, at=at)
         if bound is not None:
             guide_id, store_id = bound
-    q = Statement()
+    q = Statement(conn)
     values = (brand_id, member_id, kind.value, at, guide_id, store_id, channel.value if channel else None, campaign,
               event_ref, amount_cents, other_member_id, source)
     placeholders = ", ".join(q.p(v) for v in values)

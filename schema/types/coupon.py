@@ -41,9 +41,7 @@ class CouponTemplate:
 
     @strawberry.field
     async def issued_count(self, info: Info) -> int:
-        if self.row.total_limit is not None:
-            return self.row.issued_count
-        return await info.context.loaders.coupons_issued.load(self.row.id)
+        return await info.context.loaders.coupons_issued.load(self.row)
 
     @strawberry.field(description="Members may buy one for this many points (null: not for sale).")
     def points_price(self) -> int | None:
