@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import hmac
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -79,6 +80,8 @@ def create_app(
             app.state.limiter, redis = open_limiter(settings.rate_limits, settings.redis_url, settings.signing_key("rate-limits"))
             if redis is not None:
                 stack.push_async_callback(redis.aclose)
+            if manage_db:
+                _tune_gc()
             log.info("scrm started in %s mode", settings.mode)
             yield
 
@@ -132,6 +135,15 @@ def create_app(
     app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestContext)])
     app.state.settings = settings
     return app
+
+
+def _tune_gc() -> None:
+    """A serving process keeps its schema, models and modules for life: freezing them keeps the
+    collector from re-scanning them, and a larger first generation lets short-lived request objects
+    die by reference counting before a collection runs (py-spy: 8% of a worker went to gc)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 def _may_scrape(request: Request, settings: Settings) -> bool:

@@ -4,7 +4,9 @@ and every refusal by its code). With several workers, set PROMETHEUS_MULTIPROC_D
 
 from __future__ import annotations
 
+import functools
 import os
+from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
@@ -19,8 +21,26 @@ OPERATIONS = Counter(
 )
 
 
+# Label sets are few (routes x statuses, operations x codes); looking a child up by its labels takes
+# a lock and validation on every call, so each child is looked up once.
+@functools.lru_cache(maxsize=4096)
+def _operation(operation: str, outcome: str) -> Any:
+    return OPERATIONS.labels(operation, outcome)
+
+
+@functools.lru_cache(maxsize=4096)
+def _request(route: str, status: int) -> tuple[Any, Any]:
+    return HTTP_REQUESTS.labels(route, str(status)), HTTP_SECONDS.labels(route)
+
+
 def count_outcome(operation: str, outcome: str) -> None:
-    OPERATIONS.labels(operation, outcome).inc()
+    _operation(operation, outcome).inc()
+
+
+def observe_request(route: str, status: int, seconds: float) -> None:
+    requests, latency = _request(route, status)
+    requests.inc()
+    latency.observe(seconds)
 
 
 def exposition() -> tuple[bytes, str]:

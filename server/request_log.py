@@ -12,7 +12,7 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.logs import REQUEST_ID
-from server.metrics import HTTP_REQUESTS, HTTP_SECONDS
+from server.metrics import observe_request
 
 log = logging.getLogger("scrm.access")
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
@@ -46,8 +46,7 @@ class RequestContext:
             # The route's template, never the raw path: ids and codes stay out of labels and logs.
             # Starlette's router leaves the route it chose in the (shared) scope.
             route = getattr(scope.get("route"), "path", "other")
-            HTTP_REQUESTS.labels(route, str(status)).inc()
-            HTTP_SECONDS.labels(route).observe(elapsed)
+            observe_request(route, status, elapsed)
             log.info("request", extra={"method": scope["method"], "route": route, "status": status,
                                        "duration_ms": round(elapsed * 1000, 1)})
             REQUEST_ID.reset(token)

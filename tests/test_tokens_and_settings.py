@@ -25,6 +25,19 @@ def test_expired_token_is_refused_as_expired() -> None:
     assert err.value.code is AuthErrorCode.TOKEN_EXPIRED
 
 
+def test_a_token_checked_once_still_expires_on_time() -> None:
+    issued = time.time()
+    token, expires_at = tokens.issue(secret=SECRET, brand_id=1, kind="member", principal_id=9, ttl_s=30, now=issued)
+    assert tokens.decode(token, secret=SECRET, now=issued + 1).principal_id == 9
+    assert tokens.decode(token, secret=SECRET, now=expires_at - 1).principal_id == 9  # the cached verification
+    with pytest.raises(AuthError) as err:
+        tokens.decode(token, secret=SECRET, now=expires_at)
+    assert err.value.code is AuthErrorCode.TOKEN_EXPIRED
+    with pytest.raises(AuthError) as err:
+        tokens.decode(token, secret="other" * 10, now=issued + 1)  # verified under one secret, not under another
+    assert err.value.code is AuthErrorCode.TOKEN_INVALID
+
+
 @pytest.mark.parametrize(
     "forge",
     [
