@@ -1,10 +1,12 @@
 """The floor the GraphQL claim is measured against: the same claim as one starlette route over asyncpg,
 with nothing else (no GraphQL, no ORM, no campaign rules).
 
-It verifies the bearer token and the code's MAC, looks the batch up, then in one transaction inserts
-the claim (the unique (batch, serial) decides), credits the account, appends the ledger line and the
-purchase touch; a losing scan is recorded as a re-scan. Run: uvicorn bench.bare_claim:app
-(DATABASE_URL, SCRM_SECRET_KEY from the environment).
+It verifies the bearer token, checks that the session's member still exists (an erased member's
+token must stop working: the same look-up every signed-in GraphQL request makes) and the code's
+MAC, looks the batch up, then in one transaction inserts the claim (the unique (batch, serial)
+decides), credits the account, appends the ledger line and the purchase touch; a losing scan is
+recorded as a re-scan. Run: uvicorn bench.bare_claim:app (DATABASE_URL, SCRM_SECRET_KEY from the
+environment).
 """
 
 from __future__ import annotations
@@ -41,6 +43,12 @@ async def claim(request: Request) -> JSONResponse:
     now = datetime.now(UTC)
     assert pool is not None
     async with pool.acquire() as conn:
+        if await conn.fetchval(
+            "SELECT m.id FROM member m LEFT JOIN guide g ON g.member_id = m.id AND g.brand_id = m.brand_id "
+            "AND g.status = 'active' WHERE m.id = $1 AND m.brand_id = $2 AND m.deleted_at IS NULL",
+            principal.principal_id, principal.brand_id,
+        ) is None:
+            return JSONResponse({"error": "TOKEN_INVALID"}, status_code=401)
         batch = await conn.fetchrow(
             "SELECT id, points_per_item, price_cents, revoked_at FROM code_batch WHERE id = $1 AND brand_id = $2",
             parsed.batch_id, principal.brand_id,

@@ -24,6 +24,7 @@ import aiohttp
 
 from bench.scratch_db import scratch_database
 from bench.claims_http import free_port, start
+from bench.load import cpu
 from bench.load.mix import WEIGHTS, Mix
 from bench.load.report import Sample, plot, table
 from bench.load.seed import WECHAT_APPID, WECHAT_SECRET, seed
@@ -35,7 +36,10 @@ SECRET = "load-secret-key-0123456789-abcdefghijklmnop"
 SCRM = str(Path(sys.executable).parent / "scrm")
 
 
-async def run_load(base: str, mix: Mix, *, seconds: float, warmup_s: float, concurrency: int) -> list[Sample]:
+async def run_load(
+    base: str, mix: Mix, *, seconds: float, warmup_s: float, concurrency: int, server_pid: int
+) -> tuple[list[Sample], list[str]]:
+    """The samples of the measured window, and where the CPU went during it."""
     senders = mix.senders()
     names, weights = list(WEIGHTS), list(WEIGHTS.values())
     samples: list[Sample] = []
@@ -51,8 +55,14 @@ async def run_load(base: str, mix: Mix, *, seconds: float, warmup_s: float, conc
                 if now >= measure_from:
                     samples.append(Sample(op, now - measure_from, (time.perf_counter() - now) * 1000, outcome))
 
-        await asyncio.gather(*(user(n) for n in range(concurrency)))
-    return samples
+        async def meter() -> tuple[dict[str, float], dict[str, float]]:
+            await asyncio.sleep(warmup_s)
+            before = cpu.snapshot(server_pid)
+            await asyncio.sleep(max(0.0, deadline - time.perf_counter()))
+            return before, cpu.snapshot(server_pid)
+
+        (before, after), *_ = await asyncio.gather(meter(), *(user(n) for n in range(concurrency)))
+    return samples, cpu.lines(before, after, seconds, len(samples))
 
 
 async def main() -> None:
@@ -94,13 +104,16 @@ async def main() -> None:
                 key = settings.item_keyring.key(seeded.key_id)
                 assert key is not None
                 mix = Mix(seeded, key, fake.wechat_code)
-                samples = await run_load(f"http://127.0.0.1:{port}", mix, seconds=args.seconds, warmup_s=args.warmup,
-                                         concurrency=args.concurrency)
+                samples, cpu_use = await run_load(
+                    f"http://127.0.0.1:{port}", mix, seconds=args.seconds, warmup_s=args.warmup,
+                    concurrency=args.concurrency, server_pid=server.pid,
+                )
             heading = (f"{args.seconds:.0f} s after {args.warmup:.0f} s warm-up; {args.concurrency} concurrent clients; "
                        f"scrm serve --workers {args.workers} on PostgreSQL; rate limits in "
                        f"{'Redis' if args.redis else 'process'}; {os.cpu_count()} CPUs shared with the load generator")
             print(heading)
             print(table(samples, args.seconds))
+            print("CPU during the measured window:", *cpu_use, sep="\n")
             plot(samples, args.seconds, Path(args.report), heading)
             print(f"latency plot: {args.report}")
             checked = subprocess.run([SCRM, "check-invariants"], env={**env, "DATABASE_URL": url}, capture_output=True, text=True)
