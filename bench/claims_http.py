@@ -52,6 +52,8 @@ from server.settings import Settings
 from server.tenancy import service as brands
 
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
+DATA_KEYS = "YmVuY2gtZGF0YS1rZXktZm9yLXNlYWxpbmctMDAwMDA="  # production mode asks for one
+PRODUCTION = {"SCRM_SECRET_KEY": SECRET, "SCRM_DATA_KEYS": DATA_KEYS, "SCRM_MODE": "production"}
 CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempotencyKey: $k) {
   pointsEarned pointsBalance rewards { points coupon { code } } errors { code } } }"""
 
@@ -59,7 +61,7 @@ CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempoten
 async def seed(url: str, members_n: int, slug: str, with_campaigns: bool) -> tuple[list[str], int, int]:
     """A brand, a store, a guide, registered members (a third invited by another member), a batch and,
     if asked, the reference campaigns. Returns the members' tokens, the batch id and the key id."""
-    settings = Settings.from_env({"DATABASE_URL": url, "SCRM_SECRET_KEY": SECRET, "SCRM_MODE": "production"})
+    settings = Settings.from_env({"DATABASE_URL": url, **PRODUCTION})
     await Tortoise.init(config=tortoise_config(url))
     try:
         brand = await brands.create(slug=slug, name=slug.title())
@@ -150,7 +152,7 @@ async def main() -> None:
         servers: list[subprocess.Popen] = []
         try:
             await migrate(url)
-            keyring = Settings.from_env({"SCRM_SECRET_KEY": SECRET, "SCRM_MODE": "production", "DATABASE_URL": url}).item_keyring
+            keyring = Settings.from_env({"DATABASE_URL": url, **PRODUCTION}).item_keyring
             serials, turn = count(), count()
 
             async def brand(slug: str, with_campaigns: bool) -> Callable[[], tuple[str, str]]:
@@ -164,8 +166,8 @@ async def main() -> None:
             plain, promoted = await brand("plain", False), await brand("campaigns", True)
             # Every request comes from 127.0.0.1 and each member claims hundreds of cans a minute here:
             # the limits are raised, not switched off, so the GraphQL side still pays for counting.
-            env = {**os.environ, "DATABASE_URL": f"{url}?minsize=2&maxsize=10", "SCRM_SECRET_KEY": SECRET,
-                   "SCRM_MODE": "production", "SCRM_RATE_LIMITS": "scan.member=1000000/60,scan.ip=1000000/60"}
+            env = {**os.environ, "DATABASE_URL": f"{url}?minsize=2&maxsize=10", **PRODUCTION,
+                   "SCRM_RATE_LIMITS": "scan.member=1000000/60,scan.ip=1000000/60"}
             gql_port, bare_port = free_port(), free_port()
             servers.append(start([str(Path(sys.executable).parent / "uvicorn"), "--factory", "server.app:create_app", "--port",
                                   str(gql_port), "--log-level", "warning", "--no-access-log"], env, gql_port))

@@ -89,6 +89,10 @@ def _parser() -> argparse.ArgumentParser:
         "check-invariants", help="verify claims, ledger, coupons, rewards, event seats and outbox; exit 1 on any violation"
     ).set_defaults(run=_check_invariants)
 
+    sub.add_parser(
+        "reseal-secrets", help="seal brand credentials under the first SCRM_DATA_KEYS key (key rotation)"
+    ).set_defaults(run=_reseal_secrets)
+
     export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
     export.add_argument("--output", default="schema.graphql")
     export.set_defaults(run=_export_schema)
@@ -156,12 +160,16 @@ def _seed_demo(settings: Settings, args: argparse.Namespace) -> None:
 def _create_brand(settings: Settings, args: argparse.Namespace) -> None:
     from server.tenancy import service as brands
 
-    secret = os.environ.get("SCRM_NEW_BRAND_WECHAT_SECRET") if args.wechat_appid else None
+    # Credentials come from the environment, never the command line (shell history, ps).
+    wechat = os.environ.get("SCRM_NEW_BRAND_WECHAT_SECRET") if args.wechat_appid else None
+    line = args.line_channel_id is not None
 
     async def run() -> Any:
         return await brands.create(
-            slug=args.slug, name=args.name, wechat_appid=args.wechat_appid, wechat_secret=secret,
+            slug=args.slug, name=args.name, wechat_appid=args.wechat_appid, wechat_secret=wechat,
             line_channel_id=args.line_channel_id,
+            line_channel_secret=os.environ.get("SCRM_NEW_BRAND_LINE_CHANNEL_SECRET") if line else None,
+            line_channel_access_token=os.environ.get("SCRM_NEW_BRAND_LINE_CHANNEL_TOKEN") if line else None,
         )
 
     try:
@@ -281,6 +289,12 @@ def _check_invariants(settings: Settings, args: argparse.Namespace) -> int:
         print(line)
     print(f"{len(found)} violation(s)")
     return 1 if found else 0
+
+
+def _reseal_secrets(settings: Settings, args: argparse.Namespace) -> None:
+    from server.tenancy import service
+
+    print(f"credentials of {_with_db(settings, service.reseal_credentials)} brand(s) sealed under the first key")
 
 
 def _export_schema(settings: Settings, args: argparse.Namespace) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -15,6 +16,7 @@ from starlette.datastructures import Secret
 
 from loyalty.item_codes import Keyring
 from server.ratelimit import DEFAULT_RULES, Rate, parse_rules
+from server.tenancy.sealing import Vault
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -59,6 +61,9 @@ class Settings:
     # Item-code MAC keys by id ("1:<hex>,2:<hex>"); empty means one key derived from the secret.
     item_code_keys: Secret = field(default_factory=lambda: Secret(""))
     item_code_key_id: int = 1
+    # Keys sealing brand credentials at rest ("key1,key2", Fernet keys; the first seals). Empty means
+    # one key derived from the secret, which production refuses: rotating the secret would lose them.
+    data_keys: Secret = field(default_factory=lambda: Secret(""))
     # Bearer token for /metrics; without one, production answers /metrics on loopback only.
     metrics_token: Secret | None = None
 
@@ -79,6 +84,8 @@ class Settings:
         secret = env.get("SCRM_SECRET_KEY") or (_DEV_SECRET if dev else "")
         if not dev and (secret == _DEV_SECRET or len(secret) < 32):
             raise SettingsError("SCRM_SECRET_KEY must be set to 32+ random characters in production")
+        if not dev and not env.get("SCRM_DATA_KEYS"):
+            raise SettingsError("SCRM_DATA_KEYS must be set in production (see the README's Secrets section)")
         return cls(
             mode=mode,
             database_url=env.get("DATABASE_URL", cls.database_url),
@@ -99,6 +106,7 @@ class Settings:
             rate_limits=_rate_limits(env),
             item_code_keys=Secret(env.get("SCRM_ITEM_CODE_KEYS", "")),
             item_code_key_id=_int(env, "SCRM_ITEM_CODE_KEY_ID", 1),
+            data_keys=Secret(env.get("SCRM_DATA_KEYS", "")),
             metrics_token=Secret(env["SCRM_METRICS_TOKEN"]) if env.get("SCRM_METRICS_TOKEN") else None,
         ).checked()
 
@@ -107,7 +115,18 @@ class Settings:
             self.item_keyring
         except ValueError as exc:
             raise SettingsError(f"SCRM_ITEM_CODE_KEYS / SCRM_ITEM_CODE_KEY_ID: {exc}") from None
+        try:
+            self.data_vault
+        except ValueError as exc:
+            raise SettingsError(f"SCRM_DATA_KEYS: {exc}") from None
         return self
+
+    @cached_property
+    def data_vault(self) -> Vault:
+        raw = str(self.data_keys).strip()
+        if not raw:
+            return Vault([base64.urlsafe_b64encode(self.signing_key("data-keys/1"))])
+        return Vault.parse(raw)
 
     @cached_property
     def item_keyring(self) -> Keyring:

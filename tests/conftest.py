@@ -19,12 +19,23 @@ from server.app import create_app
 from server.db import tortoise_config
 from server.migrate import migrate
 from server.settings import Mode, Settings
+from server.tenancy import sealing
+from server.tenancy.sealing import Vault
 from tests.client import GraphQLClient
 from tests.fakes.upstream import FakeUpstream, ServedFake
 
 BACKENDS = [b.strip() for b in os.environ.get("SCRM_TEST_DATABASES", "sqlite,postgres").split(",") if b.strip()]
 PG_ADMIN_URL = os.environ.get("SCRM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+# Brand credentials sealed here must open in the servers tests start (tests/test_multi_worker.server_env).
+TEST_DATA_KEYS = "dGVzdC1kYXRhLWtleS1mb3Itc2VhbGluZy0wMDAwMDA="
+
+
+@pytest.fixture(scope="session", autouse=True)
+def data_keys() -> Iterator[None]:
+    sealing.use(Vault.parse(TEST_DATA_KEYS))
+    yield
+    sealing.use(None)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ import subprocess
 
 import httpx
 
+from tests.conftest import TEST_DATA_KEYS
 from tests.processes import SCRM, free_port, wait_healthy
 
 
@@ -50,10 +51,12 @@ def test_fresh_database_to_answered_query(cli_env: dict[str, str]) -> None:
     assert "Traceback" not in output
 
 
-def test_production_refuses_demo_data_and_a_missing_secret(cli_env: dict[str, str]) -> None:
+def test_production_refuses_demo_data_and_missing_keys(cli_env: dict[str, str]) -> None:
     no_secret = run({**cli_env, "SCRM_MODE": "production"}, "migrate")
     assert no_secret.returncode == 2 and "SCRM_SECRET_KEY" in no_secret.stderr
-    prod = {**cli_env, "SCRM_MODE": "production", "SCRM_SECRET_KEY": "p" * 40}
+    no_data_keys = run({**cli_env, "SCRM_MODE": "production", "SCRM_SECRET_KEY": "p" * 40}, "migrate")
+    assert no_data_keys.returncode == 2 and "SCRM_DATA_KEYS" in no_data_keys.stderr
+    prod = {**cli_env, "SCRM_MODE": "production", "SCRM_SECRET_KEY": "p" * 40, "SCRM_DATA_KEYS": TEST_DATA_KEYS}
     assert run(prod, "migrate").returncode == 0
     refused = run(prod, "seed-demo")
     assert refused.returncode == 1 and "refused" in refused.stderr
@@ -77,3 +80,20 @@ def test_points_expiry_and_the_invariant_checker(cli_env: dict[str, str]) -> Non
                    (brand_id, member_id))
     dirty = run(cli_env, "check-invariants")
     assert dirty.returncode == 1 and "balance equals ledger" in dirty.stdout and "1 violation(s)" in dirty.stdout
+
+
+def test_a_brand_created_from_the_command_line_has_its_credentials_sealed(cli_env: dict[str, str], tmp_path) -> None:
+    assert run(cli_env, "migrate").returncode == 0
+    credentials = {"SCRM_NEW_BRAND_WECHAT_SECRET": "wx-app-secret-4f1c", "SCRM_NEW_BRAND_LINE_CHANNEL_SECRET": "line-secret-9a2e",
+                   "SCRM_NEW_BRAND_LINE_CHANNEL_TOKEN": "line-token-77d0"}
+    created = run({**cli_env, **credentials}, "create-brand", "--slug", "acme", "--name", "Acme Milk",
+                  "--wechat-appid", "wx123", "--line-channel-id", "1650000000")
+    assert created.returncode == 0 and "brand acme created" in created.stdout, created.stderr
+    resealed = run(cli_env, "reseal-secrets")
+    assert resealed.returncode == 0 and "credentials of 1 brand(s)" in resealed.stdout, resealed.stderr
+
+    # Every byte the database keeps on disk (the file and any write-ahead log): no credential in clear.
+    on_disk = b"".join(p.read_bytes() for p in tmp_path.glob("scrm.sqlite3*"))
+    assert b"acme" in on_disk and b"fernet:" in on_disk
+    for secret in credentials.values():
+        assert secret.encode() not in on_disk

@@ -19,7 +19,7 @@ from schema import ids
 from server import invariants
 from server.settings import Settings
 from tests import factories
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_DATA_KEYS, TEST_SECRET
 from tests.events.helpers import SIGN_UP
 from tests.processes import serving, worker_pids
 
@@ -31,6 +31,7 @@ ISSUE = """mutation($t: ID!, $m: ID!) { issueCoupon(templateId: $t, memberId: $m
 def server_env(database_url: str) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith("SCRM_") and k != "DATABASE_URL"}
     return {**keep, "DATABASE_URL": database_url, "SCRM_MODE": "test", "SCRM_SECRET_KEY": TEST_SECRET,
+            "SCRM_DATA_KEYS": TEST_DATA_KEYS,
             "SCRM_RATE_LIMITS": "off"}
 
 

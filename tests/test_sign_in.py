@@ -12,7 +12,6 @@ from server.settings import Mode
 from tests import factories
 from tests.client import GraphQLClient
 from tests.conftest import make_settings
-from tests.fakes.upstream import FakeUpstream
 
 WECHAT = """mutation($brand: String!, $code: String!) {
   signInWithWechat(brand: $brand, code: $code) {

@@ -7,6 +7,7 @@ from server.auth import tokens
 from server.auth.errors import AuthError, AuthErrorCode
 from server.auth.passwords import hash_password, verify_password
 from server.settings import Mode, Settings, SettingsError
+from tests.conftest import TEST_DATA_KEYS
 
 SECRET = "s" * 40
 
@@ -79,14 +80,17 @@ def test_production_refuses_the_development_secret_and_hides_tools() -> None:
         Settings.from_env({"SCRM_MODE": "production"})
     with pytest.raises(SettingsError):
         Settings.from_env({"SCRM_MODE": "production", "SCRM_SECRET_KEY": "too-short"})
-    settings = Settings.from_env({"SCRM_MODE": "production", "SCRM_SECRET_KEY": "k" * 40})
+    # A data key derived from the secret would be lost with it: production names its own.
+    with pytest.raises(SettingsError, match="SCRM_DATA_KEYS"):
+        Settings.from_env({"SCRM_MODE": "production", "SCRM_SECRET_KEY": "k" * 40})
+    settings = Settings.from_env({"SCRM_MODE": "production", "SCRM_SECRET_KEY": "k" * 40, "SCRM_DATA_KEYS": TEST_DATA_KEYS})
     assert not settings.graphiql and not settings.introspection
     assert "k" * 40 not in repr(settings)
 
 
 @pytest.mark.parametrize(
     "env",
-    [{"SCRM_MODE": "staging"}, {"SCRM_MAX_QUERY_DEPTH": "ten"}, {"SCRM_MAX_QUERY_DEPTH": "-1"}, {"SCRM_GRAPHIQL": "maybe"}],
+    [{"SCRM_MODE": "staging"}, {"SCRM_DATA_KEYS": "not-a-key"}, {"SCRM_MAX_QUERY_DEPTH": "ten"}, {"SCRM_MAX_QUERY_DEPTH": "-1"}, {"SCRM_GRAPHIQL": "maybe"}],
 )
 def test_bad_environment_values_are_refused_with_a_message(env: dict[str, str]) -> None:
     with pytest.raises(SettingsError) as err:

@@ -23,13 +23,14 @@ from pathlib import Path
 import aiohttp
 
 from bench.scratch_db import scratch_database
-from bench.claims_http import free_port, start
+from bench.claims_http import DATA_KEYS, free_port, start
 from bench.load import cpu
 from bench.load.mix import WEIGHTS, Mix
 from bench.load.report import Sample, plot, table
 from bench.load.seed import WECHAT_APPID, WECHAT_SECRET, seed
 from server.migrate import migrate
 from server.settings import Settings
+from server.tenancy import sealing
 from tests.fakes.upstream import FakeUpstream, ServedFake
 
 SECRET = "load-secret-key-0123456789-abcdefghijklmnop"
@@ -79,8 +80,10 @@ async def main() -> None:
     args = parser.parse_args()
 
     async with scratch_database(args.admin_url, "scrm_load") as url:
-        env = {**os.environ, "DATABASE_URL": url, "SCRM_SECRET_KEY": SECRET, "SCRM_MODE": "production"}
+        env = {**os.environ, "DATABASE_URL": url, "SCRM_SECRET_KEY": SECRET, "SCRM_MODE": "production",
+               "SCRM_DATA_KEYS": DATA_KEYS}
         settings = Settings.from_env(env)
+        sealing.use(settings.data_vault)  # the brand's WeChat secret is sealed as the workers will read it
         fake = FakeUpstream(wechat_apps={WECHAT_APPID: WECHAT_SECRET})
         log = tempfile.NamedTemporaryFile(prefix="scrm-load-", suffix=".log", delete=False)
         server = None

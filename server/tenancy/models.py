@@ -1,6 +1,8 @@
 from tortoise import fields
 from tortoise.models import Model
 
+from server.tenancy.sealing import SealedField
+
 
 class Brand(Model):
     """A tenant. Its mini-program and LINE channel credentials are its own."""
@@ -9,10 +11,11 @@ class Brand(Model):
     slug = fields.CharField(max_length=40, unique=True)
     name = fields.CharField(max_length=120)
     wechat_appid = fields.CharField(max_length=64, null=True, unique=True)
-    wechat_secret = fields.CharField(max_length=128, null=True)
+    # Credentials are sealed at rest (server/tenancy/sealing.py); the model sees them in clear.
+    wechat_secret = SealedField(null=True)
     line_channel_id = fields.CharField(max_length=64, null=True, unique=True)
-    line_channel_secret = fields.CharField(max_length=128, null=True)
-    line_channel_access_token = fields.CharField(max_length=512, null=True)
+    line_channel_secret = SealedField(null=True)
+    line_channel_access_token = SealedField(null=True)
     # WeChat subscribe-message template id per notification kind ({"event_cancelled": "tpl..."}):
     # each brand registers its own templates in the mini-program console.
     wechat_templates = fields.JSONField(null=True)

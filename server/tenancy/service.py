@@ -11,6 +11,9 @@ from server.tenancy.models import Brand
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 
 
+CREDENTIALS = ("wechat_secret", "line_channel_secret", "line_channel_access_token")
+
+
 class BrandError(ValueError):
     """A brand cannot be created or found as asked."""
 
@@ -29,6 +32,8 @@ async def create(
     wechat_appid: str | None = None,
     wechat_secret: str | None = None,
     line_channel_id: str | None = None,
+    line_channel_secret: str | None = None,
+    line_channel_access_token: str | None = None,
 ) -> Brand:
     """Create a brand; raises BrandError on a bad or taken slug."""
     if not _SLUG.match(slug):
@@ -42,6 +47,19 @@ async def create(
             wechat_appid=wechat_appid,
             wechat_secret=wechat_secret,
             line_channel_id=line_channel_id,
+            line_channel_secret=line_channel_secret,
+            line_channel_access_token=line_channel_access_token,
         )
     except IntegrityError:
         raise BrandError(f"brand {slug!r} or its WeChat/LINE ids already exist") from None
+
+
+async def reseal_credentials() -> int:
+    """Seal every brand's credentials again under the first data key (after a key was added, before
+    the old one is dropped); returns how many brands were written."""
+    written = 0
+    for brand in await Brand.all():
+        # Loading opened them under any listed key; saving seals them under the first.
+        await brand.save(update_fields=list(CREDENTIALS))
+        written += 1
+    return written
