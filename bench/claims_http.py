@@ -145,6 +145,7 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--members", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers per server")
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
 
@@ -170,9 +171,9 @@ async def main() -> None:
                    "SCRM_RATE_LIMITS": "scan.member=1000000/60,scan.ip=1000000/60"}
             gql_port, bare_port = free_port(), free_port()
             servers.append(start([str(Path(sys.executable).parent / "uvicorn"), "--factory", "server.app:create_app", "--port",
-                                  str(gql_port), "--log-level", "warning", "--no-access-log"], env, gql_port))
+                                  str(gql_port), "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"], env, gql_port))
             servers.append(start([sys.executable, "-m", "uvicorn", "bench.bare_claim:app", "--port", str(bare_port),
-                                  "--log-level", "warning", "--no-access-log"], {**env, "DATABASE_URL": url}, bare_port))
+                                  "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"], {**env, "DATABASE_URL": url}, bare_port))
 
             def via_graphql(next_claim: Callable[[], tuple[str, str]]) -> Callable[[aiohttp.ClientSession], Awaitable[bool]]:
                 async def send(http: aiohttp.ClientSession) -> bool:
@@ -218,7 +219,7 @@ async def main() -> None:
             print(f"\nGraphQL / bare throughput, the same claim: {same / bare:.2f} (target >= 0.50)")
             print(f"GraphQL with the 3 reference campaigns / bare: {promoted_rate / bare:.2f}")
             print(f"{args.rounds} alternating rounds of {args.seconds:.0f} s, {args.concurrency} concurrent clients, "
-                  "one uvicorn worker each, PostgreSQL")
+                  f"{args.workers} uvicorn worker(s) each, PostgreSQL")
             conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
             claims_n = await conn.fetchval("SELECT COUNT(*) FROM claim")
             rewards_n = await conn.fetchval("SELECT COUNT(*) FROM reward")
