@@ -47,10 +47,6 @@ class Vault:
             return stored
         return self._open(stored)
 
-    def reseal(self, stored: str) -> str:
-        """The same value sealed under the first key (plaintext gets sealed)."""
-        return self.seal(self.open(stored))
-
     def _decrypt(self, stored: str) -> str:
         try:
             return self._fernet.decrypt(stored[len(PREFIX):].encode()).decode()

@@ -57,9 +57,8 @@ async def create(
 async def reseal_credentials() -> int:
     """Seal every brand's credentials again under the first data key (after a key was added, before
     the old one is dropped); returns how many brands were written."""
-    written = 0
-    for brand in await Brand.all():
+    brands = await Brand.all()
+    for brand in brands:
         # Loading opened them under any listed key; saving seals them under the first.
         await brand.save(update_fields=list(CREDENTIALS))
-        written += 1
-    return written
+    return len(brands)

@@ -25,14 +25,12 @@ async def seal_stored(apps, schema_editor) -> None:
     if schema_editor.collect_sql:
         return
     client = schema_editor.client
-    mark = "?" if client.capabilities.dialect == "sqlite" else "$1"
-    rows = await client.execute_query_dict(f"SELECT id, {', '.join(COLUMNS)} FROM brand")
-    for row in rows:
+    value, id_ = ("?", "?") if client.capabilities.dialect == "sqlite" else ("$1", "$2")
+    for row in await client.execute_query_dict(f"SELECT id, {', '.join(COLUMNS)} FROM brand"):
         for column in COLUMNS:
             if row[column] is not None and not row[column].startswith(PREFIX):
-                sealed = vault().seal(row[column])
-                second = "?" if mark == "?" else "$2"
-                await client.execute_query(f"UPDATE brand SET {column} = {mark} WHERE id = {second}", [sealed, row["id"]])
+                await client.execute_query(f"UPDATE brand SET {column} = {value} WHERE id = {id_}",
+                                           [vault().seal(row[column]), row["id"]])
 
 
 class Migration(migrations.Migration):
