@@ -11,7 +11,7 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from events.services import interactions
-from loyalty.models import CouponTemplate
+from loyalty.models import Campaign, CouponTemplate
 from loyalty.services import coupons
 from referral.models import Guide, Member, ReferralPolicy, Store
 from referral.services import policy as policies, profiles, tags
@@ -48,6 +48,10 @@ class Loaders:
     @cached_property
     def member(self) -> DataLoader[int, Member | None]:
         return _by_id(Member, self._brand_id)
+
+    @cached_property
+    def campaign(self) -> DataLoader[int, Campaign | None]:
+        return _by_id(Campaign, self._brand_id)
 
     @cached_property
     def guide(self) -> DataLoader[int, Guide | None]:

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+# Imported for its side effect first, so that our adapter below replaces the one it registers.
+import tortoise.backends.sqlite.executor  # noqa: F401
 from tortoise.backends.base.config_generator import expand_db_url
+
+
+def _utc_text(value: datetime) -> str:
+    """SQLite stores times as text and compares them as text: "23:00+08:00" sorts after "16:00+00:00"
+    though it is the earlier instant. Every aware time is written and compared in UTC, so text order is
+    time order whatever offset a client sent (PostgreSQL compares instants natively)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.isoformat(" ")
+
+
+sqlite3.register_adapter(datetime, _utc_text)
 
 # App label -> model modules. Each app's migrations live in "<package>.migrations".
 # Kept acyclic (referral -> tenancy; auth, loyalty and events -> referral) so migrations apply in one order.

@@ -2,9 +2,10 @@
 each; staff open, close and draw.
 
 The draw is auditable: a random seed is fixed when the draw is created and only its SHA-256 is
-shown; drawing reveals the seed with the winners. Winners are `random.Random(seed).sample` of the
-checked-in member ids in ascending order, so anyone holding the seed and the attendance list can
-redo the draw and get the same winners (`replay_draw`).
+shown; drawing reveals the seed with the winners and the ordered candidate list it used (the
+checked-in members, by ascending member number). Winners are the candidates at the positions
+`random.Random(seed).sample(range(len(candidates)), prizes)` picks, so anyone holding the seed and
+the published list, as published, redoes the draw with no knowledge of our numbering (`replay_draw`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import secrets
 from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime
+from typing import TypeVar
 
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
@@ -27,6 +29,8 @@ from loyalty.models import Trigger
 from loyalty.services import step_rewards
 from referral.models import TouchKind
 from referral.services import touches
+
+T = TypeVar("T")
 
 MAX_OPTIONS = 10
 MAX_PRIZES = 100
@@ -52,10 +56,11 @@ def seed_hash(interaction: Interaction) -> str | None:
     return hashlib.sha256(interaction.seed.encode()).hexdigest() if interaction.seed else None
 
 
-def replay_draw(seed: str, candidates: list[int], prize_count: int) -> list[int]:
-    """The winners a seed gives among candidates (member ids): the whole algorithm, for auditors."""
-    pool = sorted(set(candidates))
-    return random.Random(seed).sample(pool, min(prize_count, len(pool)))
+def replay_draw(seed: str, candidates: Sequence[T], prize_count: int) -> list[T]:
+    """The winners a seed gives among the candidates, in the order given: the whole algorithm, for
+    auditors (it works as well on the opaque IDs the API publishes as on member numbers)."""
+    picked = random.Random(seed).sample(range(len(candidates)), min(prize_count, len(candidates)))
+    return [candidates[i] for i in picked]
 
 
 async def create(
@@ -132,10 +137,11 @@ async def draw(*, brand_id: int, interaction_id: int, store_scope: int | None, n
         "member_id", flat=True)
     if not present:
         raise EventError(Code.INTERACTION_INVALID, "Nobody has checked in yet.", "interactionId")
-    winners = replay_draw(interaction.seed, list(present), interaction.prize_count)
+    candidates = sorted(set(present))
+    winners = replay_draw(interaction.seed, candidates, interaction.prize_count)
     # Conditional: of two racing draws, one writes the winners, the other is refused.
     drawn = await Interaction.filter(id=interaction.id, drawn_at__isnull=True).update(
-        winners={"members": winners, "candidates": sorted(set(present))}, drawn_at=now, closed_at=now
+        winners={"members": winners, "candidates": candidates}, drawn_at=now, closed_at=now
     )
     if not drawn:
         raise EventError(Code.ALREADY_DRAWN, "This draw has already been made.", "interactionId")

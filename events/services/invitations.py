@@ -7,7 +7,7 @@ from datetime import datetime
 from events.errors import EventError, EventErrorCode as Code
 from events.models import EventStatus
 from events.services import events as events_service
-from referral.models import Member, MemberTag
+from referral.models import Member, MemberTag, Tag
 from referral.sql import Statement
 
 MAX_PER_REQUEST = 500
@@ -18,16 +18,20 @@ async def invite(
 ) -> int:
     """Invite some of the guide's members (listed, or all with a tag); returns how many new
     invitations were made (inviting twice is harmless). Raises EVENT_NOT_FOUND, EVENT_CANCELLED,
-    EVENT_INVALID (nobody named, too many) or NOT_YOUR_MEMBER (a listed member is not the guide's)."""
+    EVENT_INVALID (nobody named, too many), TAG_NOT_FOUND or NOT_YOUR_MEMBER (a listed member is not the guide's)."""
     event = await events_service.get(brand_id=brand_id, event_id=event_id)
     if event.status is EventStatus.CANCELLED:
         raise EventError(Code.EVENT_CANCELLED, "This event was cancelled.", "eventId")
     if event.status is not EventStatus.PUBLISHED:
         raise EventError(Code.EVENT_NOT_OPEN, "Publish the event before inviting.", "eventId")
     wanted = set(member_ids)
+    if tag_id is not None and not await Tag.exists(id=tag_id, brand_id=brand_id):
+        raise EventError(Code.TAG_NOT_FOUND, "No such tag.", "tagId")
     if tag_id is not None:
-        tagged = MemberTag.filter(tag_id=tag_id, brand_id=brand_id).values_list("member_id", flat=True)
-        wanted |= set(await Member.filter(id__in=tagged, guide_id=guide_id, deleted_at=None).values_list("id", flat=True))
+        tagged = await MemberTag.filter(tag_id=tag_id, brand_id=brand_id).values_list("member_id", flat=True)
+        wanted |= set(await Member.filter(
+            id__in=tagged, brand_id=brand_id, guide_id=guide_id, deleted_at=None
+        ).values_list("id", flat=True))
     if not wanted or len(wanted) > MAX_PER_REQUEST:
         raise EventError(Code.EVENT_INVALID, f"Invite 1 to {MAX_PER_REQUEST} of your members.", "memberIds")
     own = set(await Member.filter(id__in=wanted, brand_id=brand_id, guide_id=guide_id, deleted_at=None).values_list("id", flat=True))

@@ -83,10 +83,13 @@ class Coupon(Model):
     write_off_key = fields.CharField(max_length=64, null=True)
     # Points the member paid for it: given back if HQ cancels it.
     points_cost = fields.IntField(default=0)
+    # The campaign rule that issued it (None: HQ issued it by hand, or the member bought it).
+    campaign = fields.ForeignKeyField("loyalty.Campaign", related_name=False, null=True, on_delete=fields.RESTRICT)
 
     brand_id: int
     template_id: int
     member_id: int
+    campaign_id: int | None
 
     class Meta:
         table = "coupon"

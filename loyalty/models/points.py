@@ -57,6 +57,8 @@ class PointsEntry(Model):
     coupon = fields.ForeignKeyField("loyalty.Coupon", related_name=False, null=True, on_delete=fields.RESTRICT)
     expires_at = fields.DatetimeField(null=True)
     note = fields.CharField(max_length=120, null=True)
+    # The campaign rule that granted these points (None: the item's own points, a spend, an expiry...).
+    campaign = fields.ForeignKeyField("loyalty.Campaign", related_name=False, null=True, on_delete=fields.RESTRICT)
 
     brand_id: int
     member_id: int

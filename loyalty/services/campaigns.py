@@ -81,6 +81,14 @@ async def create(*, brand_id: int, spec: CampaignSpec) -> Campaign:
     )
 
 
+async def get(*, brand_id: int, campaign_id: int) -> Campaign:
+    """Raises CAMPAIGN_NOT_FOUND."""
+    campaign = await Campaign.get_or_none(id=campaign_id, brand_id=brand_id)
+    if campaign is None:
+        raise LoyaltyError(Code.CAMPAIGN_NOT_FOUND, "No such campaign.", "campaignId")
+    return campaign
+
+
 async def stop(*, brand_id: int, campaign_id: int, now: datetime) -> Campaign:
     """Stop a campaign now; claims from then on no longer trigger it. Raises CAMPAIGN_NOT_FOUND."""
     await Campaign.filter(id=campaign_id, brand_id=brand_id, stopped_at__isnull=True).update(stopped_at=now)
@@ -187,6 +195,12 @@ class ClaimFacts:
     guide_member_id: int | None  # the bound guide's own member record, who receives GUIDE rewards
 
 
+def credited(granted: list[Granted]) -> int | None:
+    """The campaign a rewarded purchase is credited to in reports: the oldest rule that rewarded it
+    (one purchase counts once, so when several rules fire, the first one created takes the credit)."""
+    return min((g.reward.campaign_id for g in granted), default=None)
+
+
 async def apply(
     conn: BaseDBAsyncClient, campaigns: list[Rule], facts: ClaimFacts, accounts: dict[int, points.Account],
     *, now: datetime, valid_days: int,
@@ -273,7 +287,8 @@ async def give(
     entry = None
     if campaign.points:
         entry = await points.earn(
-            conn, account, campaign.points, now=now, valid_days=valid_days, claim_id=claim_id, note=campaign.name
+            conn, account, campaign.points, now=now, valid_days=valid_days, claim_id=claim_id, note=campaign.name,
+            campaign_id=campaign.id,
         )
     coupon, shortfall = None, None
     if campaign.coupon_template_id is not None:
@@ -281,7 +296,9 @@ async def give(
         try:
             # A savepoint: a template that ran out costs the member the coupon, not what triggered it.
             async with in_transaction() as savepoint:
-                coupon = await coupons.issue_within(savepoint, template, member_id=account.member_id, now=now)
+                coupon = await coupons.issue_within(
+                    savepoint, template, member_id=account.member_id, now=now, campaign_id=campaign.id
+                )
         except LoyaltyError as exc:
             shortfall = exc.code.value
     return entry, coupon, shortfall

@@ -83,6 +83,7 @@ async def claim(
             await touches.record(
                 brand_id=brand_id, member_id=member_id, kind=TouchKind.PURCHASE, at=now, guide_id=guide_id,
                 store_id=store_id, amount_cents=batch.price_cents, source=f"claim:{row.id}", conn=conn,
+                campaign_id=campaigns.credited(rewards),
             )
     except LoyaltyError:
         # A retry of a request that succeeded (its batch since revoked, say) still gets its answer.

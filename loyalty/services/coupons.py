@@ -123,9 +123,9 @@ async def issued(templates: Sequence[CouponTemplate]) -> dict[int, int]:
 
 async def issue_within(
     conn: BaseDBAsyncClient, template: CouponTemplate, *, member_id: int, now: datetime,
-    idempotency_key: str | None = None, points_cost: int = 0,
+    idempotency_key: str | None = None, points_cost: int = 0, campaign_id: int | None = None,
 ) -> Coupon:
-    """Issue inside the caller's transaction. Raises COUPON_LIMIT_REACHED or COUPON_MEMBER_LIMIT_REACHED
+    """Issue inside the caller's transaction (`campaign_id`: the rule issuing it, credited in reports). Raises COUPON_LIMIT_REACHED or COUPON_MEMBER_LIMIT_REACHED
     after its own writes: the caller rolls back (a campaign does so to a savepoint and goes on)."""
     # Only a limited template is counted on its row: that UPDATE locks the row until commit, so
     # counting an unlimited one (a BOGO gift on every first purchase) would queue every such claim
@@ -149,11 +149,11 @@ async def issue_within(
     coupon = await Coupon.create(
         brand_id=template.brand_id, template_id=template.id, member_id=member_id, code=codes.new(COUPON_PREFIX, 10),
         issued_at=now, expires_at=now + timedelta(days=template.valid_days), idempotency_key=idempotency_key,
-        points_cost=points_cost, using_db=conn,
+        points_cost=points_cost, campaign_id=campaign_id, using_db=conn,
     )
     await touches.record(
         brand_id=template.brand_id, member_id=member_id, kind=TouchKind.COUPON_ISSUED, at=now, attribute=True,
-        source=f"coupon:{coupon.id}",
+        source=f"coupon:{coupon.id}", campaign_id=campaign_id, conn=conn,
     )
     expires = coupon.expires_at.strftime("%Y-%m-%d")
     await outbox.enqueue(
@@ -207,7 +207,8 @@ async def write_off(
             # Credited to the guide who did it, in the store where it happened.
             await touches.record(
                 brand_id=brand_id, member_id=coupon.member_id, kind=TouchKind.COUPON_WRITTEN_OFF, at=now,
-                guide_id=guide_id, store_id=store_id, source=f"writeoff:{coupon.id}",
+                guide_id=guide_id, store_id=store_id, source=f"writeoff:{coupon.id}", campaign_id=coupon.campaign_id,
+                conn=conn,
             )
             return await Coupon.get(id=coupon.id).using_db(conn)
     current = await Coupon.get(id=coupon.id)

@@ -103,7 +103,7 @@ async def lock(
 async def earn(
     conn: BaseDBAsyncClient, acct: Account, points: int, *, now: datetime, valid_days: int,
     kind: EntryKind = EntryKind.EARN, claim_id: int | None = None, coupon_id: int | None = None, note: str | None = None,
-    credited: bool = False,
+    credited: bool = False, campaign_id: int | None = None,
 ) -> Line:
     """Credit a locked account with a new lot; any debt is repaid from it first, on a line of its own.
     With credited=True the account row already holds the points (lock() applied the purchase), so
@@ -111,7 +111,7 @@ async def earn(
     if not credited:
         acct.balance += points
     lot = await _line(conn, acct, kind, points, now=now, remaining=points, expires_at=now + timedelta(days=valid_days),
-                      claim_id=claim_id, coupon_id=coupon_id, note=note)
+                      claim_id=claim_id, coupon_id=coupon_id, note=note, campaign_id=campaign_id)
     repaid = min(points, acct.debt)
     if repaid:
         acct.balance -= repaid
@@ -196,13 +196,13 @@ async def _set_remaining(conn: BaseDBAsyncClient, lot_id: int, remaining: int) -
 async def _line(
     conn: BaseDBAsyncClient, acct: Account, kind: EntryKind, points: int, *, now: datetime, remaining: int = 0,
     debt_change: int = 0, expires_at: datetime | None = None, claim_id: int | None = None,
-    coupon_id: int | None = None, note: str | None = None,
+    coupon_id: int | None = None, note: str | None = None, campaign_id: int | None = None,
 ) -> Line:
     # Raw SQL: every claim writes one or more lines, and the ORM's INSERT costs several times more CPU.
     fields = dict(
         brand_id=acct.brand_id, member_id=acct.member_id, kind=kind.value, points=points, balance_after=acct.balance,
         debt_change=debt_change, remaining=remaining, claim_id=claim_id, coupon_id=coupon_id, created_at=now,
-        expires_at=expires_at, note=(note or "")[:120] or None,
+        expires_at=expires_at, note=(note or "")[:120] or None, campaign_id=campaign_id,
     )
     q = Statement(conn)
     values = ", ".join(q.p(v) for v in fields.values())

@@ -69,6 +69,6 @@ async def reverse(*, brand_id: int, claim_id: int, reason: str, now: datetime) -
         await touches.record(
             brand_id=brand_id, member_id=claim.member_id, kind=TouchKind.PURCHASE_REVERSED, at=now,
             guide_id=claim.guide_id, store_id=claim.store_id, amount_cents=-batch.price_cents,
-            source=f"return:{claim.id}",
+            source=f"return:{claim.id}", campaign_id=min((r.campaign_id for r in rewards), default=None),
         )
     return result

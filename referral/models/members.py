@@ -14,6 +14,8 @@ class Member(Model):
     registered_at = fields.DatetimeField(null=True)
     invite_code = fields.CharField(max_length=16)
     channel = fields.CharEnumField(Channel, max_length=16, null=True)
+    # The free-text tag the client registered the member with (a poster, a fair): a report dimension.
+    registration_tag = fields.CharField(max_length=64, null=True)
     # Who brought whom. Set once, at registration, to a member registered earlier: so the
     # referral graph is a forest by construction (no self-referral, no cycle, one referrer).
     referrer = fields.ForeignKeyField("referral.Member", related_name=False, null=True, on_delete=fields.RESTRICT)

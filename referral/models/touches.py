@@ -16,7 +16,11 @@ class Touch(Model):
     guide = fields.ForeignKeyField("referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT)
     store = fields.ForeignKeyField("referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT)
     channel = fields.CharEnumField(Channel, max_length=16, null=True)
+    # The free-text tag the member registered with (`register(input: {campaign})`), on REGISTRATION touches.
     campaign = fields.CharField(max_length=64, null=True)
+    # The campaign rule that caused this touch (the coupon it issued, that coupon's write-off, the purchase
+    # it rewarded). A plain id: referral knows nothing of loyalty's tables, loyalty reports its rule here.
+    campaign_id = fields.IntField(null=True)
     event_ref = fields.CharField(max_length=64, null=True)
     # Money in the smallest unit (fen, satang): purchases positive, reversals negative.
     amount_cents = fields.BigIntField(default=0)

@@ -29,6 +29,8 @@ from referral.services.attribution import may_switch
 from referral.services.profile_fields import ProfileInput, clean
 from referral.sql import Statement
 
+MAX_TAG = 64
+
 
 async def sign_in(
     *, brand_id: int, provider: IdentityProvider, subject: str, unionid: str | None = None
@@ -119,6 +121,9 @@ async def register(
     INVITER_NOT_REGISTERED, or a profile field error; on any error nothing changes.
     """
     fields = clean(profile or ProfileInput(), today=now.date(), now=now)
+    campaign = (campaign or "").strip() or None
+    if campaign is not None and len(campaign) > MAX_TAG:
+        raise ReferralError(Code.REGISTRATION_TAG_INVALID, f"A registration tag has at most {MAX_TAG} characters.", "campaign")
     guide, referrer = None, None
     if code:
         inviter = await invites.resolve(brand_id=brand_id, raw=code)
@@ -143,7 +148,7 @@ async def register(
         updated = await Member.filter(id=member_id, brand_id=brand_id, registered_at=None, deleted_at=None).update(
             registered_at=now, channel=channel, referrer_id=referrer.id if referrer else None,
             origin_guide_id=guide.id if guide else None, origin_store_id=guide.store_id if guide else None,
-            guide_id=guide.id if guide else None, **fields,
+            guide_id=guide.id if guide else None, registration_tag=campaign, **fields,
         )
         if updated != 1:
             member = await Member.get_or_none(id=member_id, brand_id=brand_id)

@@ -1,8 +1,11 @@
-"""HQ attribution: figures per guide, store, channel or campaign for a period; leaderboard; funnel.
+"""HQ attribution: figures per guide, store, channel, campaign rule or registration tag for a period;
+leaderboard; funnel.
 
 All figures come from the touch timeline, where each touch carries the guide and store bound
 when it happened (attribution.py), so a report for last March stays what it was after members
-change guide. A member's channel is how they registered.
+change guide. A touch credited to a guide carries that guide's store. A member's channel and
+registration tag are how they registered: every touch of theirs counts under them. A campaign
+rule is credited with the coupons it issued, their write-offs and the purchases it rewarded.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from enum import StrEnum
 from tortoise.transactions import in_transaction
 
 from referral.errors import ReferralError, ReferralErrorCode as Code
+from referral.models import Channel, Guide, Member, Store
 from referral.sql import Statement
 from referral.services.profiles import STAGE_SQL, Stage
 
@@ -23,6 +27,7 @@ class Dimension(StrEnum):
     STORE = "store"
     CHANNEL = "channel"
     CAMPAIGN = "campaign"
+    REGISTRATION_TAG = "registration_tag"
 
 
 class Metric(StrEnum):
@@ -34,7 +39,11 @@ class Metric(StrEnum):
     EVENTS_ATTENDED = "events_attended"
 
 
-_KEYS = {Dimension.GUIDE: "t.guide_id", Dimension.STORE: "t.store_id", Dimension.CHANNEL: "m.channel", Dimension.CAMPAIGN: "t.campaign"}
+_KEYS = {
+    Dimension.GUIDE: "t.guide_id", Dimension.STORE: "t.store_id", Dimension.CHANNEL: "m.channel",
+    Dimension.CAMPAIGN: "t.campaign_id", Dimension.REGISTRATION_TAG: "m.registration_tag",
+}
+_MEMBER_DIMENSIONS = (Dimension.CHANNEL, Dimension.REGISTRATION_TAG)
 MAX_PERIOD = timedelta(days=366)
 
 
@@ -73,6 +82,17 @@ async def _rows(q: Statement, sql: str) -> list[dict]:
         return await conn.execute_query_dict(sql, q.params)
 
 
+async def _check_filters(
+    brand_id: int, *, guide_id: int | None, store_id: int | None, registration_tag: str | None
+) -> None:
+    if guide_id is not None and not await Guide.exists(id=guide_id, brand_id=brand_id):
+        raise ReferralError(Code.GUIDE_NOT_FOUND, "No such guide.", "guideId")
+    if store_id is not None and not await Store.exists(id=store_id, brand_id=brand_id):
+        raise ReferralError(Code.STORE_NOT_FOUND, "No such store.", "storeId")
+    if registration_tag is not None and not await Member.exists(brand_id=brand_id, registration_tag=registration_tag):
+        raise ReferralError(Code.REGISTRATION_TAG_UNKNOWN, "No member registered with this tag.", "registrationTag")
+
+
 def _check_period(start: datetime, end: datetime) -> None:
     if not start < end or end - start > MAX_PERIOD:
         raise ReferralError(Code.PERIOD_INVALID, "The period must start before it ends and span at most 366 days.", "from")
@@ -86,23 +106,32 @@ async def attribution(
     by: Dimension,
     guide_id: int | None = None,
     store_id: int | None = None,
-    channel: str | None = None,
-    campaign: str | None = None,
+    channel: Channel | None = None,
+    campaign_id: int | None = None,
+    registration_tag: str | None = None,
     limit: int = 100,
     offset: int = 0,
     order_by: Metric | None = None,
 ) -> list[Figures]:
-    """Figures for [start, end) grouped by one dimension, optionally filtered; raises PERIOD_INVALID."""
+    """Figures for [start, end) grouped by one dimension, optionally filtered; raises PERIOD_INVALID,
+    GUIDE_NOT_FOUND, STORE_NOT_FOUND or REGISTRATION_TAG_UNKNOWN (a filter naming nothing is an error,
+    not an empty report). The caller checks that a campaign id names one of the brand's rules."""
     _check_period(start, end)
+    await _check_filters(brand_id, guide_id=guide_id, store_id=store_id, registration_tag=registration_tag)
     q = Statement()
     where = [f"t.brand_id = {q.p(brand_id)}", f"t.occurred_at >= {q.p(start)}", f"t.occurred_at < {q.p(end)}"]
-    for column, value in (("t.guide_id", guide_id), ("t.store_id", store_id), ("m.channel", channel), ("t.campaign", campaign)):
+    filters = (
+        ("t.guide_id", guide_id), ("t.store_id", store_id), ("m.channel", channel.value if channel else None),
+        ("t.campaign_id", campaign_id), ("m.registration_tag", registration_tag),
+    )
+    for column, value in filters:
         if value is not None:
             where.append(f"{column} = {q.p(value)}")
     key = _KEYS[by]
-    # The member row is read only when the member's channel is asked for: joining 100k members
+    # The member row is read only when a member's attribute is asked for: joining 100k members
     # into every report cost ten times the report itself.
-    join = "JOIN member m ON m.id = t.member_id" if by is Dimension.CHANNEL or channel is not None else ""
+    by_member = by in _MEMBER_DIMENSIONS or channel is not None or registration_tag is not None
+    join = "JOIN member m ON m.id = t.member_id" if by_member else ""
     # Grouping keys are ids or short strings; ordering by a figure serves the leaderboard.
     # NULL (unattributed) last on both engines: SQLite sorts NULL first, PostgreSQL last.
     order = f"({key}) IS NULL, {key}"

@@ -9,13 +9,16 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from referral.errors import ReferralError
+from loyalty.errors import LoyaltyError
+from loyalty.services import campaigns
+from referral.errors import ReferralError, ReferralErrorCode
+from referral.models import Channel as ChannelValue
 from referral.services import data_rights, members, reports, tags
 from schema import ids
 from schema.errors import SchemaError, SchemaErrorCode, as_client_error
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsGuide, IsHQ, IsStoreStaff, require_caller, store_scope
-from schema.types.member import Member
+from schema.types.member import Channel, Member
 from schema.types.report import AttributionRow, Dimension, FunnelStep, Metric
 
 
@@ -37,8 +40,12 @@ class InsightQueries:
     )
     async def attribution(
         self, info: Info, from_: From, to: datetime, by: Dimension,  # type: ignore[valid-type]
-        store_id: strawberry.ID | None = None, guide_id: strawberry.ID | None = None, channel: str | None = None,
-        campaign: str | None = None, first: int = 50, offset: int = 0,
+        store_id: strawberry.ID | None = None, guide_id: strawberry.ID | None = None,
+        channel: Channel | None = None,  # type: ignore[valid-type]
+        campaign_id: Annotated[strawberry.ID | None, strawberry.argument(description="A campaign rule's ID.")] = None,
+        registration_tag: Annotated[str | None, strawberry.argument(
+            description="The free-text tag sent with `register(input: {campaign})`.")] = None,
+        first: int = 50, offset: int = 0,
     ) -> list[AttributionRow] | None:
         caller = require_caller(info)
         try:
@@ -46,13 +53,17 @@ class InsightQueries:
             scope = store_scope(caller)
             store = ids.decode(store_id, "Store", field="storeId") if store_id else None
             if scope is not None and store not in (None, scope):
-                return []
+                raise ReferralError(ReferralErrorCode.STORE_NOT_FOUND, "You see your own store's figures only.", "storeId")
+            campaign = ids.decode(campaign_id, "Campaign", field="campaignId") if campaign_id else None
+            if campaign is not None:
+                await campaigns.get(brand_id=caller.brand_id, campaign_id=campaign)
             rows = await reports.attribution(
                 brand_id=caller.brand_id, start=from_, end=to, by=reports.Dimension(by.value),
                 store_id=scope or store, guide_id=ids.decode(guide_id, "Guide", field="guideId") if guide_id else None,
-                channel=channel, campaign=campaign, limit=first, offset=offset,
+                channel=ChannelValue(channel.value) if channel else None, campaign_id=campaign,
+                registration_tag=registration_tag, limit=first, offset=offset,
             )
-        except (SchemaError, ReferralError) as exc:
+        except (SchemaError, ReferralError, LoyaltyError) as exc:
             raise as_client_error(exc) from None
         return [AttributionRow.of(reports.Dimension(by.value), r) for r in rows]
 

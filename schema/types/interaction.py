@@ -38,6 +38,10 @@ class EventInteraction:
     def closed_at(self) -> datetime | None:
         return self.row.closed_at
 
+    @strawberry.field(description="How many winners a draw picks (0 for a poll or quiz).")
+    def prize_count(self) -> int:
+        return self.row.prize_count
+
     @strawberry.field(description="Answers per option; null until you may see them.")
     async def tally(self, info: Info) -> list[int] | None:
         if not interactions.results_visible(self.row, staff=self.staff):
@@ -57,7 +61,10 @@ class EventInteraction:
     def seed(self) -> str | None:
         return self.row.seed if self.row.drawn_at else None
 
-    @strawberry.field(description="Every member checked in at the draw, in the order the draw uses.")
+    @strawberry.field(description=(
+        "Every member checked in at the draw, in the order the draw used: the winners are "
+        "[candidateIds[i] for i in random.Random(seed).sample(range(len(candidateIds)), prizeCount)] (Python 3). "
+        "Keep this order; do not sort the IDs."))
     def candidate_ids(self) -> list[strawberry.ID] | None:
         return [ids.encode("Member", m) for m in self.row.winners["candidates"]] if self.row.winners else None
 

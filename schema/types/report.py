@@ -3,8 +3,10 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from referral.models import Channel as ChannelValue
 from referral.services import reports
 from schema import ids
+from schema.types.campaign import Campaign
 from schema.types.guide import Guide
 from schema.types.store import Store
 
@@ -12,7 +14,10 @@ Dimension = strawberry.enum(reports.Dimension, description="What attribution fig
 Metric = strawberry.enum(reports.Metric, description="The figure a leaderboard ranks by.")
 
 
-@strawberry.type(description="Attribution figures for one guide, store, channel or campaign over a period.")
+_ID_TYPES = {reports.Dimension.GUIDE: "Guide", reports.Dimension.STORE: "Store", reports.Dimension.CAMPAIGN: "Campaign"}
+
+
+@strawberry.type(description="Attribution figures for one guide, store, channel, campaign rule or registration tag over a period.")
 class AttributionRow:
     dimension: strawberry.Private[reports.Dimension]
     raw_key: strawberry.Private[str | None]
@@ -25,11 +30,16 @@ class AttributionRow:
     event_sign_ups: int
     events_attended: int
 
-    @strawberry.field(description="The guide or store ID, the channel or the campaign; null = unattributed.")
+    @strawberry.field(
+        description="The guide, store or campaign ID, the channel (a `Channel` value, as the `channel` filter takes "
+        "it) or the registration tag; null = none (unattributed, no campaign, no tag)."
+    )
     def key(self) -> str | None:
-        if self.raw_key is None or self.dimension not in (reports.Dimension.GUIDE, reports.Dimension.STORE):
+        if self.raw_key is None or self.dimension is reports.Dimension.REGISTRATION_TAG:
             return self.raw_key
-        return ids.encode("Guide" if self.dimension is reports.Dimension.GUIDE else "Store", int(self.raw_key))
+        if self.dimension is reports.Dimension.CHANNEL:
+            return ChannelValue(self.raw_key).name
+        return ids.encode(_ID_TYPES[self.dimension], int(self.raw_key))
 
     @strawberry.field(description="The guide, when grouped by guide.")
     async def guide(self, info: Info) -> Guide | None:
@@ -44,6 +54,13 @@ class AttributionRow:
             return None
         row = await info.context.loaders.store.load(int(self.raw_key))
         return Store.of(row) if row else None
+
+    @strawberry.field(description="The campaign rule, when grouped by campaign.")
+    async def campaign(self, info: Info) -> Campaign | None:
+        if self.dimension is not reports.Dimension.CAMPAIGN or self.raw_key is None:
+            return None
+        row = await info.context.loaders.campaign.load(int(self.raw_key))
+        return Campaign(row=row) if row else None
 
     @classmethod
     def of(cls, dimension: reports.Dimension, figures: reports.Figures) -> AttributionRow:

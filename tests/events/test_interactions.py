@@ -2,6 +2,7 @@
 once and can be re-done by anyone from its revealed seed."""
 
 import hashlib
+import random
 
 from events.services import interactions
 from referral.models import Member, Touch, TouchKind
@@ -15,6 +16,8 @@ ANSWER = "mutation($i: ID!, $o: Int!) { answerEventInteraction(id: $i, option: $
 CLOSE = "mutation($i: ID!) { closeEventInteraction(id: $i) { interaction { tally closedAt } errors { code } } }"
 DRAW = """mutation($i: ID!) { drawEventInteraction(id: $i) { interaction { seed seedHash candidateIds winnerIds }
   errors { code } } }"""
+RECIPE = """mutation($i: ID!) { drawEventInteraction(id: $i) {
+  interaction { seed seedHash candidateIds winnerIds prizeCount } errors { code } } }"""
 LIST = "query($e: ID!) { eventInteractions(eventId: $e) { question tally correctOption } }"
 TICKET = "mutation($t: String!) { checkInTicket(ticket: $t) { errors { code } } }"
 
@@ -89,3 +92,25 @@ async def test_bad_interactions_are_refused(client, town) -> None:
                         ({"kind": "POLL", "question": " ", "options": ["a", "b"]}, "question")):
         refused = await client.mutate("createEventInteraction", CREATE, {"e": eid(event), "i": body}, token=town["hq"])
         assert refused["interaction"] is None and [e["field"] for e in refused["errors"]] == [field]
+
+
+async def test_the_readme_recipe_replays_draws_from_api_output_alone(client, town, settings) -> None:
+    """Member numbers cross from one digit to two, where opaque IDs sort differently from numbers:
+    an auditor following the recipe must still get every draw's winners."""
+    event = await factories.event(town["brand"], now=town["clock"].now)
+    people = await crowd(client, town, settings, event, 12)
+    assert min(m.id for m, _ in people) < 10 <= max(m.id for m, _ in people)
+    sorted_differently = 0
+    for n in range(12):
+        made = await client.mutate("createEventInteraction", CREATE, {"e": eid(event), "i": {
+            "kind": "DRAW", "question": f"Prize {n}", "prizeCount": 1 + n % 3}}, token=town["hq"])
+        drawn = await client.mutate("drawEventInteraction", RECIPE, {"i": made["interaction"]["id"]}, token=town["hq"])
+        d = drawn["interaction"]
+        # The recipe, as the README prints it.
+        assert hashlib.sha256(d["seed"].encode()).hexdigest() == d["seedHash"]
+        picked = random.Random(d["seed"]).sample(range(len(d["candidateIds"])), min(d["prizeCount"], len(d["candidateIds"])))
+        assert [d["candidateIds"][i] for i in picked] == d["winnerIds"]
+        # The old recipe sorted the opaque IDs, and named someone else.
+        old = random.Random(d["seed"]).sample(sorted(d["candidateIds"]), d["prizeCount"])
+        sorted_differently += old != d["winnerIds"]
+    assert sorted_differently > 0

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from events.models import Audience, Event, Registration, RegistrationStatus
+from events.models import Audience, Event, Invitation, Registration, RegistrationStatus
 from referral.models import Member, Touch, TouchKind
 from referral.services import tags
 from schema import ids
@@ -123,3 +123,25 @@ async def test_bad_events_are_refused_and_create_nothing(client, town, change, f
     made = await client.mutate("createEvent", CREATE, {"i": event}, token=town["hq"])
     assert made["event"] is None and [e["field"] for e in made["errors"]] == [field]
     assert await Event.all().count() == 0
+
+
+async def test_a_guide_invites_every_member_of_theirs_with_a_tag(client, town, settings) -> None:
+    event = await factories.event(town["brand"], now=town["clock"].now)
+    guide_token = factories.member_token(settings, await Member.get(id=town["guide"].member_id))
+    tag = (await client.mutate("createTag", 'mutation { createTag(name: "twins") { tag { id } errors { code } } }',
+                               token=town["hq"]))["tag"]["id"]
+    other_guide = await factories.guide(town["brand"], town["store"], "other-guide")
+    tagged = [await mother(town, f"mum{i}", via=town["guide"].invite_code) for i in range(2)]
+    tagged.append(await mother(town, "not-ours", via=other_guide.invite_code))
+    await mother(town, "untagged", via=town["guide"].invite_code)
+    for member, _ in tagged:
+        done = await client.mutate("tagMember", "mutation($m: ID!, $t: ID!) { tagMember(memberId: $m, tagId: $t) { errors { code } } }",
+                                   {"m": ids.encode("Member", member.id), "t": tag}, token=town["hq"])
+        assert done["errors"] == []
+    invited = await client.mutate("inviteToEvent", INVITE, {"e": eid(event), "m": None, "t": tag}, token=guide_token)
+    assert invited == {"invited": 2, "errors": []}
+    assert sorted(await Invitation.filter(event_id=event.id).values_list("member_id", flat=True)) == sorted(
+        m.id for m, _ in tagged[:2])
+    unknown = await client.mutate("inviteToEvent", INVITE, {"e": eid(event), "m": None, "t": ids.encode("Tag", 999)},
+                                  token=guide_token)
+    assert unknown == {"invited": 0, "errors": [{"code": "TAG_NOT_FOUND", "field": "tagId"}]}

@@ -82,8 +82,9 @@ async def test_attribution_over_the_api_names_guides_and_scopes_managers(client,
     assert rows[0]["key"] == ids.encode("Guide", world["amy"].id)
     scoped = (await client.ok(query, {"store": None}, token=world["mgr2"]))["attribution"]
     assert [r["guide"]["inviteCode"] for r in scoped] == [world["bob"].invite_code]
-    foreign = (await client.ok(query, {"store": ids.encode("Store", world["store"].id)}, token=world["mgr2"]))["attribution"]
-    assert foreign == []
+    # Another store is outside a manager's scope: as if it did not exist, never a silently empty report.
+    foreign = await client.post(query, {"store": ids.encode("Store", world["store"].id)}, token=world["mgr2"])
+    assert foreign.error_codes == ["STORE_NOT_FOUND"] and foreign.data == {"attribution": None}
     funnel = (await client.ok("{ funnel { stage members } }", token=world["hq"]))["funnel"]
     assert {f["stage"]: f["members"] for f in funnel} == {"aware": 2, "registered": 1, "purchased": 1, "repeat": 0, "advocate": 0}
     figures = await client.ok('{ myFigures(from: "2026-06-01T00:00:00Z", to: "2026-07-01T00:00:00Z") { newMembers revenueCents } }',
