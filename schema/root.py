@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from datetime import datetime
 
 import strawberry
 from graphql import GraphQLError
@@ -20,6 +21,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from schema.errors import should_mask
+from schema.scalars import AwareDateTime
 from schema.mutations.campaigns import CampaignMutations
 from schema.mutations.coupons import CouponMutations
 from schema.mutations.data_rights import DataRightsMutations
@@ -111,6 +113,7 @@ def build_schema(
         mutation=mutation,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not introspection),
+        scalar_overrides={datetime: AwareDateTime},
     )
 
 

@@ -94,4 +94,5 @@ class Coupon(Model):
     class Meta:
         table = "coupon"
         unique_together = (("brand", "code"), ("template", "idempotency_key"))
-        indexes = (("member_id", "status"),)
+        # Idempotency look-ups: a retried issue or purchase, a retried write-off.
+        indexes = (("member_id", "status"), ("brand_id", "idempotency_key"), ("brand_id", "write_off_key"))

@@ -9,7 +9,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from loyalty import item_codes
+from loyalty import idempotency, item_codes
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import POINTS_VALID_DAYS, Claim, CodeBatch, Rescan
 from loyalty.services import campaigns, points
@@ -46,13 +46,12 @@ async def claim(
 
     Raises ITEM_CODE_INVALID (forged or mistyped: refused before any database read),
     ITEM_CODE_UNKNOWN, BATCH_REVOKED, ITEM_CODE_ALREADY_CLAIMED (and records the re-scan),
-    NOT_REGISTERED or IDEMPOTENCY_KEY_INVALID.
+    NOT_REGISTERED, IDEMPOTENCY_KEY_INVALID or IDEMPOTENCY_KEY_REUSED (the key answered another code).
     """
     parsed = item_codes.decode(keyring, code)
     if parsed is None:
         raise LoyaltyError(Code.ITEM_CODE_INVALID, "This code is not genuine; please scan it again.", "code")
-    if idempotency_key is not None and not 8 <= len(idempotency_key) <= 64:
-        raise LoyaltyError(Code.IDEMPOTENCY_KEY_INVALID, "The idempotency key must be 8-64 characters.", "idempotencyKey")
+    idempotency.check(idempotency_key)
     place = (city or "").strip()[:64] or None
     batch: CodeBatch | None = None
     try:
@@ -88,12 +87,12 @@ async def claim(
     except LoyaltyError:
         # A retry of a request that succeeded (its batch since revoked, say) still gets its answer.
         # On the happy path the unique (member, idempotency_key) finds retries: no look-up up front.
-        if idempotency_key and (replay := await _replay(member_id, idempotency_key)) is not None:
+        if idempotency_key and (replay := await _replay(member_id, idempotency_key, parsed, place)) is not None:
             return replay
         raise
     except IntegrityError:
         # Another claim of this code (or a racing retry of this very request) committed first.
-        if idempotency_key and (replay := await _replay(member_id, idempotency_key)) is not None:
+        if idempotency_key and (replay := await _replay(member_id, idempotency_key, parsed, place)) is not None:
             return replay
         assert batch is not None  # the only unique constraints are on the claim row
         await _record_rescan(batch, parsed.serial, member_id, place, now)
@@ -178,10 +177,15 @@ async def _record_rescan(batch: CodeBatch, serial: int, member_id: int, city: st
     )
 
 
-async def _replay(member_id: int, idempotency_key: str) -> ClaimResult | None:
+async def _replay(
+    member_id: int, idempotency_key: str, parsed: item_codes.ItemCode, place: str | None
+) -> ClaimResult | None:
+    """The first answer to a retried request; raises IDEMPOTENCY_KEY_REUSED if the key claimed another code."""
     earlier = await Claim.get_or_none(member_id=member_id, idempotency_key=idempotency_key).select_related("batch")
     if earlier is None:
         return None
+    if (earlier.batch_id, earlier.serial, earlier.city) != (parsed.batch_id, parsed.serial, place):
+        raise idempotency.reused()
     own = await campaigns.Granted.of_claim(earlier.id, member_id)
     return ClaimResult(
         claim=earlier, batch=earlier.batch, points_earned=earlier.points + sum(g.reward.points for g in own),

@@ -17,6 +17,7 @@ from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from loyalty import idempotency
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import Coupon, CouponHolding, CouponKind, CouponStatus, CouponTemplate, EntryKind
 from loyalty.services import points, policy as policies
@@ -62,10 +63,12 @@ async def create_template(
 async def issue(
     *, brand_id: int, template_id: int, member_id: int, now: datetime, idempotency_key: str | None = None
 ) -> Coupon:
-    """Issue one coupon; raises TEMPLATE_NOT_FOUND, MEMBER_NOT_FOUND, COUPON_LIMIT_REACHED or
-    COUPON_MEMBER_LIMIT_REACHED. A retry with the same idempotency key returns the first coupon."""
+    """Issue one coupon; raises TEMPLATE_NOT_FOUND, MEMBER_NOT_FOUND, COUPON_LIMIT_REACHED,
+    COUPON_MEMBER_LIMIT_REACHED or IDEMPOTENCY_KEY_INVALID/REUSED. A retry with the same idempotency
+    key returns the first coupon."""
+    idempotency.check(idempotency_key)
     template = await _template(brand_id, template_id)
-    if idempotency_key and (earlier := await _earlier(template.id, idempotency_key)):
+    if idempotency_key and (earlier := await _issued_by_hq(brand_id, template.id, member_id, idempotency_key)):
         return earlier
     await members.get(brand_id=brand_id, member_id=member_id)
     try:
@@ -73,18 +76,20 @@ async def issue(
             return await issue_within(conn, template, member_id=member_id, now=now, idempotency_key=idempotency_key)
     except IntegrityError:
         # A racing retry of the same request committed first (the limits' UPDATEs rolled back with us).
-        if idempotency_key and (earlier := await _earlier(template.id, idempotency_key)):
+        if idempotency_key and (earlier := await _issued_by_hq(brand_id, template.id, member_id, idempotency_key)):
             return earlier
         raise
 
 
 async def buy(*, brand_id: int, template_id: int, member_id: int, now: datetime, idempotency_key: str | None = None) -> Coupon:
     """A member pays points for a coupon: both or neither happen. Raises COUPON_NOT_FOR_SALE,
-    INSUFFICIENT_POINTS and the limits' errors; a retry with the same key returns the first coupon."""
+    INSUFFICIENT_POINTS, the limits' errors and IDEMPOTENCY_KEY_INVALID/REUSED; a retry with the same
+    key returns the first coupon."""
+    idempotency.check(idempotency_key)
     template = await _template(brand_id, template_id)
     if template.points_price is None:
         raise LoyaltyError(Code.COUPON_NOT_FOR_SALE, "This coupon cannot be bought with points.", "templateId")
-    if idempotency_key and (earlier := await _earlier(template.id, idempotency_key, member_id)):
+    if idempotency_key and (earlier := await _bought(brand_id, template.id, member_id, idempotency_key)):
         return earlier
     try:
         async with in_transaction() as conn:
@@ -99,8 +104,11 @@ async def buy(*, brand_id: int, template_id: int, member_id: int, now: datetime,
             )
             return coupon
     except IntegrityError:
-        if idempotency_key and (earlier := await _earlier(template.id, idempotency_key, member_id)):
+        if idempotency_key and (earlier := await _bought(brand_id, template.id, member_id, idempotency_key)):
             return earlier
+        if idempotency_key and await Coupon.exists(template_id=template.id, idempotency_key=idempotency_key):
+            # Someone else's request: never hand their coupon to this member.
+            raise LoyaltyError(Code.IDEMPOTENCY_KEY_INVALID, "This idempotency key was already used.", idempotency.FIELD) from None
         raise
 
 
@@ -174,11 +182,23 @@ async def _template(brand_id: int, template_id: int) -> CouponTemplate:
     return template
 
 
-async def _earlier(template_id: int, idempotency_key: str, member_id: int | None = None) -> Coupon | None:
-    earlier = await Coupon.get_or_none(template_id=template_id, idempotency_key=idempotency_key)
-    if earlier is not None and member_id is not None and earlier.member_id != member_id:
-        # Someone else's request: never hand their coupon to this member.
-        raise LoyaltyError(Code.IDEMPOTENCY_KEY_INVALID, "This idempotency key was already used.", "idempotencyKey")
+async def _issued_by_hq(brand_id: int, template_id: int, member_id: int, key: str) -> Coupon | None:
+    """HQ's earlier issue under this key (HQ's keys are the brand's), if it was for the same coupon
+    and member; raises IDEMPOTENCY_KEY_REUSED if it was for others."""
+    earlier = await Coupon.filter(brand_id=brand_id, idempotency_key=key, points_cost=0).order_by("id").first()
+    if earlier is not None and (earlier.template_id, earlier.member_id) != (template_id, member_id):
+        raise idempotency.reused()
+    return earlier
+
+
+async def _bought(brand_id: int, template_id: int, member_id: int, key: str) -> Coupon | None:
+    """This member's earlier purchase under this key; raises IDEMPOTENCY_KEY_REUSED if it bought
+    another coupon."""
+    earlier = await Coupon.filter(
+        brand_id=brand_id, member_id=member_id, idempotency_key=key, points_cost__gt=0
+    ).order_by("id").first()
+    if earlier is not None and earlier.template_id != template_id:
+        raise idempotency.reused()
     return earlier
 
 
@@ -188,8 +208,10 @@ async def write_off(
     """A guide uses a member's coupon in store: exactly once, only where valid, only before expiry.
 
     Raises COUPON_CODE_INVALID (typing slips are caught by the check character), COUPON_NOT_FOUND,
-    COUPON_WRONG_STORE, COUPON_EXPIRED, COUPON_CANCELLED or COUPON_ALREADY_WRITTEN_OFF.
+    COUPON_WRONG_STORE, COUPON_EXPIRED, COUPON_CANCELLED, COUPON_ALREADY_WRITTEN_OFF or
+    IDEMPOTENCY_KEY_INVALID/REUSED (the guide's key already wrote off another coupon).
     """
+    idempotency.check(idempotency_key)
     normal = codes.normalize(code)
     if normal is None or not normal.startswith(COUPON_PREFIX):
         raise LoyaltyError(Code.COUPON_CODE_INVALID, "This coupon code is not valid; please check it.", "code")
@@ -198,6 +220,10 @@ async def write_off(
         raise LoyaltyError(Code.COUPON_NOT_FOUND, "No such coupon.", "code")
     if coupon.template.store_ids and store_id not in coupon.template.store_ids:
         raise LoyaltyError(Code.COUPON_WRONG_STORE, "This coupon cannot be used in this store.", "code")
+    if idempotency_key and await Coupon.filter(
+        brand_id=brand_id, write_off_key=idempotency_key, written_off_by_id=guide_id
+    ).exclude(id=coupon.id).exists():
+        raise idempotency.reused()
     async with in_transaction() as conn:
         used = await Coupon.filter(id=coupon.id, status=CouponStatus.ISSUED, expires_at__gt=now).using_db(conn).update(
             status=CouponStatus.WRITTEN_OFF, written_off_at=now, written_off_by_id=guide_id,

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from loyalty.models import CouponKind
 from loyalty.services import coupons
+from schema.arguments import IdempotencyKey
 from schema import ids
 from schema.errors import SchemaError, UserError, as_client_error, mutation_payload
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
@@ -43,7 +44,7 @@ class CouponMutations:
     @strawberry.mutation(permission_classes=[IsHQ], description="Give a member a coupon. Send an idempotency key.")
     @mutation_payload
     async def issue_coupon(
-        self, info: Info, template_id: strawberry.ID, member_id: strawberry.ID, idempotency_key: str | None = None
+        self, info: Info, template_id: strawberry.ID, member_id: strawberry.ID, idempotency_key: IdempotencyKey = None
     ) -> CouponPayload | None:
         caller = require_caller(info)
         row = await coupons.issue(
@@ -58,7 +59,7 @@ class CouponMutations:
     )
     @mutation_payload
     async def buy_coupon(
-        self, info: Info, template_id: strawberry.ID, idempotency_key: str | None = None
+        self, info: Info, template_id: strawberry.ID, idempotency_key: IdempotencyKey = None
     ) -> CouponPayload | None:
         caller = require_caller(info)
         row = await coupons.buy(
@@ -70,7 +71,7 @@ class CouponMutations:
     @strawberry.mutation(permission_classes=[IsGuide], description="Use a member's coupon in your store (scan or type its code).")
     @mutation_payload
     @throttled(WRITE_OFF)
-    async def write_off_coupon(self, info: Info, code: str, idempotency_key: str | None = None) -> CouponPayload | None:
+    async def write_off_coupon(self, info: Info, code: str, idempotency_key: IdempotencyKey = None) -> CouponPayload | None:
         caller = require_caller(info)
         row = await coupons.write_off(
             brand_id=caller.brand_id, code=code, guide_id=caller.guide_id, store_id=caller.store_id,

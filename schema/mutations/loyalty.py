@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from loyalty.services import batches, claims, returns
+from schema.arguments import IdempotencyKey
 from schema import ids
 from schema.errors import UserError, mutation_payload
 from schema.throttles import SCAN, throttled
@@ -71,7 +72,7 @@ class LoyaltyMutations:
     @mutation_payload
     @throttled(SCAN)
     async def claim_item_code(
-        self, info: Info, code: str, idempotency_key: str | None = None, city: str | None = None
+        self, info: Info, code: str, idempotency_key: IdempotencyKey = None, city: str | None = None
     ) -> ClaimPayload | None:
         caller = require_caller(info)
         result = await claims.claim(
