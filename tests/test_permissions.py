@@ -5,7 +5,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from events.models import Audience
+from events.services import events as events_service
 from referral.models import Guide, GuideBinding, Member, Store, StoreEnrolment, Touch
+from referral.services import tags
 from schema import ids
 from schema.root import schema
 from tests import factories
@@ -316,3 +319,30 @@ async def _snapshot() -> tuple:
         await Touch.all().count(),
         sorted(await Member.all().values_list("id", "guide_id", "registered_at")),
     )
+
+
+async def test_an_event_read_by_id_keeps_the_scope_of_the_lists(client, casts, clock) -> None:
+    """Ids are sequential: reading one by id must show no more than the lists do."""
+    alpha, _ = casts
+    other_store = await factories.store(alpha.brand, "OTHER")
+    their_draft = await events_service.create(
+        brand_id=alpha.brand.id, store_id=other_store.id, now=clock.now,
+        spec=events_service.EventSpec(title="Draft", starts_at=alpha.event.starts_at, ends_at=alpha.event.ends_at,
+                                      capacity=5, place="Back room"),
+    )
+    vip = await tags.create(brand_id=alpha.brand.id, name="vip")
+    for_vips = await factories.event(alpha.brand, now=clock.now, audience=Audience.TAG, audience_tag_id=vip.id)
+
+    async def title(role: str, event_id: int) -> str | None:
+        found = await client.ok(MATRIX["event"].query, {"e": _id("Event", event_id)}, token=alpha.tokens[role])
+        return found["event"]["title"] if found["event"] else None
+
+    assert await title("hq", their_draft.id) == "Draft"
+    for role in ("store_manager", "guide_manager", "guide", "consumer"):
+        assert await title(role, their_draft.id) is None, role
+    assert await title("consumer", for_vips.id) is None
+    await tags.attach(brand_id=alpha.brand.id, member_id=alpha.consumer.id, tag_id=vip.id)
+    assert await title("consumer", for_vips.id) == "Baby yoga"
+    # A published event of the guide's own store, whoever its audience.
+    assert await title("guide", for_vips.id) == "Baby yoga"
+    assert await title("consumer", 2**40) is None

@@ -12,7 +12,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from events.errors import EventError, EventErrorCode as Code
-from events.models import Audience, Event, EventStatus, Registration, RegistrationStatus
+from events.models import Audience, Event, EventStatus, Invitation, Registration, RegistrationStatus
 from events.services import notices
 from events.services.questions import clean_questions
 from referral.models import MemberTag, MessageKind, Store, Tag
@@ -54,6 +54,29 @@ async def get(*, brand_id: int, event_id: int) -> Event:
     if event is None:
         raise EventError(Code.EVENT_NOT_FOUND, "No such event.", "eventId")
     return event
+
+
+async def readable(
+    *, brand_id: int, event_id: int, now: datetime, store_scope: int | None = None, staff: bool = False,
+    guide_store_id: int | None = None, member_id: int | None = None,
+) -> Event:
+    """One event, in the scope the lists give: staff see listing()'s (HQ every event, a store manager
+    their store's and HQ's); a guide the published events of their store and HQ's; a member the
+    published ones whose audience includes them, or that they signed up or were invited to. Raises
+    EVENT_NOT_FOUND otherwise: ids are sequential, so an id out of scope must look like no event."""
+    event = await get(brand_id=brand_id, event_id=event_id)
+    if staff and (store_scope is None or event.store_id in (None, store_scope)):
+        return event
+    if event.status is not EventStatus.DRAFT:
+        if guide_store_id is not None and event.store_id in (None, guide_store_id):
+            return event
+        if member_id is not None and (
+            await in_audience(event, member_id=member_id, now=now)
+            or await Registration.exists(event_id=event.id, member_id=member_id)
+            or await Invitation.exists(event_id=event.id, member_id=member_id)
+        ):
+            return event
+    raise EventError(Code.EVENT_NOT_FOUND, "No such event.", "eventId")
 
 
 async def get_managed(*, brand_id: int, event_id: int, store_scope: int | None) -> Event:

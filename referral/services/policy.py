@@ -30,13 +30,15 @@ async def update(
     lapsed_after_days: int | None = None,
     vip_revenue_cents: int | None = None,
 ) -> ReferralPolicy:
-    """Change the given settings; raises POLICY_INVALID naming the bad one."""
+    """Change the given settings, and only those (one UPDATE of the named columns: two HQ edits of
+    different settings never undo each other); raises POLICY_INVALID naming the bad one."""
     policy = await get(brand_id=brand_id)
+    changes: dict[str, object] = {}
     if invite_url_base is not None:
         parts = urlsplit(invite_url_base)
         if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment or len(invite_url_base) > 200:
             raise ReferralError(Code.POLICY_INVALID, "The invite URL must be https, without ? or #.", "inviteUrlBase")
-        policy.invite_url_base = invite_url_base
+        changes["invite_url_base"] = invite_url_base
     for name, value, low, high in (
         ("switch_after_days", switch_after_days, 0, 3650),
         ("lapsed_after_days", lapsed_after_days, 1, 3650),
@@ -46,11 +48,12 @@ async def update(
             if not low <= value <= high:
                 field = "".join(w.title() if i else w for i, w in enumerate(name.split("_")))
                 raise ReferralError(Code.POLICY_INVALID, f"Must be between {low} and {high}.", field)
-            setattr(policy, name, value)
+            changes[name] = value
     if allow_guide_switch is not None:
-        policy.allow_guide_switch = allow_guide_switch
-    await policy.save()
-    return policy
+        changes["allow_guide_switch"] = allow_guide_switch
+    if changes:
+        await ReferralPolicy.filter(id=policy.id).update(**changes)
+    return await ReferralPolicy.get(id=policy.id)
 
 
 def invite_url(policy: ReferralPolicy, code: str) -> str:

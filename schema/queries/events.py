@@ -81,15 +81,18 @@ class EventQueries:
         except DOMAIN_ERRORS as exc:
             raise as_client_error(exc) from None
 
-    @strawberry.field(permission_classes=[IsSignedIn], description="One event: staff see any of theirs, members published ones.")
+    @strawberry.field(permission_classes=[IsSignedIn], description="One event, in the scope of the lists: staff see theirs, guides their store's and HQ's published ones, members those open to them or that they signed up or were invited to.")
     async def event(self, info: Info, id: strawberry.ID) -> Event | None:
         caller = require_caller(info)
         try:
-            row = await events.get(brand_id=caller.brand_id, event_id=ids.decode(id, "Event"))
+            row = await events.readable(
+                brand_id=caller.brand_id, event_id=ids.decode(id, "Event"), now=info.context.now(),
+                store_scope=store_scope(caller), staff=caller.has(Role.HQ, Role.STORE_MANAGER),
+                guide_store_id=caller.store_id if caller.has(Role.GUIDE) else None, member_id=caller.member_id,
+            )
         except DOMAIN_ERRORS:
             return None
-        staff = caller.has(Role.HQ, Role.STORE_MANAGER)
-        return Event(row=row) if staff or row.status is not EventStatus.DRAFT else None
+        return Event(row=row)
 
     @strawberry.field(permission_classes=[IsConsumer], description="Events open to you that are not over, soonest first.")
     async def upcoming_events(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[Event] | None:

@@ -1,10 +1,12 @@
 """A later scan does not steal a member unless the brand allows switching; profile fields are validated."""
 
+import asyncio
 from datetime import date
 
 import pytest
 
 from referral.models import BindingReason, GuideBinding, Member, Touch, TouchKind
+from referral.services import policy as policies
 from tests import factories
 from tests.referral.helpers import SCAN, codes, consumer, register
 
@@ -111,3 +113,17 @@ async def test_registration_validates_profile_too(client, db, settings) -> None:
     payload = await register(client, token, profile={"phone": "+66 81 234 5678", "phoneConsent": True,
                                                       "babyBirthDate": date(2026, 5, 1).isoformat()})
     assert payload["errors"] == [] and payload["member"]["phone"] == "+66812345678"
+
+
+async def test_two_hq_edits_of_different_settings_both_stand(db) -> None:
+    brand = await factories.brand("acme")
+    await policies.get(brand_id=brand.id)
+    for i in range(1, 11):
+        await asyncio.gather(
+            policies.update(brand_id=brand.id, lapsed_after_days=i),
+            policies.update(brand_id=brand.id, vip_revenue_cents=i * 100),
+            policies.update(brand_id=brand.id, invite_url_base=f"https://mp.example.com/i{i}"),
+        )
+        policy = await policies.get(brand_id=brand.id)
+        assert (policy.lapsed_after_days, policy.vip_revenue_cents, policy.invite_url_base) == (
+            i, i * 100, f"https://mp.example.com/i{i}")
