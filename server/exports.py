@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import BinaryIO
 
 from anyio import to_thread
 from starlette.requests import Request
@@ -67,14 +69,25 @@ def code_batch_labels(settings: Settings) -> Endpoint:
         # Rendering is CPU work: a worker thread keeps the event loop answering other requests.
         if kind == "pdf":
             title = f"{batch.product_name} ({batch.sku}) batch {batch.id}, codes {start}-{start + count - 1}"
-            body = await to_thread.run_sync(lambda: printing.pdf_sheets(labels, title=title))
-            return Response(body, media_type="application/pdf",
-                            headers={"content-disposition": f'attachment; filename="{name}.pdf"'})
+            # Spooled to disk past 1 MB, then streamed: a 2,400-label sheet never sits whole in memory twice.
+            spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)
+            await to_thread.run_sync(lambda: printing.pdf_sheets(labels, spool, title=title))
+            spool.seek(0)
+            return StreamingResponse(_chunks(spool), media_type="application/pdf",
+                                     headers={"content-disposition": f'attachment; filename="{name}.pdf"'})
         body = await to_thread.run_sync(lambda: printing.archive(labels, QrFormat(fmt)))
         return Response(body, media_type="application/zip",
                         headers={"content-disposition": f'attachment; filename="{name}-{fmt}.zip"'})
 
     return endpoint
+
+
+async def _chunks(spool: BinaryIO) -> AsyncIterator[bytes]:
+    try:
+        while chunk := await to_thread.run_sync(spool.read, 1 << 16):
+            yield chunk
+    finally:
+        spool.close()
 
 
 async def _hq_batch(settings: Settings, request: Request) -> tuple[CodeBatch, LoyaltyPolicy, bytes]:

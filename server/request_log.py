@@ -39,14 +39,22 @@ class RequestContext:
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
             await send(message)
 
+        failed = False
         try:
             await self.app(scope, receive, send_with_id)
+        except BaseException:
+            # A stream that breaks after its 200 went out must not pass for a success in the logs.
+            failed = True
+            raise
         finally:
             elapsed = time.perf_counter() - started
             # The route's template, never the raw path: ids and codes stay out of labels and logs.
             # Starlette's router leaves the route it chose in the (shared) scope.
             route = getattr(scope.get("route"), "path", "other")
             observe_request(route, status, elapsed)
-            log.info("request", extra={"method": scope["method"], "route": route, "status": status,
-                                       "duration_ms": round(elapsed * 1000, 1)})
+            extra = {"method": scope["method"], "route": route, "status": status, "duration_ms": round(elapsed * 1000, 1)}
+            if failed:
+                log.error("request failed", extra={**extra, "failed": True})
+            else:
+                log.info("request", extra=extra)
             REQUEST_ID.reset(token)

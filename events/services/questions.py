@@ -8,7 +8,7 @@ from typing import Any
 from events.errors import EventError, EventErrorCode as Code
 
 KINDS = ("int", "text", "choice")
-_KEY = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
 MAX_QUESTIONS = 10
 
 
@@ -21,7 +21,7 @@ def clean_questions(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
         key, kind, label = q.get("key"), q.get("kind"), str(q.get("label") or "").strip()
         choices = [str(c).strip() for c in q.get("choices") or []]
         ok = (
-            isinstance(key, str) and _KEY.match(key) and key not in keys and kind in KINDS and 1 <= len(label) <= 80
+            isinstance(key, str) and _KEY.fullmatch(key) and key not in keys and kind in KINDS and 1 <= len(label) <= 80
             and (kind != "choice" or 2 <= len(choices) <= 20 and all(1 <= len(c) <= 40 for c in choices))
             and all(isinstance(q.get(b), int | None) for b in ("min", "max"))
         )

@@ -15,7 +15,7 @@ from loyalty.models import CodeBatch, LoyaltyPolicy
 from loyalty.services import policy as policies
 from referral.services import stores
 
-_SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+_SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 EXPORT_CHUNK = 10_000
 
 
@@ -49,7 +49,7 @@ async def create(
         raise LoyaltyError(
             Code.BATCH_QUANTITY_INVALID, f"A batch holds 1 to {policy.max_batch_size:,} codes.", "quantity"
         )
-    if not _SKU.match(sku or ""):
+    if not _SKU.fullmatch(sku or ""):
         raise LoyaltyError(Code.BATCH_FIELD_INVALID, "SKU: 1-40 letters, digits, '.', '_' or '-'.", "sku")
     name = (product_name or "").strip()
     if not 1 <= len(name) <= 120:

@@ -10,7 +10,7 @@ from tortoise.queryset import QuerySet
 from referral.errors import ReferralError, ReferralErrorCode as Code
 from referral.models import Store
 
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,31}")
 
 
 def query(*, brand_id: int) -> QuerySet[Store]:
@@ -29,7 +29,7 @@ async def get(*, brand_id: int, store_id: int) -> Store:
 async def create(*, brand_id: int, code: str, name: str, city: str | None = None) -> Store:
     """Create a store; raises STORE_CODE_INVALID, STORE_NAME_INVALID or STORE_CODE_TAKEN."""
     code, name = code.strip(), name.strip()
-    if not _CODE.match(code):
+    if not _CODE.fullmatch(code):
         raise ReferralError(
             Code.STORE_CODE_INVALID, "Store code: 1-32 letters, digits, '-' or '_'.", "code"
         )

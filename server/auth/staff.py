@@ -10,7 +10,7 @@ from referral.models import Store
 from server.auth.models import StaffAccount, StaffRole
 from server.auth.passwords import MIN_LENGTH, hash_password
 
-_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+_USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 
 
 class StaffError(ValueError):
@@ -22,7 +22,7 @@ async def create(
 ) -> StaffAccount:
     """Create a staff account; raises StaffError on a bad username, weak password, or missing store."""
     username = username.strip().lower()
-    if not _USERNAME.match(username):
+    if not _USERNAME.fullmatch(username):
         raise StaffError("username: 3-64 lowercase letters, digits, '.', '_' or '-'")
     if len(password) < MIN_LENGTH:
         raise StaffError(f"password must have at least {MIN_LENGTH} characters")

@@ -8,7 +8,7 @@ from tortoise.exceptions import IntegrityError
 
 from server.tenancy.models import Brand
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,39}")
 
 
 CREDENTIALS = ("wechat_secret", "line_channel_secret", "line_channel_access_token")
@@ -20,7 +20,7 @@ class BrandError(ValueError):
 
 async def get_by_slug(slug: str) -> Brand | None:
     """Return the brand with this slug, or None."""
-    if not _SLUG.match(slug or ""):
+    if not _SLUG.fullmatch(slug or ""):
         return None
     return await Brand.get_or_none(slug=slug)
 
@@ -36,7 +36,7 @@ async def create(
     line_channel_access_token: str | None = None,
 ) -> Brand:
     """Create a brand; raises BrandError on a bad or taken slug."""
-    if not _SLUG.match(slug):
+    if not _SLUG.fullmatch(slug):
         raise BrandError("slug must be 2-40 lowercase letters, digits or dashes")
     if not name.strip():
         raise BrandError("name must not be empty")
