@@ -20,6 +20,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from schema import input_limits
 from schema.errors import should_mask
 from schema.scalars import AwareDateTime
 from schema.mutations.campaigns import CampaignMutations
@@ -108,13 +109,15 @@ def build_schema(
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return Schema(
+    built = Schema(
         query=query,
         mutation=mutation,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not introspection),
         scalar_overrides={datetime: AwareDateTime},
     )
+    input_limits.document(built._schema)
+    return built
 
 
 schema = build_schema()

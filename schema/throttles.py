@@ -33,6 +33,12 @@ def by_account(info: Info, kwargs: dict[str, Any]) -> str | None:
 SCAN = (("scan.member", by_member), ("scan.ip", by_ip))
 # A guide types coupon codes: limited so that a guide's account cannot be used to guess them.
 WRITE_OFF = (("write-off.guide", by_member),)
+def by_searching_member(info: Info, kwargs: dict[str, Any]) -> str | None:
+    return by_member(info, kwargs) if str(kwargs.get("search") or "").strip() else None
+
+
+# Only searches count: paging through one's own members is not guessing.
+SEARCH = (("search.guide", by_searching_member),)
 SIGN_IN = (("sign-in.ip", by_ip),)
 STAFF_SIGN_IN = (("sign-in.ip", by_ip), ("sign-in.account", by_account))
 

@@ -53,6 +53,8 @@ DEFAULT_RULES: dict[str, Rate] = {
     "sign-in.account": Rate(10, 300),
     # A busy counter on launch day writes off a few coupons a minute per guide.
     "write-off.guide": Rate(60, 60),
+    # Member searches by a guide: plenty for a counter, too few to enumerate phone numbers.
+    "search.guide": Rate(30, 60),
 }
 
 

@@ -7,6 +7,8 @@ import pytest
 import redis
 
 from loyalty.models import Claim, Rescan
+from referral.services import members
+from referral.services.profile_fields import ProfileInput
 from server.app import create_app
 from server.ratelimit import DEFAULT_RULES, Rate, parse_rules
 from server.settings import Settings, SettingsError
@@ -113,3 +115,26 @@ def test_limits_are_read_from_the_environment() -> None:
     for bad in ("scan.member=5", "scan.member=0/10", "scans=1/1", "scan.member=a/b"):
         with pytest.raises(SettingsError, match="SCRM_RATE_LIMITS"):
             Settings.from_env({"SCRM_RATE_LIMITS": bad})
+
+
+async def test_a_guide_cannot_unmask_a_phone_digit_by_digit(db, upstream, clock) -> None:
+    settings = make_settings(upstream, rate_limits={"search.guide": Rate(10, YEAR)})
+    cast = await factories.cast(settings, "acme")
+    mum = await factories.member(cast.brand, "phone-mum")
+    await members.register(brand_id=cast.brand.id, member_id=mum.id, now=clock.now, code=cast.guide.invite_code,
+                           profile=ProfileInput(phone="+8613812340001", phone_consent=True))
+    query = "query($s: String) { myMembers(search: $s) { nodes { id } } }"
+    async with GraphQLClient.running(create_app(settings, manage_db=False, clock=clock)) as client:
+        async def found(term: str) -> int:
+            return len((await client.ok(query, {"s": term}, token=cast.tokens["guide"]))["myMembers"]["nodes"])
+
+        # The whole number (as stored or as a local would type it) or exactly the last four digits.
+        assert [await found(t) for t in ("+8613812340001", "13812340001", "0001")] == [1, 1, 1]
+        # Any other ending, longer or shorter, matches nothing: the masked number stays masked.
+        assert [await found(t) for t in ("40001", "340001", "2340001", "812340001", "001", "1")] == [0] * 6
+        # Paging without a search is not counted; the eleventh search is refused.
+        for _ in range(3):
+            assert await found("") == 1
+        assert await found("Mum") == 0
+        stopped = await client.post(query, {"s": "0001"}, token=cast.tokens["guide"])
+        assert stopped.error_codes == ["RATE_LIMITED"] and stopped.data == {"myMembers": None}

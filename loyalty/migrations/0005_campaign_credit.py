@@ -23,6 +23,19 @@ BACKFILL = (
 )
 
 
+class AddForeignKeyOnce(ops.AddField):
+    """SQLite cannot drop a column that references another table, so unapplying this migration there
+    leaves the column in place; applying it again then finds it and only records the state."""
+
+    async def database_forward(self, app_label, old_state, new_state, state_editor=None) -> None:
+        if state_editor and state_editor.client.capabilities.dialect == "sqlite" and not state_editor.collect_sql:
+            table = {"Coupon": "coupon", "PointsEntry": "points_entry"}[self.model_name]
+            columns = await state_editor.client.execute_query_dict(f"PRAGMA table_info({table})")
+            if any(c["name"] == f"{self.name}_id" for c in columns):
+                return
+        await super().database_forward(app_label, old_state, new_state, state_editor)
+
+
 async def credit_campaigns(apps, schema_editor) -> None:
     if schema_editor.collect_sql:
         return
@@ -31,17 +44,17 @@ async def credit_campaigns(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('loyalty', '0004_event_step_rewards'), ('referral', '0004_fingerprints'), ('referral', '0005_report_dimensions'), ('tenancy', '0003_sealed_credentials')]
+    dependencies = [('loyalty', '0004_event_step_rewards'), ('referral', '0004_fingerprints'), ('referral', '0005_report_dimensions')]
 
     initial = False
 
     operations = [
-        ops.AddField(
+        AddForeignKeyOnce(
             model_name='Coupon',
             name='campaign',
             field=fields.ForeignKeyField('loyalty.Campaign', source_field='campaign_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT),
         ),
-        ops.AddField(
+        AddForeignKeyOnce(
             model_name='PointsEntry',
             name='campaign',
             field=fields.ForeignKeyField('loyalty.Campaign', source_field='campaign_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT),

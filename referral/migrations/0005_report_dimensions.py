@@ -13,7 +13,7 @@ async def tag_members(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('referral', '0004_fingerprints'), ('tenancy', '0003_sealed_credentials')]
+    dependencies = [('referral', '0004_fingerprints')]
 
     initial = False
 

@@ -26,10 +26,11 @@ from referral.models import (
 )
 from referral.services import invites, policy as policies, touches
 from referral.services.attribution import may_switch
-from referral.services.profile_fields import ProfileInput, clean
+from referral.services.profile_fields import ProfileInput, clean, full_phone
 from referral.sql import Statement
 
 MAX_TAG = 64
+INVITE_CODE_MAX = 16
 
 
 async def sign_in(
@@ -246,12 +247,22 @@ async def rebind(
 
 
 def served_by(*, brand_id: int, guide_id: int, search: str | None = None) -> QuerySet[Member]:
-    """A guide's current members (registered, not erased), optionally matching a name, phone or code."""
+    """A guide's current members (registered, not erased), optionally matching a name, an invite code,
+    or a phone number: the whole number, or exactly its last four digits. A longer or shorter ending
+    never matches: a guide sees phones masked, and suffixes of growing length would unmask one digit
+    at a time."""
     q = Member.filter(brand_id=brand_id, guide_id=guide_id, registered_at__isnull=False, deleted_at=None)
-    if search and search.strip():
-        term = search.strip()
-        q = q.filter(Q(name__icontains=term) | Q(phone__endswith=term) | Q(invite_code=term.upper()))
-    return q
+    term = (search or "").strip()
+    if not term:
+        return q
+    found = Q(name__icontains=term)
+    if len(term) <= INVITE_CODE_MAX:
+        found |= Q(invite_code=term.upper())
+    if len(term) == 4 and term.isdigit():
+        found |= Q(phone__endswith=term)
+    elif (phone := full_phone(term)) is not None:
+        found |= Q(phone=phone)
+    return q.filter(found)
 
 
 async def update_profile(*, brand_id: int, member_id: int, profile: ProfileInput, now: datetime) -> Member:

@@ -31,8 +31,8 @@ async def update(
     vip_revenue_cents: int | None = None,
 ) -> ReferralPolicy:
     """Change the given settings, and only those (one UPDATE of the named columns: two HQ edits of
-    different settings never undo each other); raises POLICY_INVALID naming the bad one."""
-    policy = await get(brand_id=brand_id)
+    different settings never undo each other); raises POLICY_INVALID naming the bad one, before
+    anything is written (the policy row included)."""
     changes: dict[str, object] = {}
     if invite_url_base is not None:
         parts = urlsplit(invite_url_base)
@@ -51,6 +51,7 @@ async def update(
             changes[name] = value
     if allow_guide_switch is not None:
         changes["allow_guide_switch"] = allow_guide_switch
+    policy = await get(brand_id=brand_id)
     if changes:
         await ReferralPolicy.filter(id=policy.id).update(**changes)
     return await ReferralPolicy.get(id=policy.id)

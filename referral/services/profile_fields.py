@@ -70,6 +70,14 @@ def text(value: str | None, field: str, code: Code) -> str | None:
     return value
 
 
+def full_phone(raw: str, default_region: str = "CN") -> str | None:
+    """A whole, valid phone number in E.164, or None (a part of a number is not one)."""
+    try:
+        return _phone(raw, default_region) if len(raw) <= 32 else None
+    except ReferralError:
+        return None
+
+
 def _phone(raw: str, default_region: str) -> str:
     try:
         number = phonenumbers.parse(raw, default_region)

@@ -19,6 +19,7 @@ from schema.errors import SchemaError, SchemaErrorCode, as_client_error
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsGuide, IsHQ, IsStoreStaff, require_caller, store_scope
 from schema.types.member import Channel, Member
+from schema.throttles import SEARCH, throttled
 from schema.types.report import AttributionRow, Dimension, FunnelStep, Metric
 
 
@@ -87,7 +88,12 @@ class InsightQueries:
         counts = await reports.funnel(brand_id=caller.brand_id, store_id=store_scope(caller))
         return [FunnelStep(stage=stage.value, members=n) for stage, n in counts.items()]
 
-    @strawberry.field(permission_classes=[IsGuide], description="The members you serve, oldest first; search by name, phone ending or invite code.")
+    @strawberry.field(
+        permission_classes=[IsGuide],
+        description="The members you serve, oldest first; search by name, invite code, the whole phone number or "
+        "exactly its last four digits (searches are rate-limited).",
+    )
+    @throttled(SEARCH)
     async def my_members(
         self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None, search: str | None = None
     ) -> Connection[Member] | None:
