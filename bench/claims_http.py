@@ -53,7 +53,8 @@ from server.tenancy import service as brands
 
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 DATA_KEYS = "YmVuY2gtZGF0YS1rZXktZm9yLXNlYWxpbmctMDAwMDA="  # production mode asks for one
-PRODUCTION = {"SCRM_SECRET_KEY": SECRET, "SCRM_DATA_KEYS": DATA_KEYS, "SCRM_MODE": "production"}
+PRODUCTION = {"SCRM_SECRET_KEY": SECRET, "SCRM_DATA_KEYS": DATA_KEYS, "SCRM_MODE": "production",
+              "SCRM_ITEM_CODE_KEYS": "1:" + "be" * 32}
 CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempotencyKey: $k) {
   pointsEarned pointsBalance rewards { points coupon { code } } errors { code } } }"""
 

@@ -39,6 +39,7 @@ from schema.queries import Query
 
 
 log = logging.getLogger("scrm.graphql")
+_SUGGESTION = " Did you mean"
 
 
 @strawberry.type
@@ -54,6 +55,10 @@ class Schema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # Refusals written for the client are normal traffic; only the unexpected deserve a traceback.
         for error in errors:
+            if self.config.disable_field_suggestions and _SUGGESTION in error.message:
+                # strawberry drops the hint for unknown fields only; arguments, enum values, types and
+                # input fields would still spell out the schema that introspection hides.
+                error.message = error.message.split(_SUGGESTION)[0].rstrip()
             if should_mask(error):
                 log.error("unexpected error at %s", error.path, exc_info=error.original_error)
 

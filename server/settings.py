@@ -86,6 +86,10 @@ class Settings:
             raise SettingsError("SCRM_SECRET_KEY must be set to 32+ random characters in production")
         if not dev and not env.get("SCRM_DATA_KEYS"):
             raise SettingsError("SCRM_DATA_KEYS must be set in production (see the README's Secrets section)")
+        if not dev and not env.get("SCRM_ITEM_CODE_KEYS"):
+            # Derived from the secret, they would change when the secret is rotated, and every printed
+            # can would stop scanning.
+            raise SettingsError("SCRM_ITEM_CODE_KEYS must be set in production (see the README's key rotation)")
         return cls(
             mode=mode,
             database_url=env.get("DATABASE_URL", cls.database_url),

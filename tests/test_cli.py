@@ -56,7 +56,11 @@ def test_production_refuses_demo_data_and_missing_keys(cli_env: dict[str, str]) 
     assert no_secret.returncode == 2 and "SCRM_SECRET_KEY" in no_secret.stderr
     no_data_keys = run({**cli_env, "SCRM_MODE": "production", "SCRM_SECRET_KEY": "p" * 40}, "migrate")
     assert no_data_keys.returncode == 2 and "SCRM_DATA_KEYS" in no_data_keys.stderr
-    prod = {**cli_env, "SCRM_MODE": "production", "SCRM_SECRET_KEY": "p" * 40, "SCRM_DATA_KEYS": TEST_DATA_KEYS}
+    no_item_keys = run({**cli_env, "SCRM_MODE": "production", "SCRM_SECRET_KEY": "p" * 40,
+                        "SCRM_DATA_KEYS": TEST_DATA_KEYS}, "migrate")
+    assert no_item_keys.returncode == 2 and "SCRM_ITEM_CODE_KEYS" in no_item_keys.stderr
+    prod = {**cli_env, "SCRM_MODE": "production", "SCRM_SECRET_KEY": "p" * 40, "SCRM_DATA_KEYS": TEST_DATA_KEYS,
+            "SCRM_ITEM_CODE_KEYS": "1:" + "ab" * 32}
     assert run(prod, "migrate").returncode == 0
     refused = run(prod, "seed-demo")
     assert refused.returncode == 1 and "refused" in refused.stderr

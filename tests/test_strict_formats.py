@@ -4,15 +4,18 @@ its status went out is logged as a failure, not as the 200 it started as."""
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 from starlette.types import Receive, Scope, Send
 
+from events.errors import EventError
+from events.services import check_in
 from loyalty.errors import LoyaltyError
 from loyalty.services import batches
 from referral.errors import ReferralError
-from referral.services import stores
+from referral.services import enrolment, stores
 from server.request_log import RequestContext
 from server.tenancy import service as brands
 from tests import factories
@@ -54,3 +57,18 @@ async def test_a_stream_that_breaks_after_its_200_is_logged_as_failed(caplog: py
     records = [r for r in caplog.records if r.name == "scrm.access"]
     assert [(r.levelno, r.getMessage(), getattr(r, "failed", False)) for r in records] == [
         (logging.ERROR, "request failed", True)]
+
+
+SIGNED_FORGERIES = ["{p}1.9999999999.ññññññññññññññññññññ", "{p}١.9999999999.abc", "{p}1.9999999999.abc\x00",
+                    "{p}99999999999999999999.1.abc", "{p}1.99999999999999999999.abc", "{p}1.2.🍼", ""]
+
+
+@pytest.mark.parametrize("forgery", SIGNED_FORGERIES)
+async def test_signed_tokens_with_foreign_characters_are_invalid_not_internal_errors(db, forgery: str) -> None:
+    brand = await factories.brand("acme")
+    with pytest.raises(ReferralError) as enrol:
+        await enrolment.verify(key=b"k" * 32, brand_id=brand.id, token=forgery.format(p="E"), now=datetime.now(UTC))
+    assert enrol.value.code.value == "ENROLMENT_INVALID"
+    with pytest.raises(EventError) as venue:
+        check_in._verify(b"k" * 32, brand.id, forgery.format(p="V"), datetime.now(UTC))
+    assert venue.value.code.value == "CHECK_IN_CODE_INVALID"

@@ -83,7 +83,11 @@ def test_production_refuses_the_development_secret_and_hides_tools() -> None:
     # A data key derived from the secret would be lost with it: production names its own.
     with pytest.raises(SettingsError, match="SCRM_DATA_KEYS"):
         Settings.from_env({"SCRM_MODE": "production", "SCRM_SECRET_KEY": "k" * 40})
-    settings = Settings.from_env({"SCRM_MODE": "production", "SCRM_SECRET_KEY": "k" * 40, "SCRM_DATA_KEYS": TEST_DATA_KEYS})
+    # So would item-code keys, and with them every printed can.
+    with pytest.raises(SettingsError, match="SCRM_ITEM_CODE_KEYS"):
+        Settings.from_env({"SCRM_MODE": "production", "SCRM_SECRET_KEY": "k" * 40, "SCRM_DATA_KEYS": TEST_DATA_KEYS})
+    settings = Settings.from_env({"SCRM_MODE": "production", "SCRM_SECRET_KEY": "k" * 40, "SCRM_DATA_KEYS": TEST_DATA_KEYS,
+                                  "SCRM_ITEM_CODE_KEYS": "1:" + "cd" * 32})
     assert not settings.graphiql and not settings.introspection
     assert "k" * 40 not in repr(settings)
 
@@ -101,3 +105,19 @@ def test_bad_environment_values_are_refused_with_a_message(env: dict[str, str]) 
 def test_api_base_urls_get_a_trailing_slash() -> None:
     settings = Settings.from_env({"SCRM_WECHAT_API_BASE_URL": "http://127.0.0.1:9/"[:-1]})
     assert settings.wechat_api_base_url == "http://127.0.0.1:9/"
+
+
+@pytest.mark.parametrize("document", [
+    '{ attribution(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", by: STOR) { key } }',  # enum value
+    '{ attribution(form: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", by: STORE) { key } }',  # argument
+    'query($d: Dimensoin!) { attribution(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", by: $d) { key } }',  # type
+    'mutation { register(input: {cod: "x"}) { errors { code } } }',  # input field
+    '{ stors { nodes { code } } }',  # field
+])
+def test_production_suggests_nothing_of_the_schema(document: str) -> None:
+    from schema.root import build_schema
+
+    hidden = build_schema(introspection=False).execute_sync(document)
+    shown = build_schema(introspection=True).execute_sync(document)
+    assert hidden.errors and all("Did you mean" not in e.message for e in hidden.errors), hidden.errors
+    assert any("Did you mean" in e.message for e in shown.errors or ())

@@ -81,7 +81,7 @@ async def main() -> None:
 
     async with scratch_database(args.admin_url, "scrm_load") as url:
         env = {**os.environ, "DATABASE_URL": url, "SCRM_SECRET_KEY": SECRET, "SCRM_MODE": "production",
-               "SCRM_DATA_KEYS": DATA_KEYS}
+               "SCRM_DATA_KEYS": DATA_KEYS, "SCRM_ITEM_CODE_KEYS": "1:" + "be" * 32}
         settings = Settings.from_env(env)
         sealing.use(settings.data_vault)  # the brand's WeChat secret is sealed as the workers will read it
         fake = FakeUpstream(wechat_apps={WECHAT_APPID: WECHAT_SECRET})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from base64 import urlsafe_b64encode
 from datetime import datetime, timedelta
 
@@ -99,18 +100,22 @@ async def _walk_in(event: Event, member_id: int, cancelled: Registration | None,
     )
 
 
+_CODE = re.compile(r"V(?P<event>[0-9]{1,10})\.(?P<expires>[0-9]{1,11})\.(?P<mac>[A-Za-z0-9_=-]{1,40})", re.ASCII)
+
+
 def _mac(key: bytes, brand_id: int, event_id: int, expires: int) -> str:
     digest = hmac.new(key, f"checkin:{brand_id}:{event_id}:{expires}".encode(), hashlib.sha256).digest()
     return urlsafe_b64encode(digest[:15]).decode()
 
 
 def _verify(key: bytes, brand_id: int, code: str, now: datetime) -> int:
-    try:
-        head, expires_raw, mac = code.strip().split(".")
-        event_id, expires = int(head.removeprefix("V")), int(expires_raw)
-    except ValueError:
-        raise EventError(Code.CHECK_IN_CODE_INVALID, "This check-in code is not valid.", "code") from None
-    if not head.startswith("V") or not hmac.compare_digest(mac, _mac(key, brand_id, event_id, expires)):
+    # The whole shape first, in ASCII: int() would take other scripts' digits and any size, and
+    # compare_digest refuses non-ASCII str (an internal error, before).
+    found = _CODE.fullmatch(code.strip())
+    if found is None:
+        raise EventError(Code.CHECK_IN_CODE_INVALID, "This check-in code is not valid.", "code")
+    event_id, expires, mac = int(found["event"]), int(found["expires"]), found["mac"]
+    if not hmac.compare_digest(mac.encode(), _mac(key, brand_id, event_id, expires).encode()):
         raise EventError(Code.CHECK_IN_CODE_INVALID, "This check-in code is not valid.", "code")
     if now.timestamp() >= expires:
         raise EventError(Code.CHECK_IN_CODE_INVALID, "This check-in code has expired; scan the screen again.", "code")

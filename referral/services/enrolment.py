@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from datetime import UTC, datetime, timedelta
 
 from referral.errors import ReferralError, ReferralErrorCode as Code
@@ -59,14 +60,18 @@ async def revoke(*, brand_id: int, enrolment_id: int, now: datetime, store_scope
     return await StoreEnrolment.get(id=enrolment.id)
 
 
+_TOKEN = re.compile(r"E(?P<id>[0-9]{1,10})\.(?P<expires>[0-9]{1,11})\.(?P<mac>[A-Za-z0-9_=-]{1,64})", re.ASCII)
+
+
 async def verify(*, key: bytes, brand_id: int, token: str, now: datetime) -> StoreEnrolment:
     """The enrolment a token names; raises ENROLMENT_INVALID, ENROLMENT_EXPIRED or ENROLMENT_REVOKED."""
-    try:
-        raw_id, raw_expires, mac = token.removeprefix("E").split(".")
-        enrolment_id, expires = int(raw_id), int(raw_expires)
-    except ValueError:
-        raise ReferralError(Code.ENROLMENT_INVALID, "This enrolment QR is not valid.", "token") from None
-    if not token.startswith("E") or not hmac.compare_digest(mac, _mac(key, brand_id, enrolment_id, expires)):
+    # The whole shape first, in ASCII: int() would take other scripts' digits and any size, and
+    # compare_digest refuses non-ASCII str (an internal error, before).
+    found = _TOKEN.fullmatch(token)
+    if found is None:
+        raise ReferralError(Code.ENROLMENT_INVALID, "This enrolment QR is not valid.", "token")
+    enrolment_id, expires, mac = int(found["id"]), int(found["expires"]), found["mac"]
+    if not hmac.compare_digest(mac.encode(), _mac(key, brand_id, enrolment_id, expires).encode()):
         raise ReferralError(Code.ENROLMENT_INVALID, "This enrolment QR is not valid.", "token")
     if datetime.fromtimestamp(expires, UTC) <= now:
         raise ReferralError(Code.ENROLMENT_EXPIRED, "This enrolment QR has expired; ask for a new one.", "token")
