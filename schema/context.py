@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from starlette.requests import Request
 
+from schema.errors import ClientError
 from schema.loaders import Loaders
 from server.auth.caller import Caller
 from referral.models import FingerprintKind
@@ -15,6 +16,9 @@ from server.auth.errors import AuthError
 from server.integrations.clients import Integrations
 from server.ratelimit import Limiter
 from server.settings import Settings
+
+
+MAX_QR_IMAGES = 20
 
 
 @dataclass
@@ -31,9 +35,18 @@ class Context:
     # only by the few operations that record them, not on every request.
     seen: Callable[[], list[tuple[FingerprintKind, str]]] = lambda: []
     loaders: Loaders = field(init=False)
+    # QR images one request may ask for: a page shows a few; 15 aliases x 100 members asked for 1,500
+    # and held a worker for 16 s.
+    qr_images_left: int = MAX_QR_IMAGES
 
     def __post_init__(self) -> None:
         self.act_as(self.caller)
+
+    def take_qr_image(self) -> None:
+        """Count one more QR image; raises QR_LIMIT_REACHED past the request's allowance."""
+        if self.qr_images_left <= 0:
+            raise ClientError("QR_LIMIT_REACHED", f"At most {MAX_QR_IMAGES} QR images per request.")
+        self.qr_images_left -= 1
 
     def now(self) -> datetime:
         return self.clock()

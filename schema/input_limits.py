@@ -11,6 +11,7 @@ text than its columns hold, and a megabyte of text should cost nothing to refuse
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -26,6 +27,12 @@ from graphql.utilities import type_from_ast
 
 INPUT_TOO_LONG = "INPUT_TOO_LONG"
 INPUT_INVALID = "INPUT_INVALID"
+QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
+# Field selections in one document, fragments included: the introspection query has 67, the
+# mini-program's largest operation about 30.
+MAX_SELECTIONS = 200
+_SEEN_MAX = 2048
+_seen: OrderedDict[str, None] = OrderedDict()
 # By scalar, where the table below says nothing: above every domain rule's own limit, so those still
 # answer with their precise codes. IDs are base64 of "Type:number": 60 characters at most.
 DEFAULTS = {"ID": 200, "String": 1000, "JSON": 20_000}
@@ -76,31 +83,56 @@ class _Plan:
     variables: dict[str, int] = field(default_factory=dict)  # a scalar variable: the lowest ceiling of its uses
 
 
-def check(schema: GraphQLSchema, query: str, variables: dict[str, Any] | None) -> GraphQLError | None:
-    """The first refusal for this request's text, or None. A document that does not parse is left to
-    the executor, which reports it the usual way."""
-    plan = _plan(schema, query)
+def is_known(query: str) -> bool:
+    """Whether this document was seen recently (its checks, parse and validation are cached)."""
+    return query in _seen
+
+
+def check(schema: GraphQLSchema, query: str, variables: dict[str, Any] | None, *, max_tokens: int) -> GraphQLError | None:
+    """The first refusal for this request's text, or None. A document that does not parse (or has more
+    than `max_tokens`, the server's own cap) is left to the executor, which refuses it the usual way."""
+    _seen[query] = None
+    _seen.move_to_end(query)
+    if len(_seen) > _SEEN_MAX:
+        _seen.popitem(last=False)
+    plan = _plan(schema, query, max_tokens)
     if plan is None:
         return None
     if plan.errors:
         return plan.errors[0]
     for name, value in (variables or {}).items():
-        found = _variable_refusal(schema, query, name, value, plan)
+        found = _variable_refusal(schema, query, name, value, plan, max_tokens)
         if found is not None:
             return found
     return None
 
 
-@lru_cache(maxsize=2048)
-def _plan(schema: GraphQLSchema, query: str) -> _Plan | None:
+@lru_cache(maxsize=_SEEN_MAX)
+def _plan(schema: GraphQLSchema, query: str, max_tokens: int) -> _Plan | None:
     try:
-        ast = parse(query, no_location=True, max_tokens=20_000)
+        ast = parse(query, no_location=True, max_tokens=max_tokens)
     except GraphQLSyntaxError:
         return None
     plan = _Plan()
+    counter = _FieldCounter()
+    visit(ast, counter)
+    if counter.fields > MAX_SELECTIONS:
+        # Validation of repeated fields grows with their square (170-430 ms for 2,000): refused first.
+        plan.errors.append(GraphQLError(
+            f"A document may select at most {MAX_SELECTIONS} fields.", extensions={"code": QUERY_TOO_LARGE}))
+        return plan
     info = TypeInfo(schema)
     visit(ast, TypeInfoVisitor(info, _ArgumentVisitor(info, plan)))
     return plan
+
+
+class _FieldCounter(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields = 0
+
+    def enter_field(self, *_: Any) -> None:
+        self.fields += 1
 
 
 class _ArgumentVisitor(Visitor):
@@ -144,8 +176,10 @@ def _current_field(info: TypeInfo) -> str:
     return next((name for name, f in parent.fields.items() if f is definition), "?")
 
 
-def _variable_refusal(schema: GraphQLSchema, query: str, name: str, value: Any, plan: _Plan) -> GraphQLError | None:
-    type_ = _variable_types(schema, query).get(name)
+def _variable_refusal(
+    schema: GraphQLSchema, query: str, name: str, value: Any, plan: _Plan, max_tokens: int
+) -> GraphQLError | None:
+    type_ = _variable_types(schema, query, max_tokens).get(name)
     if type_ is None:
         return None  # unknown variable: the executor refuses it
     named = _named(type_)
@@ -156,8 +190,8 @@ def _variable_refusal(schema: GraphQLSchema, query: str, name: str, value: Any, 
 
 
 @lru_cache(maxsize=2048)
-def _variable_types(schema: GraphQLSchema, query: str) -> dict[str, GraphQLInputType]:
-    ast: DocumentNode = parse(query, no_location=True, max_tokens=20_000)
+def _variable_types(schema: GraphQLSchema, query: str, max_tokens: int) -> dict[str, GraphQLInputType]:
+    ast: DocumentNode = parse(query, no_location=True, max_tokens=max_tokens)
     types: dict[str, GraphQLInputType] = {}
     for definition in ast.definitions:
         if isinstance(definition, OperationDefinitionNode):

@@ -119,11 +119,19 @@ def create_app(
             return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "mode": settings.mode.value})
 
+    async def new_document(request: Request) -> None:
+        # Parsing and validating a document nobody sent before is the costly part of a request:
+        # counted per client address, so one client cannot keep a worker validating.
+        client = request.client
+        await request.app.state.limiter.check([("new-document.ip", client.host if client else "unknown")])
+
     endpoint = GraphQLEndpoint(
         schema,
         context_factory=context_factory,
         max_body_bytes=settings.max_body_bytes,
         graphiql=settings.graphiql,
+        max_tokens=settings.max_query_tokens,
+        on_new_document=new_document,
     )
     routes = [
         Route("/graphql", endpoint.handle, methods=["GET", "POST"]),

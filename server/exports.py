@@ -16,6 +16,7 @@ from loyalty.errors import LoyaltyError
 from loyalty.models import CodeBatch, LoyaltyPolicy
 from loyalty.services import batches, policy as policies
 from referral.qr import QrFormat
+from server import cpu
 from server.auth.caller import Caller, Role
 from server.auth.errors import AuthError, AuthErrorCode
 from server.auth.service import caller_from_token
@@ -71,11 +72,11 @@ def code_batch_labels(settings: Settings) -> Endpoint:
             title = f"{batch.product_name} ({batch.sku}) batch {batch.id}, codes {start}-{start + count - 1}"
             # Spooled to disk past 1 MB, then streamed: a 2,400-label sheet never sits whole in memory twice.
             spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)
-            await to_thread.run_sync(lambda: printing.pdf_sheets(labels, spool, title=title))
+            await cpu.offload(lambda: printing.pdf_sheets(labels, spool, title=title))
             spool.seek(0)
             return StreamingResponse(_chunks(spool), media_type="application/pdf",
                                      headers={"content-disposition": f'attachment; filename="{name}.pdf"'})
-        body = await to_thread.run_sync(lambda: printing.archive(labels, QrFormat(fmt)))
+        body = await cpu.offload(lambda: printing.archive(labels, QrFormat(fmt)))
         return Response(body, media_type="application/zip",
                         headers={"content-disposition": f'attachment; filename="{name}-{fmt}.zip"'})
 

@@ -22,6 +22,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types.graphql import OperationType
 
 from schema import input_limits
+from server.ratelimit import RateLimited
 
 log = logging.getLogger(__name__)
 
@@ -93,11 +94,16 @@ class GraphQLEndpoint:
         context_factory: ContextFactory,
         max_body_bytes: int,
         graphiql: bool,
+        max_tokens: int,
+        on_new_document: Callable[[Request], Awaitable[None]] | None = None,
     ) -> None:
         self.schema = schema
         self.context_factory = context_factory
         self.max_body_bytes = max_body_bytes
         self.graphiql = graphiql
+        self.max_tokens = max_tokens
+        # Called before a document not seen recently is parsed and validated (a rate limit).
+        self.on_new_document = on_new_document
 
     async def handle(self, request: Request) -> Response:
         if request.method not in ("GET", "POST"):
@@ -167,7 +173,13 @@ class GraphQLEndpoint:
         return bytes(body)
 
     async def _execute(self, request: Request, params: _Params, media_type: str) -> Response:
-        refusal = input_limits.check(self.schema._schema, params.query, params.variables)
+        if self.on_new_document is not None and not input_limits.is_known(params.query):
+            try:
+                await self.on_new_document(request)
+            except RateLimited as exc:
+                return _json({"errors": [{"message": exc.message, "extensions": {"code": exc.code.value}}]}, 429,
+                             media_type, {"Retry-After": str(exc.retry_after_s)})
+        refusal = input_limits.check(self.schema._schema, params.query, params.variables, max_tokens=self.max_tokens)
         if refusal is not None:
             # Before the session is read or anything runs: the text never reaches a query or a log line.
             status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200

@@ -55,6 +55,9 @@ DEFAULT_RULES: dict[str, Rate] = {
     "write-off.guide": Rate(60, 60),
     # Member searches by a guide: plenty for a counter, too few to enumerate phone numbers.
     "search.guide": Rate(30, 60),
+    # Documents a client sends that the server has not validated recently: an app sends the same few
+    # dozen operations; hundreds of new ones a minute is someone making validation work for us.
+    "new-document.ip": Rate(120, 60),
 }
 
 
@@ -94,19 +97,28 @@ class MemoryCounter:
             counts.append(self.counts[slot])
         return counts, now
 
+    async def clear(self, key: str, per_s: int) -> None:
+        self.counts = {slot: n for slot, n in self.counts.items() if slot[0] != key}
+
 
 class RedisCounter:
-    """Window counts shared by all workers. If Redis fails, this process counts alone (logged)
-    rather than refusing every customer or letting every attacker through."""
+    """Window counts shared by all workers. If Redis fails, this process counts alone rather than
+    refusing every customer or letting every attacker through; a breaker then stops asking Redis for
+    `pause_s`, so a Redis that accepts connections but never answers costs one timeout, not one per
+    request, and one log line when it opens, not one per request."""
 
-    def __init__(self, client: aioredis.Redis, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, client: aioredis.Redis, clock: Callable[[], float] = time.time, pause_s: float = 30.0) -> None:
         self.client = client
         self.clock = clock
         self.fallback = MemoryCounter(clock)
+        self.pause_s = pause_s
+        self.open_until = 0.0
 
     async def incr(self, keys: Sequence[tuple[str, int]]) -> tuple[list[int], float]:
         """All the request's counters in one round trip."""
         now = self.clock()
+        if now < self.open_until:
+            return await self.fallback.incr(keys)
         try:
             async with self.client.pipeline(transaction=True) as pipe:
                 for key, per_s in keys:
@@ -114,9 +126,20 @@ class RedisCounter:
                     pipe.incr(name).expire(name, per_s + 1)
                 replies = await pipe.execute()
         except (RedisError, OSError) as exc:
-            log.warning("rate limit counter unavailable, counting in process: %s", type(exc).__name__)
+            self.open_until = now + self.pause_s
+            log.warning("rate limit counter unavailable, counting in process for %.0f s: %s", self.pause_s,
+                        type(exc).__name__)
             return await self.fallback.incr(keys)
+        if self.open_until:
+            self.open_until = 0.0
+            log.warning("rate limit counter available again")
         return [int(count) for count in replies[::2]], now
+
+    async def clear(self, key: str, per_s: int) -> None:
+        """Forget a subject's count (an account unlocked by hand), here and in Redis."""
+        await self.fallback.clear(key, per_s)
+        window = int(self.clock() // per_s)
+        await self.client.delete(*(f"scrm:rl:{key}:{w}" for w in (window - 1, window)))
 
 
 class Limiter:
@@ -137,6 +160,11 @@ class Limiter:
                 if count == rate.limit + 1:
                     log.warning("rate limit reached", extra={"rule": rule, "subject": who})
                 raise RateLimited(max(1, int(rate.per_s - now % rate.per_s + 0.999)))
+
+    async def clear(self, rule: str, subject: str) -> None:
+        """Forget what `subject` has counted under `rule` (unlocking a staff account)."""
+        if rule in self.rules:
+            await self.counter.clear(f"{rule}:{self.pseudonym(subject)}", self.rules[rule].per_s)
 
     def pseudonym(self, subject: str) -> str:
         return hashlib.blake2s(subject.encode(), key=self.salt[:32], digest_size=8).hexdigest()

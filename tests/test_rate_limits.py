@@ -1,6 +1,7 @@
 """Rate limits on scans and sign-ins: typed refusals that change nothing, shared by workers through
 Redis, and still enforced (per process) when Redis is down."""
 
+import asyncio
 import logging
 
 import pytest
@@ -138,3 +139,28 @@ async def test_a_guide_cannot_unmask_a_phone_digit_by_digit(db, upstream, clock)
         assert await found("Mum") == 0
         stopped = await client.post(query, {"s": "0001"}, token=cast.tokens["guide"])
         assert stopped.error_codes == ["RATE_LIMITED"] and stopped.data == {"myMembers": None}
+
+
+async def test_a_redis_that_never_answers_costs_one_timeout_and_one_log_line(db, upstream, clock, caplog) -> None:
+    """Redis accepts connections and says nothing: the breaker stops asking after the first timeout."""
+    connections = []
+
+    async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        connections.append(writer)
+        await reader.read()  # never answers
+
+    server = await asyncio.start_server(silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    settings = make_settings(upstream, redis_url=f"redis://127.0.0.1:{port}/0", rate_limits={"sign-in.ip": Rate(5, YEAR)})
+    await factories.brand("acme")
+    try:
+        async with GraphQLClient.running(create_app(settings, manage_db=False, clock=clock)) as client:
+            with caplog.at_level(logging.WARNING, "server.ratelimit"):
+                codes = [(await client.mutate("signInStaff", STAFF, {"u": "x", "p": "y"}))["errors"][0]["code"]
+                         for _ in range(8)]
+    finally:
+        server.close()
+    # Still limited, in process; Redis was asked once, and the log says so once.
+    assert codes == ["INVALID_CREDENTIALS"] * 5 + ["RATE_LIMITED"] * 3
+    assert len(connections) == 1
+    assert sum("counting in process" in r.getMessage() for r in caplog.records) == 1

@@ -151,4 +151,4 @@ class EventQueries:
         event = await events.get_managed(brand_id=caller.brand_id, event_id=ids.decode(event_id, "Event", field="eventId"),
                                          store_scope=store_scope(caller))
         code, expires = check_in.venue_code(info.context.settings.signing_key(CHECK_IN_KEY), event, info.context.now())
-        return CheckInCode(code=code, expires_at=expires, qr=QrImage.of(code, qr.QrFormat.PNG))
+        return CheckInCode(code=code, expires_at=expires, qr=await QrImage.render(info, code, qr.QrFormat.PNG))

@@ -93,5 +93,5 @@ class Coupon:
         return self.row.points_cost
 
     @strawberry.field(description="The QR a guide scans to use the coupon (it holds the code).")
-    def qr(self, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]
-        return QrImage.of(self.row.code, qr.QrFormat(format.value))
+    async def qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]
+        return await QrImage.render(info, self.row.code, qr.QrFormat(format.value))

@@ -4,6 +4,7 @@ from datetime import datetime
 
 import strawberry
 from strawberry.scalars import JSON
+from strawberry.types import Info
 
 from events.models import Audience as AudienceValue, Event as EventModel, EventStatus as StatusValue
 from events.models import Registration as RegistrationModel, RegistrationStatus as RegistrationStatusValue
@@ -186,8 +187,8 @@ class EventRegistration:
         return self.row.ticket_code
 
     @strawberry.field
-    def ticket_qr(self, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]
-        return QrImage.of(self.row.ticket_code, qr.QrFormat(format.value))
+    async def ticket_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]
+        return await QrImage.render(info, self.row.ticket_code, qr.QrFormat(format.value))
 
     @strawberry.field(description="The guide whose invitation led to this sign-up.")
     def invited_by_guide_id(self) -> strawberry.ID | None:

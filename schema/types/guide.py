@@ -62,7 +62,7 @@ class Guide:
     @strawberry.field(description="The guide's personal QR: customers who scan it register with this guide.")
     async def invite_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]
         policy = await info.context.loaders.policy.load(self.row.brand_id)
-        return QrImage.of(policies.invite_url(policy, self.row.invite_code), format)
+        return await QrImage.render(info, policies.invite_url(policy, self.row.invite_code), format)
 
 
 @strawberry.type(description="A store's enrolment QR: guides scan it to join.")
@@ -94,4 +94,4 @@ class Enrolment:
     async def qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]
         policy = await info.context.loaders.policy.load(self.row.brand_id)
         url = f"{policy.invite_url_base}?e={enrolments.token_for(self.key, self.row)}"
-        return QrImage.of(url, format)
+        return await QrImage.render(info, url, format)

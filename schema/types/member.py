@@ -122,7 +122,7 @@ class Member:
     @strawberry.field(description="This member's invite QR (the URL the mini-program opens).")
     async def invite_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]
         policy = await info.context.loaders.policy.load(self.row.brand_id)
-        return QrImage.of(policies.invite_url(policy, self.row.invite_code), format)
+        return await QrImage.render(info, policies.invite_url(policy, self.row.invite_code), format)
 
 
 def _relation(info: Info, row: MemberModel) -> dict[str, bool]:

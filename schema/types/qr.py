@@ -3,8 +3,10 @@ from __future__ import annotations
 import base64
 
 import strawberry
+from strawberry.types import Info
 
 from referral import qr
+from server import cpu
 
 QrFormat = strawberry.enum(qr.QrFormat, description="Image format of a QR code.")
 
@@ -16,6 +18,9 @@ class QrImage:
     data_base64: str = strawberry.field(description="The image bytes, base64: show as data:<mediaType>;base64,...")
 
     @classmethod
-    def of(cls, url: str, fmt: qr.QrFormat) -> QrImage:
-        data = qr.render(url, fmt)
+    async def render(cls, info: Info, url: str, fmt: qr.QrFormat) -> QrImage:
+        """Counted against the request's allowance before any drawing (QR_LIMIT_REACHED past it), then
+        drawn in a worker thread."""
+        info.context.take_qr_image()
+        data = await cpu.offload(qr.render, url, fmt)
         return cls(url=url, media_type=qr.MEDIA_TYPES[fmt], data_base64=base64.b64encode(data).decode())

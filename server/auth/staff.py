@@ -7,6 +7,7 @@ import re
 from tortoise.exceptions import IntegrityError
 
 from referral.models import Store
+from server import cpu
 from server.auth.models import StaffAccount, StaffRole
 from server.auth.passwords import MIN_LENGTH, hash_password
 
@@ -33,7 +34,7 @@ async def create(
             raise StaffError("no such store in this brand")
     try:
         return await StaffAccount.create(
-            brand_id=brand_id, username=username, password_hash=hash_password(password), role=role,
+            brand_id=brand_id, username=username, password_hash=await cpu.offload(hash_password, password), role=role,
             store_id=store_id,
         )
     except IntegrityError:

@@ -9,7 +9,7 @@ import pytest
 import zxingcpp
 
 from referral.models import BindingReason, GuideBinding, GuideRole, GuideStatus, Member
-from referral.services import attribution, guides as guide_service
+from referral.services import attribution, guides as guide_service, members
 from schema import ids
 from server.auth.models import StaffRole
 from tests import factories
@@ -188,3 +188,18 @@ async def test_managers_see_their_guides_names(client, settings, shop) -> None:
     await Member.filter(id=guide.member_id).update(name="Zhao Min")
     listed = await client.ok("{ guides { nodes { name member { name } } } }", token=manager)
     assert listed["guides"]["nodes"] == [{"name": "Zhao Min", "member": {"name": None}}]
+
+
+async def test_a_request_draws_at_most_twenty_qr_images(client, settings, clock) -> None:
+    brand = await factories.brand("acme")
+    store = await factories.store(brand)
+    guide = await factories.guide(brand, store, "amy")
+    for i in range(21):
+        member = await factories.member(brand, f"mum{i}")
+        await members.register(brand_id=brand.id, member_id=member.id, now=clock.now, code=guide.invite_code)
+    token = factories.member_token(settings, await Member.get(id=guide.member_id))
+    query = "query($n: Int!) { myMembers(first: $n) { nodes { inviteQr { mediaType } } } }"
+    twenty = await client.ok(query, {"n": 20}, token=token)
+    assert [n["inviteQr"]["mediaType"] for n in twenty["myMembers"]["nodes"]] == ["image/png"] * 20
+    more = await client.post(query, {"n": 21}, token=token)
+    assert more.status == 200 and set(more.error_codes) == {"QR_LIMIT_REACHED"}
