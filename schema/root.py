@@ -33,6 +33,7 @@ from schema.mutations.loyalty import LoyaltyMutations
 from schema.mutations.members import MemberMutations
 from schema.mutations.policy import PolicyMutations
 from schema.mutations.sign_in import LinkMutations, SignInMutations
+from schema.mutations.staff import StaffMutations
 from schema.mutations.stores import StoreMutations
 from schema.mutations.tags import TagMutations
 from schema.queries import Query
@@ -46,7 +47,7 @@ _SUGGESTION = " Did you mean"
 class Mutation(
     SignInMutations, LinkMutations, StoreMutations, GuideMutations, MemberMutations, PolicyMutations, TagMutations,
     DataRightsMutations, LoyaltyMutations, CouponMutations, CampaignMutations,
-    EventMutations, InteractionMutations,
+    EventMutations, InteractionMutations, StaffMutations,
 ):
     pass
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from tortoise import Tortoise
 
+from server.cli_staff import add_staff_commands
+from server.cli_support import Refused, with_db
 from server.db import tortoise_config
 from server.settings import Settings, SettingsError
 
@@ -32,8 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-class _Refused(Exception):
-    pass
+_Refused = Refused
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -65,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("--store-code", help="required for a store manager")
     staff.add_argument("--password-env", help="read the password from this environment variable, not a prompt")
     staff.set_defaults(run=_create_staff)
+    add_staff_commands(sub)
 
     codes = sub.add_parser("export-codes", help="write a code batch's printer CSV (code, url)")
     codes.add_argument("--brand", required=True, help="brand slug")
@@ -304,12 +306,4 @@ def _export_schema(settings: Settings, args: argparse.Namespace) -> None:
     print(f"wrote {args.output}")
 
 
-def _with_db(settings: Settings, fn: Callable[[], Awaitable[Any]]) -> Any:
-    async def run() -> Any:
-        await Tortoise.init(config=tortoise_config(settings.database_url))
-        try:
-            return await fn()
-        finally:
-            await Tortoise.close_connections()
-
-    return asyncio.run(run())
+_with_db = with_db

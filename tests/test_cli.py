@@ -1,9 +1,11 @@
 """The `scrm` command as a new user runs it: migrate, seed, create staff, serve, answer over HTTP."""
 
+import sqlite3
 import subprocess
 
 import httpx
 
+from server.auth.passwords import verify_password
 from tests.conftest import TEST_DATA_KEYS
 from tests.processes import SCRM, free_port, wait_healthy
 
@@ -67,8 +69,6 @@ def test_production_refuses_demo_data_and_missing_keys(cli_env: dict[str, str]) 
 
 
 def test_points_expiry_and_the_invariant_checker(cli_env: dict[str, str]) -> None:
-    import sqlite3
-
     assert run(cli_env, "migrate").returncode == 0 and run(cli_env, "seed-demo").returncode == 0
     delivered = run(cli_env, "deliver-notifications", "--once")
     assert delivered.returncode == 0 and "delivered: {}" in delivered.stdout, delivered.stderr
@@ -101,3 +101,24 @@ def test_a_brand_created_from_the_command_line_has_its_credentials_sealed(cli_en
     assert b"acme" in on_disk and b"fernet:" in on_disk
     for secret in credentials.values():
         assert secret.encode() not in on_disk
+
+
+def test_staff_accounts_change_without_sql(cli_env: dict[str, str]) -> None:
+    assert run(cli_env, "migrate").returncode == 0 and run(cli_env, "seed-demo").returncode == 0
+    env = {**cli_env, "NEW_PW": "a brand new password"}
+    who = ["--brand", "demo", "--username", "hq-admin"]
+    short = run({**cli_env, "NEW_PW": "short"}, "staff", "set-password", *who, "--password-env", "NEW_PW")
+    assert short.returncode == 1 and "at least 10" in short.stderr
+    steps = [("set-password", "--password-env", "NEW_PW"), ("deactivate",), ("reactivate",), ("revoke-sessions",),
+             ("unlock",)]
+    for action, *extra in steps:
+        done = run(env, "staff", action, *who, *extra)
+        assert done.returncode == 0 and done.stdout.startswith("hq-admin: "), (action, done.stderr)
+    nobody = run(env, "staff", "deactivate", "--brand", "demo", "--username", "nobody")
+    assert nobody.returncode == 1 and "no staff account" in nobody.stderr
+    state = sqlite3.connect(cli_env["DATABASE_URL"].removeprefix("sqlite://")).execute(
+        "SELECT is_active, token_version, password_hash FROM staff_account WHERE username = 'hq-admin'").fetchone()
+    # Four changes that end sessions (password, deactivate, reactivate, revoke) from version 1; the
+    # new password verifies and the demo one does not.
+    assert state[0] == 1 and state[1] == 5
+    assert verify_password(state[2], "a brand new password") and not verify_password(state[2], "demo-password")

@@ -4,6 +4,7 @@ keep the rules."""
 
 import asyncio
 import os
+import subprocess
 from datetime import UTC, datetime
 
 import httpx
@@ -21,7 +22,8 @@ from server.settings import Settings
 from tests import factories
 from tests.conftest import TEST_DATA_KEYS, TEST_SECRET
 from tests.events.helpers import SIGN_UP
-from tests.processes import serving, worker_pids
+from server.auth.models import StaffRole
+from tests.processes import SCRM, serving, worker_pids
 
 CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempotencyKey: $k) { pointsEarned errors { code } } }"""
 WRITE_OFF = """mutation($c: String!) { writeOffCoupon(code: $c) { coupon { status } errors { code } } }"""
@@ -102,3 +104,29 @@ async def test_the_races_hold_across_two_worker_processes(db, database, settings
     assert len(rows) == 250 and waiting == list(range(1, 221))
     assert (await Event.get(id=event.id)).confirmed_count == 30
     assert await invariants.violations() == []
+
+
+async def test_signing_staff_out_refuses_their_tokens_at_once_on_every_worker(db, database, settings) -> None:
+    if db != "postgres":
+        pytest.skip("several workers share a PostgreSQL server; SQLite is the single-process default")
+    brand = await factories.brand("acme")
+    store = await factories.store(brand)
+    await factories.staff(brand, "bob", StaffRole.STORE_MANAGER, store)
+    env = server_env(database)
+    me = "{ me { roles } }"
+    with serving(env, workers=2) as (base, supervisor):
+        assert len(worker_pids(supervisor)) == 2
+        # A new connection per request, so that both workers answer.
+        limits = httpx.Limits(max_keepalive_connections=0)
+        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+            signed_in = await http.post("/graphql", json={"query": 'mutation { signInStaff(brand: "acme", username: "bob", '
+                                                                   f'password: "{factories.STAFF_PASSWORD}") {{ token }} }}'})
+            token = signed_in.json()["data"]["signInStaff"]["token"]
+            headers = {"authorization": f"Bearer {token}"}
+            before = [await http.post("/graphql", json={"query": me}, headers=headers) for _ in range(12)]
+            assert all(r.json() == {"data": {"me": {"roles": ["STORE_MANAGER"]}}} for r in before)
+            done = subprocess.run([SCRM, "staff", "revoke-sessions", "--brand", "acme", "--username", "bob"],
+                                  env=env, capture_output=True, text=True, timeout=60)
+            assert done.returncode == 0 and "signed out" in done.stdout, done.stderr
+            after = [await http.post("/graphql", json={"query": me}, headers=headers) for _ in range(12)]
+            assert all(r.json()["errors"][0]["extensions"]["code"] == "TOKEN_INVALID" for r in after)

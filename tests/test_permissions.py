@@ -212,6 +212,28 @@ MATRIX = {
     "checkInAtEvent": Op('mutation { checkInAtEvent(code: "V1.1.x") { registration { id } errors { code } } }', CONSUMERS),
     "checkInTicket": Op('mutation { checkInTicket(ticket: "T0000000000") { registration { id } errors { code } } }', GUIDES),
     "deleteMyAccount": Op("mutation { deleteMyAccount(confirm: true) { ok errors { code } } }", CONSUMERS),
+    "staffAccounts": Op("{ staffAccounts { nodes { username } } }", HQ),
+    # Staff account 1 is alpha's store manager (factories.cast creates it first).
+    "createStoreManagerAccount": Op(
+        'mutation($s: ID!) { createStoreManagerAccount(storeId: $s, username: "new-mgr", password: "long enough password") '
+        "{ account { username } errors { code } } }", HQ, lambda c: {"s": _id("Store", c.store.id)},
+    ),
+    "setStaffPassword": Op(
+        'mutation($a: ID!) { setStaffPassword(staffId: $a, password: "another long password") { account { username } errors { code } } }',
+        HQ, lambda c: {"a": _id("StaffAccount", 1)},
+    ),
+    "deactivateStaffAccount": Op(
+        "mutation($a: ID!) { deactivateStaffAccount(staffId: $a) { account { isActive } errors { code } } }", HQ,
+        lambda c: {"a": _id("StaffAccount", 1)},
+    ),
+    "reactivateStaffAccount": Op(
+        "mutation($a: ID!) { reactivateStaffAccount(staffId: $a) { account { isActive } errors { code } } }", HQ,
+        lambda c: {"a": _id("StaffAccount", 1)},
+    ),
+    "revokeStaffSessions": Op(
+        "mutation($a: ID!) { revokeStaffSessions(staffId: $a) { account { isActive } errors { code } } }", HQ,
+        lambda c: {"a": _id("StaffAccount", 1)},
+    ),
     "updateReferralPolicy": Op(
         "mutation { updateReferralPolicy(input: {allowGuideSwitch: true}) { policy { allowGuideSwitch } errors { code } } }", HQ
     ),
@@ -288,7 +310,7 @@ async def test_a_token_names_its_brand_so_ids_cannot_cross(client, casts, settin
 FOREIGN_REFUSALS = {
     "STORE_NOT_FOUND", "GUIDE_NOT_FOUND", "ENROLMENT_NOT_FOUND", "MEMBER_NOT_FOUND", "CODE_UNKNOWN", "TAG_NOT_FOUND",
     "BATCH_NOT_FOUND", "TEMPLATE_NOT_FOUND", "COUPON_NOT_FOUND", "CAMPAIGN_NOT_FOUND", "CLAIM_NOT_FOUND",
-    "EVENT_NOT_FOUND", "INTERACTION_NOT_FOUND",
+    "EVENT_NOT_FOUND", "INTERACTION_NOT_FOUND", "STAFF_NOT_FOUND",
 }
 
 

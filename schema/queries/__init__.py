@@ -7,13 +7,14 @@ from schema.queries.fraud import FraudQueries
 from schema.queries.insights import InsightQueries
 from schema.queries.loyalty import LoyaltyQueries
 from schema.queries.referral import ReferralQueries
+from schema.queries.staff import StaffQueries
 from schema.queries.stores import StoreQueries
 from schema.queries.viewer import ViewerQueries
 
 
 @strawberry.type
 class Query(ViewerQueries, StoreQueries, ReferralQueries, InsightQueries, CouponQueries, LoyaltyQueries, EventQueries,
-            FraudQueries):
+            FraudQueries, StaffQueries):
     pass
 
 

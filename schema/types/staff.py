@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.types import Info
+
+from schema import ids
+from schema.types.store import Store
+from server.auth.models import StaffAccount as StaffAccountModel
+
+
+@strawberry.type(description="A store manager's staff account (HQ accounts are managed with `scrm staff`).")
+class StaffAccount:
+    row: strawberry.Private[StaffAccountModel]
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return ids.encode("StaffAccount", self.row.id)
+
+    @strawberry.field
+    def username(self) -> str:
+        return self.row.username
+
+    @strawberry.field(description="False once deactivated: no sign-in, no session.")
+    def is_active(self) -> bool:
+        return self.row.is_active
+
+    @strawberry.field
+    def last_sign_in_at(self) -> datetime | None:
+        return self.row.last_sign_in_at
+
+    @strawberry.field
+    async def store(self, info: Info) -> Store | None:
+        if self.row.store_id is None:
+            return None
+        row = await info.context.loaders.store.load(self.row.store_id)
+        return Store.of(row) if row else None
