@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from starlette.requests import Request
 
 from schema.errors import ClientError
+from schema.input_limits import MAX_QR_IMAGES
 from schema.loaders import Loaders
 from server.auth.caller import Caller
 from referral.models import FingerprintKind
@@ -16,9 +17,6 @@ from server.auth.errors import AuthError
 from server.integrations.clients import Integrations
 from server.ratelimit import Limiter
 from server.settings import Settings
-
-
-MAX_QR_IMAGES = 20
 
 
 @dataclass
@@ -35,8 +33,7 @@ class Context:
     # only by the few operations that record them, not on every request.
     seen: Callable[[], list[tuple[FingerprintKind, str]]] = lambda: []
     loaders: Loaders = field(init=False)
-    # QR images one request may ask for: a page shows a few; 15 aliases x 100 members asked for 1,500
-    # and held a worker for 16 s.
+    # What is left of the request's QR images (schema/input_limits.py counts them from the document first).
     qr_images_left: int = MAX_QR_IMAGES
 
     def __post_init__(self) -> None:

@@ -18,9 +18,10 @@ from functools import lru_cache
 from typing import Any
 
 from graphql import (
-    ArgumentNode, DocumentNode, GraphQLError, GraphQLInputObjectType, GraphQLInputType, GraphQLList, GraphQLNonNull,
-    GraphQLScalarType, GraphQLSchema, ListValueNode, ObjectValueNode, OperationDefinitionNode, StringValueNode,
-    TypeInfo, TypeInfoVisitor, ValueNode, VariableNode, Visitor, parse, visit,
+    ArgumentNode, DocumentNode, FieldNode, GraphQLError, GraphQLInputObjectType, GraphQLInputType, GraphQLList,
+    GraphQLNonNull, GraphQLScalarType, GraphQLSchema, IntValueNode, ListValueNode, ObjectValueNode,
+    OperationDefinitionNode, ParallelVisitor, StringValueNode, TypeInfo, TypeInfoVisitor, ValueNode, VariableNode,
+    Visitor, parse, visit,
 )
 from graphql.error import GraphQLSyntaxError
 from graphql.utilities import type_from_ast
@@ -28,9 +29,14 @@ from graphql.utilities import type_from_ast
 INPUT_TOO_LONG = "INPUT_TOO_LONG"
 INPUT_INVALID = "INPUT_INVALID"
 QUERY_TOO_LARGE = "QUERY_TOO_LARGE"
+QR_LIMIT_REACHED = "QR_LIMIT_REACHED"
+QR_TYPE = "QrImage"
+# QR images one request may ask for: a page shows a few; 15 aliases x 100 members asked for 1,500
+# and held a worker for 16 s.
+MAX_QR_IMAGES = 20
 # Field selections in one document, fragments included: the introspection query has 67, the
-# mini-program's largest operation about 30.
-MAX_SELECTIONS = 200
+# mini-program's largest operation about 30. Validating 100 costs ~10 ms of the event loop.
+MAX_SELECTIONS = 100
 _SEEN_MAX = 2048
 _seen: OrderedDict[str, None] = OrderedDict()
 # By scalar, where the table below says nothing: above every domain rule's own limit, so those still
@@ -75,12 +81,18 @@ def document(schema: GraphQLSchema) -> None:
                     note(arg, f"{type_.name}.{field_name}.{name}", arg.type)
 
 
+# Multiplier = a literal `first`, a variable's name, or the argument's default.
+Multiplier = int | str
+
+
 @dataclass
 class _Plan:
-    """What a document needs checked: refusals found in its text, and the ceiling of each variable."""
+    """What a document needs checked: refusals found in its text, the ceiling of each variable, and
+    where it asks for QR images (each place: the `first` of every enclosing page)."""
 
     errors: list[GraphQLError] = field(default_factory=list)
     variables: dict[str, int] = field(default_factory=dict)  # a scalar variable: the lowest ceiling of its uses
+    qr_images: list[list[Multiplier]] = field(default_factory=list)
 
 
 def is_known(query: str) -> bool:
@@ -100,6 +112,9 @@ def check(schema: GraphQLSchema, query: str, variables: dict[str, Any] | None, *
         return None
     if plan.errors:
         return plan.errors[0]
+    if _qr_images(plan, variables or {}) > MAX_QR_IMAGES:
+        # Counted from the document, before any image is drawn (the resolver counts again, as a backstop).
+        return GraphQLError(f"At most {MAX_QR_IMAGES} QR images per request.", extensions={"code": QR_LIMIT_REACHED})
     for name, value in (variables or {}).items():
         found = _variable_refusal(schema, query, name, value, plan, max_tokens)
         if found is not None:
@@ -122,8 +137,47 @@ def _plan(schema: GraphQLSchema, query: str, max_tokens: int) -> _Plan | None:
             f"A document may select at most {MAX_SELECTIONS} fields.", extensions={"code": QUERY_TOO_LARGE}))
         return plan
     info = TypeInfo(schema)
-    visit(ast, TypeInfoVisitor(info, _ArgumentVisitor(info, plan)))
+    visit(ast, TypeInfoVisitor(info, ParallelVisitor([_ArgumentVisitor(info, plan), _QrCounter(info, plan)])))
     return plan
+
+
+def _qr_images(plan: _Plan, variables: dict[str, Any]) -> int:
+    total = 0
+    for pages in plan.qr_images:
+        count = 1
+        for size in pages:
+            value = variables.get(size) if isinstance(size, str) else size
+            count *= value if isinstance(value, int) and value > 0 else 1
+        total += count
+    return total
+
+
+class _QrCounter(Visitor):
+    """Each field that returns a QR image, with the page sizes (`first`) of the fields around it."""
+
+    def __init__(self, info: TypeInfo, plan: _Plan) -> None:
+        super().__init__()
+        self.info, self.plan = info, plan
+        self.pages: list[Multiplier | None] = []
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        definition = self.info.get_field_def()
+        size: Multiplier | None = None
+        if definition is not None and "first" in definition.args:
+            given = next((a.value for a in node.arguments or () if a.name.value == "first"), None)
+            if isinstance(given, IntValueNode):
+                size = int(given.value)
+            elif isinstance(given, VariableNode):
+                size = given.name.value
+            else:
+                default = definition.args["first"].default_value
+                size = default if isinstance(default, int) else None
+        self.pages.append(size)
+        if definition is not None and getattr(_named(definition.type), "name", None) == QR_TYPE:
+            self.plan.qr_images.append([s for s in self.pages if s is not None])
+
+    def leave_field(self, *_: Any) -> None:
+        self.pages.pop()
 
 
 class _FieldCounter(Visitor):

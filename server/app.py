@@ -148,10 +148,12 @@ def create_app(
 def _tune_gc() -> None:
     """A serving process keeps its schema, models and modules for life: freezing them keeps the
     collector from re-scanning them, and a larger first generation lets short-lived request objects
-    die by reference counting before a collection runs (py-spy: 8% of a worker went to gc)."""
+    die by reference counting before a collection runs (py-spy: 8% of a worker went to gc). Not too
+    large: a collection holds the event loop, and 50,000 young objects took 50-100 ms
+    (bench/loop_hold.py); 10,000 and older generations collected more often stay near 10-35 ms."""
     gc.collect()
     gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+    gc.set_threshold(10_000, 5, 10)
 
 
 def _may_scrape(request: Request, settings: Settings) -> bool:

@@ -15,9 +15,9 @@ YEAR = 365 * 24 * 3600
 
 async def test_a_document_of_too_many_fields_is_refused_before_validation(client: GraphQLClient) -> None:
     tag = uuid.uuid4().hex
-    fine = await client.post(f"# {tag}\n{{ {' '.join(['__typename'] * 200)} }}")
+    fine = await client.post(f"# {tag}\n{{ {' '.join(['__typename'] * 100)} }}")
     assert fine.status == 200 and fine.data == {"__typename": "Query"}
-    heavy = await client.post(f"# {tag}\n{{ {' '.join(['__typename'] * 201)} }}")
+    heavy = await client.post(f"# {tag}\n{{ {' '.join(['__typename'] * 101)} }}")
     assert heavy.status == 400 and heavy.error_codes == ["QUERY_TOO_LARGE"] and heavy.data is None
 
 

@@ -201,5 +201,9 @@ async def test_a_request_draws_at_most_twenty_qr_images(client, settings, clock)
     query = "query($n: Int!) { myMembers(first: $n) { nodes { inviteQr { mediaType } } } }"
     twenty = await client.ok(query, {"n": 20}, token=token)
     assert [n["inviteQr"]["mediaType"] for n in twenty["myMembers"]["nodes"]] == ["image/png"] * 20
+    # Counted from the document before anything runs: 21 members' images, or two aliases of 20.
     more = await client.post(query, {"n": 21}, token=token)
-    assert more.status == 200 and set(more.error_codes) == {"QR_LIMIT_REACHED"}
+    assert more.status == 400 and more.error_codes == ["QR_LIMIT_REACHED"] and more.data is None
+    aliased = await client.post("{ myMembers { nodes { a: inviteQr { mediaType } b: inviteQr { mediaType } } } }",
+                                token=token)
+    assert aliased.status == 400 and aliased.error_codes == ["QR_LIMIT_REACHED"]
