@@ -101,8 +101,10 @@ def build_schema(
     # only if its hooks read it before the first await that can suspend (these do, before execution
     # starts); MaskErrors reads the result after execution, so it must be a new one per request.
     # Every extension costs each request ~10 us of hooks, so limits ride on the caches' hooks.
-    parser = _LimitedParserCache(maxsize=512, max_tokens=max_tokens)
-    validation_cache = ValidationCache(maxsize=512)
+    # 128 documents: more than an app's operations, and what the collector must walk when unique
+    # documents flood in (each cached AST keeps its whole token chain: ~1,000 objects for 100 fields).
+    parser = _LimitedParserCache(maxsize=128, max_tokens=max_tokens)
+    validation_cache = ValidationCache(maxsize=128)
     rules = AddValidationRules([
         *QueryDepthLimiter(max_depth=max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
