@@ -52,9 +52,9 @@ def pdf_sheets(labels: Iterable[tuple[str, str]], out: BinaryIO, *, title: str) 
     cell_h = (height - 2 * MARGIN - HEADING) / ROWS
     pdf = canvas.Canvas(out, pagesize=A4, pageCompression=1, invariant=1)
     pdf.setTitle(title)
-    slot, page = 0, 0
-    for code, url in labels:
-        slot = slot % (COLUMNS * ROWS)
+    page = 0
+    for n, (code, url) in enumerate(labels):
+        slot = n % (COLUMNS * ROWS)
         if slot == 0:
             if page:
                 pdf.showPage()
@@ -65,9 +65,8 @@ def pdf_sheets(labels: Iterable[tuple[str, str]], out: BinaryIO, *, title: str) 
         top = height - MARGIN - HEADING - (slot // COLUMNS) * cell_h
         _draw_qr(pdf, url, x=left + (cell_w - QR_SIZE) / 2, y=top - QR_SIZE - 4)
         pdf.setFont(CODE_FONT, CODE_SIZE)
-        for n, line in enumerate(grouped(code)):
-            pdf.drawCentredString(left + cell_w / 2, top - QR_SIZE - 4 - CODE_LEADING * (n + 1), line)
-        slot += 1
+        for row, line in enumerate(grouped(code), start=1):
+            pdf.drawCentredString(left + cell_w / 2, top - QR_SIZE - 4 - CODE_LEADING * row, line)
     pdf.showPage()
     pdf.save()
 

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from graphql import (
-    ArgumentNode, DocumentNode, FieldNode, GraphQLError, GraphQLInputObjectType, GraphQLInputType, GraphQLList,
+    ArgumentNode, FieldNode, GraphQLError, GraphQLInputObjectType, GraphQLInputType, GraphQLList,
     GraphQLNonNull, GraphQLScalarType, GraphQLSchema, IntValueNode, ListValueNode, ObjectValueNode,
     OperationDefinitionNode, ParallelVisitor, StringValueNode, TypeInfo, TypeInfoVisitor, ValueNode, VariableNode,
     Visitor, parse, visit,
@@ -93,6 +93,7 @@ class _Plan:
     errors: list[GraphQLError] = field(default_factory=list)
     variables: dict[str, int] = field(default_factory=dict)  # a scalar variable: the lowest ceiling of its uses
     qr_images: list[list[Multiplier]] = field(default_factory=list)
+    variable_types: dict[str, GraphQLInputType] = field(default_factory=dict)
 
 
 def is_known(query: str) -> bool:
@@ -116,7 +117,7 @@ def check(schema: GraphQLSchema, query: str, variables: dict[str, Any] | None, *
         # Counted from the document, before any image is drawn (the resolver counts again, as a backstop).
         return GraphQLError(f"At most {MAX_QR_IMAGES} QR images per request.", extensions={"code": QR_LIMIT_REACHED})
     for name, value in (variables or {}).items():
-        found = _variable_refusal(schema, query, name, value, plan, max_tokens)
+        found = _variable_refusal(name, value, plan)
         if found is not None:
             return found
     return None
@@ -138,6 +139,12 @@ def _plan(schema: GraphQLSchema, query: str, max_tokens: int) -> _Plan | None:
         return plan
     info = TypeInfo(schema)
     visit(ast, TypeInfoVisitor(info, ParallelVisitor([_ArgumentVisitor(info, plan), _QrCounter(info, plan)])))
+    for definition in ast.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            for variable in definition.variable_definitions or ():
+                found = type_from_ast(schema, variable.type)
+                if found is not None:
+                    plan.variable_types[variable.variable.name.value] = found  # type: ignore[assignment]
     return plan
 
 
@@ -230,30 +237,14 @@ def _current_field(info: TypeInfo) -> str:
     return next((name for name, f in parent.fields.items() if f is definition), "?")
 
 
-def _variable_refusal(
-    schema: GraphQLSchema, query: str, name: str, value: Any, plan: _Plan, max_tokens: int
-) -> GraphQLError | None:
-    type_ = _variable_types(schema, query, max_tokens).get(name)
+def _variable_refusal(name: str, value: Any, plan: _Plan) -> GraphQLError | None:
+    type_ = plan.variable_types.get(name)
     if type_ is None:
         return None  # unknown variable: the executor refuses it
     named = _named(type_)
     if isinstance(named, GraphQLScalarType):
-        limit = plan.variables.get(name)
-        return next(_refusals(value, limit, f"${name}", named.name == "JSON"), None)
+        return next(_refusals(value, plan.variables.get(name), f"${name}", named.name == "JSON"), None)
     return next(_input_refusals(value, type_, f"${name}"), None)
-
-
-@lru_cache(maxsize=2048)
-def _variable_types(schema: GraphQLSchema, query: str, max_tokens: int) -> dict[str, GraphQLInputType]:
-    ast: DocumentNode = parse(query, no_location=True, max_tokens=max_tokens)
-    types: dict[str, GraphQLInputType] = {}
-    for definition in ast.definitions:
-        if isinstance(definition, OperationDefinitionNode):
-            for variable in definition.variable_definitions or ():
-                found = type_from_ast(schema, variable.type)
-                if found is not None:
-                    types[variable.variable.name.value] = found  # type: ignore[assignment]
-    return types
 
 
 def _input_refusals(value: Any, type_: GraphQLInputType, path: str) -> Iterator[GraphQLError]:

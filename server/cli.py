@@ -8,15 +8,12 @@ import getpass
 import os
 import sys
 import tempfile
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from tortoise import Tortoise
 
 from server.cli_staff import add_staff_commands
 from server.cli_support import Refused, with_db
-from server.db import tortoise_config
 from server.settings import Settings, SettingsError
 
 
@@ -29,12 +26,11 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    except _Refused as exc:
+    except Refused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
 
-_Refused = Refused
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -126,7 +122,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
 
 def _dev(settings: Settings, args: argparse.Namespace) -> None:
     if not settings.is_development:
-        raise _Refused("`scrm dev` is for development mode only; use `scrm migrate` and `scrm serve`")
+        raise Refused("`scrm dev` is for development mode only; use `scrm migrate` and `scrm serve`")
     _migrate(settings, args)
     _seed_demo(settings, args)
     print(f"GraphiQL: http://{args.host}:{args.port}/graphql")
@@ -146,10 +142,10 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> None:
 
 def _seed_demo(settings: Settings, args: argparse.Namespace) -> None:
     if not settings.is_development:
-        raise _Refused("demo data (with a known password) is refused outside development mode")
+        raise Refused("demo data (with a known password) is refused outside development mode")
     from server import demo
 
-    result = _with_db(settings, demo.seed)
+    result = with_db(settings, demo.seed)
     if result.created:
         print(f"demo brand '{demo.DEMO_BRAND}' created")
     print(
@@ -175,9 +171,9 @@ def _create_brand(settings: Settings, args: argparse.Namespace) -> None:
         )
 
     try:
-        brand = _with_db(settings, run)
+        brand = with_db(settings, run)
     except brands.BrandError as exc:
-        raise _Refused(str(exc)) from None
+        raise Refused(str(exc)) from None
     print(f"brand {brand.slug} created (id {brand.id})")
 
 
@@ -192,12 +188,12 @@ def _create_staff(settings: Settings, args: argparse.Namespace) -> None:
     async def run() -> Any:
         brand = await brands.get_by_slug(args.brand)
         if brand is None:
-            raise _Refused(f"no brand {args.brand!r}")
+            raise Refused(f"no brand {args.brand!r}")
         store_id = None
         if args.store_code:
             store = await Store.get_or_none(brand_id=brand.id, code=args.store_code)
             if store is None:
-                raise _Refused(f"no store {args.store_code!r} in brand {args.brand!r}")
+                raise Refused(f"no store {args.store_code!r} in brand {args.brand!r}")
             store_id = store.id
         return await staff.create(
             brand_id=brand.id, username=args.username, password=password, role=StaffRole(args.role),
@@ -205,9 +201,9 @@ def _create_staff(settings: Settings, args: argparse.Namespace) -> None:
         )
 
     try:
-        account = _with_db(settings, run)
+        account = with_db(settings, run)
     except staff.StaffError as exc:
-        raise _Refused(str(exc)) from None
+        raise Refused(str(exc)) from None
     print(f"staff account {account.username} ({account.role}) created")
 
 
@@ -221,14 +217,14 @@ def _export_codes(settings: Settings, args: argparse.Namespace) -> None:
     async def run() -> int:
         brand = await brands.get_by_slug(args.brand)
         if brand is None:
-            raise _Refused(f"no brand {args.brand!r}")
+            raise Refused(f"no brand {args.brand!r}")
         try:
             batch = await batches.get(brand_id=brand.id, batch_id=args.batch)
         except LoyaltyError as exc:
-            raise _Refused(exc.message) from None
+            raise Refused(exc.message) from None
         key = settings.item_keyring.key(batch.key_id)
         if key is None:
-            raise _Refused(f"key {batch.key_id} of this batch is not in SCRM_ITEM_CODE_KEYS")
+            raise Refused(f"key {batch.key_id} of this batch is not in SCRM_ITEM_CODE_KEYS")
         policy = await policies.get(brand_id=brand.id)
         with open(args.output, "w", encoding="utf-8", newline="") as out, tqdm(
             total=batch.quantity, unit="code", unit_scale=True, desc=f"batch {batch.id}"
@@ -237,7 +233,7 @@ def _export_codes(settings: Settings, args: argparse.Namespace) -> None:
                 out.write(chunk)
         return batch.quantity
 
-    count = _with_db(settings, run)
+    count = with_db(settings, run)
     print(f"wrote {count:,} codes to {args.output}")
 
 
@@ -252,11 +248,11 @@ def _expire_points(settings: Settings, args: argparse.Namespace) -> None:
         if args.brand:
             brand = await brands.get_by_slug(args.brand)
             if brand is None:
-                raise _Refused(f"no brand {args.brand!r}")
+                raise Refused(f"no brand {args.brand!r}")
             brand_id = brand.id
         return await points.expire_all(now=datetime.now(UTC), brand_id=brand_id)
 
-    print(f"expired {_with_db(settings, run):,} points")
+    print(f"expired {with_db(settings, run):,} points")
 
 
 def _queue_event_reminders(settings: Settings, args: argparse.Namespace) -> None:
@@ -264,7 +260,7 @@ def _queue_event_reminders(settings: Settings, args: argparse.Namespace) -> None
 
     from events.services import reminders
 
-    considered = _with_db(settings, lambda: reminders.queue(now=datetime.now(UTC)))
+    considered = with_db(settings, lambda: reminders.queue(now=datetime.now(UTC)))
     print(f"reminders considered for {considered} sign-ups (each is queued once)")
 
 
@@ -280,13 +276,13 @@ def _deliver_notifications(settings: Settings, args: argparse.Namespace) -> None
             await deliverer.run_forever(interval_s=args.interval)
             return {}
 
-    print(f"delivered: {_with_db(settings, run)}")
+    print(f"delivered: {with_db(settings, run)}")
 
 
 def _check_invariants(settings: Settings, args: argparse.Namespace) -> int:
     from server import invariants
 
-    found = _with_db(settings, invariants.violations)
+    found = with_db(settings, invariants.violations)
     for line in found:
         print(line)
     print(f"{len(found)} violation(s)")
@@ -296,7 +292,7 @@ def _check_invariants(settings: Settings, args: argparse.Namespace) -> int:
 def _reseal_secrets(settings: Settings, args: argparse.Namespace) -> None:
     from server.tenancy import service
 
-    print(f"credentials of {_with_db(settings, service.reseal_credentials)} brand(s) sealed under the first key")
+    print(f"credentials of {with_db(settings, service.reseal_credentials)} brand(s) sealed under the first key")
 
 
 def _export_schema(settings: Settings, args: argparse.Namespace) -> None:
@@ -305,5 +301,3 @@ def _export_schema(settings: Settings, args: argparse.Namespace) -> None:
     Path(args.output).write_text(schema.as_str() + "\n", encoding="utf-8")
     print(f"wrote {args.output}")
 
-
-_with_db = with_db

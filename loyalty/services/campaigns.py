@@ -92,10 +92,10 @@ async def get(*, brand_id: int, campaign_id: int) -> Campaign:
 async def stop(*, brand_id: int, campaign_id: int, now: datetime) -> Campaign:
     """Stop a campaign now; claims from then on no longer trigger it. Raises CAMPAIGN_NOT_FOUND."""
     await Campaign.filter(id=campaign_id, brand_id=brand_id, stopped_at__isnull=True).update(stopped_at=now)
-    campaign = await Campaign.get_or_none(id=campaign_id, brand_id=brand_id)
-    if campaign is None:
-        raise LoyaltyError(Code.CAMPAIGN_NOT_FOUND, "No such campaign.", "id")
-    return campaign
+    try:
+        return await get(brand_id=brand_id, campaign_id=campaign_id)
+    except LoyaltyError as exc:
+        raise LoyaltyError(exc.code, exc.message, "id") from None
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from server.auth.models import StaffRole
 Password = Annotated[str, strawberry.argument(description="At least 10 characters; never shown again.")]
 
 
-@strawberry.type
+@strawberry.type(description="The account as it is after the change, or why it was refused.")
 class StaffAccountPayload:
     account: StaffAccount | None = None
     errors: list[UserError] = strawberry.field(default_factory=list)

@@ -12,7 +12,6 @@ from strawberry.types import Info
 from loyalty.errors import LoyaltyError
 from loyalty.services import campaigns
 from referral.errors import ReferralError, ReferralErrorCode
-from referral.models import Channel as ChannelValue
 from referral.services import data_rights, members, reports, tags
 from schema import ids
 from schema.errors import SchemaError, SchemaErrorCode, as_client_error
@@ -61,7 +60,7 @@ class InsightQueries:
             rows = await reports.attribution(
                 brand_id=caller.brand_id, start=from_, end=to, by=reports.Dimension(by.value),
                 store_id=scope or store, guide_id=ids.decode(guide_id, "Guide", field="guideId") if guide_id else None,
-                channel=ChannelValue(channel.value) if channel else None, campaign_id=campaign,
+                channel=channel, campaign_id=campaign,
                 registration_tag=registration_tag, limit=first, offset=offset,
             )
         except (SchemaError, ReferralError, LoyaltyError) as exc:

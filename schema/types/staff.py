@@ -14,11 +14,11 @@ from server.auth.models import StaffAccount as StaffAccountModel
 class StaffAccount:
     row: strawberry.Private[StaffAccountModel]
 
-    @strawberry.field
+    @strawberry.field(description="The account's ID, for setStaffPassword and the other account operations.")
     def id(self) -> strawberry.ID:
         return ids.encode("StaffAccount", self.row.id)
 
-    @strawberry.field
+    @strawberry.field(description="The name the manager signs in with (signInStaff).")
     def username(self) -> str:
         return self.row.username
 
@@ -26,11 +26,11 @@ class StaffAccount:
     def is_active(self) -> bool:
         return self.row.is_active
 
-    @strawberry.field
+    @strawberry.field(description="The last successful sign-in; null if never.")
     def last_sign_in_at(self) -> datetime | None:
         return self.row.last_sign_in_at
 
-    @strawberry.field
+    @strawberry.field(description="The store the account manages.")
     async def store(self, info: Info) -> Store | None:
         if self.row.store_id is None:
             return None
