@@ -11,8 +11,9 @@ over 50 ms.
 
 Normal mix: `{ me }`, a guide's member list, an HQ attribution report.
 Hostile mix, added: staff sign-ins with wrong passwords (argon2), a guide asking for 100 members'
-invite QR images (refused: 20 per request), documents of 99 fields made unique by a comment, and
-arguments with NUL, 10,000 characters and 64-bit ids.
+invite QR images (refused: 20 per request), documents of 99 fields made unique by a comment (new
+text, same parsed document) or by their aliases (a new parsed document each time), and arguments
+with NUL, 10,000 characters and 64-bit ids.
 """
 
 from __future__ import annotations
@@ -56,10 +57,14 @@ GENERATOR = textwrap.dedent('''
     ]
     def heavy():
         return "# " + uuid.uuid4().hex + "\\n{ " + " ".join(["__typename"] * 99) + " }"
+    def heavy_unique():
+        tag = uuid.uuid4().hex[:8]
+        return "{ " + " ".join([f"a{tag}{i}: __typename" for i in range(14)] + ["__typename"] * 85) + " }"
     bad = [
         ('mutation { signInStaff(brand: "bench", username: "hq-bench", password: "wrong password!") { token errors { code } } }', {}, None),
         ("{ myMembers(first: 100) { nodes { inviteQr { dataBase64 } } } }", {}, tokens["guide"]),
         ("HEAVY", {}, None),
+        ("HEAVY_UNIQUE", {}, None),
         ('{ myMembers(search: "a\\\\u0000b") { nodes { id } } }', {}, tokens["guide"]),
         ("query($s: String) { myMembers(search: $s) { nodes { id } } }", {"s": "x" * 10000}, tokens["guide"]),
         ('{ event(id: "RXZlbnQ6OTk5OTk5OTk5OTk=") { title } }', {}, tokens["hq"]),
@@ -74,6 +79,8 @@ GENERATOR = textwrap.dedent('''
             query, variables, token = next(ops)
             if query == "HEAVY":
                 query = heavy()
+            elif query == "HEAVY_UNIQUE":
+                query = heavy_unique()
             headers = {"authorization": "Bearer " + token} if token else {}
             r = await http.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
             counts["sent"] += 1

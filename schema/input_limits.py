@@ -11,7 +11,6 @@ text than its columns hold, and a megabyte of text should cost nothing to refuse
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -37,8 +36,6 @@ MAX_QR_IMAGES = 20
 # Field selections in one document, fragments included: the introspection query has 67, the
 # mini-program's largest operation about 30. Validating 100 costs ~10 ms of the event loop.
 MAX_SELECTIONS = 100
-_SEEN_MAX = 2048
-_seen: OrderedDict[str, None] = OrderedDict()
 # By scalar, where the table below says nothing: above every domain rule's own limit, so those still
 # answer with their precise codes. IDs are base64 of "Type:number": 60 characters at most.
 DEFAULTS = {"ID": 200, "String": 1000, "JSON": 20_000}
@@ -96,19 +93,12 @@ class _Plan:
     variable_types: dict[str, GraphQLInputType] = field(default_factory=dict)
 
 
-def is_known(query: str) -> bool:
-    """Whether this document was seen recently (its checks, parse and validation are cached)."""
-    return query in _seen
-
-
-def check(schema: GraphQLSchema, query: str, variables: dict[str, Any] | None, *, max_tokens: int) -> GraphQLError | None:
+def check(schema: GraphQLSchema, query: str, variables: dict[str, Any] | None, *, max_tokens: int,
+          cached: bool) -> GraphQLError | None:
     """The first refusal for this request's text, or None. A document that does not parse (or has more
-    than `max_tokens`, the server's own cap) is left to the executor, which refuses it the usual way."""
-    _seen[query] = None
-    _seen.move_to_end(query)
-    if len(_seen) > _SEEN_MAX:
-        _seen.popitem(last=False)
-    plan = _plan(schema, query, max_tokens)
+    than `max_tokens`, the server's own cap) is left to the executor, which refuses it the usual way.
+    Uncached, it touches no shared state and may run in a worker thread (see schema/documents.py)."""
+    plan = (_cached_plan if cached else _plan)(schema, query, max_tokens)
     if plan is None:
         return None
     if plan.errors:
@@ -123,7 +113,6 @@ def check(schema: GraphQLSchema, query: str, variables: dict[str, Any] | None, *
     return None
 
 
-@lru_cache(maxsize=_SEEN_MAX)
 def _plan(schema: GraphQLSchema, query: str, max_tokens: int) -> _Plan | None:
     try:
         ast = parse(query, no_location=True, max_tokens=max_tokens)
@@ -146,6 +135,9 @@ def _plan(schema: GraphQLSchema, query: str, max_tokens: int) -> _Plan | None:
                 if found is not None:
                     plan.variable_types[variable.variable.name.value] = found  # type: ignore[assignment]
     return plan
+
+
+_cached_plan = lru_cache(maxsize=256)(_plan)
 
 
 def _qr_images(plan: _Plan, variables: dict[str, Any]) -> int:

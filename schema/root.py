@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
 
 import strawberry
-from graphql import DocumentNode, GraphQLError, Node, Visitor, parse, visit
+from graphql import ASTValidationRule, GraphQLError, specified_rules
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
-    ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from schema import input_limits
+from schema import documents, input_limits
 from schema.errors import should_mask
 from schema.scalars import AwareDateTime
 from schema.mutations.campaigns import CampaignMutations
@@ -55,6 +50,8 @@ class Mutation(
 
 
 class Schema(strawberry.Schema):
+    validation_rules: tuple[type[ASTValidationRule], ...] = tuple(specified_rules)
+
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
         # Refusals written for the client are normal traffic; only the unexpected deserve a traceback.
         for error in errors:
@@ -75,40 +72,6 @@ class _MaskErrors(MaskErrors):
             result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
 
 
-class _LimitedParserCache(ParserCache):
-    """ParserCache that also caps the tokens a document may have (what MaxTokensLimiter does, without
-    an extension of its own). The cap is part of the cache key, so it holds for cached documents too.
-    Cached documents keep their locations (error messages cite them) but not the lexer's tokens: each
-    location pointed into one chain of every token of the document, which the collector then walked
-    for every cached document (about half of the objects it tracked under a flood of new documents)."""
-
-    def __init__(self, *, maxsize: int, max_tokens: int) -> None:
-        super().__init__(maxsize=maxsize)
-        self.max_tokens = max_tokens
-        self.cached_parse_document = _lean_parse_cache(maxsize)
-
-    def on_parse(self) -> Iterator[None]:
-        self.execution_context.parse_options["max_tokens"] = self.max_tokens
-        yield from super().on_parse()
-
-
-@functools.cache
-def _lean_parse_cache(maxsize: int) -> Callable[..., DocumentNode]:
-    @functools.lru_cache(maxsize=maxsize)
-    def parse_lean(query: str, **options: Any) -> DocumentNode:
-        document = parse(query, **options)
-        visit(document, _DropTokens())
-        return document
-
-    return parse_lean
-
-
-class _DropTokens(Visitor):
-    def enter(self, node: Node, *_: Any) -> None:
-        if node.loc is not None:
-            node.loc.start_token = node.loc.end_token = None  # type: ignore[assignment]
-
-
 def build_schema(
     *,
     max_depth: int = 10,
@@ -117,7 +80,7 @@ def build_schema(
     introspection: bool = True,
     query: type = Query,
     mutation: type = Mutation,
-) -> strawberry.Schema:
+) -> Schema:
     # Caches and validation rules are built once and shared: a fresh instance per request
     # would start with an empty cache, and new rule objects defeat ValidationCache.
     # strawberry sets each extension's execution_context per request. A shared instance is safe
@@ -126,8 +89,8 @@ def build_schema(
     # Every extension costs each request ~10 us of hooks, so limits ride on the caches' hooks.
     # 128 documents: more than an app's operations, and what the collector must walk when unique
     # documents flood in (each cached AST keeps its whole token chain: ~1,000 objects for 100 fields).
-    parser = _LimitedParserCache(maxsize=128, max_tokens=max_tokens)
-    validation_cache = ValidationCache(maxsize=128)
+    parser = documents.LimitedParserCache(maxsize=128, max_tokens=max_tokens)
+    validation_cache = documents.AdmittingValidationCache(maxsize=128)
     rules = AddValidationRules([
         *QueryDepthLimiter(max_depth=max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
@@ -140,6 +103,10 @@ def build_schema(
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
+    # What every execution validates against (strawberry's defaults, then the extensions' rules in
+    # their order), for documents validated before execution (schema/documents.py).
+    validation_rules = (*specified_rules, *rules.validation_rules,
+                        *(() if introspection else DisableIntrospection().validation_rules))
     built = Schema(
         query=query,
         mutation=mutation,
@@ -147,6 +114,7 @@ def build_schema(
         config=StrawberryConfig(disable_field_suggestions=not introspection),
         scalar_overrides={datetime: AwareDateTime},
     )
+    built.validation_rules = validation_rules
     input_limits.document(built._schema)
     return built
 

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 
-import strawberry
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.middleware import Middleware
@@ -20,7 +19,7 @@ from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from schema.context import Context
-from schema.root import build_schema
+from schema.root import Schema, build_schema
 from server.auth.errors import AuthError, AuthErrorCode
 from server.auth.service import caller_from_token
 from server.db import tortoise_config
@@ -55,7 +54,7 @@ def create_app(
     settings: Settings | None = None,
     *,
     manage_db: bool = True,
-    schema: strawberry.Schema | None = None,
+    schema: Schema | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Starlette:
     """Build the app. With manage_db=False the caller (a test) has already initialised tortoise;

@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import strawberry
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
@@ -21,7 +20,9 @@ from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-from schema import input_limits
+from schema import documents, input_limits
+from schema.root import Schema
+from server.cpu import offload
 from server.ratelimit import RateLimited
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def negotiate(accept: str | None) -> str | None:
 class GraphQLEndpoint:
     def __init__(
         self,
-        schema: strawberry.Schema,
+        schema: Schema,
         *,
         context_factory: ContextFactory,
         max_body_bytes: int,
@@ -173,13 +174,18 @@ class GraphQLEndpoint:
         return bytes(body)
 
     async def _execute(self, request: Request, params: _Params, media_type: str) -> Response:
-        if self.on_new_document is not None and not input_limits.is_known(params.query):
+        if self.on_new_document is not None and documents.texts.count(params.query) == 0:
             try:
                 await self.on_new_document(request)
             except RateLimited as exc:
                 return _json({"errors": [{"message": exc.message, "extensions": {"code": exc.code.value}}]}, 429,
                              media_type, {"Retry-After": str(exc.retry_after_s)})
-        refusal = input_limits.check(self.schema._schema, params.query, params.variables, max_tokens=self.max_tokens)
+        ready: documents.Prepared | None = None
+        if documents.texts.note(params.query) > 1:
+            refusal = input_limits.check(self.schema._schema, params.query, params.variables,
+                                         max_tokens=self.max_tokens, cached=True)
+        else:
+            refusal, ready = await offload(self._first_sight, params)
         if refusal is not None:
             # Before the session is read or anything runs: the text never reaches a query or a log line.
             status = 400 if media_type == GRAPHQL_RESPONSE_JSON else 200
@@ -188,6 +194,7 @@ class GraphQLEndpoint:
         if request.method == "POST":
             allowed.add(OperationType.MUTATION)
         context = await self.context_factory(request)
+        handed = documents.prepared.set(ready)
         try:
             result = await self.schema.execute(
                 params.query,
@@ -205,6 +212,8 @@ class GraphQLEndpoint:
             return _request_failure(exc.as_http_error_reason(), media_type)
         except MissingQueryError:
             return _request_failure("No GraphQL query found in the request.", media_type)
+        finally:
+            documents.prepared.reset(handed)
         errors = [_format(e) for e in result.errors or ()]
         if result.data is None and result.errors and all(e.path is None for e in result.errors):
             # No execution started (parse, validation, variables, unknown operation): a request error.
@@ -213,6 +222,15 @@ class GraphQLEndpoint:
         if errors:
             body["errors"] = errors
         return _json(body, 200, media_type)
+
+    def _first_sight(self, params: _Params) -> tuple[GraphQLError | None, documents.Prepared | None]:
+        """A text not seen lately: checked, parsed and validated in a worker thread, cached nowhere."""
+        refusal = input_limits.check(self.schema._schema, params.query, params.variables,
+                                     max_tokens=self.max_tokens, cached=False)
+        if refusal is not None:
+            return refusal, None
+        return None, documents.prepare(self.schema._schema, params.query, self.schema.validation_rules,
+                                       max_tokens=self.max_tokens)
 
 
 def _request_failure(message: str, media_type: str) -> Response:

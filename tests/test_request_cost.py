@@ -33,3 +33,53 @@ async def test_new_documents_are_counted_per_address_and_known_ones_are_free(db,
         # A document the server already knows costs nothing more: always answered.
         again = [await client.post(d) for d in documents[:3] * 3]
         assert [r.status for r in again] == [200] * 9
+
+
+async def test_a_document_enters_the_caches_on_its_second_sight(client: GraphQLClient) -> None:
+    # A flood of unique documents must not age into the collector's oldest generation (schema/documents.py).
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    from schema.documents import _lean_parse_cache
+
+    parsed, validated = _lean_parse_cache(128), _get_validate_cache(128)
+    document = f"{{ t{uuid.uuid4().hex}: __typename }}"
+
+    def misses() -> tuple[int, int]:
+        return parsed.cache_info().misses, validated.cache_info().misses
+
+    before = misses()
+    first = await client.post(document)
+    assert first.status == 200 and first.data is not None and misses() == before
+    second = await client.post(document)
+    assert second.data == first.data and misses() == (before[0] + 1, before[1] + 1)
+    hits = parsed.cache_info().hits, validated.cache_info().hits
+    third = await client.post(document)
+    assert third.data == first.data and misses() == (before[0] + 1, before[1] + 1)
+    assert (parsed.cache_info().hits, validated.cache_info().hits) == (hits[0] + 1, hits[1] + 1)
+
+
+async def test_a_new_document_is_refused_as_a_known_one_is(client: GraphQLClient) -> None:
+    # The first sight is validated before execution, the second by the executor: same answer.
+    document = f"{{ t{uuid.uuid4().hex}: me {{ roles }} notAField }}"
+    first, second = await client.post(document), await client.post(document)
+    assert first.status == second.status == 400
+    assert first.errors == second.errors and "notAField" in first.errors[0]["message"]
+
+
+def test_documents_validated_before_execution_use_the_executors_rules() -> None:
+    from strawberry.extensions import SchemaExtension
+
+    from schema.root import build_schema
+
+    for introspection in (True, False):
+        seen: list[tuple[type, ...]] = []
+
+        class Capture(SchemaExtension):
+            def on_validate(self):  # type: ignore[no-untyped-def]
+                seen.append(self.execution_context.validation_rules)
+                yield
+
+        built = build_schema(introspection=introspection)
+        built.extensions = (*built.extensions, Capture)
+        built.execute_sync("{ __typename }")
+        assert seen == [built.validation_rules]

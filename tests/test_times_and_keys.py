@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from events.models import Event
@@ -109,3 +111,31 @@ async def test_coupon_keys_answer_only_their_own_request(shop, settings) -> None
     assert used["errors"] == [] and (await write_off(codes[0]))["errors"] == []
     assert (await write_off(codes[1]))["errors"] == REUSED
     assert [c.status.value for c in await Coupon.all().order_by("id")] == ["written_off", "issued"]
+
+
+async def test_one_key_racing_on_two_requests_acts_once(shop, settings) -> None:
+    # The services check a key before acting; two requests racing past that check are stopped by the
+    # database (loyalty 0007's unique indexes), never by luck.
+    gift = await shop.template(name="Gift", perMemberLimit=5)
+    mum, token = await shop.mother("mum")
+    dad, _ = await shop.mother("dad")
+    await shop.claim(token)
+    members = [ids.encode("Member", m.id) for m in (mum, dad)]
+    issued = await asyncio.gather(*(
+        shop.client.mutate("issueCoupon", ISSUE, {"t": gift, "m": m, "k": "hq-race-01"}, token=shop.hq) for m in members))
+    assert sorted(len(r["errors"]) for r in issued) == [0, 1]
+    assert [r["errors"] for r in issued if r["errors"]] == [REUSED]
+    assert await Coupon.filter(idempotency_key="hq-race-01").count() == 1
+
+    for key in ("hq-race-02", "hq-race-03"):
+        await shop.client.mutate("issueCoupon", ISSUE, {"t": gift, "m": members[0], "k": key}, token=shop.hq)
+    guide_token = factories.member_token(settings, await Member.get(id=shop.guide.member_id))
+    codes = [c.code for c in await Coupon.filter(idempotency_key__in=["hq-race-02", "hq-race-03"])]
+    assert len(codes) == 2
+    used = await asyncio.gather(*(
+        shop.client.mutate("writeOffCoupon", WRITE_OFF, {"c": c, "k": "write-race-1"}, token=guide_token)
+        for c in codes))
+    assert sorted(len(r["errors"]) for r in used) == [0, 1]
+    assert [r["errors"] for r in used if r["errors"]] == [REUSED]
+    assert await Coupon.filter(write_off_key="write-race-1").count() == 1
+    assert await Coupon.filter(status="written_off").count() == 1

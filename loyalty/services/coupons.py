@@ -224,19 +224,23 @@ async def write_off(
         brand_id=brand_id, write_off_key=idempotency_key, written_off_by_id=guide_id
     ).exclude(id=coupon.id).exists():
         raise idempotency.reused()
-    async with in_transaction() as conn:
-        used = await Coupon.filter(id=coupon.id, status=CouponStatus.ISSUED, expires_at__gt=now).using_db(conn).update(
-            status=CouponStatus.WRITTEN_OFF, written_off_at=now, written_off_by_id=guide_id,
-            written_off_store_id=store_id, write_off_key=idempotency_key,
-        )
-        if used == 1:
-            # Credited to the guide who did it, in the store where it happened.
-            await touches.record(
-                brand_id=brand_id, member_id=coupon.member_id, kind=TouchKind.COUPON_WRITTEN_OFF, at=now,
-                guide_id=guide_id, store_id=store_id, source=f"writeoff:{coupon.id}", campaign_id=coupon.campaign_id,
-                conn=conn,
+    try:
+        async with in_transaction() as conn:
+            used = await Coupon.filter(id=coupon.id, status=CouponStatus.ISSUED, expires_at__gt=now).using_db(conn).update(
+                status=CouponStatus.WRITTEN_OFF, written_off_at=now, written_off_by_id=guide_id,
+                written_off_store_id=store_id, write_off_key=idempotency_key,
             )
-            return await Coupon.get(id=coupon.id).using_db(conn)
+            if used == 1:
+                # Credited to the guide who did it, in the store where it happened.
+                await touches.record(
+                    brand_id=brand_id, member_id=coupon.member_id, kind=TouchKind.COUPON_WRITTEN_OFF, at=now,
+                    guide_id=guide_id, store_id=store_id, source=f"writeoff:{coupon.id}",
+                    campaign_id=coupon.campaign_id, conn=conn,
+                )
+                return await Coupon.get(id=coupon.id).using_db(conn)
+    except IntegrityError:
+        # uniq_coupon_write_off_key: a racing request of this guide's wrote off another coupon under this key.
+        raise idempotency.reused() from None
     current = await Coupon.get(id=coupon.id)
     if current.status is CouponStatus.WRITTEN_OFF:
         if idempotency_key and current.write_off_key == idempotency_key and current.written_off_by_id == guide_id:
