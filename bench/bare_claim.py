@@ -21,9 +21,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from loyalty import item_codes
-from server.auth import tokens
-from server.auth.errors import AuthError
-from server.settings import Settings
+from foundation.auth import tokens
+from foundation.auth.errors import AuthError
+from foundation.settings import Settings
 
 settings = Settings.from_env()
 keyring = settings.item_keyring

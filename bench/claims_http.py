@@ -45,11 +45,11 @@ from loyalty.services import batches, campaigns, coupons
 from loyalty.models import CouponKind
 from referral.models import IdentityProvider
 from referral.services import guides, members, stores
-from server.auth import tokens
+from foundation.auth import tokens
 from server.db import tortoise_config
 from server.migrate import migrate
-from server.settings import Settings
-from server.tenancy import service as brands
+from foundation.settings import Settings
+from foundation.tenancy import service as brands
 
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 DATA_KEYS = "YmVuY2gtZGF0YS1rZXktZm9yLXNlYWxpbmctMDAwMDA="  # production mode asks for one

@@ -35,12 +35,13 @@ from tortoise import Tortoise
 from referral.models import IdentityProvider
 from referral.services import guides, members, stores
 from server.app import create_app
-from server.auth import staff, tokens
-from server.auth.models import StaffRole
+from access import staff
+from foundation.auth import tokens
+from access.models import StaffRole
 from server.db import tortoise_config
 from server.migrate import migrate
-from server.settings import Mode, Settings
-from server.tenancy import service as brands
+from foundation.settings import Mode, Settings
+from foundation.tenancy import service as brands
 
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 PASSWORD = "bench password 1234"

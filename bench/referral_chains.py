@@ -18,12 +18,13 @@ import asyncpg
 import httpx
 from starlette.datastructures import Secret
 
+from referral.services import chains, reports
 from schema import ids
 from server.app import create_app
-from server.auth import tokens
-from server.auth.passwords import hash_password
+from foundation.auth import tokens
+from foundation.auth.passwords import hash_password
 from server.migrate import migrate
-from server.settings import Mode, Settings
+from foundation.settings import Mode, Settings
 
 MONTH = (datetime(2026, 6, 1, tzinfo=UTC), datetime(2026, 7, 1, tzinfo=UTC))
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
@@ -99,27 +100,13 @@ async def load(conn: asyncpg.Connection, *, members: int, guides: int, stores: i
             "typical": typical, "typical_size": sizes[typical], "touches": len(touch_rows)}
 
 
-SQL_ANCESTORS = """
-WITH RECURSIVE up(id, referrer_id, depth) AS (
-    SELECT id, referrer_id, 0 FROM member WHERE id = $1 AND brand_id = 1
-    UNION ALL SELECT m.id, m.referrer_id, up.depth + 1 FROM member m JOIN up ON m.id = up.referrer_id)
-SELECT m.id, m.display_name, m.name, up.depth FROM up JOIN member m ON m.id = up.id WHERE up.depth > 0 ORDER BY up.depth"""
-SQL_DESCENDANTS = """
-WITH RECURSIVE down(id, depth) AS (
-    SELECT id, 1 FROM member WHERE origin_guide_id = $1 AND referrer_id IS NULL AND registered_at IS NOT NULL AND brand_id = 1
-    UNION ALL SELECT m.id, down.depth + 1 FROM member m JOIN down ON m.referrer_id = down.id)
-SELECT m.id, m.display_name, m.name, down.depth, COUNT(*) OVER () AS total
-FROM down JOIN member m ON m.id = down.id ORDER BY down.depth, m.id LIMIT 100"""
-SQL_ATTRIBUTION = """
-SELECT t.guide_id AS key,
-       SUM(CASE WHEN t.kind = 'registration' THEN 1 ELSE 0 END) AS new_members,
-       SUM(CASE WHEN t.kind = 'registration' AND t.other_member_id IS NOT NULL THEN 1 ELSE 0 END) AS referred_members,
-       SUM(CASE WHEN t.kind = 'purchase' THEN 1 WHEN t.kind = 'purchase_reversed' THEN -1 ELSE 0 END) AS purchases,
-       SUM(CASE WHEN t.kind IN ('purchase', 'purchase_reversed') THEN t.amount_cents ELSE 0 END) AS revenue_cents,
-       SUM(CASE WHEN t.kind = 'coupon_issued' THEN 1 ELSE 0 END) AS coupons_issued,
-       SUM(CASE WHEN t.kind = 'coupon_written_off' THEN 1 ELSE 0 END) AS coupons_written_off,
-       SUM(CASE WHEN t.kind = 'event_sign_up' THEN 1 ELSE 0 END) AS event_sign_ups,
-       SUM(CASE WHEN t.kind = 'event_check_in' THEN 1 ELSE 0 END) AS events_attended
+# The service's own statements, bound by hand for brand 1: the comparison is GraphQL and the ORM
+# against the same SQL, and a copy would drift from what the service runs.
+SQL_ANCESTORS = chains._ANCESTORS.format(p1="$1", p2="1", max_depth=chains.MAX_DEPTH)
+SQL_DESCENDANTS = chains._DESCENDANTS.format(
+    seed=chains._GUIDE_SEED.format(p1="$1"), p2="1", p3="100", p4="0", max_depth=chains.MAX_DEPTH)
+SQL_ATTRIBUTION = f"""
+SELECT t.guide_id AS key, {reports._FIGURES}
 FROM touch t WHERE t.brand_id = 1 AND t.occurred_at >= $1 AND t.occurred_at < $2
 GROUP BY t.guide_id ORDER BY (t.guide_id) IS NULL, t.guide_id LIMIT 100"""
 

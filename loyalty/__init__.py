@@ -1,1 +1,1 @@
-"""One code per item: code batches, scan claims, points; (coming) campaigns, coupons and write-off."""
+"""One code per item: code batches, scan claims, points, campaigns, coupons and their write-off, returns."""

@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import hmac
 import struct
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from foundation.keyring import Keyring
 
 VERSION = 1
 _HEADER = struct.Struct(">BBII")
 MAC_BYTES = 10
 CODE_LENGTH = 2 * (_HEADER.size + MAC_BYTES)
 MAX_SERIAL = 2**32 - 1
+__all__ = ["CODE_LENGTH", "ItemCode", "Keyring", "MAX_SERIAL", "decode", "encode", "mint"]
 
 
 @dataclass(frozen=True)
@@ -32,21 +35,6 @@ class ItemCode:
     key_id: int
     batch_id: int
     serial: int
-
-
-class Keyring:
-    """The MAC keys by id, and the id new batches use."""
-
-    def __init__(self, keys: Mapping[int, bytes], current: int) -> None:
-        if current not in keys:
-            raise ValueError(f"current key id {current} has no key")
-        if any(not 0 < k < 256 or len(v) < 16 for k, v in keys.items()):
-            raise ValueError("key ids are 1-255 and keys at least 16 bytes")
-        self._keys = dict(keys)
-        self.current = current
-
-    def key(self, key_id: int) -> bytes | None:
-        return self._keys.get(key_id)
 
 
 def encode(key: bytes, key_id: int, batch_id: int, serial: int) -> str:

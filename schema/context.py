@@ -11,12 +11,12 @@ from starlette.requests import Request
 from schema.errors import ClientError
 from schema.input_limits import MAX_QR_IMAGES
 from schema.loaders import Loaders
-from server.auth.caller import Caller
+from foundation.auth.caller import Caller
 from referral.models import FingerprintKind
-from server.auth.errors import AuthError
-from server.integrations.clients import Integrations
-from server.ratelimit import Limiter
-from server.settings import Settings
+from foundation.auth.errors import AuthError
+from foundation.integrations.clients import Integrations
+from foundation.ratelimit import Limiter
+from foundation.settings import Settings
 
 
 @dataclass

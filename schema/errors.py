@@ -14,9 +14,9 @@ from graphql import GraphQLError
 from events.errors import EventError, EventErrorCode
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from referral.errors import ReferralError, ReferralErrorCode
-from server.auth.errors import AuthError, AuthErrorCode
-from server.metrics import count_outcome
-from server.ratelimit import RateLimited, RateLimitErrorCode
+from foundation.auth.errors import AuthError, AuthErrorCode
+from foundation.metrics import count_outcome
+from foundation.ratelimit import RateLimited, RateLimitErrorCode
 
 
 class SchemaErrorCode(StrEnum):

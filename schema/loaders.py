@@ -15,7 +15,7 @@ from loyalty.models import Campaign, CouponTemplate
 from loyalty.services import coupons
 from referral.models import Guide, Member, ReferralPolicy, Store
 from referral.services import policy as policies, profiles, tags
-from server.tenancy.models import Brand
+from foundation.tenancy.models import Brand
 
 M = TypeVar("M", bound=Model)
 

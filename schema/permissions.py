@@ -8,8 +8,8 @@ from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from schema.errors import ClientError
-from server.auth.caller import Caller, Role
-from server.auth.errors import AuthErrorCode
+from foundation.auth.caller import Caller, Role
+from foundation.auth.errors import AuthErrorCode
 
 
 def require_caller(info: Info) -> Caller:

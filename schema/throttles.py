@@ -1,5 +1,5 @@
 """Which operations are rate-limited, and by what subject: the one place to read or change it.
-The counting itself is server/ratelimit.py."""
+The counting itself is foundation/ratelimit.py."""
 
 from __future__ import annotations
 

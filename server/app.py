@@ -20,8 +20,8 @@ from tortoise.contrib.starlette import RegisterTortoise
 
 from schema.context import Context
 from schema.root import Schema, build_schema
-from server.auth.errors import AuthError, AuthErrorCode
-from server.auth.service import caller_from_token
+from foundation.auth.errors import AuthError, AuthErrorCode
+from access.sessions import caller_from_token
 from server.db import tortoise_config
 from events.services import member_data as event_member_data
 from loyalty.services import member_data as loyalty_member_data, merging as loyalty_merging
@@ -29,11 +29,11 @@ from referral.services import data_rights, identities
 from server.client_fingerprints import seen_in
 from server.exports import code_batch_csv, code_batch_labels
 from server.graphql_http import GraphQLEndpoint
-from server.integrations.clients import open_integrations
-from server.metrics import exposition
-from server.ratelimit import open_limiter
+from foundation.integrations.clients import open_integrations
+from foundation.metrics import exposition
+from foundation.ratelimit import open_limiter
 from server.request_log import RequestContext
-from server.settings import Mode, Settings, get_settings
+from foundation.settings import Mode, Settings, get_settings
 
 log = logging.getLogger(__name__)
 

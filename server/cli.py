@@ -14,7 +14,7 @@ from typing import Any
 
 from server.cli_staff import add_staff_commands
 from server.cli_support import Refused, with_db
-from server.settings import Settings, SettingsError
+from foundation.settings import Settings, SettingsError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,7 +107,7 @@ def _serve_args(parser: argparse.ArgumentParser) -> None:
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
-    from server.logs import logging_config
+    from foundation.logs import logging_config
 
     workers = None if args.reload else args.workers
     if workers and workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
@@ -156,7 +156,7 @@ def _seed_demo(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _create_brand(settings: Settings, args: argparse.Namespace) -> None:
-    from server.tenancy import service as brands
+    from foundation.tenancy import service as brands
 
     # Credentials come from the environment, never the command line (shell history, ps).
     wechat = os.environ.get("SCRM_NEW_BRAND_WECHAT_SECRET") if args.wechat_appid else None
@@ -179,9 +179,9 @@ def _create_brand(settings: Settings, args: argparse.Namespace) -> None:
 
 def _create_staff(settings: Settings, args: argparse.Namespace) -> None:
     from referral.models import Store
-    from server.auth import staff
-    from server.auth.models import StaffRole
-    from server.tenancy import service as brands
+    from access import staff
+    from access.models import StaffRole
+    from foundation.tenancy import service as brands
 
     password = os.environ.get(args.password_env, "") if args.password_env else getpass.getpass("password: ")
 
@@ -212,7 +212,7 @@ def _export_codes(settings: Settings, args: argparse.Namespace) -> None:
 
     from loyalty.errors import LoyaltyError
     from loyalty.services import batches, policy as policies
-    from server.tenancy import service as brands
+    from foundation.tenancy import service as brands
 
     async def run() -> int:
         brand = await brands.get_by_slug(args.brand)
@@ -241,7 +241,7 @@ def _expire_points(settings: Settings, args: argparse.Namespace) -> None:
     from datetime import UTC, datetime
 
     from loyalty.services import points
-    from server.tenancy import service as brands
+    from foundation.tenancy import service as brands
 
     async def run() -> int:
         brand_id = None
@@ -265,7 +265,7 @@ def _queue_event_reminders(settings: Settings, args: argparse.Namespace) -> None
 
 
 def _deliver_notifications(settings: Settings, args: argparse.Namespace) -> None:
-    from server.integrations.clients import open_integrations
+    from foundation.integrations.clients import open_integrations
     from server.notifications import Deliverer
 
     async def run() -> dict[str, int]:
@@ -290,7 +290,7 @@ def _check_invariants(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _reseal_secrets(settings: Settings, args: argparse.Namespace) -> None:
-    from server.tenancy import service
+    from foundation.tenancy import service
 
     print(f"credentials of {with_db(settings, service.reseal_credentials)} brand(s) sealed under the first key")
 

@@ -9,7 +9,7 @@ import os
 from typing import Any
 
 from server.cli_support import Refused, with_db
-from server.settings import Settings
+from foundation.settings import Settings
 
 ACTIONS = {
     "set-password": "set a new password (prompted, or --password-env); signs the person out everywhere",
@@ -33,9 +33,9 @@ def add_staff_commands(sub: Any) -> None:
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> None:
-    from server.auth import staff
-    from server.ratelimit import open_limiter
-    from server.tenancy import service as brands
+    from access import staff
+    from foundation.ratelimit import open_limiter
+    from foundation.tenancy import service as brands
 
     password = None
     if args.action == "set-password":

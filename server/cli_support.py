@@ -9,7 +9,7 @@ from typing import Any
 from tortoise import Tortoise
 
 from server.db import tortoise_config
-from server.settings import Settings
+from foundation.settings import Settings
 
 
 class Refused(Exception):

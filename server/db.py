@@ -26,9 +26,9 @@ sqlite3.register_adapter(datetime, _utc_text)
 # App label -> model modules. Each app's migrations live in "<package>.migrations".
 # Kept acyclic (referral -> tenancy; auth, loyalty and events -> referral) so migrations apply in one order.
 APPS: dict[str, tuple[list[str], str]] = {
-    "tenancy": (["server.tenancy.models"], "server.tenancy.migrations"),
+    "tenancy": (["foundation.tenancy.models"], "foundation.tenancy.migrations"),
     "referral": (["referral.models"], "referral.migrations"),
-    "auth": (["server.auth.models"], "server.auth.migrations"),
+    "auth": (["access.models"], "access.migrations"),
     "loyalty": (["loyalty.models"], "loyalty.migrations"),
     "events": (["events.models"], "events.migrations"),
 }
@@ -66,7 +66,7 @@ def __getattr__(name: str) -> Any:
     # `tortoise -c server.db.TORTOISE_ORM makemigrations` reads this; built on access so that
     # importing this module never reads (or fails on) the environment.
     if name == "TORTOISE_ORM":
-        from server.settings import Settings
+        from foundation.settings import Settings
 
         return tortoise_config(Settings.from_env().database_url)
     raise AttributeError(name)

@@ -8,9 +8,9 @@ from tortoise.transactions import in_transaction
 
 from referral.models import GuideRole, IdentityProvider
 from referral.services import guides, members, stores
-from server.auth import staff
-from server.auth.models import StaffRole
-from server.tenancy import service as brands
+from access import staff
+from access.models import StaffRole
+from foundation.tenancy import service as brands
 
 DEMO_BRAND = "demo"
 DEMO_HQ_USER = "hq-admin"

@@ -16,11 +16,11 @@ from loyalty.errors import LoyaltyError
 from loyalty.models import CodeBatch, LoyaltyPolicy
 from loyalty.services import batches, policy as policies
 from referral.qr import QrFormat
-from server import cpu
-from server.auth.caller import Caller, Role
-from server.auth.errors import AuthError, AuthErrorCode
-from server.auth.service import caller_from_token
-from server.settings import Settings
+from foundation import cpu
+from foundation.auth.caller import Caller, Role
+from foundation.auth.errors import AuthError, AuthErrorCode
+from access.sessions import caller_from_token
+from foundation.settings import Settings
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 

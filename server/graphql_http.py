@@ -22,8 +22,8 @@ from strawberry.types.graphql import OperationType
 
 from schema import documents, input_limits
 from schema.root import Schema
-from server.cpu import offload
-from server.ratelimit import RateLimited
+from foundation.cpu import offload
+from foundation.ratelimit import RateLimited
 
 log = logging.getLogger(__name__)
 

@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 
 from referral.models import Message, MessageChannel
 from referral.services import outbox
-from server.integrations.clients import Integrations
-from server.integrations.line_push import PushOutcome
-from server.integrations.wechat import SendOutcome
-from server.tenancy.models import Brand
+from foundation.integrations.clients import Integrations
+from foundation.integrations.line_push import PushOutcome
+from foundation.integrations.wechat import SendOutcome
+from foundation.tenancy.models import Brand
 
 log = logging.getLogger("scrm.notifications")
 

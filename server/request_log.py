@@ -11,8 +11,8 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.logs import REQUEST_ID
-from server.metrics import observe_request
+from foundation.logs import REQUEST_ID
+from foundation.metrics import observe_request
 
 log = logging.getLogger("scrm.access")
 _SAFE_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")

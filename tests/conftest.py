@@ -18,9 +18,9 @@ from tortoise.backends.base.executor import EXECUTOR_CACHE
 from server.app import create_app
 from server.db import tortoise_config
 from server.migrate import migrate
-from server.settings import Mode, Settings
-from server.tenancy import sealing
-from server.tenancy.sealing import Vault
+from foundation.settings import Mode, Settings
+from foundation.tenancy import sealing
+from foundation.tenancy.sealing import Vault
 from tests.client import GraphQLClient
 from tests.fakes.upstream import FakeUpstream, ServedFake
 

@@ -10,12 +10,12 @@ from events.models import Event
 from events.services import events
 from referral.models import Guide, GuideRole, IdentityProvider, Member, Store, StoreEnrolment
 from referral.services import enrolment as enrolments, guides, members, stores
-from server.auth import tokens
-from server.auth.models import StaffAccount, StaffRole
-from server.auth.passwords import hash_password
-from server.settings import Settings
-from server.tenancy import service as brands
-from server.tenancy.models import Brand
+from foundation.auth import tokens
+from access.models import StaffAccount, StaffRole
+from foundation.auth.passwords import hash_password
+from foundation.settings import Settings
+from foundation.tenancy import service as brands
+from foundation.tenancy.models import Brand
 
 STAFF_PASSWORD = "correct horse battery"
 

@@ -5,7 +5,7 @@ import subprocess
 
 import httpx
 
-from server.auth.passwords import verify_password
+from foundation.auth.passwords import verify_password
 from tests.conftest import TEST_DATA_KEYS
 from tests.processes import SCRM, free_port, wait_healthy
 

@@ -20,9 +20,9 @@ from loyalty.models import Claim
 from loyalty.services import batches
 from referral.models import IdentityProvider, MemberIdentity, Message, MessageStatus
 from referral.services import members
-from server.integrations.clients import open_integrations
+from foundation.integrations.clients import open_integrations
 from server.notifications import Deliverer
-from server.settings import Settings
+from foundation.settings import Settings
 from tests import factories
 from tests.processes import SCRM, connections_held, serving, worker_pids
 from tests.test_multi_worker import server_env

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from server.app import create_app
-from server.settings import Mode
+from foundation.settings import Mode
 from tests.client import GraphQLClient
 from tests.conftest import make_settings
 from tests.fakes.upstream import FakeUpstream

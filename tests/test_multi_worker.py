@@ -18,11 +18,11 @@ from referral.models import Member
 from referral.services import members
 from schema import ids
 from server import invariants
-from server.settings import Settings
+from foundation.settings import Settings
 from tests import factories
 from tests.conftest import TEST_DATA_KEYS, TEST_SECRET
 from tests.events.helpers import SIGN_UP
-from server.auth.models import StaffRole
+from access.models import StaffRole
 from tests.processes import SCRM, serving, worker_pids
 
 CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempotencyKey: $k) { pointsEarned errors { code } } }"""

@@ -8,8 +8,8 @@ import httpx
 from starlette.datastructures import Secret
 
 from server.app import create_app
-from server.logs import redact
-from server.settings import Mode
+from foundation.logs import redact
+from foundation.settings import Mode
 from tests import factories
 from tests.client import GraphQLClient
 from tests.conftest import make_settings

@@ -11,8 +11,8 @@ from loyalty.models import Claim, Rescan
 from referral.services import members
 from referral.services.profile_fields import ProfileInput
 from server.app import create_app
-from server.ratelimit import DEFAULT_RULES, Rate, parse_rules
-from server.settings import Settings, SettingsError
+from foundation.ratelimit import DEFAULT_RULES, Rate, parse_rules
+from foundation.settings import Settings, SettingsError
 from tests import factories
 from tests.client import GraphQLClient
 from tests.conftest import make_settings
@@ -43,7 +43,7 @@ async def test_a_member_guessing_codes_is_stopped_and_nothing_changes(db, upstre
         for _ in range(3):
             guess = await client.mutate("claimItemCode", CLAIM, {"c": "A1B2C3D4E5F6G7H8"}, token=cast.tokens["consumer"])
             assert guess["errors"][0]["code"] != "RATE_LIMITED"
-        with caplog.at_level(logging.WARNING, "server.ratelimit"):
+        with caplog.at_level(logging.WARNING, "foundation.ratelimit"):
             stopped = await client.mutate("claimItemCode", CLAIM, {"c": "A1B2C3D4E5F6G7H8"}, token=cast.tokens["consumer"])
         assert stopped["errors"][0]["code"] == "RATE_LIMITED"
         assert "try again in" in stopped["errors"][0]["message"]
@@ -102,7 +102,7 @@ async def test_with_redis_down_each_worker_still_limits(db, upstream, clock, cap
     settings = make_settings(upstream, redis_url=f"redis://127.0.0.1:{free_port()}/0", rate_limits={"sign-in.ip": Rate(2, YEAR)})
     await factories.brand("acme")
     async with GraphQLClient.running(create_app(settings, manage_db=False, clock=clock)) as client:
-        with caplog.at_level(logging.WARNING, "server.ratelimit"):
+        with caplog.at_level(logging.WARNING, "foundation.ratelimit"):
             codes = [(await client.mutate("signInStaff", STAFF, {"u": "x", "p": "y"}))["errors"][0]["code"] for _ in range(3)]
     assert codes == ["INVALID_CREDENTIALS", "INVALID_CREDENTIALS", "RATE_LIMITED"]
     assert any("counting in process" in r.getMessage() for r in caplog.records)
@@ -155,7 +155,7 @@ async def test_a_redis_that_never_answers_costs_one_timeout_and_one_log_line(db,
     await factories.brand("acme")
     try:
         async with GraphQLClient.running(create_app(settings, manage_db=False, clock=clock)) as client:
-            with caplog.at_level(logging.WARNING, "server.ratelimit"):
+            with caplog.at_level(logging.WARNING, "foundation.ratelimit"):
                 codes = [(await client.mutate("signInStaff", STAFF, {"u": "x", "p": "y"}))["errors"][0]["code"]
                          for _ in range(8)]
     finally:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 from server.app import create_app
-from server.ratelimit import Rate
+from foundation.ratelimit import Rate
 from tests.client import GraphQLClient
 from tests.conftest import make_settings
 

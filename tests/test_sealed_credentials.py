@@ -13,10 +13,10 @@ import asyncpg
 import pytest
 from tortoise import connections
 
-from server.tenancy import sealing
-from server.tenancy.models import Brand
-from server.tenancy.sealing import SealingError, Vault
-from server.tenancy.service import reseal_credentials
+from foundation.tenancy import sealing
+from foundation.tenancy.models import Brand
+from foundation.tenancy.sealing import SealingError, Vault
+from foundation.tenancy.service import reseal_credentials
 from tests import factories
 from tests.conftest import BACKENDS, TEST_DATA_KEYS, _create_pg_database, _drop_pg_database
 

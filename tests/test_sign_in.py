@@ -7,8 +7,8 @@ import pytest
 
 from referral.models import Member, MemberIdentity
 from server.app import create_app
-from server.auth.models import StaffAccount
-from server.settings import Mode
+from access.models import StaffAccount
+from foundation.settings import Mode
 from tests import factories
 from tests.client import GraphQLClient
 from tests.conftest import make_settings

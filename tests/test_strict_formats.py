@@ -17,7 +17,7 @@ from loyalty.services import batches
 from referral.errors import ReferralError
 from referral.services import enrolment, stores
 from server.request_log import RequestContext
-from server.tenancy import service as brands
+from foundation.tenancy import service as brands
 from tests import factories
 
 HOSTILE_ENDINGS = ["\n", "\r\n", "\x00", " ", "\u2028"]

@@ -3,10 +3,10 @@ import time
 import jwt
 import pytest
 
-from server.auth import tokens
-from server.auth.errors import AuthError, AuthErrorCode
-from server.auth.passwords import hash_password, verify_password
-from server.settings import Mode, Settings, SettingsError
+from foundation.auth import tokens
+from foundation.auth.errors import AuthError, AuthErrorCode
+from foundation.auth.passwords import hash_password, verify_password
+from foundation.settings import Mode, Settings, SettingsError
 from tests.conftest import TEST_DATA_KEYS
 
 SECRET = "s" * 40

@@ -29,8 +29,8 @@ from bench.load.mix import WEIGHTS, Mix
 from bench.load.report import Sample, plot, table
 from bench.load.seed import WECHAT_APPID, WECHAT_SECRET, seed
 from server.migrate import migrate
-from server.settings import Settings
-from server.tenancy import sealing
+from foundation.settings import Settings
+from foundation.tenancy import sealing
 from tests.fakes.upstream import FakeUpstream, ServedFake
 
 SECRET = "load-secret-key-0123456789-abcdefghijklmnop"

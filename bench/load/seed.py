@@ -15,11 +15,12 @@ from loyalty.models import CouponKind
 from loyalty.services import batches, coupons
 from referral.models import IdentityProvider
 from referral.services import guides, members, stores
-from server.auth import staff, tokens
-from server.auth.models import StaffRole
+from access import staff
+from foundation.auth import tokens
+from access.models import StaffRole
 from server.db import tortoise_config
-from server.settings import Settings
-from server.tenancy import service as brands
+from foundation.settings import Settings
+from foundation.tenancy import service as brands
 
 WECHAT_APPID, WECHAT_SECRET = "wxload0000000001", "load-app-secret"
 

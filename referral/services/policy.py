@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from tortoise.exceptions import IntegrityError
-
+from foundation.rows import one_per_brand
 from referral.errors import ReferralError, ReferralErrorCode as Code
 from referral.models import ReferralPolicy
 
 
 async def get(*, brand_id: int) -> ReferralPolicy:
     """The brand's policy, created with defaults on first use."""
-    policy = await ReferralPolicy.get_or_none(brand_id=brand_id)
-    if policy is None:
-        try:
-            policy = await ReferralPolicy.create(brand_id=brand_id)
-        except IntegrityError:  # created concurrently: the other one stands
-            policy = await ReferralPolicy.get(brand_id=brand_id)
-    return policy
+    return await one_per_brand(ReferralPolicy, brand_id=brand_id)
 
 
 async def update(

@@ -12,8 +12,8 @@ from schema.errors import UserError, mutation_payload
 from schema.throttles import SIGN_IN, STAFF_SIGN_IN, throttled
 from schema.permissions import IsConsumer, require_caller
 from schema.types.viewer import Viewer
-from server.auth import service as auth
-from server.auth.service import SignedIn
+from access import sessions as auth
+from access.sessions import SignedIn
 
 
 @strawberry.type

@@ -12,8 +12,8 @@ from schema import ids
 from schema.errors import UserError, mutation_payload
 from schema.permissions import IsHQ, require_caller
 from schema.types.staff import StaffAccount
-from server.auth import staff
-from server.auth.models import StaffRole
+from access import staff
+from access.models import StaffRole
 
 Password = Annotated[str, strawberry.argument(description="At least 10 characters; never shown again.")]
 

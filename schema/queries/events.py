@@ -19,7 +19,7 @@ from schema.types.event import Event, EventRegistration
 from schema.types.interaction import EventInteraction
 from schema.types.qr import QrImage
 from referral import qr
-from server.auth.caller import Role
+from foundation.auth.caller import Role
 
 
 @strawberry.type(description="The check-in code to show at the venue, as a QR; fetch a new one before it expires.")

@@ -8,7 +8,7 @@ from strawberry.types import Info
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsHQ, require_caller
 from schema.types.staff import StaffAccount
-from server.auth import staff
+from access import staff
 
 
 @strawberry.type

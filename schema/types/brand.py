@@ -3,7 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from schema import ids
-from server.tenancy.models import Brand as BrandModel
+from foundation.tenancy.models import Brand as BrandModel
 
 
 @strawberry.type(description="The brand (tenant) the caller belongs to.")

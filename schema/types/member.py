@@ -16,7 +16,7 @@ from schema.errors import SchemaError, as_client_error
 from schema.pagination import Connection, paginate
 from schema.types.profile import Profile, Touch
 from schema.types.qr import QrFormat, QrImage
-from server.auth.caller import Role
+from foundation.auth.caller import Role
 
 if TYPE_CHECKING:
     from schema.types.guide import Guide

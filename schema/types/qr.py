@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from referral import qr
-from server import cpu
+from foundation import cpu
 
 QrFormat = strawberry.enum(qr.QrFormat, description="Image format of a QR code.")
 

@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from schema import ids
 from schema.types.store import Store
-from server.auth.models import StaffAccount as StaffAccountModel
+from access.models import StaffAccount as StaffAccountModel
 
 
 @strawberry.type(description="A store manager's staff account (HQ accounts are managed with `scrm staff`).")

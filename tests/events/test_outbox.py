@@ -8,7 +8,7 @@ import pytest
 from events.services import reminders
 from referral.models import IdentityProvider, MemberIdentity, Message, MessageStatus
 from referral.services import outbox
-from server.integrations.clients import open_integrations
+from foundation.integrations.clients import open_integrations
 from server.notifications import Deliverer
 from tests import factories
 from tests.events.helpers import SIGN_UP, eid, mother

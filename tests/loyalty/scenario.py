@@ -11,8 +11,8 @@ from loyalty.models import CodeBatch
 from loyalty.services import batches
 from referral.models import Guide, Member, Store
 from schema import ids
-from server.settings import Settings
-from server.tenancy.models import Brand
+from foundation.settings import Settings
+from foundation.tenancy.models import Brand
 from tests import factories
 from tests.client import GraphQLClient
 from tests.referral.helpers import consumer, register

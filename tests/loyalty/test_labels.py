@@ -69,13 +69,18 @@ async def test_image_archives_decode_back_to_every_code(shop, fmt) -> None:
     assert all(url.endswith(name.removesuffix(f".{fmt}")) for name, url in read.items())
 
 
-@pytest.mark.parametrize("path", [
-    "labels.pdf?start=0&count=0", "labels.pdf?start=0&count=2401", "labels.pdf?start=9999&count=2",
-    "labels.pdf?start=-1&count=2", "labels.pdf?start=x", "labels.zip?format=gif",
+@pytest.mark.parametrize(("path", "status", "code"), [
+    ("labels.pdf?start=0&count=0", 400, "LABEL_RANGE_INVALID"),
+    ("labels.pdf?start=0&count=2401", 400, "LABEL_RANGE_INVALID"),
+    ("labels.pdf?start=9999&count=2", 400, "LABEL_RANGE_INVALID"),
+    ("labels.pdf?start=-1&count=2", 400, "LABEL_RANGE_INVALID"),
+    ("labels.pdf?start=x", 400, "LABEL_RANGE_INVALID"),
+    ("labels.zip?format=gif", 404, None),  # no such resource: labels come as PDF, or PNG/SVG archives
 ])
-async def test_bad_label_requests_are_refused(shop, path) -> None:
+async def test_bad_label_requests_are_refused(shop, path, status, code) -> None:
     response = await get(shop, path)
-    assert response.status_code in (400, 404) and "errors" in response.json()
+    assert response.status_code == status
+    assert [e.get("code") for e in response.json()["errors"]] == [code]
 
 
 async def test_labels_are_for_hq_only(shop, settings) -> None:

@@ -11,7 +11,7 @@ import zxingcpp
 from referral.models import BindingReason, GuideBinding, GuideRole, GuideStatus, Member
 from referral.services import attribution, guides as guide_service, members
 from schema import ids
-from server.auth.models import StaffRole
+from access.models import StaffRole
 from tests import factories
 from tests.referral.helpers import codes, consumer, register
 
@@ -175,11 +175,19 @@ async def test_a_leaving_guide_keeps_history_and_hq_reassigns_their_members(clie
         assert await attribution.guide_at(brand_id=brand.id, member_id=mum.id, at=clock.now) == (staying.id, store.id)
 
 
-async def test_appointed_manager_role(db) -> None:
+async def test_appointed_manager_role(db, settings) -> None:
+    from access import sessions
+    from foundation.auth.caller import Role
+
     brand = await factories.brand("acme")
     store = await factories.store(brand)
     manager = await factories.guide(brand, store, "boss", GuideRole.MANAGER)
     assert manager.status is GuideStatus.ACTIVE and manager.invite_code.startswith("G")
+    assert manager.role is GuideRole.MANAGER
+    # The role is what a session of the manager's member carries: a guide who manages the store.
+    token = factories.member_token(settings, await Member.get(id=manager.member_id))
+    caller = await sessions.caller_from_token(settings=settings, token=token)
+    assert caller.roles == {Role.CONSUMER, Role.GUIDE, Role.STORE_MANAGER} and caller.store_id == store.id
 
 
 async def test_managers_see_their_guides_names(client, settings, shop) -> None:

@@ -7,7 +7,7 @@ import pytest
 from referral.models import Member, MemberIdentity, TouchKind
 from referral.services import touches
 from schema import ids
-from server.auth.models import StaffRole
+from access.models import StaffRole
 from tests import factories
 from tests.referral.helpers import consumer, register
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import httpx
 
-from server.integrations.line import LineLogin
-from server.integrations.line_push import LinePush
-from server.integrations.wechat import WeChat
-from server.settings import Settings
+from foundation.integrations.line import LineLogin
+from foundation.integrations.line_push import LinePush
+from foundation.integrations.wechat import WeChat
+from foundation.settings import Settings
 
 
 @dataclass(frozen=True)

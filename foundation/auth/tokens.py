@@ -9,7 +9,7 @@ from typing import Literal
 
 import jwt
 
-from server.auth.errors import AuthError, AuthErrorCode as Code
+from foundation.auth.errors import AuthError, AuthErrorCode as Code
 
 _ALGORITHM = "HS256"
 _ISSUER = "scrm"

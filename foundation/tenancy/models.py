@@ -1,7 +1,7 @@
 from tortoise import fields
 from tortoise.models import Model
 
-from server.tenancy.sealing import SealedField
+from foundation.tenancy.sealing import SealedField
 
 
 class Brand(Model):
@@ -11,7 +11,7 @@ class Brand(Model):
     slug = fields.CharField(max_length=40, unique=True)
     name = fields.CharField(max_length=120)
     wechat_appid = fields.CharField(max_length=64, null=True, unique=True)
-    # Credentials are sealed at rest (server/tenancy/sealing.py); the model sees them in clear.
+    # Credentials are sealed at rest (foundation/tenancy/sealing.py); the model sees them in clear.
     wechat_secret = SealedField(null=True)
     line_channel_id = fields.CharField(max_length=64, null=True, unique=True)
     line_channel_secret = SealedField(null=True)

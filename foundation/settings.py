@@ -14,9 +14,9 @@ from typing import TypeVar
 
 from starlette.datastructures import Secret
 
-from loyalty.item_codes import Keyring
-from server.ratelimit import DEFAULT_RULES, Rate, parse_rules
-from server.tenancy.sealing import Vault
+from foundation.keyring import Keyring
+from foundation.ratelimit import DEFAULT_RULES, Rate, parse_rules
+from foundation.tenancy.sealing import Vault
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -56,7 +56,7 @@ class Settings:
     upstream_timeout_s: float = 5.0
     upstream_max_threads: int = 16
     redis_url: str | None = None
-    # Limits on scans and sign-ins by member, IP and account (see server/ratelimit.py).
+    # Limits on scans and sign-ins by member, IP and account (see foundation/ratelimit.py).
     rate_limits: Mapping[str, Rate] = field(default_factory=lambda: dict(DEFAULT_RULES))
     # Item-code MAC keys by id ("1:<hex>,2:<hex>"); empty means one key derived from the secret.
     item_code_keys: Secret = field(default_factory=lambda: Secret(""))

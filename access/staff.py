@@ -11,10 +11,10 @@ from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
 from referral.models import Store
-from server import cpu
-from server.auth.errors import AuthError, AuthErrorCode
-from server.auth.models import StaffAccount, StaffRole
-from server.auth.passwords import MIN_LENGTH, hash_password
+from foundation import cpu
+from foundation.auth.errors import AuthError, AuthErrorCode
+from access.models import StaffAccount, StaffRole
+from foundation.auth.passwords import MIN_LENGTH, hash_password
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 

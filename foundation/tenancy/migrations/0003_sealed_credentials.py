@@ -1,7 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-from server.tenancy.sealing import PREFIX, SealedField, vault
+from foundation.tenancy.sealing import PREFIX, SealedField, vault
 
 COLUMNS = ("wechat_secret", "line_channel_secret", "line_channel_access_token")
 

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from server.auth.models import StaffRole
+from access.models import StaffRole
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 

@@ -66,7 +66,7 @@ def use(vault: Vault | None) -> None:
 def vault() -> Vault:
     if _vault is not None:
         return _vault
-    from server.settings import get_settings  # the environment, read once per process
+    from foundation.settings import get_settings  # the environment, read once per process
 
     return get_settings().data_vault
 

@@ -7,17 +7,17 @@ from datetime import UTC, datetime
 
 from referral.models import GuideRole, IdentityProvider
 from referral.services import identities, members
-from server import cpu
-from server.auth import tokens
-from server.auth.caller import Caller, Role
-from server.auth.errors import AuthError, AuthErrorCode as Code
-from server.auth.models import StaffAccount, StaffRole
-from server.auth.passwords import verify_password
-from server.integrations.line import LineLogin, LineTokenRejected, LineUnavailable
-from server.integrations.wechat import WeChat, WeChatCodeRejected, WeChatUnavailable
-from server.settings import Settings
-from server.tenancy import service as brands
-from server.tenancy.models import Brand
+from foundation import cpu
+from foundation.auth import tokens
+from foundation.auth.caller import Caller, Role
+from foundation.auth.errors import AuthError, AuthErrorCode as Code
+from access.models import StaffAccount, StaffRole
+from foundation.auth.passwords import verify_password
+from foundation.integrations.line import LineLogin, LineTokenRejected, LineUnavailable
+from foundation.integrations.wechat import WeChat, WeChatCodeRejected, WeChatUnavailable
+from foundation.settings import Settings
+from foundation.tenancy import service as brands
+from foundation.tenancy.models import Brand
 
 _UNAVAILABLE = "Sign-in is unavailable right now; please try again in a moment."
 

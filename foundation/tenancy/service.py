@@ -6,7 +6,7 @@ import re
 
 from tortoise.exceptions import IntegrityError
 
-from server.tenancy.models import Brand
+from foundation.tenancy.models import Brand
 
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,39}")
 

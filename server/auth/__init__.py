@@ -1,1 +1,0 @@
-"""Sign-in (WeChat, LINE, staff, development), session tokens and roles."""
