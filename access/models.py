@@ -17,9 +17,7 @@ class StaffAccount(Model):
     username = fields.CharField(max_length=64)
     password_hash = fields.CharField(max_length=255)
     role = fields.CharEnumField(StaffRole, max_length=20)
-    store = fields.ForeignKeyField(
-        "referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT
-    )
+    store = fields.ForeignKeyField("referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT)
     is_active = fields.BooleanField(default=True)
     # Bumped to revoke every token issued before (password change, leaving the company).
     token_version = fields.IntField(default=1)

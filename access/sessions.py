@@ -5,19 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from referral.models import GuideRole, IdentityProvider
-from referral.services import identities, members
+from access.models import StaffAccount, StaffRole
 from foundation import cpu
 from foundation.auth import tokens
 from foundation.auth.caller import Caller, Role
 from foundation.auth.errors import AuthError, AuthErrorCode as Code
-from access.models import StaffAccount, StaffRole
 from foundation.auth.passwords import verify_password
 from foundation.integrations.line import LineLogin, LineTokenRejected, LineUnavailable
 from foundation.integrations.wechat import WeChat, WeChatCodeRejected, WeChatUnavailable
 from foundation.settings import Settings
 from foundation.tenancy import service as brands
 from foundation.tenancy.models import Brand
+from referral.models import GuideRole, IdentityProvider
+from referral.services import identities, members
 
 _UNAVAILABLE = "Sign-in is unavailable right now; please try again in a moment."
 
@@ -98,7 +98,12 @@ async def _linked(
 ) -> SignedIn:
     assert caller.member_id is not None
     member = await identities.link(
-        brand_id=caller.brand_id, member_id=caller.member_id, provider=provider, subject=subject, unionid=unionid, now=now
+        brand_id=caller.brand_id,
+        member_id=caller.member_id,
+        provider=provider,
+        subject=subject,
+        unionid=unionid,
+        now=now,
     )
     return await _session_for(settings, member.brand_id, member.id, new_member=False)
 
@@ -122,8 +127,12 @@ async def sign_in_staff(*, settings: Settings, brand_slug: str, username: str, p
         raise AuthError(Code.INVALID_CREDENTIALS, "Wrong username or password.")
     await StaffAccount.filter(id=staff.id).update(last_sign_in_at=datetime.now(UTC))
     token, expires_at = tokens.issue(
-        secret=str(settings.secret_key), brand_id=brand.id, kind="staff", principal_id=staff.id,
-        ttl_s=settings.staff_token_ttl_s, version=staff.token_version,
+        secret=str(settings.secret_key),
+        brand_id=brand.id,
+        kind="staff",
+        principal_id=staff.id,
+        ttl_s=settings.staff_token_ttl_s,
+        version=staff.token_version,
     )
     return SignedIn(token=token, expires_at=expires_at, caller=_staff_caller(staff))
 
@@ -169,7 +178,10 @@ async def _member_session(
 
 async def _session_for(settings: Settings, brand_id: int, member_id: int, *, new_member: bool) -> SignedIn:
     token, expires_at = tokens.issue(
-        secret=str(settings.secret_key), brand_id=brand_id, kind="member", principal_id=member_id,
+        secret=str(settings.secret_key),
+        brand_id=brand_id,
+        kind="member",
+        principal_id=member_id,
         ttl_s=settings.member_token_ttl_s,
     )
     caller = await caller_from_token(settings=settings, token=token)

@@ -10,11 +10,11 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
-from referral.models import Store
+from access.models import StaffAccount, StaffRole
 from foundation import cpu
 from foundation.auth.errors import AuthError, AuthErrorCode
-from access.models import StaffAccount, StaffRole
 from foundation.auth.passwords import MIN_LENGTH, hash_password
+from referral.models import Store
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 
@@ -43,7 +43,10 @@ async def create(
             raise StaffError("no such store in this brand", "storeId")
     try:
         return await StaffAccount.create(
-            brand_id=brand_id, username=username, password_hash=await cpu.offload(hash_password, password), role=role,
+            brand_id=brand_id,
+            username=username,
+            password_hash=await cpu.offload(hash_password, password),
+            role=role,
             store_id=store_id,
         )
     except IntegrityError:

@@ -20,10 +20,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from loyalty import item_codes
 from foundation.auth import tokens
 from foundation.auth.errors import AuthError
 from foundation.settings import Settings
+from loyalty import item_codes
 
 settings = Settings.from_env()
 keyring = settings.item_keyring
@@ -43,15 +43,20 @@ async def claim(request: Request) -> JSONResponse:
     now = datetime.now(UTC)
     assert pool is not None
     async with pool.acquire() as conn:
-        if await conn.fetchval(
-            "SELECT m.id FROM member m LEFT JOIN guide g ON g.member_id = m.id AND g.brand_id = m.brand_id "
-            "AND g.status = 'active' WHERE m.id = $1 AND m.brand_id = $2 AND m.deleted_at IS NULL",
-            principal.principal_id, principal.brand_id,
-        ) is None:
+        if (
+            await conn.fetchval(
+                "SELECT m.id FROM member m LEFT JOIN guide g ON g.member_id = m.id AND g.brand_id = m.brand_id "
+                "AND g.status = 'active' WHERE m.id = $1 AND m.brand_id = $2 AND m.deleted_at IS NULL",
+                principal.principal_id,
+                principal.brand_id,
+            )
+            is None
+        ):
             return JSONResponse({"error": "TOKEN_INVALID"}, status_code=401)
         batch = await conn.fetchrow(
             "SELECT id, points_per_item, price_cents, revoked_at FROM code_batch WHERE id = $1 AND brand_id = $2",
-            parsed.batch_id, principal.brand_id,
+            parsed.batch_id,
+            principal.brand_id,
         )
         if batch is None or batch["revoked_at"] is not None:
             return JSONResponse({"error": "ITEM_CODE_UNKNOWN"})
@@ -59,38 +64,60 @@ async def claim(request: Request) -> JSONResponse:
             claim_id = await conn.fetchval(
                 "INSERT INTO claim (brand_id, batch_id, serial, member_id, claimed_at, points, diverted) "
                 "VALUES ($1, $2, $3, $4, $5, $6, false) ON CONFLICT DO NOTHING RETURNING id",
-                principal.brand_id, batch["id"], parsed.serial, principal.principal_id, now, batch["points_per_item"],
+                principal.brand_id,
+                batch["id"],
+                parsed.serial,
+                principal.principal_id,
+                now,
+                batch["points_per_item"],
             )
             if claim_id is None:
                 await conn.execute(
                     "INSERT INTO rescan (brand_id, batch_id, serial, member_id, scanned_at, by_claimer, suspicious) "
                     "VALUES ($1, $2, $3, $4, $5, false, true)",
-                    principal.brand_id, batch["id"], parsed.serial, principal.principal_id, now,
+                    principal.brand_id,
+                    batch["id"],
+                    parsed.serial,
+                    principal.principal_id,
+                    now,
                 )
                 return JSONResponse({"error": "ITEM_CODE_ALREADY_CLAIMED"})
             balance = await conn.fetchval(
                 "INSERT INTO points_account (brand_id, member_id, balance, debt, purchases) VALUES ($1, $2, $3, 0, 1) "
                 "ON CONFLICT (member_id) DO UPDATE SET balance = points_account.balance + EXCLUDED.balance, "
                 "purchases = points_account.purchases + 1 RETURNING balance",
-                principal.brand_id, principal.principal_id, batch["points_per_item"],
+                principal.brand_id,
+                principal.principal_id,
+                batch["points_per_item"],
             )
             await conn.execute(
                 "INSERT INTO points_entry (brand_id, member_id, kind, points, balance_after, debt_change, remaining, "
                 "claim_id, created_at, expires_at) VALUES ($1, $2, 'earn', $3, $4, 0, $3, $5, $6, $7)",
-                principal.brand_id, principal.principal_id, batch["points_per_item"], balance, claim_id, now,
+                principal.brand_id,
+                principal.principal_id,
+                batch["points_per_item"],
+                balance,
+                claim_id,
+                now,
                 now + timedelta(days=365),
             )
             await conn.execute(
                 "INSERT INTO touch (brand_id, member_id, kind, occurred_at, amount_cents, source) "
                 "VALUES ($1, $2, 'purchase', $3, $4, $5)",
-                principal.brand_id, principal.principal_id, now, batch["price_cents"], f"claim:{claim_id}",
+                principal.brand_id,
+                principal.principal_id,
+                now,
+                batch["price_cents"],
+                f"claim:{claim_id}",
             )
     return JSONResponse({"claimId": claim_id, "balance": balance})
 
 
 async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
     global pool
-    pool = await asyncpg.create_pool(os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1), min_size=2, max_size=10)
+    pool = await asyncpg.create_pool(
+        os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1), min_size=2, max_size=10
+    )
     yield
     await pool.close()
 

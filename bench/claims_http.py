@@ -26,35 +26,37 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from itertools import count
 from pathlib import Path
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import aiohttp
 import asyncpg
-
-from bench.scratch_db import scratch_database
 import httpx
 from tortoise import Tortoise
 
-from loyalty import item_codes
-from loyalty.models import Beneficiary
-from loyalty.services import batches, campaigns, coupons
-from loyalty.models import CouponKind
-from referral.models import IdentityProvider
-from referral.services import guides, members, stores
+from bench.scratch_db import scratch_database
 from foundation.auth import tokens
-from server.db import tortoise_config
-from server.migrate import migrate
 from foundation.settings import Settings
 from foundation.tenancy import service as brands
+from loyalty import item_codes
+from loyalty.models import Beneficiary, CouponKind
+from loyalty.services import batches, campaigns, coupons
+from referral.models import IdentityProvider
+from referral.services import guides, members, stores
+from server.db import tortoise_config
+from server.migrate import migrate
 
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 DATA_KEYS = "YmVuY2gtZGF0YS1rZXktZm9yLXNlYWxpbmctMDAwMDA="  # production mode asks for one
-PRODUCTION = {"SCRM_SECRET_KEY": SECRET, "SCRM_DATA_KEYS": DATA_KEYS, "SCRM_MODE": "production",
-              "SCRM_ITEM_CODE_KEYS": "1:" + "be" * 32}
+PRODUCTION = {
+    "SCRM_SECRET_KEY": SECRET,
+    "SCRM_DATA_KEYS": DATA_KEYS,
+    "SCRM_MODE": "production",
+    "SCRM_ITEM_CODE_KEYS": "1:" + "be" * 32,
+}
 CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempotencyKey: $k) {
   pointsEarned pointsBalance rewards { points coupon { code } } errors { code } } }"""
 
@@ -75,10 +77,17 @@ async def seed(url: str, members_n: int, slug: str, with_campaigns: bool) -> tup
             m, _ = await members.sign_in(brand_id=brand.id, provider=IdentityProvider.DEV, subject=f"m{i}")
             code = registered[i // 3].invite_code if i % 3 == 2 and registered else guide.invite_code
             registered.append(await members.register(brand_id=brand.id, member_id=m.id, now=now, code=code))
-            tokens_.append(tokens.issue(secret=SECRET, brand_id=brand.id, kind="member", principal_id=m.id, ttl_s=7200)[0])
+            tokens_.append(
+                tokens.issue(secret=SECRET, brand_id=brand.id, kind="member", principal_id=m.id, ttl_s=7200)[0]
+            )
         batch = await batches.create(
-            brand_id=brand.id, key_id=settings.item_keyring.current, sku="MILK-900G", product_name="Stage 1",
-            quantity=10_000_000, price_cents=29_900, points_per_item=30,
+            brand_id=brand.id,
+            key_id=settings.item_keyring.current,
+            sku="MILK-900G",
+            product_name="Stage 1",
+            quantity=10_000_000,
+            price_cents=29_900,
+            points_per_item=30,
         )
         if with_campaigns:
             await reference_campaigns(brand.id, now)
@@ -93,10 +102,23 @@ async def reference_campaigns(brand_id: int, now: datetime) -> None:
     gift = await coupons.create_template(brand_id=brand_id, name="BOGO", kind=CouponKind.GIFT, valid_days=30)
     year = (now - timedelta(days=1), now + timedelta(days=365))
     for spec in (
-        campaigns.CampaignSpec(name="BOGO", starts_at=year[0], ends_at=year[1], first_purchase=True, via_guide=True,
-                               coupon_template_id=gift.id),
-        campaigns.CampaignSpec(name="MGM", starts_at=year[0], ends_at=year[1], first_purchase=True,
-                               invited_by_member=True, points=200, beneficiary=Beneficiary.INVITER),
+        campaigns.CampaignSpec(
+            name="BOGO",
+            starts_at=year[0],
+            ends_at=year[1],
+            first_purchase=True,
+            via_guide=True,
+            coupon_template_id=gift.id,
+        ),
+        campaigns.CampaignSpec(
+            name="MGM",
+            starts_at=year[0],
+            ends_at=year[1],
+            first_purchase=True,
+            invited_by_member=True,
+            points=200,
+            beneficiary=Beneficiary.INVITER,
+        ),
         campaigns.CampaignSpec(name="Every 5th", starts_at=year[0], ends_at=year[1], every_nth=5, points=50),
     ):
         await campaigns.create(brand_id=brand_id, spec=spec)
@@ -109,6 +131,7 @@ async def drive(url: str, send, seconds: float, concurrency: int) -> tuple[int, 
     ok = failed = 0
     deadline = time.perf_counter() + seconds
     async with aiohttp.ClientSession(url, connector=aiohttp.TCPConnector(limit=concurrency)) as http:
+
         async def client() -> None:
             nonlocal ok, failed
             while time.perf_counter() < deadline:
@@ -162,45 +185,95 @@ async def main() -> None:
                 member_tokens, batch_id, key_id = await seed(url, args.members, slug, with_campaigns)
                 key = keyring.key(key_id)
                 assert key is not None
-                return lambda: (item_codes.encode(key, key_id, batch_id, next(serials)),
-                                member_tokens[next(turn) % len(member_tokens)])
+                return lambda: (
+                    item_codes.encode(key, key_id, batch_id, next(serials)),
+                    member_tokens[next(turn) % len(member_tokens)],
+                )
 
             plain, promoted = await brand("plain", False), await brand("campaigns", True)
             # Every request comes from 127.0.0.1 and each member claims hundreds of cans a minute here:
             # the limits are raised, not switched off, so the GraphQL side still pays for counting.
-            env = {**os.environ, "DATABASE_URL": f"{url}?minsize=2&maxsize=10", **PRODUCTION,
-                   "SCRM_RATE_LIMITS": "scan.member=1000000/60,scan.ip=1000000/60"}
+            env = {
+                **os.environ,
+                "DATABASE_URL": f"{url}?minsize=2&maxsize=10",
+                **PRODUCTION,
+                "SCRM_RATE_LIMITS": "scan.member=1000000/60,scan.ip=1000000/60",
+            }
             gql_port, bare_port = free_port(), free_port()
-            servers.append(start([str(Path(sys.executable).parent / "uvicorn"), "--factory", "server.app:create_app", "--port",
-                                  str(gql_port), "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"], env, gql_port))
-            servers.append(start([sys.executable, "-m", "uvicorn", "bench.bare_claim:app", "--port", str(bare_port),
-                                  "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"], {**env, "DATABASE_URL": url}, bare_port))
+            servers.append(
+                start(
+                    [
+                        str(Path(sys.executable).parent / "uvicorn"),
+                        "--factory",
+                        "server.app:create_app",
+                        "--port",
+                        str(gql_port),
+                        "--workers",
+                        str(args.workers),
+                        "--log-level",
+                        "warning",
+                        "--no-access-log",
+                    ],
+                    env,
+                    gql_port,
+                )
+            )
+            servers.append(
+                start(
+                    [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        "bench.bare_claim:app",
+                        "--port",
+                        str(bare_port),
+                        "--workers",
+                        str(args.workers),
+                        "--log-level",
+                        "warning",
+                        "--no-access-log",
+                    ],
+                    {**env, "DATABASE_URL": url},
+                    bare_port,
+                )
+            )
 
-            def via_graphql(next_claim: Callable[[], tuple[str, str]]) -> Callable[[aiohttp.ClientSession], Awaitable[bool]]:
+            def via_graphql(
+                next_claim: Callable[[], tuple[str, str]],
+            ) -> Callable[[aiohttp.ClientSession], Awaitable[bool]]:
                 async def send(http: aiohttp.ClientSession) -> bool:
                     code, token = next_claim()
-                    async with http.post("/graphql", json={"query": CLAIM, "variables": {"c": code, "k": uuid.uuid4().hex}},
-                                         headers={"authorization": f"Bearer {token}"}) as response:
+                    async with http.post(
+                        "/graphql",
+                        json={"query": CLAIM, "variables": {"c": code, "k": uuid.uuid4().hex}},
+                        headers={"authorization": f"Bearer {token}"},
+                    ) as response:
                         body = await response.json(content_type=None)
                         return response.status == 200 and body["data"]["claimItemCode"]["errors"] == []
+
                 return send
 
             async def via_bare(http: aiohttp.ClientSession) -> bool:
                 code, token = plain()
-                async with http.post("/claim", json={"code": code}, headers={"authorization": f"Bearer {token}"}) as response:
+                async with http.post(
+                    "/claim", json={"code": code}, headers={"authorization": f"Bearer {token}"}
+                ) as response:
                     return response.status == 200 and "claimId" in await response.json()
 
             async def via_me(http: aiohttp.ClientSession) -> bool:
                 _, token = plain()
-                async with http.post("/graphql", json={"query": "{ me { roles } }"},
-                                     headers={"authorization": f"Bearer {token}"}) as response:
+                async with http.post(
+                    "/graphql", json={"query": "{ me { roles } }"}, headers={"authorization": f"Bearer {token}"}
+                ) as response:
                     return response.status == 200 and "errors" not in await response.json(content_type=None)
 
             graphql_url, bare_url = f"http://127.0.0.1:{gql_port}", f"http://127.0.0.1:{bare_port}"
-            paths = {"GraphQL, no campaign": (graphql_url, via_graphql(plain)),
-                     "bare starlette + asyncpg": (bare_url, via_bare),
-                     "GraphQL, 3 campaigns": (graphql_url, via_graphql(promoted)),
-                     "GraphQL { me { roles } }": (graphql_url, via_me)}
+            paths = {
+                "GraphQL, no campaign": (graphql_url, via_graphql(plain)),
+                "bare starlette + asyncpg": (bare_url, via_bare),
+                "GraphQL, 3 campaigns": (graphql_url, via_graphql(promoted)),
+                "GraphQL { me { roles } }": (graphql_url, via_me),
+            }
             results: dict[str, list[tuple[int, int, list[float]]]] = {label: [] for label in paths}
             for _ in range(args.rounds):
                 for label, (base, send) in paths.items():
@@ -216,11 +289,15 @@ async def main() -> None:
                 p99 = latencies[int(len(latencies) * 0.99) - 1]
                 print(f"{label:<26} {rates[label]:>9.0f} {statistics.median(latencies):>7.1f} {p99:>7.1f} {failed:>7}")
             same, bare, promoted_rate, _ = rates.values()
-            print("(the last row is the floor of any signed-in GraphQL request here: session look-up, parse, validate, serialise)")
+            print(
+                "(the last row is the floor of any signed-in GraphQL request here: session look-up, parse, validate, serialise)"
+            )
             print(f"\nGraphQL / bare throughput, the same claim: {same / bare:.2f} (target >= 0.50)")
             print(f"GraphQL with the 3 reference campaigns / bare: {promoted_rate / bare:.2f}")
-            print(f"{args.rounds} alternating rounds of {args.seconds:.0f} s, {args.concurrency} concurrent clients, "
-                  f"{args.workers} uvicorn worker(s) each, PostgreSQL")
+            print(
+                f"{args.rounds} alternating rounds of {args.seconds:.0f} s, {args.concurrency} concurrent clients, "
+                f"{args.workers} uvicorn worker(s) each, PostgreSQL"
+            )
             conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
             claims_n = await conn.fetchval("SELECT COUNT(*) FROM claim")
             rewards_n = await conn.fetchval("SELECT COUNT(*) FROM reward")

@@ -32,21 +32,21 @@ from datetime import UTC, datetime
 import uvicorn
 from tortoise import Tortoise
 
+from access import staff
+from access.models import StaffRole
+from foundation.auth import tokens
+from foundation.settings import Mode, Settings
+from foundation.tenancy import service as brands
 from referral.models import IdentityProvider
 from referral.services import guides, members, stores
 from server.app import create_app
-from access import staff
-from foundation.auth import tokens
-from access.models import StaffRole
 from server.db import tortoise_config
 from server.migrate import migrate
-from foundation.settings import Mode, Settings
-from foundation.tenancy import service as brands
 
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 PASSWORD = "bench password 1234"
 
-GENERATOR = textwrap.dedent('''
+GENERATOR = textwrap.dedent("""
     import asyncio, itertools, json, os, sys, time, uuid
     import httpx
 
@@ -93,7 +93,7 @@ GENERATOR = textwrap.dedent('''
         print(json.dumps(counts))
 
     asyncio.run(main())
-''')
+""")
 
 
 async def seed(url: str, settings: Settings) -> dict[str, str]:
@@ -110,10 +110,12 @@ async def seed(url: str, settings: Settings) -> dict[str, str]:
     hq = await staff.create(brand_id=brand.id, username="hq-bench", password=PASSWORD, role=StaffRole.HQ)
     secret = str(settings.secret_key)
     return {
-        "hq": tokens.issue(secret=secret, brand_id=brand.id, kind="staff", principal_id=hq.id, ttl_s=3600,
-                           version=hq.token_version)[0],
-        "guide": tokens.issue(secret=secret, brand_id=brand.id, kind="member", principal_id=guide_member.id,
-                              ttl_s=3600)[0],
+        "hq": tokens.issue(
+            secret=secret, brand_id=brand.id, kind="staff", principal_id=hq.id, ttl_s=3600, version=hq.token_version
+        )[0],
+        "guide": tokens.issue(
+            secret=secret, brand_id=brand.id, kind="member", principal_id=guide_member.id, ttl_s=3600
+        )[0],
     }
 
 
@@ -135,8 +137,15 @@ async def measure(base: str, args: argparse.Namespace, hostile: bool, tokens_: d
     probe, stop = Probe(), asyncio.Event()
     task = asyncio.create_task(probe.run(stop))
     generator = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", GENERATOR, base, str(args.seconds), str(args.concurrency), "1" if hostile else "0",
-        json.dumps(tokens_), stdout=subprocess.PIPE,
+        sys.executable,
+        "-c",
+        GENERATOR,
+        base,
+        str(args.seconds),
+        str(args.concurrency),
+        "1" if hostile else "0",
+        json.dumps(tokens_),
+        stdout=subprocess.PIPE,
     )
     out, _ = await generator.communicate()
     stop.set()
@@ -144,8 +153,12 @@ async def measure(base: str, args: argparse.Namespace, hostile: bool, tokens_: d
     counts = json.loads(out)
     lags = sorted(probe.lags)
     return {
-        "requests/s": counts["sent"] / args.seconds, "5xx": counts["5xx"], "max hold ms": lags[-1],
-        "p99 ms": lags[int(len(lags) * 0.99)], "p50 ms": statistics.median(lags), "over 50 ms": sum(x > 50 for x in lags),
+        "requests/s": counts["sent"] / args.seconds,
+        "5xx": counts["5xx"],
+        "max hold ms": lags[-1],
+        "p99 ms": lags[int(len(lags) * 0.99)],
+        "p50 ms": statistics.median(lags),
+        "over 50 ms": sum(x > 50 for x in lags),
     }
 
 
@@ -162,8 +175,12 @@ async def main() -> None:
     # attack would come from many); --new-document-limit keeps that one, to see what it saves.
     shipped = Settings.from_env({}).rate_limits
     kept = ("sign-in.account", "new-document.ip") if args.new_document_limit else ("sign-in.account",)
-    settings = Settings(mode=Mode.TEST, database_url=url, secret_key=Settings.from_env({"SCRM_SECRET_KEY": SECRET}).secret_key,
-                        rate_limits={rule: shipped[rule] for rule in kept})
+    settings = Settings(
+        mode=Mode.TEST,
+        database_url=url,
+        secret_key=Settings.from_env({"SCRM_SECRET_KEY": SECRET}).secret_key,
+        rate_limits={rule: shipped[rule] for rule in kept},
+    )
     tokens_ = await seed(url, settings)
     await Tortoise.close_connections()
     # As `scrm serve` runs it: the app opens the database and tunes the collector itself.
@@ -184,12 +201,18 @@ async def main() -> None:
     finally:
         server.should_exit = True
         await serving
-    print(f"event loop held, {args.rounds} alternating rounds of {args.seconds:.0f} s, {args.concurrency} clients (SQLite):")
-    print(f"{'mix':<18} {'requests/s':>10} {'5xx':>4} {'max hold ms':>12} {'p99 ms':>7} {'p50 ms':>7} {'over 50 ms':>10}")
+    print(
+        f"event loop held, {args.rounds} alternating rounds of {args.seconds:.0f} s, {args.concurrency} clients (SQLite):"
+    )
+    print(
+        f"{'mix':<18} {'requests/s':>10} {'5xx':>4} {'max hold ms':>12} {'p99 ms':>7} {'p50 ms':>7} {'over 50 ms':>10}"
+    )
     for name, rounds in results.items():
         for r in rounds:
-            print(f"{name:<18} {r['requests/s']:>10.0f} {r['5xx']:>4.0f} {r['max hold ms']:>12.1f} {r['p99 ms']:>7.1f} "
-                  f"{r['p50 ms']:>7.2f} {r['over 50 ms']:>10.0f}")
+            print(
+                f"{name:<18} {r['requests/s']:>10.0f} {r['5xx']:>4.0f} {r['max hold ms']:>12.1f} {r['p99 ms']:>7.1f} "
+                f"{r['p50 ms']:>7.2f} {r['over 50 ms']:>10.0f}"
+            )
     worst = max(r["max hold ms"] for rounds in results.values() for r in rounds)
     print(f"longest hold: {worst:.1f} ms (target: none over 50 ms)")
 

@@ -1,6 +1,6 @@
 """Item codes: minting to the printer's CSV against a bare loop of the same MACs; QR images per second.
 
-    python -m bench.mint_codes [--codes 1000000] [--images 300]
+python -m bench.mint_codes [--codes 1000000] [--images 300]
 """
 
 from __future__ import annotations
@@ -28,8 +28,17 @@ def bare_macs(key: bytes, count: int) -> float:
 
 
 def export(key: bytes, count: int) -> tuple[float, int]:
-    batch = CodeBatch(id=1, brand_id=1, sku="MILK", product_name="Milk", quantity=count, price_cents=0,
-                      points_per_item=0, key_id=1, created_at=datetime.now(UTC))
+    batch = CodeBatch(
+        id=1,
+        brand_id=1,
+        sku="MILK",
+        product_name="Milk",
+        quantity=count,
+        price_cents=0,
+        points_per_item=0,
+        key_id=1,
+        created_at=datetime.now(UTC),
+    )
     policy = LoyaltyPolicy(brand_id=1, item_url_base="https://mp.example.com/i")
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as out:
         lines = 0

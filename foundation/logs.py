@@ -59,8 +59,12 @@ def logging_config(level: str = "INFO") -> dict[str, Any]:
             }
         },
         "handlers": {
-            "stderr": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"],
-                       "stream": "ext://sys.stderr"},
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "json",
+                "filters": ["request_id"],
+                "stream": "ext://sys.stderr",
+            },
         },
         "root": {"handlers": ["stderr"], "level": level},
         "loggers": {

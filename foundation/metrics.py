@@ -13,7 +13,9 @@ from prometheus_client.multiprocess import MultiProcessCollector
 
 HTTP_REQUESTS = Counter("scrm_http_requests", "HTTP requests answered", ["route", "status"])
 HTTP_SECONDS = Histogram(
-    "scrm_http_request_seconds", "Time to answer an HTTP request", ["route"],
+    "scrm_http_request_seconds",
+    "Time to answer an HTTP request",
+    ["route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 OPERATIONS = Counter(

@@ -127,8 +127,9 @@ class RedisCounter:
                 replies = await pipe.execute()
         except (RedisError, OSError) as exc:
             self.open_until = now + self.pause_s
-            log.warning("rate limit counter unavailable, counting in process for %.0f s: %s", self.pause_s,
-                        type(exc).__name__)
+            log.warning(
+                "rate limit counter unavailable, counting in process for %.0f s: %s", self.pause_s, type(exc).__name__
+            )
             return await self.fallback.incr(keys)
         if self.open_until:
             self.open_until = 0.0
@@ -151,11 +152,13 @@ class Limiter:
     async def check(self, attempts: Sequence[tuple[str, str]]) -> None:
         """Count one attempt of each (rule, subject); raise RateLimited if any is past its limit.
         Subjects (IPs, user names) are stored and logged only as keyed hashes."""
-        counted = [(rule, self.rules[rule], self.pseudonym(subject)) for rule, subject in attempts if rule in self.rules]
+        counted = [
+            (rule, self.rules[rule], self.pseudonym(subject)) for rule, subject in attempts if rule in self.rules
+        ]
         if not counted:
             return
         counts, now = await self.counter.incr([(f"{rule}:{who}", rate.per_s) for rule, rate, who in counted])
-        for (rule, rate, who), count in zip(counted, counts):
+        for (rule, rate, who), count in zip(counted, counts, strict=True):
             if count > rate.limit:
                 if count == rate.limit + 1:
                     log.warning("rate limit reached", extra={"rule": rule, "subject": who})
@@ -170,7 +173,9 @@ class Limiter:
         return hashlib.blake2s(subject.encode(), key=self.salt[:32], digest_size=8).hexdigest()
 
 
-def open_limiter(rules: Mapping[str, Rate], redis_url: str | None, salt: bytes) -> tuple[Limiter, aioredis.Redis | None]:
+def open_limiter(
+    rules: Mapping[str, Rate], redis_url: str | None, salt: bytes
+) -> tuple[Limiter, aioredis.Redis | None]:
     if redis_url is None:
         return Limiter(rules, MemoryCounter(), salt), None
     client = aioredis.from_url(redis_url, socket_timeout=0.5, socket_connect_timeout=0.5)

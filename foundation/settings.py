@@ -18,7 +18,6 @@ from foundation.keyring import Keyring
 from foundation.ratelimit import DEFAULT_RULES, Rate, parse_rules
 from foundation.tenancy.sealing import Vault
 
-
 E = TypeVar("E", bound=StrEnum)
 N = TypeVar("N", int, float)
 
@@ -116,11 +115,11 @@ class Settings:
 
     def checked(self) -> Settings:
         try:
-            self.item_keyring
+            _ = self.item_keyring  # built now, so a bad key fails at start-up
         except ValueError as exc:
             raise SettingsError(f"SCRM_ITEM_CODE_KEYS / SCRM_ITEM_CODE_KEY_ID: {exc}") from None
         try:
-            self.data_vault
+            _ = self.data_vault
         except ValueError as exc:
             raise SettingsError(f"SCRM_DATA_KEYS: {exc}") from None
         return self
@@ -147,7 +146,6 @@ class Settings:
             except ValueError:
                 raise ValueError(f"cannot read key {key_id!r}: use <id>:<hex>") from None
         return Keyring(keys, self.item_code_key_id)
-
 
 
 @lru_cache(maxsize=1)

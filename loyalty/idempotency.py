@@ -17,7 +17,9 @@ DESCRIPTION = (
 def check(key: str | None) -> str | None:
     """The key, or None; raises IDEMPOTENCY_KEY_INVALID for a key of the wrong length."""
     if key is not None and not MIN_LENGTH <= len(key) <= MAX_LENGTH:
-        raise LoyaltyError(Code.IDEMPOTENCY_KEY_INVALID, f"The idempotency key must be {MIN_LENGTH}-{MAX_LENGTH} characters.", FIELD)
+        raise LoyaltyError(
+            Code.IDEMPOTENCY_KEY_INVALID, f"The idempotency key must be {MIN_LENGTH}-{MAX_LENGTH} characters.", FIELD
+        )
     return key
 
 

@@ -64,6 +64,6 @@ def decode(keyring: Keyring, raw: str) -> ItemCode | None:
     if version != VERSION or key is None:
         return None
     expected = hmac.digest(key, data[: _HEADER.size], "sha256")[:MAC_BYTES]
-    if not hmac.compare_digest(expected, data[_HEADER.size:]):
+    if not hmac.compare_digest(expected, data[_HEADER.size :]):
         return None
     return ItemCode(key_id=key_id, batch_id=batch_id, serial=serial)

@@ -39,8 +39,8 @@ def archive(labels: Iterable[tuple[str, str]], fmt: qr.QrFormat) -> bytes:
 
 def grouped(code: str) -> list[str]:
     """The code as printed: groups of four, five groups a line, so a person can read it aloud or type it."""
-    groups = [code[i:i + GROUP] for i in range(0, len(code), GROUP)]
-    return [" ".join(groups[i:i + GROUPS_PER_LINE]) for i in range(0, len(groups), GROUPS_PER_LINE)]
+    groups = [code[i : i + GROUP] for i in range(0, len(code), GROUP)]
+    return [" ".join(groups[i : i + GROUPS_PER_LINE]) for i in range(0, len(groups), GROUPS_PER_LINE)]
 
 
 def pdf_sheets(labels: Iterable[tuple[str, str]], out: BinaryIO, *, title: str) -> None:

@@ -8,15 +8,15 @@ from datetime import UTC, datetime
 
 from starlette.requests import Request
 
-from schema.errors import ClientError
-from schema.input_limits import MAX_QR_IMAGES
-from schema.loaders import Loaders
 from foundation.auth.caller import Caller
-from referral.models import FingerprintKind
 from foundation.auth.errors import AuthError
 from foundation.integrations.clients import Integrations
 from foundation.ratelimit import Limiter
 from foundation.settings import Settings
+from referral.models import FingerprintKind
+from schema.errors import ClientError
+from schema.input_limits import MAX_QR_IMAGES
+from schema.loaders import Loaders
 
 
 @dataclass

@@ -65,8 +65,9 @@ class Prepared:
 prepared: ContextVar[Prepared | None] = ContextVar("prepared_document", default=None)
 
 
-def prepare(schema: GraphQLSchema, query: str, rules: tuple[type[ASTValidationRule], ...], *,
-            max_tokens: int) -> Prepared | None:
+def prepare(
+    schema: GraphQLSchema, query: str, rules: tuple[type[ASTValidationRule], ...], *, max_tokens: int
+) -> Prepared | None:
     """Parse and validate a text without touching any cache (thread-safe). None when it does not
     parse: the executor then refuses it the usual way."""
     try:
@@ -116,7 +117,8 @@ class AdmittingValidationCache(ValidationCache):
             return
         else:
             context.pre_execution_errors = validate_document(
-                context.schema._schema, context.graphql_document, context.validation_rules)  # type: ignore[arg-type]
+                context.schema._schema, context.graphql_document, context.validation_rules
+            )  # type: ignore[arg-type]
         yield
 
 

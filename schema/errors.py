@@ -12,11 +12,11 @@ import strawberry
 from graphql import GraphQLError
 
 from events.errors import EventError, EventErrorCode
-from loyalty.errors import LoyaltyError, LoyaltyErrorCode
-from referral.errors import ReferralError, ReferralErrorCode
 from foundation.auth.errors import AuthError, AuthErrorCode
 from foundation.metrics import count_outcome
 from foundation.ratelimit import RateLimited, RateLimitErrorCode
+from loyalty.errors import LoyaltyError, LoyaltyErrorCode
+from referral.errors import ReferralError, ReferralErrorCode
 
 
 class SchemaErrorCode(StrEnum):
@@ -41,8 +41,18 @@ DOMAIN_ERRORS: tuple[type[Exception], ...] = typing.get_args(DomainError)
 ErrorCode = strawberry.enum(
     Enum(  # type: ignore[misc]
         "ErrorCode",
-        {m.value: m.value for codes in (SchemaErrorCode, RateLimitErrorCode, AuthErrorCode, ReferralErrorCode, LoyaltyErrorCode, EventErrorCode)
-         for m in codes},
+        {
+            m.value: m.value
+            for codes in (
+                SchemaErrorCode,
+                RateLimitErrorCode,
+                AuthErrorCode,
+                ReferralErrorCode,
+                LoyaltyErrorCode,
+                EventErrorCode,
+            )
+            for m in codes
+        },
     ),
     description="Why a request was refused; stable, for the client to branch on.",
 )

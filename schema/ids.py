@@ -9,7 +9,6 @@ from strawberry.relay.utils import from_base64, to_base64
 
 from schema.errors import SchemaError, SchemaErrorCode
 
-
 # Types whose table keys are 64-bit; every other key is a 32-bit integer. An id beyond its column's
 # range names nothing we ever issued: refused here, before a query PostgreSQL would fail on.
 _BIG_KEYS = frozenset({"Claim", "Coupon", "Registration", "Rescan", "Touch"})

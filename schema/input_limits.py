@@ -17,10 +17,28 @@ from functools import lru_cache
 from typing import Any
 
 from graphql import (
-    ArgumentNode, FieldNode, GraphQLError, GraphQLInputObjectType, GraphQLInputType, GraphQLList,
-    GraphQLNonNull, GraphQLScalarType, GraphQLSchema, IntValueNode, ListValueNode, ObjectValueNode,
-    OperationDefinitionNode, ParallelVisitor, StringValueNode, TypeInfo, TypeInfoVisitor, ValueNode, VariableNode,
-    Visitor, parse, visit,
+    ArgumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLScalarType,
+    GraphQLSchema,
+    IntValueNode,
+    ListValueNode,
+    ObjectValueNode,
+    OperationDefinitionNode,
+    ParallelVisitor,
+    StringValueNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    ValueNode,
+    VariableNode,
+    Visitor,
+    parse,
+    visit,
 )
 from graphql.error import GraphQLSyntaxError
 from graphql.utilities import type_from_ast
@@ -42,12 +60,20 @@ DEFAULTS = {"ID": 200, "String": 1000, "JSON": 20_000}
 # Where the default is wrong: tokens and free text are longer, text no domain rule checks is held to
 # what its column stores.
 LIMITS: dict[str, int] = {
-    "Mutation.signInWithLine.idToken": 4096, "Mutation.linkLine.idToken": 4096,
-    "Mutation.signInWithLine.nonce": 128, "Mutation.linkLine.nonce": 128,
-    "Mutation.signInWithWechat.brand": 40, "Mutation.signInWithLine.brand": 40, "Mutation.signInStaff.brand": 40,
-    "Mutation.devSignIn.brand": 40, "Mutation.devSignIn.subject": 64,
-    "Mutation.signInStaff.username": 64, "Mutation.signInStaff.password": 256, "Mutation.checkInTicket.ticket": 64,
-    "Query.myMembers.search": 64, "Query.attribution.registrationTag": 64,
+    "Mutation.signInWithLine.idToken": 4096,
+    "Mutation.linkLine.idToken": 4096,
+    "Mutation.signInWithLine.nonce": 128,
+    "Mutation.linkLine.nonce": 128,
+    "Mutation.signInWithWechat.brand": 40,
+    "Mutation.signInWithLine.brand": 40,
+    "Mutation.signInStaff.brand": 40,
+    "Mutation.devSignIn.brand": 40,
+    "Mutation.devSignIn.subject": 64,
+    "Mutation.signInStaff.username": 64,
+    "Mutation.signInStaff.password": 256,
+    "Mutation.checkInTicket.ticket": 64,
+    "Query.myMembers.search": 64,
+    "Query.attribution.registrationTag": 64,
     "EventInput.description": 10_000,
 }
 
@@ -58,6 +84,7 @@ def limit_of(key: str, scalar: str) -> int | None:
 
 def document(schema: GraphQLSchema) -> None:
     """Write each argument's and input field's ceiling into its description."""
+
     def note(owner: Any, key: str, type_: GraphQLInputType) -> None:
         scalar = _named(type_)
         if owner.description and "At most " in owner.description:
@@ -93,8 +120,9 @@ class _Plan:
     variable_types: dict[str, GraphQLInputType] = field(default_factory=dict)
 
 
-def check(schema: GraphQLSchema, query: str, variables: dict[str, Any] | None, *, max_tokens: int,
-          cached: bool) -> GraphQLError | None:
+def check(
+    schema: GraphQLSchema, query: str, variables: dict[str, Any] | None, *, max_tokens: int, cached: bool
+) -> GraphQLError | None:
     """The first refusal for this request's text, or None. A document that does not parse (or has more
     than `max_tokens`, the server's own cap) is left to the executor, which refuses it the usual way.
     Uncached, it touches no shared state and may run in a worker thread (see schema/documents.py)."""
@@ -123,8 +151,11 @@ def _plan(schema: GraphQLSchema, query: str, max_tokens: int) -> _Plan | None:
     visit(ast, counter)
     if counter.fields > MAX_SELECTIONS:
         # Validation of repeated fields grows with their square (170-430 ms for 2,000): refused first.
-        plan.errors.append(GraphQLError(
-            f"A document may select at most {MAX_SELECTIONS} fields.", extensions={"code": QUERY_TOO_LARGE}))
+        plan.errors.append(
+            GraphQLError(
+                f"A document may select at most {MAX_SELECTIONS} fields.", extensions={"code": QUERY_TOO_LARGE}
+            )
+        )
         return plan
     info = TypeInfo(schema)
     visit(ast, TypeInfoVisitor(info, ParallelVisitor([_ArgumentVisitor(info, plan), _QrCounter(info, plan)])))
@@ -213,8 +244,12 @@ class _ArgumentVisitor(Visitor):
             for object_field in value.fields:
                 input_field = named.fields.get(object_field.name.value)
                 if input_field is not None:
-                    self._walk(object_field.value, input_field.type, f"{named.name}.{object_field.name.value}",
-                               f"{path}.{object_field.name.value}")
+                    self._walk(
+                        object_field.value,
+                        input_field.type,
+                        f"{named.name}.{object_field.name.value}",
+                        f"{path}.{object_field.name.value}",
+                    )
         elif isinstance(value, StringValueNode) and isinstance(named, GraphQLScalarType):
             refusal = _text_refusal(value.value, limit_of(key, named.name), path)
             if refusal is not None:
@@ -251,7 +286,9 @@ def _input_refusals(value: Any, type_: GraphQLInputType, path: str) -> Iterator[
                 continue
             inner = _named(input_field.type)
             if isinstance(inner, GraphQLScalarType):
-                yield from _refusals(item, limit_of(f"{named.name}.{key}", inner.name), f"{path}.{key}", inner.name == "JSON")
+                yield from _refusals(
+                    item, limit_of(f"{named.name}.{key}", inner.name), f"{path}.{key}", inner.name == "JSON"
+                )
             else:
                 yield from _input_refusals(item, input_field.type, f"{path}.{key}")
 

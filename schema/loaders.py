@@ -11,11 +11,11 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
 from events.services import interactions
+from foundation.tenancy.models import Brand
 from loyalty.models import Campaign, CouponTemplate
 from loyalty.services import coupons
 from referral.models import Guide, Member, ReferralPolicy, Store
 from referral.services import policy as policies, profiles, tags
-from foundation.tenancy.models import Brand
 
 M = TypeVar("M", bound=Model)
 
@@ -102,5 +102,3 @@ async def _coupons_issued(templates: Sequence[CouponTemplate]) -> list[int]:
 
 async def _policies(brand_ids: Sequence[int]) -> list[ReferralPolicy]:
     return [await policies.get(brand_id=brand_id) for brand_id in brand_ids]
-
-

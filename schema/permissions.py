@@ -7,9 +7,9 @@ from typing import Any, ClassVar
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from schema.errors import ClientError
 from foundation.auth.caller import Caller, Role
 from foundation.auth.errors import AuthErrorCode
+from schema.errors import ClientError
 
 
 def require_caller(info: Info) -> Caller:

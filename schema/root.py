@@ -19,13 +19,12 @@ from strawberry.types import ExecutionContext
 
 from schema import documents, input_limits
 from schema.errors import should_mask
-from schema.scalars import AwareDateTime
 from schema.mutations.campaigns import CampaignMutations
 from schema.mutations.coupons import CouponMutations
 from schema.mutations.data_rights import DataRightsMutations
 from schema.mutations.events import EventMutations
-from schema.mutations.interactions import InteractionMutations
 from schema.mutations.guides import GuideMutations
+from schema.mutations.interactions import InteractionMutations
 from schema.mutations.loyalty import LoyaltyMutations
 from schema.mutations.members import MemberMutations
 from schema.mutations.policy import PolicyMutations
@@ -34,7 +33,7 @@ from schema.mutations.staff import StaffMutations
 from schema.mutations.stores import StoreMutations
 from schema.mutations.tags import TagMutations
 from schema.queries import Query
-
+from schema.scalars import AwareDateTime
 
 log = logging.getLogger("scrm.graphql")
 _SUGGESTION = " Did you mean"
@@ -42,9 +41,20 @@ _SUGGESTION = " Did you mean"
 
 @strawberry.type
 class Mutation(
-    SignInMutations, LinkMutations, StoreMutations, GuideMutations, MemberMutations, PolicyMutations, TagMutations,
-    DataRightsMutations, LoyaltyMutations, CouponMutations, CampaignMutations,
-    EventMutations, InteractionMutations, StaffMutations,
+    SignInMutations,
+    LinkMutations,
+    StoreMutations,
+    GuideMutations,
+    MemberMutations,
+    PolicyMutations,
+    TagMutations,
+    DataRightsMutations,
+    LoyaltyMutations,
+    CouponMutations,
+    CampaignMutations,
+    EventMutations,
+    InteractionMutations,
+    StaffMutations,
 ):
     pass
 
@@ -91,10 +101,12 @@ def build_schema(
     # documents flood in (each cached AST keeps its whole token chain: ~1,000 objects for 100 fields).
     parser = documents.LimitedParserCache(maxsize=128, max_tokens=max_tokens)
     validation_cache = documents.AdmittingValidationCache(maxsize=128)
-    rules = AddValidationRules([
-        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
-    ])
+    rules = AddValidationRules(
+        [
+            *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+            *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+        ]
+    )
     extensions = [
         lambda: parser,
         lambda: validation_cache,
@@ -105,8 +117,11 @@ def build_schema(
         extensions.append(DisableIntrospection)
     # What every execution validates against (strawberry's defaults, then the extensions' rules in
     # their order), for documents validated before execution (schema/documents.py).
-    validation_rules = (*specified_rules, *rules.validation_rules,
-                        *(() if introspection else DisableIntrospection().validation_rules))
+    validation_rules = (
+        *specified_rules,
+        *rules.validation_rules,
+        *(() if introspection else DisableIntrospection().validation_rules),
+    )
     built = Schema(
         query=query,
         mutation=mutation,

@@ -42,7 +42,8 @@ def parse_instant(value: object) -> datetime:
 AwareDateTime = ScalarDefinition(
     name="DateTime",
     description=(
-        f"An instant, RFC 3339 with its offset (2026-11-25T09:30:00+08:00 or ...Z), years {EARLIEST_YEAR}-{LATEST_YEAR}. "
+        f"An instant, RFC 3339 with its offset (2026-11-25T09:30:00+08:00 or ...Z), "
+        f"years {EARLIEST_YEAR}-{LATEST_YEAR}. "
         "A time without an offset is refused (DATETIME_INVALID). Answers are in UTC."
     ),
     specified_by_url=None,

@@ -33,6 +33,8 @@ def by_account(info: Info, kwargs: dict[str, Any]) -> str | None:
 SCAN = (("scan.member", by_member), ("scan.ip", by_ip))
 # A guide types coupon codes: limited so that a guide's account cannot be used to guess them.
 WRITE_OFF = (("write-off.guide", by_member),)
+
+
 def by_searching_member(info: Info, kwargs: dict[str, Any]) -> str | None:
     return by_member(info, kwargs) if str(kwargs.get("search") or "").strip() else None
 
@@ -43,7 +45,9 @@ SIGN_IN = (("sign-in.ip", by_ip),)
 STAFF_SIGN_IN = (("sign-in.ip", by_ip), ("sign-in.account", by_account))
 
 
-def throttled(rules: tuple[tuple[str, Subject], ...]) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+def throttled(
+    rules: tuple[tuple[str, Subject], ...],
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
     """Count the attempt under each rule before the resolver runs; over a limit it raises
     RateLimited, which `mutation_payload` (applied above this) turns into a typed error.
     Every attempt counts, refused ones included: that is what slows guessing."""
@@ -52,7 +56,9 @@ def throttled(rules: tuple[tuple[str, Subject], ...]) -> Callable[[Callable[P, A
         @functools.wraps(fn)
         async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
             info = kwargs.get("info") or next(a for a in args if isinstance(a, Info))
-            attempts = [(rule, subject) for rule, subject_of in rules if (subject := subject_of(info, kwargs)) is not None]
+            attempts = [
+                (rule, subject) for rule, subject_of in rules if (subject := subject_of(info, kwargs)) is not None
+            ]
             await info.context.limiter.check(attempts)
             return await fn(*args, **kwargs)
 

@@ -11,29 +11,29 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 
 from starlette.applications import Starlette
-from starlette.requests import Request
 from starlette.middleware import Middleware
+from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from schema.context import Context
-from schema.root import Schema, build_schema
-from foundation.auth.errors import AuthError, AuthErrorCode
 from access.sessions import caller_from_token
-from server.db import tortoise_config
 from events.services import member_data as event_member_data
-from loyalty.services import member_data as loyalty_member_data, merging as loyalty_merging
-from referral.services import data_rights, identities
-from server.client_fingerprints import seen_in
-from server.exports import code_batch_csv, code_batch_labels
-from server.graphql_http import GraphQLEndpoint
+from foundation.auth.errors import AuthError, AuthErrorCode
 from foundation.integrations.clients import open_integrations
 from foundation.metrics import exposition
 from foundation.ratelimit import open_limiter
-from server.request_log import RequestContext
 from foundation.settings import Mode, Settings, get_settings
+from loyalty.services import member_data as loyalty_member_data, merging as loyalty_merging
+from referral.services import data_rights, identities
+from schema.context import Context
+from schema.root import Schema, build_schema
+from server.client_fingerprints import seen_in
+from server.db import tortoise_config
+from server.exports import code_batch_csv, code_batch_labels
+from server.graphql_http import GraphQLEndpoint
+from server.request_log import RequestContext
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +72,11 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
             if manage_db:
-                await stack.enter_async_context(
-                    RegisterTortoise(app, config=tortoise_config(settings.database_url))
-                )
+                await stack.enter_async_context(RegisterTortoise(app, config=tortoise_config(settings.database_url)))
             app.state.integrations = await stack.enter_async_context(open_integrations(settings))
-            app.state.limiter, redis = open_limiter(settings.rate_limits, settings.redis_url, settings.signing_key("rate-limits"))
+            app.state.limiter, redis = open_limiter(
+                settings.rate_limits, settings.redis_url, settings.signing_key("rate-limits")
+            )
             if redis is not None:
                 stack.push_async_callback(redis.aclose)
             if manage_db:
@@ -99,9 +99,14 @@ def create_app(
                 except AuthError as exc:
                     error = exc
         return Context(
-            request=request, settings=settings, integrations=request.app.state.integrations,
-            limiter=request.app.state.limiter, seen=functools.partial(seen_in, request, fingerprint_key),
-            clock=clock, caller=caller, auth_error=error,
+            request=request,
+            settings=settings,
+            integrations=request.app.state.integrations,
+            limiter=request.app.state.limiter,
+            seen=functools.partial(seen_in, request, fingerprint_key),
+            clock=clock,
+            caller=caller,
+            auth_error=error,
         )
 
     async def metrics(request: Request) -> Response:

@@ -11,10 +11,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-
+from foundation.settings import Settings, SettingsError
 from server.cli_staff import add_staff_commands
 from server.cli_support import Refused, with_db
-from foundation.settings import Settings, SettingsError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,8 +28,6 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-
-
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -78,13 +75,16 @@ def _parser() -> argparse.ArgumentParser:
         "queue-event-reminders", help="queue reminders for events starting within 24 hours (run hourly)"
     ).set_defaults(run=_queue_event_reminders)
 
-    deliver = sub.add_parser("deliver-notifications", help="run the outbox worker (WeChat subscribe messages, LINE push)")
+    deliver = sub.add_parser(
+        "deliver-notifications", help="run the outbox worker (WeChat subscribe messages, LINE push)"
+    )
     deliver.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     deliver.add_argument("--interval", type=float, default=5.0, help="seconds between polls when idle")
     deliver.set_defaults(run=_deliver_notifications)
 
     sub.add_parser(
-        "check-invariants", help="verify claims, ledger, coupons, rewards, event seats and outbox; exit 1 on any violation"
+        "check-invariants",
+        help="verify claims, ledger, coupons, rewards, event seats and outbox; exit 1 on any violation",
     ).set_defaults(run=_check_invariants)
 
     sub.add_parser(
@@ -114,8 +114,14 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
         # Each worker counts into files here, so /metrics on any worker reports all of them.
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="scrm-metrics-")
     uvicorn.run(
-        "server.app:create_app", factory=True, host=args.host, port=args.port, workers=workers,
-        reload=args.reload, proxy_headers=True, access_log=False,
+        "server.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=workers,
+        reload=args.reload,
+        proxy_headers=True,
+        access_log=False,
         log_config=logging_config(),
     )
 
@@ -149,9 +155,9 @@ def _seed_demo(settings: Settings, args: argparse.Namespace) -> None:
     if result.created:
         print(f"demo brand '{demo.DEMO_BRAND}' created")
     print(
-        f"sign in as HQ: signInStaff(brand: \"{demo.DEMO_BRAND}\", username: \"{demo.DEMO_HQ_USER}\", "
-        f"password: \"{demo.DEMO_HQ_PASSWORD}\"); as a consumer: devSignIn(brand: \"{demo.DEMO_BRAND}\", "
-        "subject: \"any-name\"); as a guide: subject \"guide-demo\"; as a manager: \"manager-demo\""
+        f'sign in as HQ: signInStaff(brand: "{demo.DEMO_BRAND}", username: "{demo.DEMO_HQ_USER}", '
+        f'password: "{demo.DEMO_HQ_PASSWORD}"); as a consumer: devSignIn(brand: "{demo.DEMO_BRAND}", '
+        'subject: "any-name"); as a guide: subject "guide-demo"; as a manager: "manager-demo"'
     )
 
 
@@ -164,7 +170,10 @@ def _create_brand(settings: Settings, args: argparse.Namespace) -> None:
 
     async def run() -> Any:
         return await brands.create(
-            slug=args.slug, name=args.name, wechat_appid=args.wechat_appid, wechat_secret=wechat,
+            slug=args.slug,
+            name=args.name,
+            wechat_appid=args.wechat_appid,
+            wechat_secret=wechat,
             line_channel_id=args.line_channel_id,
             line_channel_secret=os.environ.get("SCRM_NEW_BRAND_LINE_CHANNEL_SECRET") if line else None,
             line_channel_access_token=os.environ.get("SCRM_NEW_BRAND_LINE_CHANNEL_TOKEN") if line else None,
@@ -178,10 +187,10 @@ def _create_brand(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def _create_staff(settings: Settings, args: argparse.Namespace) -> None:
-    from referral.models import Store
     from access import staff
     from access.models import StaffRole
     from foundation.tenancy import service as brands
+    from referral.models import Store
 
     password = os.environ.get(args.password_env, "") if args.password_env else getpass.getpass("password: ")
 
@@ -196,7 +205,10 @@ def _create_staff(settings: Settings, args: argparse.Namespace) -> None:
                 raise Refused(f"no store {args.store_code!r} in brand {args.brand!r}")
             store_id = store.id
         return await staff.create(
-            brand_id=brand.id, username=args.username, password=password, role=StaffRole(args.role),
+            brand_id=brand.id,
+            username=args.username,
+            password=password,
+            role=StaffRole(args.role),
             store_id=store_id,
         )
 
@@ -210,9 +222,9 @@ def _create_staff(settings: Settings, args: argparse.Namespace) -> None:
 def _export_codes(settings: Settings, args: argparse.Namespace) -> None:
     from tqdm import tqdm
 
+    from foundation.tenancy import service as brands
     from loyalty.errors import LoyaltyError
     from loyalty.services import batches, policy as policies
-    from foundation.tenancy import service as brands
 
     async def run() -> int:
         brand = await brands.get_by_slug(args.brand)
@@ -226,9 +238,10 @@ def _export_codes(settings: Settings, args: argparse.Namespace) -> None:
         if key is None:
             raise Refused(f"key {batch.key_id} of this batch is not in SCRM_ITEM_CODE_KEYS")
         policy = await policies.get(brand_id=brand.id)
-        with open(args.output, "w", encoding="utf-8", newline="") as out, tqdm(
-            total=batch.quantity, unit="code", unit_scale=True, desc=f"batch {batch.id}"
-        ) as bar:
+        with (
+            open(args.output, "w", encoding="utf-8", newline="") as out,
+            tqdm(total=batch.quantity, unit="code", unit_scale=True, desc=f"batch {batch.id}") as bar,
+        ):
             for chunk in batches.csv_chunks(batch, policy, key, progress=bar.update):
                 out.write(chunk)
         return batch.quantity
@@ -240,8 +253,8 @@ def _export_codes(settings: Settings, args: argparse.Namespace) -> None:
 def _expire_points(settings: Settings, args: argparse.Namespace) -> None:
     from datetime import UTC, datetime
 
-    from loyalty.services import points
     from foundation.tenancy import service as brands
+    from loyalty.services import points
 
     async def run() -> int:
         brand_id = None
@@ -300,4 +313,3 @@ def _export_schema(settings: Settings, args: argparse.Namespace) -> None:
 
     Path(args.output).write_text(schema.as_str() + "\n", encoding="utf-8")
     print(f"wrote {args.output}")
-

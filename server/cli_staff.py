@@ -8,8 +8,8 @@ import getpass
 import os
 from typing import Any
 
-from server.cli_support import Refused, with_db
 from foundation.settings import Settings
+from server.cli_support import Refused, with_db
 
 ACTIONS = {
     "set-password": "set a new password (prompted, or --password-env); signs the person out everywhere",
@@ -59,10 +59,17 @@ def _run(settings: Settings, args: argparse.Namespace) -> None:
             assert password is not None
             await staff.set_password(account=account, password=password)
             return "password changed; every session signed out"
-        change = {"deactivate": staff.deactivate, "reactivate": staff.reactivate, "revoke-sessions": staff.revoke_sessions}
+        change = {
+            "deactivate": staff.deactivate,
+            "reactivate": staff.reactivate,
+            "revoke-sessions": staff.revoke_sessions,
+        }
         await change[args.action](account=account)
-        return {"deactivate": "deactivated; every session signed out", "reactivate": "reactivated",
-                "revoke-sessions": "every session signed out"}[args.action]
+        return {
+            "deactivate": "deactivated; every session signed out",
+            "reactivate": "reactivated",
+            "revoke-sessions": "every session signed out",
+        }[args.action]
 
     try:
         outcome = with_db(settings, run)

@@ -8,8 +8,8 @@ from typing import Any
 
 from tortoise import Tortoise
 
-from server.db import tortoise_config
 from foundation.settings import Settings
+from server.db import tortoise_config
 
 
 class Refused(Exception):

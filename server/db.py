@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
+
 # Imported for its side effect first, so that our adapter below replaces the one it registers.
 import tortoise.backends.sqlite.executor  # noqa: F401
 from tortoise.backends.base.config_generator import expand_db_url

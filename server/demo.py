@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from tortoise.transactions import in_transaction
 
-from referral.models import GuideRole, IdentityProvider
-from referral.services import guides, members, stores
 from access import staff
 from access.models import StaffRole
 from foundation.tenancy import service as brands
+from referral.models import GuideRole, IdentityProvider
+from referral.services import guides, members, stores
 
 DEMO_BRAND = "demo"
 DEMO_HQ_USER = "hq-admin"

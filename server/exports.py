@@ -11,16 +11,16 @@ from anyio import to_thread
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
+from access.sessions import caller_from_token
+from foundation import cpu
+from foundation.auth.caller import Caller, Role
+from foundation.auth.errors import AuthError, AuthErrorCode
+from foundation.settings import Settings
 from loyalty import printing
 from loyalty.errors import LoyaltyError
 from loyalty.models import CodeBatch, LoyaltyPolicy
 from loyalty.services import batches, policy as policies
 from referral.qr import QrFormat
-from foundation import cpu
-from foundation.auth.caller import Caller, Role
-from foundation.auth.errors import AuthError, AuthErrorCode
-from access.sessions import caller_from_token
-from foundation.settings import Settings
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -28,7 +28,9 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 class _Refusal(Exception):
     def __init__(self, status: int, message: str, code: str | None = None) -> None:
         super().__init__(message)
-        self.response = JSONResponse({"errors": [{"message": message, **({"code": code} if code else {})}]}, status_code=status)
+        self.response = JSONResponse(
+            {"errors": [{"message": message, **({"code": code} if code else {})}]}, status_code=status
+        )
 
 
 def code_batch_csv(settings: Settings) -> Endpoint:
@@ -38,7 +40,8 @@ def code_batch_csv(settings: Settings) -> Endpoint:
         except _Refusal as refusal:
             return refusal.response
         return StreamingResponse(
-            batches.csv_chunks(batch, policy, key), media_type="text/csv; charset=utf-8",
+            batches.csv_chunks(batch, policy, key),
+            media_type="text/csv; charset=utf-8",
             headers={"content-disposition": f'attachment; filename="batch-{batch.id}-{batch.sku}.csv"'},
         )
 
@@ -74,11 +77,17 @@ def code_batch_labels(settings: Settings) -> Endpoint:
             spool = tempfile.SpooledTemporaryFile(max_size=1 << 20)
             await cpu.offload(lambda: printing.pdf_sheets(labels, spool, title=title))
             spool.seek(0)
-            return StreamingResponse(_chunks(spool), media_type="application/pdf",
-                                     headers={"content-disposition": f'attachment; filename="{name}.pdf"'})
+            return StreamingResponse(
+                _chunks(spool),
+                media_type="application/pdf",
+                headers={"content-disposition": f'attachment; filename="{name}.pdf"'},
+            )
         body = await cpu.offload(lambda: printing.archive(labels, QrFormat(fmt)))
-        return Response(body, media_type="application/zip",
-                        headers={"content-disposition": f'attachment; filename="{name}-{fmt}.zip"'})
+        return Response(
+            body,
+            media_type="application/zip",
+            headers={"content-disposition": f'attachment; filename="{name}-{fmt}.zip"'},
+        )
 
     return endpoint
 

@@ -20,10 +20,10 @@ from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
-from schema import documents, input_limits
-from schema.root import Schema
 from foundation.cpu import offload
 from foundation.ratelimit import RateLimited
+from schema import documents, input_limits
+from schema.root import Schema
 
 log = logging.getLogger(__name__)
 
@@ -178,12 +178,17 @@ class GraphQLEndpoint:
             try:
                 await self.on_new_document(request)
             except RateLimited as exc:
-                return _json({"errors": [{"message": exc.message, "extensions": {"code": exc.code.value}}]}, 429,
-                             media_type, {"Retry-After": str(exc.retry_after_s)})
+                return _json(
+                    {"errors": [{"message": exc.message, "extensions": {"code": exc.code.value}}]},
+                    429,
+                    media_type,
+                    {"Retry-After": str(exc.retry_after_s)},
+                )
         ready: documents.Prepared | None = None
         if documents.texts.note(params.query) > 1:
-            refusal = input_limits.check(self.schema._schema, params.query, params.variables,
-                                         max_tokens=self.max_tokens, cached=True)
+            refusal = input_limits.check(
+                self.schema._schema, params.query, params.variables, max_tokens=self.max_tokens, cached=True
+            )
         else:
             refusal, ready = await offload(self._first_sight, params)
         if refusal is not None:
@@ -225,12 +230,14 @@ class GraphQLEndpoint:
 
     def _first_sight(self, params: _Params) -> tuple[GraphQLError | None, documents.Prepared | None]:
         """A text not seen lately: checked, parsed and validated in a worker thread, cached nowhere."""
-        refusal = input_limits.check(self.schema._schema, params.query, params.variables,
-                                     max_tokens=self.max_tokens, cached=False)
+        refusal = input_limits.check(
+            self.schema._schema, params.query, params.variables, max_tokens=self.max_tokens, cached=False
+        )
         if refusal is not None:
             return refusal, None
-        return None, documents.prepare(self.schema._schema, params.query, self.schema.validation_rules,
-                                       max_tokens=self.max_tokens)
+        return None, documents.prepare(
+            self.schema._schema, params.query, self.schema.validation_rules, max_tokens=self.max_tokens
+        )
 
 
 def _request_failure(message: str, media_type: str) -> Response:

@@ -9,12 +9,12 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from referral.models import Message, MessageChannel
-from referral.services import outbox
 from foundation.integrations.clients import Integrations
 from foundation.integrations.line_push import PushOutcome
 from foundation.integrations.wechat import SendOutcome
 from foundation.tenancy.models import Brand
+from referral.models import Message, MessageChannel
+from referral.services import outbox
 
 log = logging.getLogger("scrm.notifications")
 
@@ -49,7 +49,9 @@ class Deliverer:
                 await outbox.failed(message, error="brand has no LINE channel access token")
                 return "failed"
             outcome, reason = await self._line.push(
-                access_token=brand.line_channel_access_token, to=message.recipient or "", text=payload["text"],
+                access_token=brand.line_channel_access_token,
+                to=message.recipient or "",
+                text=payload["text"],
                 retry_key=str(message.retry_key),
             )
             if outcome is PushOutcome.SENT:
@@ -67,8 +69,12 @@ class Deliverer:
         if not await outbox.handing_over(message, now=now):
             return "lost lease"
         result = await self._wechat.send_subscribe_message(
-            appid=brand.wechat_appid, secret=brand.wechat_secret, openid=message.recipient or "", template_id=template,
-            data=payload.get("fields", {}), page=payload.get("page"),
+            appid=brand.wechat_appid,
+            secret=brand.wechat_secret,
+            openid=message.recipient or "",
+            template_id=template,
+            data=payload.get("fields", {}),
+            page=payload.get("page"),
         )
         if result is SendOutcome.SENT:
             await outbox.sent(message, now=now)

@@ -52,7 +52,12 @@ class RequestContext:
             # Starlette's router leaves the route it chose in the (shared) scope.
             route = getattr(scope.get("route"), "path", "other")
             observe_request(route, status, elapsed)
-            extra = {"method": scope["method"], "route": route, "status": status, "duration_ms": round(elapsed * 1000, 1)}
+            extra = {
+                "method": scope["method"],
+                "route": route,
+                "status": status,
+                "duration_ms": round(elapsed * 1000, 1),
+            }
             if failed:
                 log.error("request failed", extra={**extra, "failed": True})
             else:

@@ -45,7 +45,11 @@ class GraphQLClient:
                 yield cls(http)
 
     async def post(
-        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None,
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
         accept: str = GRAPHQL_RESPONSE,
     ) -> Response:
         headers = {"accept": accept}
@@ -56,7 +60,9 @@ class GraphQLClient:
             body["variables"] = variables
         return _wrap(await self.http.post("/graphql", json=body, headers=headers))
 
-    async def ok(self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None) -> dict[str, Any]:
+    async def ok(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> dict[str, Any]:
         """Post, and insist on a clean 200 answer; returns `data`."""
         response = await self.post(query, variables, token=token)
         assert response.status == 200 and not response.errors, response.body

@@ -15,12 +15,12 @@ from starlette.datastructures import Secret
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
-from server.app import create_app
-from server.db import tortoise_config
-from server.migrate import migrate
 from foundation.settings import Mode, Settings
 from foundation.tenancy import sealing
 from foundation.tenancy.sealing import Vault
+from server.app import create_app
+from server.db import tortoise_config
+from server.migrate import migrate
 from tests.client import GraphQLClient
 from tests.fakes.upstream import FakeUpstream, ServedFake
 
@@ -64,7 +64,8 @@ async def _create_pg_database() -> tuple[str, str]:
     except (OSError, asyncpg.PostgresError) as exc:
         pytest.exit(
             f"PostgreSQL is not reachable at {PG_ADMIN_URL} ({exc}). Start it, or run only SQLite with "
-            "SCRM_TEST_DATABASES=sqlite.", returncode=3,
+            "SCRM_TEST_DATABASES=sqlite.",
+            returncode=3,
         )
     try:
         await admin.execute(f'CREATE DATABASE "{name}"')
@@ -195,4 +196,3 @@ def query_log() -> Iterator[QueryLog]:
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
-

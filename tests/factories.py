@@ -6,24 +6,27 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
 
+from access.models import StaffAccount, StaffRole
 from events.models import Event
 from events.services import events
-from referral.models import Guide, GuideRole, IdentityProvider, Member, Store, StoreEnrolment
-from referral.services import enrolment as enrolments, guides, members, stores
 from foundation.auth import tokens
-from access.models import StaffAccount, StaffRole
 from foundation.auth.passwords import hash_password
 from foundation.settings import Settings
 from foundation.tenancy import service as brands
 from foundation.tenancy.models import Brand
+from referral.models import Guide, GuideRole, IdentityProvider, Member, Store, StoreEnrolment
+from referral.services import enrolment as enrolments, guides, members, stores
 
 STAFF_PASSWORD = "correct horse battery"
 
 
 async def brand(slug: str = "acme", *, wechat: bool = True, line: bool = True) -> Brand:
     row = await brands.create(
-        slug=slug, name=f"{slug.title()} Milk", wechat_appid=f"wx{slug}" if wechat else None,
-        wechat_secret=f"secret-{slug}" if wechat else None, line_channel_id=f"16{len(slug)}{slug}" if line else None,
+        slug=slug,
+        name=f"{slug.title()} Milk",
+        wechat_appid=f"wx{slug}" if wechat else None,
+        wechat_secret=f"secret-{slug}" if wechat else None,
+        line_channel_id=f"16{len(slug)}{slug}" if line else None,
     )
     return row
 
@@ -42,7 +45,9 @@ async def guide(b: Brand, s: Store, subject: str = "guide", role: GuideRole = Gu
     return await guides.appoint(brand_id=b.id, member_id=m.id, store_id=s.id, role=role)
 
 
-async def staff(b: Brand, username: str = "hq-user", role: StaffRole = StaffRole.HQ, s: Store | None = None) -> StaffAccount:
+async def staff(
+    b: Brand, username: str = "hq-user", role: StaffRole = StaffRole.HQ, s: Store | None = None
+) -> StaffAccount:
     # One argon2 hash for all test accounts: hashing costs ~130 ms, and `staff.create` has its own tests.
     return await StaffAccount.create(
         brand_id=b.id, username=username, password_hash=_password_hash(), role=role, store_id=s.id if s else None
@@ -62,7 +67,11 @@ def member_token(settings: Settings, m: Member, ttl_s: int = 3600) -> str:
 
 def staff_token(settings: Settings, a: StaffAccount, ttl_s: int = 3600) -> str:
     return tokens.issue(
-        secret=str(settings.secret_key), brand_id=a.brand_id, kind="staff", principal_id=a.id, ttl_s=ttl_s,
+        secret=str(settings.secret_key),
+        brand_id=a.brand_id,
+        kind="staff",
+        principal_id=a.id,
+        ttl_s=ttl_s,
         version=a.token_version,
     )[0]
 
@@ -73,8 +82,12 @@ async def event(
     """A published event early next year, run by the store (or HQ), open to all members from `now`."""
     now = now or datetime.now(UTC)
     start = datetime(now.year + 1, 1, 10, 2, tzinfo=UTC)
-    values = dict(title="Baby yoga", starts_at=start, ends_at=start + timedelta(hours=2), capacity=capacity, place="Store")
-    row = await events.create(brand_id=b.id, store_id=s.id if s else None, spec=events.EventSpec(**{**values, **spec}), now=now)
+    values = dict(
+        title="Baby yoga", starts_at=start, ends_at=start + timedelta(hours=2), capacity=capacity, place="Store"
+    )
+    row = await events.create(
+        brand_id=b.id, store_id=s.id if s else None, spec=events.EventSpec(**{**values, **spec}), now=now
+    )
     return await events.publish(brand_id=b.id, event_id=row.id, store_scope=None, now=now)
 
 

@@ -53,8 +53,13 @@ def serving(env: dict[str, str], workers: int = 1) -> Iterator[tuple[str, subpro
     port = free_port()
     # Logs go to a file, not a pipe: an unread pipe fills up and blocks the workers' logging.
     log = tempfile.NamedTemporaryFile(prefix="scrm-serve-", suffix=".log", delete=False)
-    server = subprocess.Popen([SCRM, "serve", "--port", str(port), "--workers", str(workers)], env=env,
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = subprocess.Popen(
+        [SCRM, "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(base, timeout_s=60)

@@ -22,4 +22,6 @@ async def test_migrations_cover_every_model_change(database) -> None:
     detector = MigrationAutodetector(Tortoise.apps, apps)
     writers = await detector.changes()
     pending = [f"{w.app_label}.{w.name}" for w in writers]
-    assert pending == [], f"models changed without a migration: run `tortoise -c server.db.TORTOISE_ORM makemigrations` ({pending})"
+    assert pending == [], (
+        f"models changed without a migration: run `tortoise -c server.db.TORTOISE_ORM makemigrations` ({pending})"
+    )

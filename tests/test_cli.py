@@ -22,15 +22,39 @@ def test_fresh_database_to_answered_query(cli_env: dict[str, str]) -> None:
     assert first.returncode == second.returncode == 0, first.stderr
     assert "created" in first.stdout and "created" not in second.stdout
 
-    created = run({**cli_env, "PW": "a long enough password"}, "create-staff", "--brand", "demo", "--username", "carol",
-                  "--role", "store_manager", "--store-code", "SH-001", "--password-env", "PW")
+    created = run(
+        {**cli_env, "PW": "a long enough password"},
+        "create-staff",
+        "--brand",
+        "demo",
+        "--username",
+        "carol",
+        "--role",
+        "store_manager",
+        "--store-code",
+        "SH-001",
+        "--password-env",
+        "PW",
+    )
     assert created.returncode == 0, created.stderr
-    no_store = run({**cli_env, "PW": "a long enough password"}, "create-staff", "--brand", "demo", "--username", "dave",
-                   "--role", "store_manager", "--password-env", "PW")
+    no_store = run(
+        {**cli_env, "PW": "a long enough password"},
+        "create-staff",
+        "--brand",
+        "demo",
+        "--username",
+        "dave",
+        "--role",
+        "store_manager",
+        "--password-env",
+        "PW",
+    )
     assert no_store.returncode == 1 and "store" in no_store.stderr
 
     port = free_port()
-    server = subprocess.Popen([SCRM, "serve", "--port", str(port)], env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [SCRM, "serve", "--port", str(port)], env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_healthy(base)
@@ -41,7 +65,9 @@ def test_fresh_database_to_answered_query(cli_env: dict[str, str]) -> None:
             assert response.status_code == 200, response.text
             return response.json()
 
-        staff = gql('mutation { signInStaff(brand: "demo", username: "carol", password: "a long enough password") { token errors { code } } }')
+        staff = gql(
+            'mutation { signInStaff(brand: "demo", username: "carol", password: "a long enough password") { token errors { code } } }'
+        )
         token = staff["data"]["signInStaff"]["token"]
         me = gql("{ me { roles store { code } } }", token)
         assert me == {"data": {"me": {"roles": ["STORE_MANAGER"], "store": {"code": "SH-001"}}}}
@@ -58,11 +84,17 @@ def test_production_refuses_demo_data_and_missing_keys(cli_env: dict[str, str]) 
     assert no_secret.returncode == 2 and "SCRM_SECRET_KEY" in no_secret.stderr
     no_data_keys = run({**cli_env, "SCRM_MODE": "production", "SCRM_SECRET_KEY": "p" * 40}, "migrate")
     assert no_data_keys.returncode == 2 and "SCRM_DATA_KEYS" in no_data_keys.stderr
-    no_item_keys = run({**cli_env, "SCRM_MODE": "production", "SCRM_SECRET_KEY": "p" * 40,
-                        "SCRM_DATA_KEYS": TEST_DATA_KEYS}, "migrate")
+    no_item_keys = run(
+        {**cli_env, "SCRM_MODE": "production", "SCRM_SECRET_KEY": "p" * 40, "SCRM_DATA_KEYS": TEST_DATA_KEYS}, "migrate"
+    )
     assert no_item_keys.returncode == 2 and "SCRM_ITEM_CODE_KEYS" in no_item_keys.stderr
-    prod = {**cli_env, "SCRM_MODE": "production", "SCRM_SECRET_KEY": "p" * 40, "SCRM_DATA_KEYS": TEST_DATA_KEYS,
-            "SCRM_ITEM_CODE_KEYS": "1:" + "ab" * 32}
+    prod = {
+        **cli_env,
+        "SCRM_MODE": "production",
+        "SCRM_SECRET_KEY": "p" * 40,
+        "SCRM_DATA_KEYS": TEST_DATA_KEYS,
+        "SCRM_ITEM_CODE_KEYS": "1:" + "ab" * 32,
+    }
     assert run(prod, "migrate").returncode == 0
     refused = run(prod, "seed-demo")
     assert refused.returncode == 1 and "refused" in refused.stderr
@@ -80,18 +112,33 @@ def test_points_expiry_and_the_invariant_checker(cli_env: dict[str, str]) -> Non
     # A balance with no ledger behind it, as a bad manual fix would leave: the checker must say so.
     with sqlite3.connect(cli_env["DATABASE_URL"].removeprefix("sqlite://")) as db:
         member_id, brand_id = db.execute("SELECT id, brand_id FROM member LIMIT 1").fetchone()
-        db.execute("INSERT INTO points_account (brand_id, member_id, balance, debt, purchases) VALUES (?, ?, 5, 0, 0)",
-                   (brand_id, member_id))
+        db.execute(
+            "INSERT INTO points_account (brand_id, member_id, balance, debt, purchases) VALUES (?, ?, 5, 0, 0)",
+            (brand_id, member_id),
+        )
     dirty = run(cli_env, "check-invariants")
     assert dirty.returncode == 1 and "balance equals ledger" in dirty.stdout and "1 violation(s)" in dirty.stdout
 
 
 def test_a_brand_created_from_the_command_line_has_its_credentials_sealed(cli_env: dict[str, str], tmp_path) -> None:
     assert run(cli_env, "migrate").returncode == 0
-    credentials = {"SCRM_NEW_BRAND_WECHAT_SECRET": "wx-app-secret-4f1c", "SCRM_NEW_BRAND_LINE_CHANNEL_SECRET": "line-secret-9a2e",
-                   "SCRM_NEW_BRAND_LINE_CHANNEL_TOKEN": "line-token-77d0"}
-    created = run({**cli_env, **credentials}, "create-brand", "--slug", "acme", "--name", "Acme Milk",
-                  "--wechat-appid", "wx123", "--line-channel-id", "1650000000")
+    credentials = {
+        "SCRM_NEW_BRAND_WECHAT_SECRET": "wx-app-secret-4f1c",
+        "SCRM_NEW_BRAND_LINE_CHANNEL_SECRET": "line-secret-9a2e",
+        "SCRM_NEW_BRAND_LINE_CHANNEL_TOKEN": "line-token-77d0",
+    }
+    created = run(
+        {**cli_env, **credentials},
+        "create-brand",
+        "--slug",
+        "acme",
+        "--name",
+        "Acme Milk",
+        "--wechat-appid",
+        "wx123",
+        "--line-channel-id",
+        "1650000000",
+    )
     assert created.returncode == 0 and "brand acme created" in created.stdout, created.stderr
     resealed = run(cli_env, "reseal-secrets")
     assert resealed.returncode == 0 and "credentials of 1 brand(s)" in resealed.stdout, resealed.stderr
@@ -109,15 +156,23 @@ def test_staff_accounts_change_without_sql(cli_env: dict[str, str]) -> None:
     who = ["--brand", "demo", "--username", "hq-admin"]
     short = run({**cli_env, "NEW_PW": "short"}, "staff", "set-password", *who, "--password-env", "NEW_PW")
     assert short.returncode == 1 and "at least 10" in short.stderr
-    steps = [("set-password", "--password-env", "NEW_PW"), ("deactivate",), ("reactivate",), ("revoke-sessions",),
-             ("unlock",)]
+    steps = [
+        ("set-password", "--password-env", "NEW_PW"),
+        ("deactivate",),
+        ("reactivate",),
+        ("revoke-sessions",),
+        ("unlock",),
+    ]
     for action, *extra in steps:
         done = run(env, "staff", action, *who, *extra)
         assert done.returncode == 0 and done.stdout.startswith("hq-admin: "), (action, done.stderr)
     nobody = run(env, "staff", "deactivate", "--brand", "demo", "--username", "nobody")
     assert nobody.returncode == 1 and "no staff account" in nobody.stderr
-    state = sqlite3.connect(cli_env["DATABASE_URL"].removeprefix("sqlite://")).execute(
-        "SELECT is_active, token_version, password_hash FROM staff_account WHERE username = 'hq-admin'").fetchone()
+    state = (
+        sqlite3.connect(cli_env["DATABASE_URL"].removeprefix("sqlite://"))
+        .execute("SELECT is_active, token_version, password_hash FROM staff_account WHERE username = 'hq-admin'")
+        .fetchone()
+    )
     # Four changes that end sessions (password, deactivate, reactivate, revoke) from version 1; the
     # new password verifies and the demo one does not.
     assert state[0] == 1 and state[1] == 5

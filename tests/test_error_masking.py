@@ -25,7 +25,9 @@ async def test_unexpected_exception_is_masked_and_logged(upstream, caplog) -> No
         async with GraphQLClient.running(app) as client:
             response = await client.post("{ boom }")
     assert response.status == 200
-    assert response.errors == [{"message": "Internal server error.", "locations": [{"line": 1, "column": 3}], "path": ["boom"]}]
+    assert response.errors == [
+        {"message": "Internal server error.", "locations": [{"line": 1, "column": 3}], "path": ["boom"]}
+    ]
     assert "SELECT" not in str(response.body) and "Traceback" not in str(response.body)
     assert any("unexpected error" in r.message and r.exc_info for r in caplog.records)
 
@@ -35,6 +37,7 @@ async def test_nul_characters_are_refused_as_bad_input_on_every_engine(client, s
     token = factories.staff_token(settings, await factories.staff(brand))
     response = await client.post(
         "mutation($i: CreateStoreInput!) { createStore(input: $i) { errors { code } } }",
-        {"i": {"code": "NUL", "name": "bad\x00name"}}, token=token,
+        {"i": {"code": "NUL", "name": "bad\x00name"}},
+        token=token,
     )
     assert response.status == 400 and "NUL" in response.errors[0]["message"]

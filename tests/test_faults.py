@@ -15,14 +15,14 @@ import httpx
 import pytest
 
 from bench.claims_http import reference_campaigns
+from foundation.integrations.clients import open_integrations
+from foundation.settings import Settings
 from loyalty import item_codes
 from loyalty.models import Claim
 from loyalty.services import batches
 from referral.models import IdentityProvider, MemberIdentity, Message, MessageStatus
 from referral.services import members
-from foundation.integrations.clients import open_integrations
 from server.notifications import Deliverer
-from foundation.settings import Settings
 from tests import factories
 from tests.processes import SCRM, connections_held, serving, worker_pids
 from tests.test_multi_worker import server_env
@@ -36,8 +36,9 @@ def pg_settings(db, settings, upstream) -> Settings:
     """Settings the served workers share (same secret); these faults are PostgreSQL's."""
     if db != "postgres":
         pytest.skip("several workers share a PostgreSQL server")
-    return Settings(secret_key=settings.secret_key, line_api_base_url=upstream.base_url,
-                    wechat_api_base_url=upstream.base_url)
+    return Settings(
+        secret_key=settings.secret_key, line_api_base_url=upstream.base_url, wechat_api_base_url=upstream.base_url
+    )
 
 
 def item_codes_of(settings: Settings, batch_id: int, n: int) -> list[str]:
@@ -57,14 +58,26 @@ async def shop(settings: Settings, n_members: int) -> dict:
         await members.register(brand_id=brand.id, member_id=member.id, now=now, code=guide.invite_code)
         await MemberIdentity.filter(member_id=member.id).update(provider=IdentityProvider.LINE, subject=f"line-m{i}")
         tokens.append(factories.member_token(settings, member))
-    batch = await batches.create(brand_id=brand.id, key_id=1, sku="MILK", product_name="Milk", quantity=1_000_000,
-                                 price_cents=29_900, points_per_item=30)
+    batch = await batches.create(
+        brand_id=brand.id,
+        key_id=1,
+        sku="MILK",
+        product_name="Milk",
+        quantity=1_000_000,
+        price_cents=29_900,
+        points_per_item=30,
+    )
     await reference_campaigns(brand.id, now)
     return dict(brand=brand, tokens=tokens, batch=batch)
 
 
 async def storm(
-    base: str, codes: list[str], tokens: list[str], *, clients: int, deadline_s: float,
+    base: str,
+    codes: list[str],
+    tokens: list[str],
+    *,
+    clients: int,
+    deadline_s: float,
     answers: dict[int, str] | None = None,
 ) -> tuple[dict[int, str], int]:
     """Each client claims its codes one by one, retrying a failed request with the same key until it
@@ -82,8 +95,11 @@ async def storm(
             key = f"storm-request-{n}"
             while True:
                 try:
-                    response = await http.post("/graphql", json={"query": CLAIM, "variables": {"c": code, "k": key}},
-                                               headers={"authorization": f"Bearer {tokens[n % len(tokens)]}"})
+                    response = await http.post(
+                        "/graphql",
+                        json={"query": CLAIM, "variables": {"c": code, "k": key}},
+                        headers={"authorization": f"Bearer {tokens[n % len(tokens)]}"},
+                    )
                     body = response.json()
                     if response.status_code == 200 and "errors" not in body:
                         payload = body["data"]["claimItemCode"]
@@ -132,7 +148,8 @@ async def test_a_worker_killed_mid_storm_loses_and_doubles_nothing(database, pg_
             os.kill(victim, signal.SIGKILL)
 
         (_, failed), _ = await asyncio.gather(
-            storm(base, codes, data["tokens"], clients=32, deadline_s=90, answers=answers), kill_mid_storm())
+            storm(base, codes, data["tokens"], clients=32, deadline_s=90, answers=answers), kill_mid_storm()
+        )
         # uvicorn's supervisor replaced the dead worker.
         for _ in range(100):
             if len(pids := worker_pids(supervisor)) == 2 and victim not in pids:
@@ -146,8 +163,10 @@ async def test_a_worker_killed_mid_storm_loses_and_doubles_nothing(database, pg_
     await assert_claims_match(answers, data["batch"].id)
 
 
-@pytest.mark.skipif(shutil.which("pg_ctlcluster") is None or not os.path.isdir("/etc/postgresql"),
-                    reason="restarts the local cluster with Debian's pg_ctlcluster, which this machine lacks")
+@pytest.mark.skipif(
+    shutil.which("pg_ctlcluster") is None or not os.path.isdir("/etc/postgresql"),
+    reason="restarts the local cluster with Debian's pg_ctlcluster, which this machine lacks",
+)
 async def test_postgres_restarted_during_a_storm(database, pg_settings) -> None:
     data = await shop(pg_settings, 40)
     codes = item_codes_of(pg_settings, data["batch"].id, 800)
@@ -161,13 +180,20 @@ async def test_postgres_restarted_during_a_storm(database, pg_settings) -> None:
                 await asyncio.sleep(0.01)
             started = time.monotonic()
             done = await asyncio.create_subprocess_exec(
-                "pg_ctlcluster", "--skip-systemctl-redirect", cluster, "main", "restart",
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                "pg_ctlcluster",
+                "--skip-systemctl-redirect",
+                cluster,
+                "main",
+                "restart",
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             assert await done.wait() == 0
             return time.monotonic() - started
 
         (_, failed), outage_s = await asyncio.gather(
-            storm(base, codes, data["tokens"], clients=32, deadline_s=120, answers=answers), restart_mid_storm())
+            storm(base, codes, data["tokens"], clients=32, deadline_s=120, answers=answers), restart_mid_storm()
+        )
         health = httpx.get(f"{base}/health")
         assert health.status_code == 200, health.text
 
@@ -186,9 +212,17 @@ async def test_the_outbox_worker_killed_mid_delivery_sends_each_message_once(dat
     assert await Message.all().count() == 120
 
     upstream.delay_s = 0.02
-    env = {**server_env(database), "SCRM_LINE_API_BASE_URL": upstream.base_url, "SCRM_WECHAT_API_BASE_URL": upstream.base_url}
-    worker = subprocess.Popen([SCRM, "deliver-notifications", "--interval", "0.1"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    env = {
+        **server_env(database),
+        "SCRM_LINE_API_BASE_URL": upstream.base_url,
+        "SCRM_WECHAT_API_BASE_URL": upstream.base_url,
+    }
+    worker = subprocess.Popen(
+        [SCRM, "deliver-notifications", "--interval", "0.1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(200):
             if len(upstream.line_pushed) >= 20:
@@ -211,4 +245,5 @@ async def test_the_outbox_worker_killed_mid_delivery_sends_each_message_once(dat
     assert len(upstream.line_pushed) == 120 and len({p["to"] for p in upstream.line_pushed}) == 120
     assert await Message.filter(status=MessageStatus.SENT).count() == 120
     from server import invariants
+
     assert await invariants.violations() == []

@@ -33,8 +33,9 @@ async def test_rings_of_members_inviting_each_other_from_one_device_or_phone(db,
             headers["x-device-id"] = device
         transport = httpx.ASGITransport(app=app, client=(ip, 40000))
         async with httpx.AsyncClient(transport=transport, base_url="http://scrm.test") as http:
-            answer = await http.post("/graphql", json={"query": REGISTER, "variables": {"code": via, "phone": phone}},
-                                     headers=headers)
+            answer = await http.post(
+                "/graphql", json={"query": REGISTER, "variables": {"code": via, "phone": phone}}, headers=headers
+            )
         assert answer.json()["data"]["register"]["errors"] == [], answer.text
         return await Member.get(id=member.id)
 
@@ -57,7 +58,9 @@ async def test_rings_of_members_inviting_each_other_from_one_device_or_phone(db,
         async with httpx.AsyncClient(transport=transport, base_url="http://scrm.test") as http:
             answer = await http.post("/graphql", json={"query": RINGS}, headers={"authorization": f"Bearer {hq}"})
     rings = answer.json()["data"]["referralRings"]
-    found = [(r["sharedBy"], r["invitations"], sorted(ids.decode(m["id"], "Member") for m in r["members"])) for r in rings]
+    found = [
+        (r["sharedBy"], r["invitations"], sorted(ids.decode(m["id"], "Member") for m in r["members"])) for r in rings
+    ]
     assert found == [
         ("DEVICE", 2, sorted([a.id, b.id, c.id])),
         ("PHONE", 1, sorted([d.id, e.id])),
@@ -76,8 +79,15 @@ async def test_claims_faster_than_a_person_buys_and_a_guides_unusual_write_offs(
     hq = factories.staff_token(settings, await factories.staff(brand))
     start = clock.now
     keyring = settings.item_keyring
-    batch = await batches.create(brand_id=brand.id, key_id=keyring.current, sku="MILK", product_name="Milk",
-                                 quantity=1000, price_cents=100, points_per_item=1)
+    batch = await batches.create(
+        brand_id=brand.id,
+        key_id=keyring.current,
+        sku="MILK",
+        product_name="Milk",
+        quantity=1000,
+        price_cents=100,
+        points_per_item=1,
+    )
     serials = iter(range(1, 1001))
 
     async def customer(subject: str, guide) -> Member:
@@ -102,13 +112,22 @@ async def test_claims_faster_than_a_person_buys_and_a_guides_unusual_write_offs(
         for n in range(count):
             member = await customer(f"w{g}-{n}", guides[g])
             coupon = await coupons.issue(brand_id=brand.id, template_id=gift.id, member_id=member.id, now=start)
-            await coupons.write_off(brand_id=brand.id, code=coupon.code, guide_id=guides[g].id, store_id=store.id,
-                                    now=start + timedelta(minutes=n))
+            await coupons.write_off(
+                brand_id=brand.id,
+                code=coupon.code,
+                guide_id=guides[g].id,
+                store_id=store.id,
+                now=start + timedelta(minutes=n),
+            )
 
     period = {"f": start.isoformat(), "t": (start + timedelta(days=60)).isoformat()}
-    answer = await client.ok("""query($f: DateTime!, $t: DateTime!) {
+    answer = await client.ok(
+        """query($f: DateTime!, $t: DateTime!) {
       fastClaimers(from: $f, to: $t) { member { id } claims burst shortestGapSeconds cities burstStartedAt burstEndedAt }
-      guideWriteOffOutliers(from: $f, to: $t) { guide { id } writeOffs ofOwnMembers brandMedian } }""", period, token=hq)
+      guideWriteOffOutliers(from: $f, to: $t) { guide { id } writeOffs ofOwnMembers brandMedian } }""",
+        period,
+        token=hq,
+    )
     [fast] = answer["fastClaimers"]
     assert ids.decode(fast["member"]["id"], "Member") == bot.id
     assert (fast["claims"], fast["burst"], fast["shortestGapSeconds"], fast["cities"]) == (12, 12, 30.0, 2)

@@ -27,17 +27,24 @@ EXAMPLES = int(os.environ.get("SCRM_FUZZ_EXAMPLES", "15"))
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
     folder: Path = tmp_path_factory.mktemp("fuzz")
     keep = {k: v for k, v in os.environ.items() if not k.startswith("SCRM_") and k != "DATABASE_URL"}
-    env = {**keep, "DATABASE_URL": f"sqlite://{folder}/fuzz.sqlite3", "SCRM_MODE": "development",
-           "SCRM_RATE_LIMITS": "off"}
+    env = {
+        **keep,
+        "DATABASE_URL": f"sqlite://{folder}/fuzz.sqlite3",
+        "SCRM_MODE": "development",
+        "SCRM_RATE_LIMITS": "off",
+    }
     for step in ("migrate", "seed-demo"):
         subprocess.run([SCRM, step], env=env, check=True, capture_output=True)
     with serving(env) as (base, _):
+
         def token(query: str) -> str:
             answer = httpx.post(f"{base}/graphql", json={"query": query}).json()
             return next(iter(answer["data"].values()))["token"]
 
         tokens = {
-            "hq": token('mutation { signInStaff(brand: "demo", username: "hq-admin", password: "demo-password") { token } }'),
+            "hq": token(
+                'mutation { signInStaff(brand: "demo", username: "hq-admin", password: "demo-password") { token } }'
+            ),
             "consumer": token('mutation { devSignIn(brand: "demo", subject: "fuzz-mum") { token } }'),
         }
         yield base, tokens
@@ -49,8 +56,9 @@ def test_no_generated_request_is_a_server_error(served) -> None:
     operations = [result.ok() for result in schema.get_all_operations()]
     sent = 0
 
-    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
-              database=None)
+    @settings(
+        max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True, database=None
+    )
     def run(case) -> None:
         nonlocal sent
         for who in ("hq", "consumer", None):

@@ -21,10 +21,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 from graphql import (
-    GraphQLArgument, GraphQLEnumType, GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLScalarType,
-    GraphQLSchema, build_client_schema, get_introspection_query,
+    GraphQLArgument,
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLScalarType,
+    GraphQLSchema,
+    build_client_schema,
+    get_introspection_query,
 )
 from tortoise import Tortoise, connections
 
@@ -72,20 +78,46 @@ IDS = [
 ]
 INTS = [Hostile("negative", -1), Hostile("zero", 0), Hostile("int32-max", 2**31 - 1), Hostile("64-bit", 2**40)]
 FLOATS = [Hostile("nan", "NaN"), Hostile("infinity", "Infinity"), Hostile("huge", 1e308)]
-DATETIMES = [Hostile("year-1", "0001-01-01T00:00:00+08:00"), Hostile("year-9999", "9999-12-31T23:59:59-01:00"),
-             Hostile("no-offset", "2027-01-10T10:00:00"), Hostile("nul", f"{MARK}\x00", f"{MARK}\x00"),
-             Hostile("garbage", f"{MARK}-not-a-time", f"{MARK}-not-a-time")]
+DATETIMES = [
+    Hostile("year-1", "0001-01-01T00:00:00+08:00"),
+    Hostile("year-9999", "9999-12-31T23:59:59-01:00"),
+    Hostile("no-offset", "2027-01-10T10:00:00"),
+    Hostile("nul", f"{MARK}\x00", f"{MARK}\x00"),
+    Hostile("garbage", f"{MARK}-not-a-time", f"{MARK}-not-a-time"),
+]
 # An ID argument's type, by its name (and for a bare `id`, by the operation).
 ID_TYPES = {
-    "memberId": "Member", "memberIds": "Member", "storeId": "Store", "storeIds": "Store", "guideId": "Guide",
-    "fromGuideId": "Guide", "toGuideId": "Guide", "eventId": "Event", "tagId": "Tag", "templateId": "CouponTemplate",
-    "couponTemplateId": "CouponTemplate", "couponId": "Coupon", "claimId": "Claim", "batchId": "CodeBatch",
-    "campaignId": "Campaign", "audienceTagId": "Tag", "audienceStoreId": "Store",
+    "memberId": "Member",
+    "memberIds": "Member",
+    "storeId": "Store",
+    "storeIds": "Store",
+    "guideId": "Guide",
+    "fromGuideId": "Guide",
+    "toGuideId": "Guide",
+    "eventId": "Event",
+    "tagId": "Tag",
+    "templateId": "CouponTemplate",
+    "couponTemplateId": "CouponTemplate",
+    "couponId": "Coupon",
+    "claimId": "Claim",
+    "batchId": "CodeBatch",
+    "campaignId": "Campaign",
+    "audienceTagId": "Tag",
+    "audienceStoreId": "Store",
 }
 BARE_ID = {
-    "store": "Store", "member": "Member", "event": "Event", "revokeEnrolmentQr": "Enrolment", "stopCampaign": "Campaign",
-    "revokeCodeBatch": "CodeBatch", "updateEvent": "Event", "publishEvent": "Event", "cancelEvent": "Event",
-    "closeEventInteraction": "Interaction", "drawEventInteraction": "Interaction", "answerEventInteraction": "Interaction",
+    "store": "Store",
+    "member": "Member",
+    "event": "Event",
+    "revokeEnrolmentQr": "Enrolment",
+    "stopCampaign": "Campaign",
+    "revokeCodeBatch": "CodeBatch",
+    "updateEvent": "Event",
+    "publishEvent": "Event",
+    "cancelEvent": "Event",
+    "closeEventInteraction": "Interaction",
+    "drawEventInteraction": "Interaction",
+    "answerEventInteraction": "Interaction",
 }
 
 
@@ -123,8 +155,11 @@ def plausible(type_: Any, arg_name: str, op: str, ids_of: dict[str, int]) -> Any
     if isinstance(inner, GraphQLEnumType):
         value: Any = Enum(next(iter(inner.values)))
     elif isinstance(inner, GraphQLInputObjectType):
-        value = {n: plausible(f.type, n, op, ids_of) for n, f in inner.fields.items()
-                 if isinstance(f.type, GraphQLNonNull) and f.default_value is None}
+        value = {
+            n: plausible(f.type, n, op, ids_of)
+            for n, f in inner.fields.items()
+            if isinstance(f.type, GraphQLNonNull) and f.default_value is None
+        }
     elif inner.name == "ID":
         kind = BARE_ID.get(op, "Member") if arg_name == "id" else ID_TYPES.get(arg_name, "Member")
         value = ids.encode(kind, ids_of.get(kind, 1))
@@ -171,8 +206,18 @@ def string_paths(type_: Any, prefix: list[str], depth: int = 0) -> Iterator[tupl
 
 def poisoned(base: dict, path: list[str], value: Any) -> dict:
     copy = json.loads(json.dumps(base, default=lambda e: {"__enum__": e.name}))
-    restore = lambda v: Enum(v["__enum__"]) if isinstance(v, dict) and "__enum__" in v else (  # noqa: E731
-        {k: restore(x) for k, x in v.items()} if isinstance(v, dict) else [restore(x) for x in v] if isinstance(v, list) else v)
+    restore = lambda v: (
+        Enum(v["__enum__"])
+        if isinstance(v, dict) and "__enum__" in v
+        # noqa: E731
+        else (
+            {k: restore(x) for k, x in v.items()}
+            if isinstance(v, dict)
+            else [restore(x) for x in v]
+            if isinstance(v, list)
+            else v
+        )
+    )
     copy = restore(copy)
     node = copy
     for key in path[:-1]:
@@ -209,8 +254,11 @@ def cases(schema: GraphQLSchema, ids_of: dict[str, int], other_brand_id: str) ->
     for kind, root in (("query", schema.query_type), ("mutation", schema.mutation_type)):
         assert root is not None
         for op, field_def in root.fields.items():
-            base = {name: plausible(arg.type, name, op, ids_of) for name, arg in field_def.args.items()
-                    if isinstance(arg.type, GraphQLNonNull) and arg.default_value is None}
+            base = {
+                name: plausible(arg.type, name, op, ids_of)
+                for name, arg in field_def.args.items()
+                if isinstance(arg.type, GraphQLNonNull) and arg.default_value is None
+            }
             selection = selection_of(schema, field_def.type)
             for name, arg in field_def.args.items():
                 for path, type_ in _positions(name, arg):
@@ -233,7 +281,9 @@ class LogTrap(logging.Handler):
         self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        extra = {k: v for k, v in record.__dict__.items() if k not in logging.LogRecord("", 0, "", 0, "", (), None).__dict__}
+        extra = {
+            k: v for k, v in record.__dict__.items() if k not in logging.LogRecord("", 0, "", 0, "", (), None).__dict__
+        }
         self.lines.append(f"{record.getMessage()} {extra} {record.exc_text or ''}")
 
 
@@ -254,12 +304,20 @@ def refused(body: dict, op: str) -> bool:
 async def test_no_hostile_value_reaches_an_internal_error_a_write_or_a_log(client: GraphQLClient, settings) -> None:
     alpha = await factories.cast(settings, "alpha")
     beta = await factories.cast(settings, "beta")
-    tokens = {"anonymous": None, **{r: alpha.tokens[r] for r in ("consumer", "guide", "store_manager", "hq")},
-              "other_hq": beta.tokens["hq"]}
+    tokens = {
+        "anonymous": None,
+        **{r: alpha.tokens[r] for r in ("consumer", "guide", "store_manager", "hq")},
+        "other_hq": beta.tokens["hq"],
+    }
     introspected = await client.ok(get_introspection_query())
     schema = build_client_schema(introspected)
-    ids_of = {"Member": alpha.consumer.id, "Store": alpha.store.id, "Guide": alpha.guide.id, "Event": alpha.event.id,
-              "Enrolment": alpha.enrolment.id}
+    ids_of = {
+        "Member": alpha.consumer.id,
+        "Store": alpha.store.id,
+        "Guide": alpha.guide.id,
+        "Event": alpha.event.id,
+        "Enrolment": alpha.enrolment.id,
+    }
     other_brand_id = ids.encode("Member", beta.consumer.id)
     trap = LogTrap()
     root = logging.getLogger()
@@ -268,7 +326,7 @@ async def test_no_hostile_value_reaches_an_internal_error_a_write_or_a_log(clien
     try:
         for n, (case, selection) in enumerate(cases(schema, ids_of, other_brand_id)):
             # Starting from a different caller each time, until one the operation admits has sent it.
-            for caller in CALLERS[n % len(CALLERS):] + CALLERS[:n % len(CALLERS)]:
+            for caller in CALLERS[n % len(CALLERS) :] + CALLERS[: n % len(CALLERS)]:
                 before = await row_counts()
                 trap.lines.clear()
                 response = await client.post(case.document(selection), token=tokens[caller])

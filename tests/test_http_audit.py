@@ -23,12 +23,14 @@ def audit_tool() -> Path:
 def test_server_passes_every_graphql_http_audit(audit_tool: Path, cli_env: dict[str, str]) -> None:
     subprocess.run([SCRM, "migrate"], env=cli_env, check=True, capture_output=True, timeout=120)
     port = free_port()
-    server = subprocess.Popen([SCRM, "serve", "--port", str(port)], env=cli_env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [SCRM, "serve", "--port", str(port)], env=cli_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         wait_healthy(f"http://127.0.0.1:{port}")
-        result = subprocess.run(["node", str(audit_tool), f"http://127.0.0.1:{port}/graphql"],
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            ["node", str(audit_tool), f"http://127.0.0.1:{port}/graphql"], capture_output=True, text=True, timeout=120
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)

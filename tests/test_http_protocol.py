@@ -5,8 +5,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from server.app import create_app
 from foundation.settings import Mode
+from server.app import create_app
 from tests.client import GraphQLClient
 from tests.conftest import make_settings
 from tests.fakes.upstream import FakeUpstream
@@ -33,8 +33,16 @@ async def post(http, body, *, accept: str | None = GR, content_type: str | None 
 
 @pytest.mark.parametrize(
     ("accept", "media"),
-    [(GR, GR), (JSON, JSON), ("*/*", JSON), (None, JSON), ("application/*", JSON), (f"{GR}, */*", GR),
-     (f"{JSON};q=0.9, {GR};q=0.5", JSON), (f"text/html, {JSON}", JSON)],
+    [
+        (GR, GR),
+        (JSON, JSON),
+        ("*/*", JSON),
+        (None, JSON),
+        ("application/*", JSON),
+        (f"{GR}, */*", GR),
+        (f"{JSON};q=0.9, {GR};q=0.5", JSON),
+        (f"text/html, {JSON}", JSON),
+    ],
 )
 async def test_response_media_type_follows_accept(http, accept, media) -> None:
     response = await post(http, {"query": "{ __typename }"}, accept=accept)
@@ -48,7 +56,9 @@ async def test_unacceptable_accept_is_406(http) -> None:
     assert (await post(http, {"query": "{ __typename }"}, accept=f"{GR};q=0")).status_code == 406
 
 
-@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded", f"{JSON}; charset=latin1"])
+@pytest.mark.parametrize(
+    "content_type", [None, "text/plain", "application/x-www-form-urlencoded", f"{JSON}; charset=latin1"]
+)
 async def test_post_needs_a_utf8_json_body(http, content_type) -> None:
     assert (await post(http, {"query": "{ __typename }"}, content_type=content_type)).status_code == 415
 
@@ -71,7 +81,9 @@ BAD_REQUESTS = {
     "parse failure": dict(body={"query": "{"}),
     "validation failure": dict(body={"query": "{ noSuchField }"}),
     "unknown operation": dict(body={"query": "query A { __typename }", "operationName": "B"}),
-    "variable coercion": dict(body={"query": "query($n: Int!) { stores(first: $n) { pageInfo { hasNextPage } } }", "variables": {"n": "x"}}),
+    "variable coercion": dict(
+        body={"query": "query($n: Int!) { stores(first: $n) { pageInfo { hasNextPage } } }", "variables": {"n": "x"}}
+    ),
     "subscription": dict(body={"query": "subscription { x }"}),
 }
 
@@ -97,11 +109,17 @@ async def test_request_errors_under_legacy_json_are_200_unless_the_body_is_not_j
 
 
 async def test_get_runs_queries_and_refuses_mutations(http) -> None:
-    ok = await http.get("/graphql", params={"query": "query($n: String!) { __type(name: $n) { name } }",
-                                            "variables": '{"n": "Query"}'}, headers={"accept": GR})
+    ok = await http.get(
+        "/graphql",
+        params={"query": "query($n: String!) { __type(name: $n) { name } }", "variables": '{"n": "Query"}'},
+        headers={"accept": GR},
+    )
     assert ok.status_code == 200 and ok.json() == {"data": {"__type": {"name": "Query"}}}
-    refused = await http.get("/graphql", params={"query": "mutation { devSignIn(brand: \"x\", subject: \"y\") { token } }"},
-                             headers={"accept": GR})
+    refused = await http.get(
+        "/graphql",
+        params={"query": 'mutation { devSignIn(brand: "x", subject: "y") { token } }'},
+        headers={"accept": GR},
+    )
     assert refused.status_code == 405 and refused.headers["allow"] == "POST"
 
 

@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from access.models import StaffRole
 from events.models import Event, Registration, RegistrationStatus
+from foundation.settings import Settings
 from loyalty import item_codes
 from loyalty.models import Claim, Coupon, CouponKind, CouponStatus, CouponTemplate
 from loyalty.services import batches, coupons
@@ -18,11 +20,9 @@ from referral.models import Member
 from referral.services import members
 from schema import ids
 from server import invariants
-from foundation.settings import Settings
 from tests import factories
 from tests.conftest import TEST_DATA_KEYS, TEST_SECRET
 from tests.events.helpers import SIGN_UP
-from access.models import StaffRole
 from tests.processes import SCRM, serving, worker_pids
 
 CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempotencyKey: $k) { pointsEarned errors { code } } }"""
@@ -32,14 +32,20 @@ ISSUE = """mutation($t: ID!, $m: ID!) { issueCoupon(templateId: $t, memberId: $m
 
 def server_env(database_url: str) -> dict[str, str]:
     keep = {k: v for k, v in os.environ.items() if not k.startswith("SCRM_") and k != "DATABASE_URL"}
-    return {**keep, "DATABASE_URL": database_url, "SCRM_MODE": "test", "SCRM_SECRET_KEY": TEST_SECRET,
-            "SCRM_DATA_KEYS": TEST_DATA_KEYS,
-            "SCRM_RATE_LIMITS": "off"}
+    return {
+        **keep,
+        "DATABASE_URL": database_url,
+        "SCRM_MODE": "test",
+        "SCRM_SECRET_KEY": TEST_SECRET,
+        "SCRM_DATA_KEYS": TEST_DATA_KEYS,
+        "SCRM_RATE_LIMITS": "off",
+    }
 
 
 async def post(http: httpx.AsyncClient, query: str, variables: dict, token: str) -> dict:
-    response = await http.post("/graphql", json={"query": query, "variables": variables},
-                               headers={"authorization": f"Bearer {token}"})
+    response = await http.post(
+        "/graphql", json={"query": query, "variables": variables}, headers={"authorization": f"Bearer {token}"}
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert "errors" not in body, body
@@ -65,10 +71,13 @@ async def test_the_races_hold_across_two_worker_processes(db, database, settings
         member = await factories.member(brand, f"m{i}")
         await members.register(brand_id=brand.id, member_id=member.id, now=now, code=guide.invite_code)
         people.append((member, factories.member_token(settings, member)))
-    batch = await batches.create(brand_id=brand.id, key_id=1, sku="MILK", product_name="Milk", quantity=10,
-                                 price_cents=100, points_per_item=10)
+    batch = await batches.create(
+        brand_id=brand.id, key_id=1, sku="MILK", product_name="Milk", quantity=10, price_cents=100, points_per_item=10
+    )
     code = item_codes.encode(settings.item_keyring.key(1), 1, batch.id, 1)
-    limited = await coupons.create_template(brand_id=brand.id, name="Launch", kind=CouponKind.GIFT, valid_days=7, total_limit=50)
+    limited = await coupons.create_template(
+        brand_id=brand.id, name="Launch", kind=CouponKind.GIFT, valid_days=7, total_limit=50
+    )
     gift = await coupons.create_template(brand_id=brand.id, name="Gift", kind=CouponKind.GIFT, valid_days=7)
     coupon = await coupons.issue(brand_id=brand.id, template_id=gift.id, member_id=people[0][0].id, now=now)
     event = await factories.event(brand, store, now=now, capacity=30)
@@ -78,13 +87,27 @@ async def test_the_races_hold_across_two_worker_processes(db, database, settings
         limits = httpx.Limits(max_connections=300, max_keepalive_connections=0)
         async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
             claims = await asyncio.gather(*(post(http, CLAIM, {"c": code, "k": None}, t) for _, t in people[:100]))
-            write_offs = await asyncio.gather(*(post(http, WRITE_OFF, {"c": coupon.code}, guide_token) for _ in range(100)))
-            issues = await asyncio.gather(*(
-                post(http, ISSUE, {"t": ids.encode("CouponTemplate", limited.id), "m": ids.encode("Member", m.id)}, hq)
-                for m, _ in people for _ in range(2)))
-            sign_ups = await asyncio.gather(*(
-                post(http, SIGN_UP, {"e": ids.encode("Event", event.id), "a": None}, t)
-                for _, t in people + people[:50]))
+            write_offs = await asyncio.gather(
+                *(post(http, WRITE_OFF, {"c": coupon.code}, guide_token) for _ in range(100))
+            )
+            issues = await asyncio.gather(
+                *(
+                    post(
+                        http,
+                        ISSUE,
+                        {"t": ids.encode("CouponTemplate", limited.id), "m": ids.encode("Member", m.id)},
+                        hq,
+                    )
+                    for m, _ in people
+                    for _ in range(2)
+                )
+            )
+            sign_ups = await asyncio.gather(
+                *(
+                    post(http, SIGN_UP, {"e": ids.encode("Event", event.id), "a": None}, t)
+                    for _, t in people + people[:50]
+                )
+            )
 
     claim_outcomes = [outcome(p) for p in claims]
     assert claim_outcomes.count("OK") == 1 and set(claim_outcomes) == {"OK", "ITEM_CODE_ALREADY_CLAIMED"}
@@ -119,14 +142,24 @@ async def test_signing_staff_out_refuses_their_tokens_at_once_on_every_worker(db
         # A new connection per request, so that both workers answer.
         limits = httpx.Limits(max_keepalive_connections=0)
         async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
-            signed_in = await http.post("/graphql", json={"query": 'mutation { signInStaff(brand: "acme", username: "bob", '
-                                                                   f'password: "{factories.STAFF_PASSWORD}") {{ token }} }}'})
+            signed_in = await http.post(
+                "/graphql",
+                json={
+                    "query": 'mutation { signInStaff(brand: "acme", username: "bob", '
+                    f'password: "{factories.STAFF_PASSWORD}") {{ token }} }}'
+                },
+            )
             token = signed_in.json()["data"]["signInStaff"]["token"]
             headers = {"authorization": f"Bearer {token}"}
             before = [await http.post("/graphql", json={"query": me}, headers=headers) for _ in range(12)]
             assert all(r.json() == {"data": {"me": {"roles": ["STORE_MANAGER"]}}} for r in before)
-            done = subprocess.run([SCRM, "staff", "revoke-sessions", "--brand", "acme", "--username", "bob"],
-                                  env=env, capture_output=True, text=True, timeout=60)
+            done = subprocess.run(
+                [SCRM, "staff", "revoke-sessions", "--brand", "acme", "--username", "bob"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
             assert done.returncode == 0 and "signed out" in done.stdout, done.stderr
             after = [await http.post("/graphql", json={"query": me}, headers=headers) for _ in range(12)]
             assert all(r.json()["errors"][0]["extensions"]["code"] == "TOKEN_INVALID" for r in after)

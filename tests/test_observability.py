@@ -7,9 +7,9 @@ import subprocess
 import httpx
 from starlette.datastructures import Secret
 
-from server.app import create_app
 from foundation.logs import redact
 from foundation.settings import Mode
+from server.app import create_app
 from tests import factories
 from tests.client import GraphQLClient
 from tests.conftest import make_settings
@@ -24,7 +24,7 @@ def sample(text: str, name: str, **labels: str) -> float:
     for line in text.splitlines():
         if line.startswith(f"{name}{{"):
             head, _, value = line.rpartition(" ")
-            got = ",".join(sorted(head[len(name) + 1:-1].split(",")))
+            got = ",".join(sorted(head[len(name) + 1 : -1].split(",")))
             if got == wanted:
                 return float(value)
     return 0.0
@@ -33,8 +33,11 @@ def sample(text: str, name: str, **labels: str) -> float:
 async def test_request_ids_and_refusals_by_reason_in_metrics(db, settings, client) -> None:
     cast = await factories.cast(settings, "acme")
     before = (await client.http.get("/metrics")).text
-    answer = await client.http.post("/graphql", json={"query": CLAIM, "variables": {"c": "forged"}},
-                                    headers={"authorization": f"Bearer {cast.tokens['consumer']}", "x-request-id": "trace-abc-123"})
+    answer = await client.http.post(
+        "/graphql",
+        json={"query": CLAIM, "variables": {"c": "forged"}},
+        headers={"authorization": f"Bearer {cast.tokens['consumer']}", "x-request-id": "trace-abc-123"},
+    )
     assert answer.headers["x-request-id"] == "trace-abc-123"
     # A header that could inject into logs is replaced by an id of our own.
     odd = await client.http.get("/health", headers={"x-request-id": "bad id\n{}"})
@@ -45,7 +48,10 @@ async def test_request_ids_and_refusals_by_reason_in_metrics(db, settings, clien
     refused = {"operation": "claim_item_code", "outcome": "ITEM_CODE_INVALID"}
     assert sample(after, "scrm_operations_total", **refused) - sample(before, "scrm_operations_total", **refused) == 2
     graphql = {"route": "/graphql", "status": "200"}
-    assert sample(after, "scrm_http_requests_total", **graphql) - sample(before, "scrm_http_requests_total", **graphql) == 2
+    assert (
+        sample(after, "scrm_http_requests_total", **graphql) - sample(before, "scrm_http_requests_total", **graphql)
+        == 2
+    )
     # Labels hold route templates, never a raw path with an id or code in it.
     await client.http.get("/exports/code-batches/12345.csv")
     assert "12345" not in (await client.http.get("/metrics")).text
@@ -77,17 +83,22 @@ def test_served_logs_are_json_with_request_ids_and_no_personal_data(cli_env: dic
     assert subprocess.run([SCRM, "migrate"], env=env, capture_output=True).returncode == 0
     assert subprocess.run([SCRM, "seed-demo"], env=env, capture_output=True).returncode == 0
     port = free_port()
-    server = subprocess.Popen([SCRM, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [SCRM, "serve", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     phone, code = "13800138000", "0123456789ABCDEF0123456789ABCDEF"
     try:
         base = f"http://127.0.0.1:{port}"
         wait_healthy(base)
-        signed_in = httpx.post(f"{base}/graphql", json={"query": 'mutation { devSignIn(brand: "demo", subject: "privacy-mum") { token } }'})
+        signed_in = httpx.post(
+            f"{base}/graphql", json={"query": 'mutation { devSignIn(brand: "demo", subject: "privacy-mum") { token } }'}
+        )
         token = signed_in.json()["data"]["devSignIn"]["token"]
         auth = {"authorization": f"Bearer {token}"}
-        profile = {"query": "mutation($p: String) { updateProfile(input: {phone: $p, phoneConsent: true}) { errors { code } } }",
-                   "variables": {"p": phone}}
+        profile = {
+            "query": "mutation($p: String) { updateProfile(input: {phone: $p, phoneConsent: true}) { errors { code } } }",
+            "variables": {"p": phone},
+        }
         httpx.post(f"{base}/graphql", json=profile, headers=auth)
         for _ in range(3):  # the third is over the limit: a warning is logged
             httpx.post(f"{base}/graphql", json={"query": CLAIM, "variables": {"c": code}}, headers=auth)

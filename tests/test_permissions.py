@@ -51,38 +51,48 @@ MATRIX = {
     ),
     "guides": Op("{ guides { nodes { inviteCode } } }", STORE_STAFF),
     "member": Op("query($id: ID!) { member(id: $id) { id } }", HQ, lambda c: {"id": _id("Member", c.consumer.id)}),
-    "ancestors": Op("query($id: ID!) { ancestors(memberId: $id) { depth } }", HQ, lambda c: {"id": _id("Member", c.consumer.id)}),
-    "descendants": Op("query($id: ID!) { descendants(guideId: $id) { total } }", HQ, lambda c: {"id": _id("Guide", c.guide.id)}),
+    "ancestors": Op(
+        "query($id: ID!) { ancestors(memberId: $id) { depth } }", HQ, lambda c: {"id": _id("Member", c.consumer.id)}
+    ),
+    "descendants": Op(
+        "query($id: ID!) { descendants(guideId: $id) { total } }", HQ, lambda c: {"id": _id("Guide", c.guide.id)}
+    ),
     "referralPolicy": Op("{ referralPolicy { inviteUrlBase } }", HQ),
     "createEnrolmentQr": Op(
         "mutation($s: ID!) { createEnrolmentQr(storeId: $s) { enrolment { token } errors { code } } }",
-        STORE_STAFF, lambda c: {"s": _id("Store", c.store.id)},
+        STORE_STAFF,
+        lambda c: {"s": _id("Store", c.store.id)},
     ),
     "revokeEnrolmentQr": Op(
         "mutation($e: ID!) { revokeEnrolmentQr(id: $e) { enrolment { revokedAt } errors { code } } }",
-        STORE_STAFF, lambda c: {"e": _id("Enrolment", c.enrolment.id)},
+        STORE_STAFF,
+        lambda c: {"e": _id("Enrolment", c.enrolment.id)},
     ),
-    "enrolAsGuide": Op(
-        'mutation { enrolAsGuide(token: "E1.1.x") { guide { id } errors { code } } }', CONSUMERS
-    ),
+    "enrolAsGuide": Op('mutation { enrolAsGuide(token: "E1.1.x") { guide { id } errors { code } } }', CONSUMERS),
     "approveGuide": Op(
         "mutation($g: ID!) { approveGuide(guideId: $g) { guide { id } errors { code } } }",
-        STORE_STAFF, lambda c: {"g": _id("Guide", c.guide.id)},
+        STORE_STAFF,
+        lambda c: {"g": _id("Guide", c.guide.id)},
     ),
     "deactivateGuide": Op(
         "mutation($g: ID!) { deactivateGuide(guideId: $g) { guide { status } errors { code } } }",
-        STORE_STAFF, lambda c: {"g": _id("Guide", c.guide.id)},
+        STORE_STAFF,
+        lambda c: {"g": _id("Guide", c.guide.id)},
     ),
     "reassignMembers": Op(
         "mutation($g: ID!) { reassignMembers(fromGuideId: $g, toGuideId: $g) { moved errors { code } } }",
-        HQ, lambda c: {"g": _id("Guide", c.guide.id)},
+        HQ,
+        lambda c: {"g": _id("Guide", c.guide.id)},
     ),
     "register": Op("mutation { register(input: {}) { member { id } errors { code } } }", CONSUMERS),
     "scanCode": Op(
         "mutation($c: String!) { scanCode(code: $c) { switched errors { code } } }",
-        CONSUMERS, lambda c: {"c": c.guide.invite_code},
+        CONSUMERS,
+        lambda c: {"c": c.guide.invite_code},
     ),
-    "updateProfile": Op('mutation { updateProfile(input: {city: "Hangzhou"}) { member { city } errors { code } } }', CONSUMERS),
+    "updateProfile": Op(
+        'mutation { updateProfile(input: {city: "Hangzhou"}) { member { city } errors { code } } }', CONSUMERS
+    ),
     "attribution": Op("{ attribution" + PERIOD + ", by: GUIDE) { key newMembers } }", STORE_STAFF),
     "leaderboard": Op("{ leaderboard" + PERIOD + ", metric: REVENUE_CENTS) { key } }", HQ),
     "funnel": Op("{ funnel { stage members } }", STORE_STAFF),
@@ -93,52 +103,63 @@ MATRIX = {
     "createTag": Op('mutation { createTag(name: "VIC") { tag { name } errors { code } } }', HQ),
     "tagMember": Op(
         "mutation($m: ID!, $t: ID!) { tagMember(memberId: $m, tagId: $t) { ok errors { code } } }",
-        HQ, lambda c: {"m": _id("Member", c.consumer.id), "t": _id("Tag", 1)},
+        HQ,
+        lambda c: {"m": _id("Member", c.consumer.id), "t": _id("Tag", 1)},
     ),
     "untagMember": Op(
         "mutation($m: ID!, $t: ID!) { untagMember(memberId: $m, tagId: $t) { ok errors { code } } }",
-        HQ, lambda c: {"m": _id("Member", c.consumer.id), "t": _id("Tag", 1)},
+        HQ,
+        lambda c: {"m": _id("Member", c.consumer.id), "t": _id("Tag", 1)},
     ),
     "linkWechat": Op('mutation { linkWechat(code: "abc") { token errors { code } } }', CONSUMERS),
     "linkLine": Op('mutation { linkLine(idToken: "abc") { token errors { code } } }', CONSUMERS),
     "createCodeBatch": Op(
         'mutation { createCodeBatch(input: {sku: "MILK-1", productName: "Milk 1", quantity: 10, priceCents: 100, '
-        'pointsPerItem: 5}) { batch { id } errors { code } } }', HQ,
+        "pointsPerItem: 5}) { batch { id } errors { code } } }",
+        HQ,
     ),
     "revokeCodeBatch": Op(
-        "mutation($b: ID!) { revokeCodeBatch(id: $b) { batch { id } errors { code } } }", HQ,
+        "mutation($b: ID!) { revokeCodeBatch(id: $b) { batch { id } errors { code } } }",
+        HQ,
         lambda c: {"b": _id("CodeBatch", 1)},
     ),
     "claimItemCode": Op('mutation { claimItemCode(code: "00") { claim { id } errors { code } } }', CONSUMERS),
     "myCoupons": Op("{ myCoupons { nodes { code } } }", CONSUMERS),
     "createCouponTemplate": Op(
-        'mutation { createCouponTemplate(input: {name: "Gift", kind: GIFT, validDays: 30}) { template { id } errors { code } } }', HQ,
+        'mutation { createCouponTemplate(input: {name: "Gift", kind: GIFT, validDays: 30}) { template { id } errors { code } } }',
+        HQ,
     ),
     "issueCoupon": Op(
         "mutation($t: ID!, $m: ID!) { issueCoupon(templateId: $t, memberId: $m) { coupon { id } errors { code } } }",
-        HQ, lambda c: {"t": _id("CouponTemplate", 1), "m": _id("Member", c.consumer.id)},
+        HQ,
+        lambda c: {"t": _id("CouponTemplate", 1), "m": _id("Member", c.consumer.id)},
     ),
     "writeOffCoupon": Op('mutation { writeOffCoupon(code: "C0000000000") { coupon { id } errors { code } } }', GUIDES),
     "cancelCoupon": Op(
-        "mutation($c: ID!) { cancelCoupon(couponId: $c) { coupon { id } errors { code } } }", HQ,
+        "mutation($c: ID!) { cancelCoupon(couponId: $c) { coupon { id } errors { code } } }",
+        HQ,
         lambda c: {"c": _id("Coupon", 1)},
     ),
     "buyCoupon": Op(
-        "mutation($t: ID!) { buyCoupon(templateId: $t) { coupon { id } errors { code } } }", CONSUMERS,
+        "mutation($t: ID!) { buyCoupon(templateId: $t) { coupon { id } errors { code } } }",
+        CONSUMERS,
         lambda c: {"t": _id("CouponTemplate", 1)},
     ),
     "myPoints": Op("{ myPoints { balance debt expiring ledger { nodes { points } } } }", CONSUMERS),
     "campaigns": Op("{ campaigns { nodes { name } } }", HQ),
     "createCampaign": Op(
         'mutation { createCampaign(input: {name: "Welcome", startsAt: "2026-01-01T00:00:00Z", endsAt: "2027-01-01T00:00:00Z", '
-        "points: 10, firstPurchase: true}) { campaign { id } errors { code } } }", HQ,
+        "points: 10, firstPurchase: true}) { campaign { id } errors { code } } }",
+        HQ,
     ),
     "stopCampaign": Op(
-        "mutation($c: ID!) { stopCampaign(id: $c) { campaign { id } errors { code } } }", HQ,
+        "mutation($c: ID!) { stopCampaign(id: $c) { campaign { id } errors { code } } }",
+        HQ,
         lambda c: {"c": _id("Campaign", 1)},
     ),
     "reverseClaim": Op(
-        'mutation($c: ID!) { reverseClaim(claimId: $c, reason: "returned") { pointsTaken errors { code } } }', HQ,
+        'mutation($c: ID!) { reverseClaim(claimId: $c, reason: "returned") { pointsTaken errors { code } } }',
+        HQ,
         lambda c: {"c": _id("Claim", 1)},
     ),
     "itemCode": Op('{ itemCode(code: "00") { claim { id } errors { code } } }', HQ),
@@ -150,22 +171,29 @@ MATRIX = {
     "guideWriteOffOutliers": Op("{ guideWriteOffOutliers" + PERIOD + ") { writeOffs } }", HQ),
     "events": Op("{ events { nodes { title } } }", STORE_STAFF),
     "eventInteractions": Op(
-        "query($e: ID!) { eventInteractions(eventId: $e) { question } }", SIGNED_IN, lambda c: {"e": _id("Event", c.event.id)},
+        "query($e: ID!) { eventInteractions(eventId: $e) { question } }",
+        SIGNED_IN,
+        lambda c: {"e": _id("Event", c.event.id)},
     ),
     "createEventInteraction": Op(
         'mutation($e: ID!) { createEventInteraction(eventId: $e, input: {kind: POLL, question: "Best time?", '
-        'options: ["9am", "3pm"]}) { interaction { id } errors { code } } }', STORE_STAFF, lambda c: {"e": _id("Event", c.event.id)},
+        'options: ["9am", "3pm"]}) { interaction { id } errors { code } } }',
+        STORE_STAFF,
+        lambda c: {"e": _id("Event", c.event.id)},
     ),
     "closeEventInteraction": Op(
-        "mutation($i: ID!) { closeEventInteraction(id: $i) { interaction { id } errors { code } } }", STORE_STAFF,
+        "mutation($i: ID!) { closeEventInteraction(id: $i) { interaction { id } errors { code } } }",
+        STORE_STAFF,
         lambda c: {"i": _id("Interaction", 1)},
     ),
     "drawEventInteraction": Op(
-        "mutation($i: ID!) { drawEventInteraction(id: $i) { interaction { id } errors { code } } }", STORE_STAFF,
+        "mutation($i: ID!) { drawEventInteraction(id: $i) { interaction { id } errors { code } } }",
+        STORE_STAFF,
         lambda c: {"i": _id("Interaction", 1)},
     ),
     "answerEventInteraction": Op(
-        "mutation($i: ID!) { answerEventInteraction(id: $i, option: 0) { correct errors { code } } }", CONSUMERS,
+        "mutation($i: ID!) { answerEventInteraction(id: $i, option: 0) { correct errors { code } } }",
+        CONSUMERS,
         lambda c: {"i": _id("Interaction", 1)},
     ),
     "eventAttribution": Op("{ eventAttribution" + PERIOD + ", by: EVENT) { key signUps } }", STORE_STAFF),
@@ -173,69 +201,89 @@ MATRIX = {
     "upcomingEvents": Op("{ upcomingEvents { nodes { title } } }", CONSUMERS),
     "myEventRegistrations": Op("{ myEventRegistrations { nodes { status } } }", CONSUMERS),
     "eventRegistrations": Op(
-        "query($e: ID!) { eventRegistrations(eventId: $e) { nodes { status } } }", STORE_STAFF,
+        "query($e: ID!) { eventRegistrations(eventId: $e) { nodes { status } } }",
+        STORE_STAFF,
         lambda c: {"e": _id("Event", c.event.id)},
     ),
     "eventCheckInCode": Op(
-        "query($e: ID!) { eventCheckInCode(eventId: $e) { code errors { code } } }", STORE_STAFF,
+        "query($e: ID!) { eventCheckInCode(eventId: $e) { code errors { code } } }",
+        STORE_STAFF,
         lambda c: {"e": _id("Event", c.event.id)},
     ),
     "createEvent": Op(
         'mutation { createEvent(input: {title: "Baby yoga", startsAt: "2030-01-10T02:00:00Z", endsAt: "2030-01-10T04:00:00Z", '
-        'capacity: 20, place: "Store"}) { event { id } errors { code } } }', STORE_STAFF,
+        'capacity: 20, place: "Store"}) { event { id } errors { code } } }',
+        STORE_STAFF,
     ),
     "updateEvent": Op(
         'mutation($e: ID!) { updateEvent(id: $e, input: {title: "Baby yoga", startsAt: "2030-01-10T02:00:00Z", '
-        'endsAt: "2030-01-10T04:00:00Z", capacity: 20, place: "Store"}) { event { id } errors { code } } }', STORE_STAFF,
+        'endsAt: "2030-01-10T04:00:00Z", capacity: 20, place: "Store"}) { event { id } errors { code } } }',
+        STORE_STAFF,
         lambda c: {"e": _id("Event", c.event.id)},
     ),
     "publishEvent": Op(
-        "mutation($e: ID!) { publishEvent(id: $e) { event { id } errors { code } } }", STORE_STAFF,
+        "mutation($e: ID!) { publishEvent(id: $e) { event { id } errors { code } } }",
+        STORE_STAFF,
         lambda c: {"e": _id("Event", c.event.id)},
     ),
     "cancelEvent": Op(
-        "mutation($e: ID!) { cancelEvent(id: $e) { event { id } errors { code } } }", STORE_STAFF,
+        "mutation($e: ID!) { cancelEvent(id: $e) { event { id } errors { code } } }",
+        STORE_STAFF,
         lambda c: {"e": _id("Event", c.event.id)},
     ),
     "signUpForEvent": Op(
-        "mutation($e: ID!) { signUpForEvent(eventId: $e) { registration { id } errors { code } } }", CONSUMERS,
+        "mutation($e: ID!) { signUpForEvent(eventId: $e) { registration { id } errors { code } } }",
+        CONSUMERS,
         lambda c: {"e": _id("Event", c.event.id)},
     ),
     "cancelEventSignUp": Op(
-        "mutation($e: ID!) { cancelEventSignUp(eventId: $e) { registration { id } errors { code } } }", CONSUMERS,
+        "mutation($e: ID!) { cancelEventSignUp(eventId: $e) { registration { id } errors { code } } }",
+        CONSUMERS,
         lambda c: {"e": _id("Event", c.event.id)},
     ),
     "inviteToEvent": Op(
-        "mutation($e: ID!, $m: ID!) { inviteToEvent(eventId: $e, memberIds: [$m]) { invited errors { code } } }", GUIDES,
+        "mutation($e: ID!, $m: ID!) { inviteToEvent(eventId: $e, memberIds: [$m]) { invited errors { code } } }",
+        GUIDES,
         lambda c: {"e": _id("Event", c.event.id), "m": _id("Member", c.consumer.id)},
     ),
-    "checkInAtEvent": Op('mutation { checkInAtEvent(code: "V1.1.x") { registration { id } errors { code } } }', CONSUMERS),
-    "checkInTicket": Op('mutation { checkInTicket(ticket: "T0000000000") { registration { id } errors { code } } }', GUIDES),
+    "checkInAtEvent": Op(
+        'mutation { checkInAtEvent(code: "V1.1.x") { registration { id } errors { code } } }', CONSUMERS
+    ),
+    "checkInTicket": Op(
+        'mutation { checkInTicket(ticket: "T0000000000") { registration { id } errors { code } } }', GUIDES
+    ),
     "deleteMyAccount": Op("mutation { deleteMyAccount(confirm: true) { ok errors { code } } }", CONSUMERS),
     "staffAccounts": Op("{ staffAccounts { nodes { username } } }", HQ),
     # Staff account 1 is alpha's store manager (factories.cast creates it first).
     "createStoreManagerAccount": Op(
         'mutation($s: ID!) { createStoreManagerAccount(storeId: $s, username: "new-mgr", password: "long enough password") '
-        "{ account { username } errors { code } } }", HQ, lambda c: {"s": _id("Store", c.store.id)},
+        "{ account { username } errors { code } } }",
+        HQ,
+        lambda c: {"s": _id("Store", c.store.id)},
     ),
     "setStaffPassword": Op(
         'mutation($a: ID!) { setStaffPassword(staffId: $a, password: "another long password") { account { username } errors { code } } }',
-        HQ, lambda c: {"a": _id("StaffAccount", 1)},
+        HQ,
+        lambda c: {"a": _id("StaffAccount", 1)},
     ),
     "deactivateStaffAccount": Op(
-        "mutation($a: ID!) { deactivateStaffAccount(staffId: $a) { account { isActive } errors { code } } }", HQ,
+        "mutation($a: ID!) { deactivateStaffAccount(staffId: $a) { account { isActive } errors { code } } }",
+        HQ,
         lambda c: {"a": _id("StaffAccount", 1)},
     ),
     "reactivateStaffAccount": Op(
-        "mutation($a: ID!) { reactivateStaffAccount(staffId: $a) { account { isActive } errors { code } } }", HQ,
+        "mutation($a: ID!) { reactivateStaffAccount(staffId: $a) { account { isActive } errors { code } } }",
+        HQ,
         lambda c: {"a": _id("StaffAccount", 1)},
     ),
     "revokeStaffSessions": Op(
-        "mutation($a: ID!) { revokeStaffSessions(staffId: $a) { account { isActive } errors { code } } }", HQ,
+        "mutation($a: ID!) { revokeStaffSessions(staffId: $a) { account { isActive } errors { code } } }",
+        HQ,
         lambda c: {"a": _id("StaffAccount", 1)},
     ),
     "updateReferralPolicy": Op(
-        "mutation { updateReferralPolicy(input: {allowGuideSwitch: true}) { policy { allowGuideSwitch } errors { code } } }", HQ
+        "mutation { updateReferralPolicy(input: {allowGuideSwitch: true}) { policy { allowGuideSwitch } errors { code } } }",
+        HQ,
     ),
 }
 
@@ -305,17 +353,32 @@ async def test_a_token_names_its_brand_so_ids_cannot_cross(client, casts, settin
     unknown = max(s.id for s in await Store.all()) + 1
     assert foreign
     for store_id in [*foreign, unknown]:
-        response = await client.ok(MATRIX["store"].query, {"id": ids.encode("Store", store_id)}, token=beta.tokens["consumer"])
+        response = await client.ok(
+            MATRIX["store"].query, {"id": ids.encode("Store", store_id)}, token=beta.tokens["consumer"]
+        )
         assert response == {"store": None}
     own = await Store.get(brand_id=beta.brand.id)
-    response = await client.ok(MATRIX["store"].query, {"id": ids.encode("Store", own.id)}, token=beta.tokens["consumer"])
+    response = await client.ok(
+        MATRIX["store"].query, {"id": ids.encode("Store", own.id)}, token=beta.tokens["consumer"]
+    )
     assert response == {"store": {"code": own.code}}
 
 
 FOREIGN_REFUSALS = {
-    "STORE_NOT_FOUND", "GUIDE_NOT_FOUND", "ENROLMENT_NOT_FOUND", "MEMBER_NOT_FOUND", "CODE_UNKNOWN", "TAG_NOT_FOUND",
-    "BATCH_NOT_FOUND", "TEMPLATE_NOT_FOUND", "COUPON_NOT_FOUND", "CAMPAIGN_NOT_FOUND", "CLAIM_NOT_FOUND",
-    "EVENT_NOT_FOUND", "INTERACTION_NOT_FOUND", "STAFF_NOT_FOUND",
+    "STORE_NOT_FOUND",
+    "GUIDE_NOT_FOUND",
+    "ENROLMENT_NOT_FOUND",
+    "MEMBER_NOT_FOUND",
+    "CODE_UNKNOWN",
+    "TAG_NOT_FOUND",
+    "BATCH_NOT_FOUND",
+    "TEMPLATE_NOT_FOUND",
+    "COUPON_NOT_FOUND",
+    "CAMPAIGN_NOT_FOUND",
+    "CLAIM_NOT_FOUND",
+    "EVENT_NOT_FOUND",
+    "INTERACTION_NOT_FOUND",
+    "STAFF_NOT_FOUND",
 }
 
 
@@ -353,9 +416,12 @@ async def test_an_event_read_by_id_keeps_the_scope_of_the_lists(client, casts, c
     alpha, _ = casts
     other_store = await factories.store(alpha.brand, "OTHER")
     their_draft = await events_service.create(
-        brand_id=alpha.brand.id, store_id=other_store.id, now=clock.now,
-        spec=events_service.EventSpec(title="Draft", starts_at=alpha.event.starts_at, ends_at=alpha.event.ends_at,
-                                      capacity=5, place="Back room"),
+        brand_id=alpha.brand.id,
+        store_id=other_store.id,
+        now=clock.now,
+        spec=events_service.EventSpec(
+            title="Draft", starts_at=alpha.event.starts_at, ends_at=alpha.event.ends_at, capacity=5, place="Back room"
+        ),
     )
     vip = await tags.create(brand_id=alpha.brand.id, name="vip")
     for_vips = await factories.event(alpha.brand, now=clock.now, audience=Audience.TAG, audience_tag_id=vip.id)

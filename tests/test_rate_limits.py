@@ -7,12 +7,12 @@ import logging
 import pytest
 import redis
 
+from foundation.ratelimit import DEFAULT_RULES, Rate, parse_rules
+from foundation.settings import Settings, SettingsError
 from loyalty.models import Claim, Rescan
 from referral.services import members
 from referral.services.profile_fields import ProfileInput
 from server.app import create_app
-from foundation.ratelimit import DEFAULT_RULES, Rate, parse_rules
-from foundation.settings import Settings, SettingsError
 from tests import factories
 from tests.client import GraphQLClient
 from tests.conftest import make_settings
@@ -41,10 +41,14 @@ async def test_a_member_guessing_codes_is_stopped_and_nothing_changes(db, upstre
     other = factories.member_token(settings, await factories.member(cast.brand, "other-mum"))
     async with GraphQLClient.running(create_app(settings, manage_db=False, clock=clock)) as client:
         for _ in range(3):
-            guess = await client.mutate("claimItemCode", CLAIM, {"c": "A1B2C3D4E5F6G7H8"}, token=cast.tokens["consumer"])
+            guess = await client.mutate(
+                "claimItemCode", CLAIM, {"c": "A1B2C3D4E5F6G7H8"}, token=cast.tokens["consumer"]
+            )
             assert guess["errors"][0]["code"] != "RATE_LIMITED"
         with caplog.at_level(logging.WARNING, "foundation.ratelimit"):
-            stopped = await client.mutate("claimItemCode", CLAIM, {"c": "A1B2C3D4E5F6G7H8"}, token=cast.tokens["consumer"])
+            stopped = await client.mutate(
+                "claimItemCode", CLAIM, {"c": "A1B2C3D4E5F6G7H8"}, token=cast.tokens["consumer"]
+            )
         assert stopped["errors"][0]["code"] == "RATE_LIMITED"
         assert "try again in" in stopped["errors"][0]["message"]
         # Another member is not slowed by this one.
@@ -61,9 +65,15 @@ async def test_a_guide_typing_coupon_codes_is_slowed(db, upstream, clock) -> Non
     cast = await factories.cast(settings, "acme")
     write_off = "mutation($c: String!) { writeOffCoupon(code: $c) { errors { code } } }"
     async with GraphQLClient.running(create_app(settings, manage_db=False, clock=clock)) as client:
-        codes = [(await client.mutate("writeOffCoupon", write_off, {"c": "CPABCDEFGH2"}, token=cast.tokens["guide"]))["errors"][0]["code"]
-                 for _ in range(3)]
-        other = await client.mutate("writeOffCoupon", write_off, {"c": "CPABCDEFGH2"}, token=cast.tokens["guide_manager"])
+        codes = [
+            (await client.mutate("writeOffCoupon", write_off, {"c": "CPABCDEFGH2"}, token=cast.tokens["guide"]))[
+                "errors"
+            ][0]["code"]
+            for _ in range(3)
+        ]
+        other = await client.mutate(
+            "writeOffCoupon", write_off, {"c": "CPABCDEFGH2"}, token=cast.tokens["guide_manager"]
+        )
     assert "RATE_LIMITED" not in codes[:2] and codes[2] == "RATE_LIMITED"
     assert other["errors"][0]["code"] != "RATE_LIMITED"
 
@@ -99,11 +109,15 @@ async def test_workers_share_the_count_through_redis(db, upstream, clock, clean_
 
 
 async def test_with_redis_down_each_worker_still_limits(db, upstream, clock, caplog) -> None:
-    settings = make_settings(upstream, redis_url=f"redis://127.0.0.1:{free_port()}/0", rate_limits={"sign-in.ip": Rate(2, YEAR)})
+    settings = make_settings(
+        upstream, redis_url=f"redis://127.0.0.1:{free_port()}/0", rate_limits={"sign-in.ip": Rate(2, YEAR)}
+    )
     await factories.brand("acme")
     async with GraphQLClient.running(create_app(settings, manage_db=False, clock=clock)) as client:
         with caplog.at_level(logging.WARNING, "foundation.ratelimit"):
-            codes = [(await client.mutate("signInStaff", STAFF, {"u": "x", "p": "y"}))["errors"][0]["code"] for _ in range(3)]
+            codes = [
+                (await client.mutate("signInStaff", STAFF, {"u": "x", "p": "y"}))["errors"][0]["code"] for _ in range(3)
+            ]
     assert codes == ["INVALID_CREDENTIALS", "INVALID_CREDENTIALS", "RATE_LIMITED"]
     assert any("counting in process" in r.getMessage() for r in caplog.records)
 
@@ -122,10 +136,16 @@ async def test_a_guide_cannot_unmask_a_phone_digit_by_digit(db, upstream, clock)
     settings = make_settings(upstream, rate_limits={"search.guide": Rate(10, YEAR)})
     cast = await factories.cast(settings, "acme")
     mum = await factories.member(cast.brand, "phone-mum")
-    await members.register(brand_id=cast.brand.id, member_id=mum.id, now=clock.now, code=cast.guide.invite_code,
-                           profile=ProfileInput(phone="+8613812340001", phone_consent=True))
+    await members.register(
+        brand_id=cast.brand.id,
+        member_id=mum.id,
+        now=clock.now,
+        code=cast.guide.invite_code,
+        profile=ProfileInput(phone="+8613812340001", phone_consent=True),
+    )
     query = "query($s: String) { myMembers(search: $s) { nodes { id } } }"
     async with GraphQLClient.running(create_app(settings, manage_db=False, clock=clock)) as client:
+
         async def found(term: str) -> int:
             return len((await client.ok(query, {"s": term}, token=cast.tokens["guide"]))["myMembers"]["nodes"])
 
@@ -151,13 +171,17 @@ async def test_a_redis_that_never_answers_costs_one_timeout_and_one_log_line(db,
 
     server = await asyncio.start_server(silent, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    settings = make_settings(upstream, redis_url=f"redis://127.0.0.1:{port}/0", rate_limits={"sign-in.ip": Rate(5, YEAR)})
+    settings = make_settings(
+        upstream, redis_url=f"redis://127.0.0.1:{port}/0", rate_limits={"sign-in.ip": Rate(5, YEAR)}
+    )
     await factories.brand("acme")
     try:
         async with GraphQLClient.running(create_app(settings, manage_db=False, clock=clock)) as client:
             with caplog.at_level(logging.WARNING, "foundation.ratelimit"):
-                codes = [(await client.mutate("signInStaff", STAFF, {"u": "x", "p": "y"}))["errors"][0]["code"]
-                         for _ in range(8)]
+                codes = [
+                    (await client.mutate("signInStaff", STAFF, {"u": "x", "p": "y"}))["errors"][0]["code"]
+                    for _ in range(8)
+                ]
     finally:
         server.close()
     # Still limited, in process; Redis was asked once, and the log says so once.

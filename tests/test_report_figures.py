@@ -30,7 +30,7 @@ EVENT_FIGURES = """query($from: DateTime!, $to: DateTime!) {
 INVITE = "mutation($e: ID!, $m: [ID!]) { inviteToEvent(eventId: $e, memberIds: $m) { invited errors { code } } }"
 SIGN_UP = "mutation($e: ID!) { signUpForEvent(eventId: $e) { registration { status } errors { code } } }"
 WRITE_OFF = "mutation($c: String!) { writeOffCoupon(code: $c) { coupon { status } errors { code } } }"
-REVERSE = "mutation($c: ID!) { reverseClaim(claimId: $c, reason: \"returned\") { errors { code } } }"
+REVERSE = 'mutation($c: ID!) { reverseClaim(claimId: $c, reason: "returned") { errors { code } } }'
 # The clock starts at 2026-06-01T09:00Z; every step of the scenario happens within the hour.
 DAY_UTC = {"from": "2026-06-01T00:00:00Z", "to": "2026-06-02T00:00:00Z"}
 PRICE = 29_900
@@ -45,8 +45,14 @@ class Story:
 
 
 def figures(new=0, purchases=0, revenue=0, issued=0, written=0, sign_ups=0) -> dict:
-    return {"newMembers": new, "purchases": purchases, "revenueCents": revenue, "couponsIssued": issued,
-            "couponsWrittenOff": written, "eventSignUps": sign_ups}
+    return {
+        "newMembers": new,
+        "purchases": purchases,
+        "revenueCents": revenue,
+        "couponsIssued": issued,
+        "couponsWrittenOff": written,
+        "eventSignUps": sign_ups,
+    }
 
 
 @pytest.fixture
@@ -56,8 +62,11 @@ async def story(client: GraphQLClient, settings, clock) -> Story:
     rule = await shop.campaign(name="New mother BOGO", firstPurchase=True, viaGuide=True, couponTemplateId=gift)
     assert rule["errors"] == []
     mothers = {}
-    for subject, code, tag in (("ann", shop.guide.invite_code, "fair"), ("bea", shop.guide.invite_code, None),
-                               ("cat", None, "poster")):
+    for subject, code, tag in (
+        ("ann", shop.guide.invite_code, "fair"),
+        ("bea", shop.guide.invite_code, None),
+        ("cat", None, "poster"),
+    ):
         member, token = await consumer(settings, shop.brand, subject)
         done = await register(client, token, **{k: v for k, v in (("code", code), ("campaign", tag)) if v})
         assert done["errors"] == []
@@ -75,8 +84,12 @@ async def story(client: GraphQLClient, settings, clock) -> Story:
     assert returned["errors"] == []
     event = await factories.event(shop.brand, shop.store, now=clock.now)
     event_id = ids.encode("Event", event.id)
-    invited = await client.mutate("inviteToEvent", INVITE, {"e": event_id, "m": [
-        ids.encode("Member", mothers[s][0].id) for s in ("ann", "bea")]}, token=guide_token)
+    invited = await client.mutate(
+        "inviteToEvent",
+        INVITE,
+        {"e": event_id, "m": [ids.encode("Member", mothers[s][0].id) for s in ("ann", "bea")]},
+        token=guide_token,
+    )
     assert invited == {"invited": 2, "errors": []}
     for _, token in mothers.values():
         signed = await client.mutate("signUpForEvent", SIGN_UP, {"e": event_id}, token=token)
@@ -92,7 +105,9 @@ async def report(story: Story, by: str, period: dict | None = None, **filters: o
 async def rows(story: Story, by: str, period: dict | None = None, **filters: object) -> dict:
     response = await report(story, by, period, **filters)
     assert response.status == 200 and not response.errors, response.body
-    return {r["key"]: {k: v for k, v in r.items() if k not in ("key", "campaign")} for r in response.data["attribution"]}
+    return {
+        r["key"]: {k: v for k, v in r.items() if k not in ("key", "campaign")} for r in response.data["attribution"]
+    }
 
 
 async def test_invited_sign_ups_count_under_the_guides_store(story: Story) -> None:
@@ -148,15 +163,20 @@ async def test_channel_keys_and_filters_speak_the_enum(story: Story) -> None:
     assert list(await rows(story, "CHANNEL", channel="GUIDE_QR")) == ["GUIDE_QR"]
 
 
-@pytest.mark.parametrize(("filters", "code"), [
-    ({"channel": "guide_qr"}, None),  # not an enum value: GraphQL refuses the variable
-    ({"guide": ids.encode("Guide", 999)}, "GUIDE_NOT_FOUND"),
-    ({"store": ids.encode("Store", 999)}, "STORE_NOT_FOUND"),
-    ({"campaign": ids.encode("Campaign", 999)}, "CAMPAIGN_NOT_FOUND"),
-    ({"tag": "no-such-tag"}, "REGISTRATION_TAG_UNKNOWN"),
-    ({"guide": ids.encode("Store", 1)}, "INVALID_ID"),
-])
-async def test_a_filter_naming_nothing_is_an_error_not_an_empty_report(story: Story, filters: dict, code: str | None) -> None:
+@pytest.mark.parametrize(
+    ("filters", "code"),
+    [
+        ({"channel": "guide_qr"}, None),  # not an enum value: GraphQL refuses the variable
+        ({"guide": ids.encode("Guide", 999)}, "GUIDE_NOT_FOUND"),
+        ({"store": ids.encode("Store", 999)}, "STORE_NOT_FOUND"),
+        ({"campaign": ids.encode("Campaign", 999)}, "CAMPAIGN_NOT_FOUND"),
+        ({"tag": "no-such-tag"}, "REGISTRATION_TAG_UNKNOWN"),
+        ({"guide": ids.encode("Store", 1)}, "INVALID_ID"),
+    ],
+)
+async def test_a_filter_naming_nothing_is_an_error_not_an_empty_report(
+    story: Story, filters: dict, code: str | None
+) -> None:
     response = await report(story, "STORE", **filters)
     if code is None:
         assert response.status == 400 and response.data is None and response.errors

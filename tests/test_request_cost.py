@@ -4,9 +4,13 @@ are counted per client address, and QR images per request (tests/referral/test_g
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 
-from server.app import create_app
+from strawberry.extensions import SchemaExtension
+
 from foundation.ratelimit import Rate
+from schema.root import Schema, build_schema
+from server.app import create_app
 from tests.client import GraphQLClient
 from tests.conftest import make_settings
 
@@ -67,19 +71,21 @@ async def test_a_new_document_is_refused_as_a_known_one_is(client: GraphQLClient
 
 
 def test_documents_validated_before_execution_use_the_executors_rules() -> None:
-    from strawberry.extensions import SchemaExtension
-
-    from schema.root import build_schema
-
     for introspection in (True, False):
-        seen: list[tuple[type, ...]] = []
+        built, used = _rules_used(introspection)
+        assert used == [built.validation_rules]
 
-        class Capture(SchemaExtension):
-            def on_validate(self):  # type: ignore[no-untyped-def]
-                seen.append(self.execution_context.validation_rules)
-                yield
 
-        built = build_schema(introspection=introspection)
-        built.extensions = (*built.extensions, Capture)
-        built.execute_sync("{ __typename }")
-        assert seen == [built.validation_rules]
+def _rules_used(introspection: bool) -> tuple[Schema, list[tuple[type, ...]]]:
+    """The rules one execution validates with, as an extension sees them."""
+    seen: list[tuple[type, ...]] = []
+
+    class Capture(SchemaExtension):
+        def on_validate(self) -> Iterator[None]:
+            seen.append(self.execution_context.validation_rules)
+            yield
+
+    built = build_schema(introspection=introspection)
+    built.extensions = (*built.extensions, Capture)
+    built.execute_sync("{ __typename }")
+    return built, seen

@@ -27,7 +27,8 @@ async def stored(brand_id: int) -> dict:
     """The row as the database holds it, past the model."""
     [row] = await connections.get("default").execute_query_dict(
         "SELECT wechat_secret, line_channel_secret, line_channel_access_token FROM brand WHERE id = "
-        + str(int(brand_id)))
+        + str(int(brand_id))
+    )
     return row
 
 
@@ -45,8 +46,11 @@ async def test_the_database_holds_no_credential_in_clear(db) -> None:
 
     row = await stored(brand.id)
     assert all(value.startswith("fernet:") for value in row.values()), row
-    for clear, column in (("secret-acme", "wechat_secret"), ("line-secret-1", "line_channel_secret"),
-                          ("line-token-1", "line_channel_access_token")):
+    for clear, column in (
+        ("secret-acme", "wechat_secret"),
+        ("line-secret-1", "line_channel_secret"),
+        ("line-token-1", "line_channel_access_token"),
+    ):
         assert clear not in row[column]
     # Sealed twice, the same secret reads differently (no equal ciphertexts to compare across brands).
     other = await factories.brand("other")
@@ -56,7 +60,10 @@ async def test_the_database_holds_no_credential_in_clear(db) -> None:
 
     fresh = await Brand.get(id=brand.id)
     assert (fresh.wechat_secret, fresh.line_channel_secret, fresh.line_channel_access_token) == (
-        "secret-acme", "line-secret-1", "line-token-1")
+        "secret-acme",
+        "line-secret-1",
+        "line-token-1",
+    )
     assert (await Brand.get(id=other.id)).wechat_secret == "secret-acme"
 
 
@@ -92,7 +99,8 @@ async def test_a_credential_under_an_unknown_key_fails_loudly_and_says_nothing_o
 async def test_a_credential_stored_in_clear_reads_as_it_is_until_resealed(db) -> None:
     brand = await factories.brand("acme", wechat=False)
     await connections.get("default").execute_query(
-        f"UPDATE brand SET wechat_secret = 'legacy-secret' WHERE id = {int(brand.id)}")
+        f"UPDATE brand SET wechat_secret = 'legacy-secret' WHERE id = {int(brand.id)}"
+    )
     assert (await Brand.get(id=brand.id)).wechat_secret == "legacy-secret"
     await reseal_credentials()
     assert (await stored(brand.id))["wechat_secret"].startswith("fernet:")
@@ -118,8 +126,14 @@ asyncio.run(main(sys.argv[1], sys.argv[2]))
 def migrate_to(url: str, target: str = "") -> None:
     """In a process of its own: migrating re-initialises tortoise, which this process's tests use."""
     env = {"PATH": "/usr/bin:/bin", "SCRM_MODE": "test", "SCRM_DATA_KEYS": TEST_DATA_KEYS}
-    done = subprocess.run([sys.executable, "-c", MIGRATE, url, target], env=env, capture_output=True, text=True,
-                          cwd=Path(__file__).resolve().parent.parent, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", MIGRATE, url, target],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
 
 
@@ -153,15 +167,20 @@ async def test_upgrading_seals_credentials_stored_before_and_keeps_every_row(eng
         migrate_to(url)
         migrate_to(url, "tenancy.0002_wechat_templates")
         raw = RawDatabase(url)
-        await raw.run("INSERT INTO brand (slug, name, wechat_secret, line_channel_access_token, created_at) "
-                      "VALUES ('acme', 'Acme', 'clear-secret', 'clear-token', CURRENT_TIMESTAMP)")
-        await raw.run("INSERT INTO store (brand_id, code, name, is_active, created_at) "
-                      "SELECT id, 'S1', 'Store', TRUE, CURRENT_TIMESTAMP FROM brand")
+        await raw.run(
+            "INSERT INTO brand (slug, name, wechat_secret, line_channel_access_token, created_at) "
+            "VALUES ('acme', 'Acme', 'clear-secret', 'clear-token', CURRENT_TIMESTAMP)"
+        )
+        await raw.run(
+            "INSERT INTO store (brand_id, code, name, is_active, created_at) "
+            "SELECT id, 'S1', 'Store', TRUE, CURRENT_TIMESTAMP FROM brand"
+        )
 
         migrate_to(url)
 
         [(secret, token, channel_secret)] = await raw.run(
-            "SELECT wechat_secret, line_channel_access_token, line_channel_secret FROM brand")
+            "SELECT wechat_secret, line_channel_access_token, line_channel_secret FROM brand"
+        )
         vault = Vault.parse(TEST_DATA_KEYS)
         assert secret.startswith("fernet:") and token.startswith("fernet:") and channel_secret is None
         assert (vault.open(secret), vault.open(token)) == ("clear-secret", "clear-token")

@@ -5,10 +5,10 @@ import time
 
 import pytest
 
-from referral.models import Member, MemberIdentity
-from server.app import create_app
 from access.models import StaffAccount
 from foundation.settings import Mode
+from referral.models import Member, MemberIdentity
+from server.app import create_app
 from tests import factories
 from tests.client import GraphQLClient
 from tests.conftest import make_settings
@@ -38,8 +38,12 @@ async def test_wechat_sign_in_registers_once_and_returns_a_working_token(client,
     brand = await factories.brand("acme")
     upstream.wechat_apps[brand.wechat_appid] = brand.wechat_secret
 
-    first = await client.mutate("signInWithWechat", WECHAT, {"brand": "acme", "code": upstream.wechat_code("wxacme", "o-123", "u-9")})
-    again = await client.mutate("signInWithWechat", WECHAT, {"brand": "acme", "code": upstream.wechat_code("wxacme", "o-123")})
+    first = await client.mutate(
+        "signInWithWechat", WECHAT, {"brand": "acme", "code": upstream.wechat_code("wxacme", "o-123", "u-9")}
+    )
+    again = await client.mutate(
+        "signInWithWechat", WECHAT, {"brand": "acme", "code": upstream.wechat_code("wxacme", "o-123")}
+    )
 
     assert first["errors"] == [] and first["newMember"] is True
     assert again["newMember"] is False and again["viewer"]["memberId"] == first["viewer"]["memberId"]
@@ -59,16 +63,25 @@ async def test_wechat_code_works_once(client, upstream) -> None:
     await client.mutate("signInWithWechat", WECHAT, {"brand": "acme", "code": code})
     reused = await client.mutate("signInWithWechat", WECHAT, {"brand": "acme", "code": code})
     assert reused["token"] is None
-    assert reused["errors"] == [{"code": "WECHAT_CODE_INVALID", "message": "The WeChat login code is invalid or used.", "field": "code"}]
+    assert reused["errors"] == [
+        {"code": "WECHAT_CODE_INVALID", "message": "The WeChat login code is invalid or used.", "field": "code"}
+    ]
 
 
 @pytest.mark.parametrize(
     ("brand_slug", "code", "expected"),
-    [("nobody", "abc", "UNKNOWN_BRAND"), ("acme", "", "WECHAT_CODE_INVALID"), ("acme", "x" * 200, "WECHAT_CODE_INVALID"),
-     ("acme", "never-issued", "WECHAT_CODE_INVALID"), ("plain", "abc", "CHANNEL_NOT_CONFIGURED"),
-     ("BAD SLUG!", "abc", "UNKNOWN_BRAND")],
+    [
+        ("nobody", "abc", "UNKNOWN_BRAND"),
+        ("acme", "", "WECHAT_CODE_INVALID"),
+        ("acme", "x" * 200, "WECHAT_CODE_INVALID"),
+        ("acme", "never-issued", "WECHAT_CODE_INVALID"),
+        ("plain", "abc", "CHANNEL_NOT_CONFIGURED"),
+        ("BAD SLUG!", "abc", "UNKNOWN_BRAND"),
+    ],
 )
-async def test_wechat_bad_input_is_a_typed_error_and_creates_nothing(client, upstream, brand_slug, code, expected) -> None:
+async def test_wechat_bad_input_is_a_typed_error_and_creates_nothing(
+    client, upstream, brand_slug, code, expected
+) -> None:
     brand = await factories.brand("acme")
     await factories.brand("plain", wechat=False)
     upstream.wechat_apps[brand.wechat_appid] = brand.wechat_secret
@@ -83,7 +96,9 @@ async def test_wechat_down_or_slow_is_upstream_unavailable_and_does_not_stall_ot
     upstream.wechat_apps[brand.wechat_appid] = brand.wechat_secret
     async with GraphQLClient.running(create_app(settings, manage_db=False)) as client:
         upstream.failing = True
-        down = await client.mutate("signInWithWechat", WECHAT, {"brand": "acme", "code": upstream.wechat_code("wxacme", "o")})
+        down = await client.mutate(
+            "signInWithWechat", WECHAT, {"brand": "acme", "code": upstream.wechat_code("wxacme", "o")}
+        )
         upstream.failing, upstream.delay_s = False, 2.0
         started = time.monotonic()
         slow = asyncio.create_task(
@@ -126,13 +141,17 @@ async def test_line_sign_in_checks_channel_expiry_and_nonce(client, upstream) ->
 async def test_staff_sign_in_and_revocation(client, settings) -> None:
     brand = await factories.brand("acme")
     hq = await factories.staff(brand, "alice")
-    ok = await client.mutate("signInStaff", STAFF, {"brand": "acme", "username": "Alice ", "password": factories.STAFF_PASSWORD})
+    ok = await client.mutate(
+        "signInStaff", STAFF, {"brand": "acme", "username": "Alice ", "password": factories.STAFF_PASSWORD}
+    )
     assert ok["errors"] == [] and ok["viewer"]["roles"] == ["HQ"]
     assert (await client.ok(ME, token=ok["token"]))["me"]["roles"] == ["HQ"]
 
     for username, password in (("alice", "wrong password"), ("bob", factories.STAFF_PASSWORD)):
         bad = await client.mutate("signInStaff", STAFF, {"brand": "acme", "username": username, "password": password})
-        assert bad["token"] is None and bad["errors"] == [{"code": "INVALID_CREDENTIALS", "message": "Wrong username or password."}]
+        assert bad["token"] is None and bad["errors"] == [
+            {"code": "INVALID_CREDENTIALS", "message": "Wrong username or password."}
+        ]
 
     await StaffAccount.filter(id=hq.id).update(token_version=hq.token_version + 1)
     revoked = await client.post(ME, token=ok["token"])
@@ -157,7 +176,11 @@ async def test_deleted_member_token_stops_working(client, settings) -> None:
 
 async def test_dev_sign_in_only_in_development(db, upstream) -> None:
     await factories.brand("acme")
-    for mode, expected in ((Mode.DEVELOPMENT, []), (Mode.PRODUCTION, ["DEV_SIGN_IN_DISABLED"]), (Mode.TEST, ["DEV_SIGN_IN_DISABLED"])):
+    for mode, expected in (
+        (Mode.DEVELOPMENT, []),
+        (Mode.PRODUCTION, ["DEV_SIGN_IN_DISABLED"]),
+        (Mode.TEST, ["DEV_SIGN_IN_DISABLED"]),
+    ):
         async with GraphQLClient.running(create_app(make_settings(upstream, mode=mode), manage_db=False)) as client:
             payload = await client.mutate("devSignIn", DEV, {"brand": "acme", "subject": "tester"})
         assert [e["code"] for e in payload["errors"]] == expected

@@ -21,7 +21,9 @@ async def hq(db, settings) -> tuple:
 
 async def test_hq_creates_a_store(client, hq) -> None:
     brand, token = hq
-    payload = await client.mutate("createStore", CREATE, {"input": {"code": " SH-002 ", "name": " Pudong ", "city": "Shanghai"}}, token=token)
+    payload = await client.mutate(
+        "createStore", CREATE, {"input": {"code": " SH-002 ", "name": " Pudong ", "city": "Shanghai"}}, token=token
+    )
     assert payload["errors"] == []
     assert payload["store"]["code"] == "SH-002" and payload["store"]["name"] == "Pudong"
     row = await Store.get(brand_id=brand.id, code="SH-002")
@@ -30,12 +32,14 @@ async def test_hq_creates_a_store(client, hq) -> None:
 
 @pytest.mark.parametrize(
     ("store_input", "code", "field"),
-    [({"code": "", "name": "X"}, "STORE_CODE_INVALID", "code"),
-     ({"code": "has space", "name": "X"}, "STORE_CODE_INVALID", "code"),
-     ({"code": "A" * 33, "name": "X"}, "STORE_CODE_INVALID", "code"),
-     ({"code": "OK", "name": "   "}, "STORE_NAME_INVALID", "name"),
-     ({"code": "OK", "name": "n" * 121}, "STORE_NAME_INVALID", "name"),
-     ({"code": "TAKEN", "name": "Again"}, "STORE_CODE_TAKEN", "code")],
+    [
+        ({"code": "", "name": "X"}, "STORE_CODE_INVALID", "code"),
+        ({"code": "has space", "name": "X"}, "STORE_CODE_INVALID", "code"),
+        ({"code": "A" * 33, "name": "X"}, "STORE_CODE_INVALID", "code"),
+        ({"code": "OK", "name": "   "}, "STORE_NAME_INVALID", "name"),
+        ({"code": "OK", "name": "n" * 121}, "STORE_NAME_INVALID", "name"),
+        ({"code": "TAKEN", "name": "Again"}, "STORE_CODE_TAKEN", "code"),
+    ],
 )
 async def test_bad_store_input_is_refused_and_changes_nothing(client, hq, store_input, code, field) -> None:
     brand, token = hq

@@ -12,12 +12,12 @@ from starlette.types import Receive, Scope, Send
 
 from events.errors import EventError
 from events.services import check_in
+from foundation.tenancy import service as brands
 from loyalty.errors import LoyaltyError
 from loyalty.services import batches
 from referral.errors import ReferralError
 from referral.services import enrolment, stores
 from server.request_log import RequestContext
-from foundation.tenancy import service as brands
 from tests import factories
 
 HOSTILE_ENDINGS = ["\n", "\r\n", "\x00", " ", "\u2028"]
@@ -27,8 +27,15 @@ HOSTILE_ENDINGS = ["\n", "\r\n", "\x00", " ", "\u2028"]
 async def test_identifiers_must_match_whole(db, ending: str) -> None:
     brand = await factories.brand("acme")
     with pytest.raises(LoyaltyError) as sku:
-        await batches.create(brand_id=brand.id, key_id=1, sku=f"EVIL{ending}", product_name="Milk", quantity=10,
-                             price_cents=100, points_per_item=1)
+        await batches.create(
+            brand_id=brand.id,
+            key_id=1,
+            sku=f"EVIL{ending}",
+            product_name="Milk",
+            quantity=10,
+            price_cents=100,
+            points_per_item=1,
+        )
     assert (sku.value.code.value, sku.value.field) == ("BATCH_FIELD_INVALID", "sku")
     # Store codes and slugs are refused, or trimmed by design before they are checked: never stored as sent.
     try:
@@ -56,11 +63,19 @@ async def test_a_stream_that_breaks_after_its_200_is_logged_as_failed(caplog: py
                 await http.get("/exports/x")
     records = [r for r in caplog.records if r.name == "scrm.access"]
     assert [(r.levelno, r.getMessage(), getattr(r, "failed", False)) for r in records] == [
-        (logging.ERROR, "request failed", True)]
+        (logging.ERROR, "request failed", True)
+    ]
 
 
-SIGNED_FORGERIES = ["{p}1.9999999999.ññññññññññññññññññññ", "{p}١.9999999999.abc", "{p}1.9999999999.abc\x00",
-                    "{p}99999999999999999999.1.abc", "{p}1.99999999999999999999.abc", "{p}1.2.🍼", ""]
+SIGNED_FORGERIES = [
+    "{p}1.9999999999.ññññññññññññññññññññ",
+    "{p}١.9999999999.abc",
+    "{p}1.9999999999.abc\x00",
+    "{p}99999999999999999999.1.abc",
+    "{p}1.99999999999999999999.abc",
+    "{p}1.2.🍼",
+    "",
+]
 
 
 @pytest.mark.parametrize("forgery", SIGNED_FORGERIES)

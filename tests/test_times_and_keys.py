@@ -13,7 +13,9 @@ from schema import ids
 from tests import factories
 from tests.client import GraphQLClient
 
-CREATE_EVENT = """mutation($i: EventInput!) { createEvent(input: $i) { event { id startsAt } errors { code field } } }"""
+CREATE_EVENT = (
+    """mutation($i: EventInput!) { createEvent(input: $i) { event { id startsAt } errors { code field } } }"""
+)
 
 
 @pytest.fixture
@@ -26,12 +28,15 @@ def event_input(starts: str, ends: str) -> dict:
     return {"title": "Baby yoga", "startsAt": starts, "endsAt": ends, "capacity": 10, "place": "Store"}
 
 
-@pytest.mark.parametrize(("starts", "ends"), [
-    ("2027-01-10T10:00:00", "2027-01-10T12:00:00"),  # no offset: which 10:00?
-    ("0001-01-01T00:00:00+08:00", "2027-01-10T12:00:00Z"),  # overflowed when converted to UTC
-    ("2027-01-10T10:00:00Z", "9999-12-31T23:59:59-01:00"),
-    ("2027-01-10T10:00:00Z", "not a time"),
-])
+@pytest.mark.parametrize(
+    ("starts", "ends"),
+    [
+        ("2027-01-10T10:00:00", "2027-01-10T12:00:00"),  # no offset: which 10:00?
+        ("0001-01-01T00:00:00+08:00", "2027-01-10T12:00:00Z"),  # overflowed when converted to UTC
+        ("2027-01-10T10:00:00Z", "9999-12-31T23:59:59-01:00"),
+        ("2027-01-10T10:00:00Z", "not a time"),
+    ],
+)
 async def test_a_time_without_offset_or_out_of_range_is_refused_with_a_code(
     client: GraphQLClient, hq: str, starts: str, ends: str
 ) -> None:
@@ -42,15 +47,21 @@ async def test_a_time_without_offset_or_out_of_range_is_refused_with_a_code(
 
 
 async def test_a_time_in_a_literal_is_checked_the_same_way(client: GraphQLClient, hq: str) -> None:
-    literal = 'mutation { createEvent(input: {title: "Yoga", startsAt: "2027-01-10T10:00:00", ' \
-              'endsAt: "2027-01-10T12:00:00Z", capacity: 5, place: "Store"}) { errors { code } } }'
+    literal = (
+        'mutation { createEvent(input: {title: "Yoga", startsAt: "2027-01-10T10:00:00", '
+        'endsAt: "2027-01-10T12:00:00Z", capacity: 5, place: "Store"}) { errors { code } } }'
+    )
     response = await client.post(literal, token=hq)
     assert response.status == 400 and response.error_codes == ["DATETIME_INVALID"]
 
 
 async def test_an_offset_time_is_stored_as_its_instant(client: GraphQLClient, hq: str) -> None:
-    made = await client.mutate("createEvent", CREATE_EVENT, {"i": event_input("2027-01-10T10:00:00+08:00",
-                                                                              "2027-01-10T12:00:00+08:00")}, token=hq)
+    made = await client.mutate(
+        "createEvent",
+        CREATE_EVENT,
+        {"i": event_input("2027-01-10T10:00:00+08:00", "2027-01-10T12:00:00+08:00")},
+        token=hq,
+    )
     assert made["errors"] == [] and made["event"]["startsAt"] == "2027-01-10T02:00:00+00:00"
 
 
@@ -106,7 +117,9 @@ async def test_coupon_keys_answer_only_their_own_request(shop, settings) -> None
 
     guide_token = factories.member_token(settings, await Member.get(id=shop.guide.member_id))
     codes = [c.code for c in await Coupon.all().order_by("id")]
-    write_off = lambda c: shop.client.mutate("writeOffCoupon", WRITE_OFF, {"c": c, "k": "write-off-01"}, token=guide_token)  # noqa: E731
+    write_off = lambda c: shop.client.mutate(
+        "writeOffCoupon", WRITE_OFF, {"c": c, "k": "write-off-01"}, token=guide_token
+    )  # noqa: E731
     used = await write_off(codes[0])
     assert used["errors"] == [] and (await write_off(codes[0]))["errors"] == []
     assert (await write_off(codes[1]))["errors"] == REUSED
@@ -121,8 +134,12 @@ async def test_one_key_racing_on_two_requests_acts_once(shop, settings) -> None:
     dad, _ = await shop.mother("dad")
     await shop.claim(token)
     members = [ids.encode("Member", m.id) for m in (mum, dad)]
-    issued = await asyncio.gather(*(
-        shop.client.mutate("issueCoupon", ISSUE, {"t": gift, "m": m, "k": "hq-race-01"}, token=shop.hq) for m in members))
+    issued = await asyncio.gather(
+        *(
+            shop.client.mutate("issueCoupon", ISSUE, {"t": gift, "m": m, "k": "hq-race-01"}, token=shop.hq)
+            for m in members
+        )
+    )
     assert sorted(len(r["errors"]) for r in issued) == [0, 1]
     assert [r["errors"] for r in issued if r["errors"]] == [REUSED]
     assert await Coupon.filter(idempotency_key="hq-race-01").count() == 1
@@ -132,9 +149,12 @@ async def test_one_key_racing_on_two_requests_acts_once(shop, settings) -> None:
     guide_token = factories.member_token(settings, await Member.get(id=shop.guide.member_id))
     codes = [c.code for c in await Coupon.filter(idempotency_key__in=["hq-race-02", "hq-race-03"])]
     assert len(codes) == 2
-    used = await asyncio.gather(*(
-        shop.client.mutate("writeOffCoupon", WRITE_OFF, {"c": c, "k": "write-race-1"}, token=guide_token)
-        for c in codes))
+    used = await asyncio.gather(
+        *(
+            shop.client.mutate("writeOffCoupon", WRITE_OFF, {"c": c, "k": "write-race-1"}, token=guide_token)
+            for c in codes
+        )
+    )
     assert sorted(len(r["errors"]) for r in used) == [0, 1]
     assert [r["errors"] for r in used if r["errors"]] == [REUSED]
     assert await Coupon.filter(write_off_key="write-race-1").count() == 1

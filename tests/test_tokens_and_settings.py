@@ -44,8 +44,12 @@ def test_a_token_checked_once_still_expires_on_time() -> None:
     [
         lambda t: t[:-4] + ("AAAA" if not t.endswith("AAAA") else "BBBB"),  # tampered signature
         lambda t: tokens.issue(secret="other" * 10, brand_id=1, kind="member", principal_id=1, ttl_s=60)[0],
-        lambda t: jwt.encode({"sub": "member:1", "brand": 1, "iss": "scrm", "iat": 0, "exp": 2**33}, None, algorithm="none"),
-        lambda t: jwt.encode({"sub": "admin:1", "brand": 1, "iss": "scrm", "iat": 0, "exp": 2**33}, SECRET, algorithm="HS256"),
+        lambda t: jwt.encode(
+            {"sub": "member:1", "brand": 1, "iss": "scrm", "iat": 0, "exp": 2**33}, None, algorithm="none"
+        ),
+        lambda t: jwt.encode(
+            {"sub": "admin:1", "brand": 1, "iss": "scrm", "iat": 0, "exp": 2**33}, SECRET, algorithm="HS256"
+        ),
         lambda t: "not-a-jwt",
         lambda t: "",
     ],
@@ -86,15 +90,27 @@ def test_production_refuses_the_development_secret_and_hides_tools() -> None:
     # So would item-code keys, and with them every printed can.
     with pytest.raises(SettingsError, match="SCRM_ITEM_CODE_KEYS"):
         Settings.from_env({"SCRM_MODE": "production", "SCRM_SECRET_KEY": "k" * 40, "SCRM_DATA_KEYS": TEST_DATA_KEYS})
-    settings = Settings.from_env({"SCRM_MODE": "production", "SCRM_SECRET_KEY": "k" * 40, "SCRM_DATA_KEYS": TEST_DATA_KEYS,
-                                  "SCRM_ITEM_CODE_KEYS": "1:" + "cd" * 32})
+    settings = Settings.from_env(
+        {
+            "SCRM_MODE": "production",
+            "SCRM_SECRET_KEY": "k" * 40,
+            "SCRM_DATA_KEYS": TEST_DATA_KEYS,
+            "SCRM_ITEM_CODE_KEYS": "1:" + "cd" * 32,
+        }
+    )
     assert not settings.graphiql and not settings.introspection
     assert "k" * 40 not in repr(settings)
 
 
 @pytest.mark.parametrize(
     "env",
-    [{"SCRM_MODE": "staging"}, {"SCRM_DATA_KEYS": "not-a-key"}, {"SCRM_MAX_QUERY_DEPTH": "ten"}, {"SCRM_MAX_QUERY_DEPTH": "-1"}, {"SCRM_GRAPHIQL": "maybe"}],
+    [
+        {"SCRM_MODE": "staging"},
+        {"SCRM_DATA_KEYS": "not-a-key"},
+        {"SCRM_MAX_QUERY_DEPTH": "ten"},
+        {"SCRM_MAX_QUERY_DEPTH": "-1"},
+        {"SCRM_GRAPHIQL": "maybe"},
+    ],
 )
 def test_bad_environment_values_are_refused_with_a_message(env: dict[str, str]) -> None:
     with pytest.raises(SettingsError) as err:
@@ -107,13 +123,16 @@ def test_api_base_urls_get_a_trailing_slash() -> None:
     assert settings.wechat_api_base_url == "http://127.0.0.1:9/"
 
 
-@pytest.mark.parametrize("document", [
-    '{ attribution(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", by: STOR) { key } }',  # enum value
-    '{ attribution(form: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", by: STORE) { key } }',  # argument
-    'query($d: Dimensoin!) { attribution(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", by: $d) { key } }',  # type
-    'mutation { register(input: {cod: "x"}) { errors { code } } }',  # input field
-    '{ stors { nodes { code } } }',  # field
-])
+@pytest.mark.parametrize(
+    "document",
+    [
+        '{ attribution(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", by: STOR) { key } }',  # enum value
+        '{ attribution(form: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", by: STORE) { key } }',  # argument
+        'query($d: Dimensoin!) { attribution(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", by: $d) { key } }',  # type
+        'mutation { register(input: {cod: "x"}) { errors { code } } }',  # input field
+        "{ stors { nodes { code } } }",  # field
+    ],
+)
 def test_production_suggests_nothing_of_the_schema(document: str) -> None:
     from schema.root import build_schema
 

@@ -22,15 +22,15 @@ from pathlib import Path
 
 import aiohttp
 
-from bench.scratch_db import scratch_database
 from bench.claims_http import DATA_KEYS, free_port, start
 from bench.load import cpu
 from bench.load.mix import WEIGHTS, Mix
 from bench.load.report import Sample, plot, table
 from bench.load.seed import WECHAT_APPID, WECHAT_SECRET, seed
-from server.migrate import migrate
+from bench.scratch_db import scratch_database
 from foundation.settings import Settings
 from foundation.tenancy import sealing
+from server.migrate import migrate
 from tests.fakes.upstream import FakeUpstream, ServedFake
 
 SECRET = "load-secret-key-0123456789-abcdefghijklmnop"
@@ -48,6 +48,7 @@ async def run_load(
     measure_from, deadline = started + warmup_s, started + warmup_s + seconds
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(base, connector=connector, timeout=aiohttp.ClientTimeout(total=30)) as http:
+
         async def user(n: int) -> None:
             rng = random.Random(n)
             while (now := time.perf_counter()) < deadline:
@@ -80,8 +81,14 @@ async def main() -> None:
     args = parser.parse_args()
 
     async with scratch_database(args.admin_url, "scrm_load") as url:
-        env = {**os.environ, "DATABASE_URL": url, "SCRM_SECRET_KEY": SECRET, "SCRM_MODE": "production",
-               "SCRM_DATA_KEYS": DATA_KEYS, "SCRM_ITEM_CODE_KEYS": "1:" + "be" * 32}
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "SCRM_SECRET_KEY": SECRET,
+            "SCRM_MODE": "production",
+            "SCRM_DATA_KEYS": DATA_KEYS,
+            "SCRM_ITEM_CODE_KEYS": "1:" + "be" * 32,
+        }
         settings = Settings.from_env(env)
         sealing.use(settings.data_vault)  # the brand's WeChat secret is sealed as the workers will read it
         fake = FakeUpstream(wechat_apps={WECHAT_APPID: WECHAT_SECRET})
@@ -91,36 +98,50 @@ async def main() -> None:
             t0 = time.perf_counter()
             await migrate(url)
             seeded = await seed(url, settings, members_n=args.members)
-            print(f"seeded {args.members:,} members, {len(seeded.guide_tokens)} guides in {time.perf_counter() - t0:.0f} s")
+            print(
+                f"seeded {args.members:,} members, {len(seeded.guide_tokens)} guides in {time.perf_counter() - t0:.0f} s"
+            )
             with ServedFake(fake):
                 port = free_port()
                 server_env = {
-                    **env, "DATABASE_URL": f"{url}?minsize=2&maxsize={args.pool}",
+                    **env,
+                    "DATABASE_URL": f"{url}?minsize=2&maxsize={args.pool}",
                     "SCRM_WECHAT_API_BASE_URL": fake.base_url,
                     # All load comes from one address: the per-IP limits would stop it at once. Per member,
                     # a little above the default, since 2,000 members here stand for a city's worth.
                     "SCRM_RATE_LIMITS": "scan.ip=10000000/60,sign-in.ip=10000000/60,scan.member=120/60",
                     **({"REDIS_URL": "redis://127.0.0.1:6379/14"} if args.redis else {}),
                 }
-                server = start([SCRM, "serve", "--port", str(port), "--workers", str(args.workers)], server_env, port,
-                               stderr=log)
+                server = start(
+                    [SCRM, "serve", "--port", str(port), "--workers", str(args.workers)], server_env, port, stderr=log
+                )
                 key = settings.item_keyring.key(seeded.key_id)
                 assert key is not None
                 mix = Mix(seeded, key, fake.wechat_code)
                 samples, cpu_use = await run_load(
-                    f"http://127.0.0.1:{port}", mix, seconds=args.seconds, warmup_s=args.warmup,
-                    concurrency=args.concurrency, server_pid=server.pid,
+                    f"http://127.0.0.1:{port}",
+                    mix,
+                    seconds=args.seconds,
+                    warmup_s=args.warmup,
+                    concurrency=args.concurrency,
+                    server_pid=server.pid,
                 )
-            heading = (f"{args.seconds:.0f} s after {args.warmup:.0f} s warm-up; {args.concurrency} concurrent clients; "
-                       f"scrm serve --workers {args.workers} on PostgreSQL; rate limits in "
-                       f"{'Redis' if args.redis else 'process'}; {os.cpu_count()} CPUs shared with the load generator")
+            heading = (
+                f"{args.seconds:.0f} s after {args.warmup:.0f} s warm-up; {args.concurrency} concurrent clients; "
+                f"scrm serve --workers {args.workers} on PostgreSQL; rate limits in "
+                f"{'Redis' if args.redis else 'process'}; {os.cpu_count()} CPUs shared with the load generator"
+            )
             print(heading)
             print(table(samples, args.seconds))
             print("CPU during the measured window:", *cpu_use, sep="\n")
             plot(samples, args.seconds, Path(args.report), heading)
             print(f"latency plot: {args.report}")
-            checked = subprocess.run([SCRM, "check-invariants"], env={**env, "DATABASE_URL": url}, capture_output=True, text=True)
-            print(f"scrm check-invariants: {checked.stdout.strip().splitlines()[-1] if checked.stdout else checked.stderr}")
+            checked = subprocess.run(
+                [SCRM, "check-invariants"], env={**env, "DATABASE_URL": url}, capture_output=True, text=True
+            )
+            print(
+                f"scrm check-invariants: {checked.stdout.strip().splitlines()[-1] if checked.stdout else checked.stderr}"
+            )
             errors = sum(s.outcome == "error" for s in samples)
             if errors:
                 print(f"{errors} errors; server log: {log.name}")

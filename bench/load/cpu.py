@@ -15,8 +15,8 @@ def _stat(pid: int) -> tuple[str, int, float] | None:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    name = text[text.index("(") + 1:text.rindex(")")]
-    fields = text[text.rindex(")") + 2:].split()
+    name = text[text.index("(") + 1 : text.rindex(")")]
+    fields = text[text.rindex(")") + 2 :].split()
     return name, int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICKS
 
 
@@ -47,5 +47,7 @@ def lines(before: dict[str, float], after: dict[str, float], seconds: float, req
     out = []
     for group, start in before.items():
         used = after[group] - start
-        out.append(f"  {group:<32} {used / seconds:5.2f} cores  {1000 * used / max(requests, 1):5.2f} ms CPU per request")
+        out.append(
+            f"  {group:<32} {used / seconds:5.2f} cores  {1000 * used / max(requests, 1):5.2f} ms CPU per request"
+        )
     return out

@@ -22,7 +22,9 @@ CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempoten
 SIGN_IN = """mutation($b: String!, $c: String!) { signInWithWechat(brand: $b, code: $c) { token errors { code } } }"""
 WRITE_OFF = """mutation($c: String!, $k: String) { writeOffCoupon(code: $c, idempotencyKey: $k) {
   coupon { status } errors { code } } }"""
-SIGN_UP = """mutation($e: ID!) { signUpForEvent(eventId: $e) { registration { status waitlistPosition } errors { code } } }"""
+SIGN_UP = (
+    """mutation($e: ID!) { signUpForEvent(eventId: $e) { registration { status waitlistPosition } errors { code } } }"""
+)
 PROFILE = """{ me { memberId roles } myPoints { balance expiring(days: 30) }
   myCoupons(first: 5) { nodes { code status expiresAt } } }"""
 ATTRIBUTION = """query($f: DateTime!, $t: DateTime!) { attribution(from: $f, to: $t, by: GUIDE, first: 50) {
@@ -33,8 +35,14 @@ Send = Callable[[aiohttp.ClientSession, random.Random], Awaitable[str]]
 # Launch day, per 100 requests: mostly scans (some repeated, some forged), mini-program reads,
 # a few sign-ins, write-offs and sign-ups, and HQ watching its dashboard.
 WEIGHTS = {
-    "claim": 55, "claim (duplicate)": 5, "claim (forged)": 3, "sign-in": 5, "write-off": 4,
-    "event sign-up": 5, "profile read": 20, "HQ attribution": 3,
+    "claim": 55,
+    "claim (duplicate)": 5,
+    "claim (forged)": 3,
+    "sign-in": 5,
+    "write-off": 4,
+    "event sign-up": 5,
+    "profile read": 20,
+    "HQ attribution": 3,
 }
 
 
@@ -50,9 +58,14 @@ class Mix:
 
     def senders(self) -> dict[str, Send]:
         return {
-            "claim": self.claim, "claim (duplicate)": self.duplicate, "claim (forged)": self.forged,
-            "sign-in": self.sign_in, "write-off": self.write_off, "event sign-up": self.sign_up,
-            "profile read": self.profile, "HQ attribution": self.attribution,
+            "claim": self.claim,
+            "claim (duplicate)": self.duplicate,
+            "claim (forged)": self.forged,
+            "sign-in": self.sign_in,
+            "write-off": self.write_off,
+            "event sign-up": self.sign_up,
+            "profile read": self.profile,
+            "HQ attribution": self.attribution,
         }
 
     async def claim(self, http: aiohttp.ClientSession, rng: random.Random) -> str:
@@ -87,7 +100,9 @@ class Mix:
         return await graphql(http, WRITE_OFF, {"c": code, "k": uuid.uuid4().hex}, self.seeded.guide_tokens[g])
 
     async def sign_up(self, http: aiohttp.ClientSession, rng: random.Random) -> str:
-        return await graphql(http, SIGN_UP, {"e": rng.choice(self.seeded.event_ids)}, rng.choice(self.seeded.member_tokens))
+        return await graphql(
+            http, SIGN_UP, {"e": rng.choice(self.seeded.event_ids)}, rng.choice(self.seeded.member_tokens)
+        )
 
     async def profile(self, http: aiohttp.ClientSession, rng: random.Random) -> str:
         return await graphql(http, PROFILE, None, rng.choice(self.seeded.member_tokens))

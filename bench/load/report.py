@@ -25,8 +25,10 @@ def table(samples: list[Sample], seconds: float) -> str:
     by_op: dict[str, list[Sample]] = defaultdict(list)
     for s in samples:
         by_op[s.op].append(s)
-    lines = [f"{'operation':<18} {'requests':>8} {'per s':>7} {'ok/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-             f"{'refused':>8} {'errors':>6}"]
+    lines = [
+        f"{'operation':<18} {'requests':>8} {'per s':>7} {'ok/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+        f"{'refused':>8} {'errors':>6}"
+    ]
     for op in sorted(by_op, key=lambda o: -len(by_op[o])):
         rows = by_op[op]
         lines.append(_row(op, rows, seconds))
@@ -41,8 +43,10 @@ def _row(op: str, rows: list[Sample], seconds: float) -> str:
     ok = sum(s.outcome == "ok" for s in rows)
     refused = sum(s.outcome.startswith("refused") for s in rows)
     errors = sum(s.outcome == "error" for s in rows)
-    return (f"{op:<18} {len(rows):>8} {len(rows) / seconds:>7.0f} {ok / seconds:>7.0f} {percentile(ms, .5):>7.1f} "
-            f"{percentile(ms, .95):>7.1f} {percentile(ms, .99):>7.1f} {refused:>8} {errors:>6}")
+    return (
+        f"{op:<18} {len(rows):>8} {len(rows) / seconds:>7.0f} {ok / seconds:>7.0f} {percentile(ms, 0.5):>7.1f} "
+        f"{percentile(ms, 0.95):>7.1f} {percentile(ms, 0.99):>7.1f} {refused:>8} {errors:>6}"
+    )
 
 
 def plot(samples: list[Sample], seconds: float, path: Path, title: str) -> None:

@@ -9,18 +9,18 @@ from datetime import UTC, datetime, timedelta
 
 from tortoise import Tortoise
 
+from access import staff
+from access.models import StaffRole
 from bench.claims_http import reference_campaigns
 from events.services import events
+from foundation.auth import tokens
+from foundation.settings import Settings
+from foundation.tenancy import service as brands
 from loyalty.models import CouponKind
 from loyalty.services import batches, coupons
 from referral.models import IdentityProvider
 from referral.services import guides, members, stores
-from access import staff
-from foundation.auth import tokens
-from access.models import StaffRole
 from server.db import tortoise_config
-from foundation.settings import Settings
-from foundation.tenancy import service as brands
 
 WECHAT_APPID, WECHAT_SECRET = "wxload0000000001", "load-app-secret"
 
@@ -50,7 +50,9 @@ async def seed(url: str, settings: Settings, *, members_n: int, stores_n: int = 
     await Tortoise.init(config=tortoise_config(url))
     try:
         now = datetime.now(UTC)
-        brand = await brands.create(slug="load", name="Load test", wechat_appid=WECHAT_APPID, wechat_secret=WECHAT_SECRET)
+        brand = await brands.create(
+            slug="load", name="Load test", wechat_appid=WECHAT_APPID, wechat_secret=WECHAT_SECRET
+        )
         shop_guides, store_rows = [], []
         for s in range(stores_n):
             store = await stores.create(brand_id=brand.id, code=f"S{s}", name=f"Store {s}")
@@ -60,7 +62,9 @@ async def seed(url: str, settings: Settings, *, members_n: int, stores_n: int = 
                 shop_guides.append(await guides.appoint(brand_id=brand.id, member_id=member.id, store_id=store.id))
         rng = random.Random(7)
         registered, member_tokens, coupons_by_guide = [], [], [[] for _ in shop_guides]
-        gift = await coupons.create_template(brand_id=brand.id, name="Welcome gift", kind=CouponKind.GIFT, valid_days=30)
+        gift = await coupons.create_template(
+            brand_id=brand.id, name="Welcome gift", kind=CouponKind.GIFT, valid_days=30
+        )
         for i in range(members_n):
             member, _ = await members.sign_in(brand_id=brand.id, provider=IdentityProvider.DEV, subject=f"m{i}")
             g = rng.randrange(len(shop_guides))
@@ -70,23 +74,38 @@ async def seed(url: str, settings: Settings, *, members_n: int, stores_n: int = 
             coupon = await coupons.issue(brand_id=brand.id, template_id=gift.id, member_id=member.id, now=now)
             coupons_by_guide[g].append(coupon.code)
         batch = await batches.create(
-            brand_id=brand.id, key_id=settings.item_keyring.current, sku="MILK-900G", product_name="Stage 1",
-            quantity=10_000_000, price_cents=29_900, points_per_item=30,
+            brand_id=brand.id,
+            key_id=settings.item_keyring.current,
+            sku="MILK-900G",
+            product_name="Stage 1",
+            quantity=10_000_000,
+            price_cents=29_900,
+            points_per_item=30,
         )
         await reference_campaigns(brand.id, now)
         hq = await staff.create(brand_id=brand.id, username="hq-load", password="load-test-password", role=StaffRole.HQ)
         start = now + timedelta(days=10)
         event_ids = []
         for e in range(5):
-            spec = events.EventSpec(title=f"Baby class {e}", starts_at=start, ends_at=start + timedelta(hours=2),
-                                    capacity=200, place="Store")
+            spec = events.EventSpec(
+                title=f"Baby class {e}",
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                capacity=200,
+                place="Store",
+            )
             row = await events.create(brand_id=brand.id, store_id=store_rows[e % stores_n].id, spec=spec, now=now)
             await events.publish(brand_id=brand.id, event_id=row.id, store_scope=None, now=now)
             event_ids.append(ids.encode("Event", row.id))
         return Seeded(
-            brand_slug="load", key_id=batch.key_id, batch_id=batch.id, hq_token=token("staff", hq.id, brand.id),
-            member_tokens=member_tokens, guide_tokens=[token("member", g.member_id, brand.id) for g in shop_guides],
-            coupons_by_guide=coupons_by_guide, event_ids=event_ids,
+            brand_slug="load",
+            key_id=batch.key_id,
+            batch_id=batch.id,
+            hq_token=token("staff", hq.id, brand.id),
+            member_tokens=member_tokens,
+            guide_tokens=[token("member", g.member_id, brand.id) for g in shop_guides],
+            coupons_by_guide=coupons_by_guide,
+            event_ids=event_ids,
             store_ids=[ids.encode("Store", s.id) for s in store_rows],
         )
     finally:

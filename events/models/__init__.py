@@ -5,6 +5,13 @@ from events.models.interactions import Interaction, InteractionAnswer, Interacti
 from events.models.registrations import Invitation, Registration, RegistrationStatus
 
 __all__ = [
-    "Audience", "Event", "EventStatus", "Interaction", "InteractionAnswer", "InteractionKind", "Invitation",
-    "Registration", "RegistrationStatus",
+    "Audience",
+    "Event",
+    "EventStatus",
+    "Interaction",
+    "InteractionAnswer",
+    "InteractionKind",
+    "Invitation",
+    "Registration",
+    "RegistrationStatus",
 ]

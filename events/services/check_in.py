@@ -27,7 +27,9 @@ VENUE_CODE_TTL = timedelta(minutes=5)
 def venue_code(key: bytes, event: Event, now: datetime) -> tuple[str, datetime]:
     """The code the venue's screen shows (as a QR), and when it stops working."""
     expires = int((now + VENUE_CODE_TTL).timestamp())
-    return f"V{event.id}.{expires}.{_mac(key, event.brand_id, event.id, expires)}", datetime.fromtimestamp(expires, now.tzinfo)
+    return f"V{event.id}.{expires}.{_mac(key, event.brand_id, event.id, expires)}", datetime.fromtimestamp(
+        expires, now.tzinfo
+    )
 
 
 def window(event: Event) -> tuple[datetime, datetime]:
@@ -75,27 +77,47 @@ async def _check_in(event: Event, *, member_id: int, now: datetime, guide_id: in
         elif registration.status is RegistrationStatus.WAITLISTED:
             raise EventError(Code.WAITLISTED, "You are still on the waitlist for this event.", "code")
         # The conditional update decides: a second scan, however close, changes nothing.
-        if not await Registration.filter(id=registration.id, checked_in_at__isnull=True).using_db(conn).update(checked_in_at=now):
+        if (
+            not await Registration.filter(id=registration.id, checked_in_at__isnull=True)
+            .using_db(conn)
+            .update(checked_in_at=now)
+        ):
             raise EventError(Code.ALREADY_CHECKED_IN, "You have already checked in.", "code")
         await touches.record(
-            brand_id=event.brand_id, member_id=member_id, kind=TouchKind.EVENT_CHECK_IN, at=now, guide_id=guide_id,
-            attribute=guide_id is None, event_ref=f"event:{event.id}", source=f"checkin:{registration.id}",
+            brand_id=event.brand_id,
+            member_id=member_id,
+            kind=TouchKind.EVENT_CHECK_IN,
+            at=now,
+            guide_id=guide_id,
+            attribute=guide_id is None,
+            event_ref=f"event:{event.id}",
+            source=f"checkin:{registration.id}",
         )
         await step_rewards.reward(
-            brand_id=event.brand_id, member_id=member_id, trigger=Trigger.EVENT_CHECK_IN, step=f"checkin:{registration.id}",
-            now=now, guide_id=guide_id,
+            brand_id=event.brand_id,
+            member_id=member_id,
+            trigger=Trigger.EVENT_CHECK_IN,
+            step=f"checkin:{registration.id}",
+            now=now,
+            guide_id=guide_id,
         )
         return await Registration.get(id=registration.id).using_db(conn)
 
 
 async def _walk_in(event: Event, member_id: int, cancelled: Registration | None, now: datetime) -> Registration:
     """A walk-in is recorded without taking a place (the place count is for those who signed up)."""
-    fields = dict(status=RegistrationStatus.CONFIRMED, walk_in=True, signed_up_at=now, confirmed_at=now, cancelled_at=None)
+    fields = dict(
+        status=RegistrationStatus.CONFIRMED, walk_in=True, signed_up_at=now, confirmed_at=now, cancelled_at=None
+    )
     if cancelled is not None:
         await Registration.filter(id=cancelled.id).update(**fields)
         return await Registration.get(id=cancelled.id)
     return await Registration.create(
-        brand_id=event.brand_id, event_id=event.id, member_id=member_id, ticket_code=codes.new("T", 10), answers={},
+        brand_id=event.brand_id,
+        event_id=event.id,
+        member_id=member_id,
+        ticket_code=codes.new("T", 10),
+        answers={},
         **fields,
     )
 

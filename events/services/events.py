@@ -57,8 +57,14 @@ async def get(*, brand_id: int, event_id: int) -> Event:
 
 
 async def readable(
-    *, brand_id: int, event_id: int, now: datetime, store_scope: int | None = None, staff: bool = False,
-    guide_store_id: int | None = None, member_id: int | None = None,
+    *,
+    brand_id: int,
+    event_id: int,
+    now: datetime,
+    store_scope: int | None = None,
+    staff: bool = False,
+    guide_store_id: int | None = None,
+    member_id: int | None = None,
 ) -> Event:
     """One event, in the scope the lists give: staff see listing()'s (HQ every event, a store manager
     their store's and HQ's); a guide the published events of their store and HQ's; a member the
@@ -124,8 +130,10 @@ async def cancel(*, brand_id: int, event_id: int, store_scope: int | None, now: 
     outbox, in the same transaction (cancelling twice tells nobody twice)."""
     event = await get_managed(brand_id=brand_id, event_id=event_id, store_scope=store_scope)
     async with in_transaction():
-        changed = await Event.filter(id=event.id).exclude(status=EventStatus.CANCELLED).update(
-            status=EventStatus.CANCELLED, cancelled_at=now
+        changed = (
+            await Event.filter(id=event.id)
+            .exclude(status=EventStatus.CANCELLED)
+            .update(status=EventStatus.CANCELLED, cancelled_at=now)
         )
         if changed:
             told = await Registration.filter(
@@ -133,8 +141,12 @@ async def cancel(*, brand_id: int, event_id: int, store_scope: int | None, now: 
             ).values_list("member_id", flat=True)
             for member_id in told:
                 await outbox.enqueue(
-                    brand_id=brand_id, member_id=member_id, kind=MessageKind.EVENT_CANCELLED,
-                    payload=notices.event_cancelled(event), dedupe_key=f"event-cancelled:{event.id}:{member_id}", now=now,
+                    brand_id=brand_id,
+                    member_id=member_id,
+                    kind=MessageKind.EVENT_CANCELLED,
+                    payload=notices.event_cancelled(event),
+                    dedupe_key=f"event-cancelled:{event.id}:{member_id}",
+                    now=now,
                 )
     return await Event.get(id=event.id)
 
@@ -158,7 +170,9 @@ async def in_audience(event: Event, *, member_id: int, now: datetime) -> bool:
     return bound is not None and bound[1] == event.audience_store_id
 
 
-async def _validated(brand_id: int, spec: EventSpec, now: datetime, published_at: datetime | None = None) -> dict[str, Any]:
+async def _validated(
+    brand_id: int, spec: EventSpec, now: datetime, published_at: datetime | None = None
+) -> dict[str, Any]:
     title = spec.title.strip()
     opens = spec.signup_opens_at or published_at or now
     closes = spec.signup_closes_at or spec.starts_at
@@ -172,11 +186,21 @@ async def _validated(brand_id: int, spec: EventSpec, now: datetime, published_at
         (deadline <= spec.ends_at, "cancelDeadline", "Cancelling must close by the end of the event."),
         (0 <= spec.check_in_opens_minutes <= 24 * 60, "checkInOpensMinutes", "0 to 1,440 minutes."),
         (spec.place or spec.online_url, "place", "Give a place, an online link, or both."),
-        (all(u is None or u.startswith("https://") and len(u) <= 300 for u in (spec.cover_url, spec.online_url)),
-         "coverUrl", "Links must be https:// addresses."),
-        ((spec.audience is Audience.TAG) == (spec.audience_tag_id is not None), "audienceTagId", "A tag audience names a tag."),
-        ((spec.audience is Audience.STORE) == (spec.audience_store_id is not None), "audienceStoreId",
-         "A store audience names a store."),
+        (
+            all(u is None or u.startswith("https://") and len(u) <= 300 for u in (spec.cover_url, spec.online_url)),
+            "coverUrl",
+            "Links must be https:// addresses.",
+        ),
+        (
+            (spec.audience is Audience.TAG) == (spec.audience_tag_id is not None),
+            "audienceTagId",
+            "A tag audience names a tag.",
+        ),
+        (
+            (spec.audience is Audience.STORE) == (spec.audience_store_id is not None),
+            "audienceStoreId",
+            "A store audience names a store.",
+        ),
     ]
     for ok, name, message in checks:
         if not ok:
@@ -186,10 +210,21 @@ async def _validated(brand_id: int, spec: EventSpec, now: datetime, published_at
     if spec.audience_store_id is not None and not await Store.exists(id=spec.audience_store_id, brand_id=brand_id):
         raise EventError(Code.EVENT_INVALID, "No such store.", "audienceStoreId")
     return dict(
-        title=title, description=spec.description, cover_url=spec.cover_url, place=(spec.place or "").strip() or None,
-        online_url=spec.online_url, starts_at=spec.starts_at, ends_at=spec.ends_at, signup_opens_at=opens,
-        signup_closes_at=closes, cancel_deadline=deadline, check_in_opens_minutes=spec.check_in_opens_minutes,
-        capacity=spec.capacity, allow_walk_ins=spec.allow_walk_ins, audience=spec.audience,
-        audience_tag_id=spec.audience_tag_id, audience_store_id=spec.audience_store_id,
+        title=title,
+        description=spec.description,
+        cover_url=spec.cover_url,
+        place=(spec.place or "").strip() or None,
+        online_url=spec.online_url,
+        starts_at=spec.starts_at,
+        ends_at=spec.ends_at,
+        signup_opens_at=opens,
+        signup_closes_at=closes,
+        cancel_deadline=deadline,
+        check_in_opens_minutes=spec.check_in_opens_minutes,
+        capacity=spec.capacity,
+        allow_walk_ins=spec.allow_walk_ins,
+        audience=spec.audience,
+        audience_tag_id=spec.audience_tag_id,
+        audience_store_id=spec.audience_store_id,
         questions=clean_questions(spec.questions),
     )

@@ -64,8 +64,16 @@ def replay_draw(seed: str, candidates: Sequence[T], prize_count: int) -> list[T]
 
 
 async def create(
-    *, brand_id: int, event_id: int, store_scope: int | None, kind: InteractionKind, question: str,
-    options: list[str], correct_option: int | None, prize_count: int, now: datetime,
+    *,
+    brand_id: int,
+    event_id: int,
+    store_scope: int | None,
+    kind: InteractionKind,
+    question: str,
+    options: list[str],
+    correct_option: int | None,
+    prize_count: int,
+    now: datetime,
 ) -> Interaction:
     """Raises EVENT_NOT_FOUND or INTERACTION_INVALID naming the field."""
     event = await events_service.get_managed(brand_id=brand_id, event_id=event_id, store_scope=store_scope)
@@ -74,23 +82,46 @@ async def create(
     answerable = kind is not InteractionKind.DRAW
     checks = [
         (1 <= len(question) <= 200, "question", "A question (or the draw's name) of 1-200 characters."),
-        (not answerable or 2 <= len(options) <= MAX_OPTIONS and all(1 <= len(o) <= 80 for o in options), "options",
-         f"2 to {MAX_OPTIONS} options of 1-80 characters."),
-        ((kind is InteractionKind.QUIZ) == (correct_option is not None), "correctOption", "A quiz, and only a quiz, has a correct option."),
-        (correct_option is None or 0 <= correct_option < len(options), "correctOption", "The correct option must be one of the options."),
-        ((kind is InteractionKind.DRAW) == (1 <= prize_count <= MAX_PRIZES), "prizeCount", f"A draw has 1 to {MAX_PRIZES} prizes."),
+        (
+            not answerable or 2 <= len(options) <= MAX_OPTIONS and all(1 <= len(o) <= 80 for o in options),
+            "options",
+            f"2 to {MAX_OPTIONS} options of 1-80 characters.",
+        ),
+        (
+            (kind is InteractionKind.QUIZ) == (correct_option is not None),
+            "correctOption",
+            "A quiz, and only a quiz, has a correct option.",
+        ),
+        (
+            correct_option is None or 0 <= correct_option < len(options),
+            "correctOption",
+            "The correct option must be one of the options.",
+        ),
+        (
+            (kind is InteractionKind.DRAW) == (1 <= prize_count <= MAX_PRIZES),
+            "prizeCount",
+            f"A draw has 1 to {MAX_PRIZES} prizes.",
+        ),
     ]
     for ok, field, message in checks:
         if not ok:
             raise EventError(Code.INTERACTION_INVALID, message, field)
     return await Interaction.create(
-        brand_id=brand_id, event_id=event.id, kind=kind, question=question, options=options if answerable else [],
-        correct_option=correct_option, prize_count=prize_count if kind is InteractionKind.DRAW else 0,
-        seed=secrets.token_hex(16) if kind is InteractionKind.DRAW else None, created_at=now,
+        brand_id=brand_id,
+        event_id=event.id,
+        kind=kind,
+        question=question,
+        options=options if answerable else [],
+        correct_option=correct_option,
+        prize_count=prize_count if kind is InteractionKind.DRAW else 0,
+        seed=secrets.token_hex(16) if kind is InteractionKind.DRAW else None,
+        created_at=now,
     )
 
 
-async def answer(*, brand_id: int, interaction_id: int, member_id: int, option: int, now: datetime) -> InteractionAnswer:
+async def answer(
+    *, brand_id: int, interaction_id: int, member_id: int, option: int, now: datetime
+) -> InteractionAnswer:
     """A checked-in member answers a poll or quiz, once. Raises INTERACTION_NOT_FOUND,
     INTERACTION_CLOSED, INTERACTION_INVALID, NOT_CHECKED_IN or ALREADY_ANSWERED."""
     interaction = await _get(brand_id, interaction_id)
@@ -109,12 +140,20 @@ async def answer(*, brand_id: int, interaction_id: int, member_id: int, option: 
                 interaction_id=interaction.id, member_id=member_id, option=option, correct=correct, answered_at=now
             )
             await touches.record(
-                brand_id=brand_id, member_id=member_id, kind=TouchKind.EVENT_INTERACTION, at=now, attribute=True,
-                event_ref=f"event:{interaction.event_id}", source=f"answer:{row.id}",
+                brand_id=brand_id,
+                member_id=member_id,
+                kind=TouchKind.EVENT_INTERACTION,
+                at=now,
+                attribute=True,
+                event_ref=f"event:{interaction.event_id}",
+                source=f"answer:{row.id}",
             )
             await step_rewards.reward(
-                brand_id=brand_id, member_id=member_id, trigger=Trigger.EVENT_INTERACTION,
-                step=f"answer:{interaction.id}:{member_id}", now=now,
+                brand_id=brand_id,
+                member_id=member_id,
+                trigger=Trigger.EVENT_INTERACTION,
+                step=f"answer:{interaction.id}:{member_id}",
+                now=now,
             )
     except IntegrityError:
         raise EventError(Code.ALREADY_ANSWERED, "You have already answered.", "interactionId") from None
@@ -134,7 +173,8 @@ async def draw(*, brand_id: int, interaction_id: int, store_scope: int | None, n
     if interaction.kind is not InteractionKind.DRAW or interaction.seed is None:
         raise EventError(Code.INTERACTION_INVALID, "Only a lucky draw can be drawn.", "interactionId")
     present = await Registration.filter(event_id=interaction.event_id, checked_in_at__isnull=False).values_list(
-        "member_id", flat=True)
+        "member_id", flat=True
+    )
     if not present:
         raise EventError(Code.INTERACTION_INVALID, "Nobody has checked in yet.", "interactionId")
     candidates = sorted(set(present))
@@ -150,7 +190,9 @@ async def draw(*, brand_id: int, interaction_id: int, store_scope: int | None, n
 
 async def answer_counts(interaction_ids: Sequence[int]) -> dict[int, Counter[int]]:
     """Answers per option of each interaction, in one query."""
-    rows = await InteractionAnswer.filter(interaction_id__in=list(interaction_ids)).values_list("interaction_id", "option")
+    rows = await InteractionAnswer.filter(interaction_id__in=list(interaction_ids)).values_list(
+        "interaction_id", "option"
+    )
     counts: dict[int, Counter[int]] = {i: Counter() for i in interaction_ids}
     for interaction_id, option in rows:
         counts[interaction_id][option] += 1

@@ -29,12 +29,18 @@ async def invite(
         raise EventError(Code.TAG_NOT_FOUND, "No such tag.", "tagId")
     if tag_id is not None:
         tagged = await MemberTag.filter(tag_id=tag_id, brand_id=brand_id).values_list("member_id", flat=True)
-        wanted |= set(await Member.filter(
-            id__in=tagged, brand_id=brand_id, guide_id=guide_id, deleted_at=None
-        ).values_list("id", flat=True))
+        wanted |= set(
+            await Member.filter(id__in=tagged, brand_id=brand_id, guide_id=guide_id, deleted_at=None).values_list(
+                "id", flat=True
+            )
+        )
     if not wanted or len(wanted) > MAX_PER_REQUEST:
         raise EventError(Code.EVENT_INVALID, f"Invite 1 to {MAX_PER_REQUEST} of your members.", "memberIds")
-    own = set(await Member.filter(id__in=wanted, brand_id=brand_id, guide_id=guide_id, deleted_at=None).values_list("id", flat=True))
+    own = set(
+        await Member.filter(id__in=wanted, brand_id=brand_id, guide_id=guide_id, deleted_at=None).values_list(
+            "id", flat=True
+        )
+    )
     if own != wanted:
         raise EventError(Code.NOT_YOUR_MEMBER, "You can invite only the members you serve.", "memberIds")
     made = 0
@@ -47,4 +53,3 @@ async def invite(
         )
         made += len(rows)
     return made
-

@@ -14,8 +14,9 @@ from events.models import Registration
 
 async def export(brand_id: int, member_id: int) -> dict[str, Any]:
     return {
-        "eventRegistrations": await Registration.filter(member_id=member_id, brand_id=brand_id).order_by("id").values(
-            "event__title", "status", "answers", "signed_up_at", "checked_in_at", "cancelled_at"),
+        "eventRegistrations": await Registration.filter(member_id=member_id, brand_id=brand_id)
+        .order_by("id")
+        .values("event__title", "status", "answers", "signed_up_at", "checked_in_at", "cancelled_at"),
     }
 
 
@@ -29,6 +30,9 @@ async def move_member(brand_id: int, absorbed_id: int, survivor_id: int) -> None
     reshuffled here)."""
     conn = connections.get("default")
     taken = await Registration.filter(member_id=survivor_id).using_db(conn).values_list("event_id", flat=True)
-    await Registration.filter(member_id=absorbed_id).exclude(event_id__in=list(taken)).using_db(conn).update(
-        member_id=survivor_id
+    await (
+        Registration.filter(member_id=absorbed_id)
+        .exclude(event_id__in=list(taken))
+        .using_db(conn)
+        .update(member_id=survivor_id)
     )

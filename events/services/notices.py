@@ -14,16 +14,18 @@ def _when(event: Event) -> str:
 
 def event_cancelled(event: Event) -> dict[str, Any]:
     return {
-        "title": event.title, "page": f"pages/events/detail?id={event.id}",
-        "text": f"Sorry: \"{event.title}\" on {_when(event)} has been cancelled.",
+        "title": event.title,
+        "page": f"pages/events/detail?id={event.id}",
+        "text": f'Sorry: "{event.title}" on {_when(event)} has been cancelled.',
         "fields": {"thing1": event.title, "time2": _when(event), "thing3": "Event cancelled"},
     }
 
 
 def waitlist_promoted(event: Event) -> dict[str, Any]:
     return {
-        "title": event.title, "page": f"pages/events/detail?id={event.id}",
-        "text": f"Good news: a place opened up and you are now confirmed for \"{event.title}\" on {_when(event)}.",
+        "title": event.title,
+        "page": f"pages/events/detail?id={event.id}",
+        "text": f'Good news: a place opened up and you are now confirmed for "{event.title}" on {_when(event)}.',
         "fields": {"thing1": event.title, "time2": _when(event), "thing3": "You have a place now"},
     }
 
@@ -31,7 +33,8 @@ def waitlist_promoted(event: Event) -> dict[str, Any]:
 def reminder(event: Event) -> dict[str, Any]:
     where = event.place or event.online_url or ""
     return {
-        "title": event.title, "page": f"pages/events/detail?id={event.id}",
-        "text": f"Reminder: \"{event.title}\" starts {_when(event)} at {where}. Show your ticket at the door.",
+        "title": event.title,
+        "page": f"pages/events/detail?id={event.id}",
+        "text": f'Reminder: "{event.title}" starts {_when(event)} at {where}. Show your ticket at the door.',
         "fields": {"thing1": event.title, "time2": _when(event), "thing3": where[:20]},
     }

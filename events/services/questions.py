@@ -21,15 +21,28 @@ def clean_questions(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
         key, kind, label = q.get("key"), q.get("kind"), str(q.get("label") or "").strip()
         choices = [str(c).strip() for c in q.get("choices") or []]
         ok = (
-            isinstance(key, str) and _KEY.fullmatch(key) and key not in keys and kind in KINDS and 1 <= len(label) <= 80
+            isinstance(key, str)
+            and _KEY.fullmatch(key)
+            and key not in keys
+            and kind in KINDS
+            and 1 <= len(label) <= 80
             and (kind != "choice" or 2 <= len(choices) <= 20 and all(1 <= len(c) <= 40 for c in choices))
             and all(isinstance(q.get(b), int | None) for b in ("min", "max"))
         )
         if not ok:
             raise EventError(Code.EVENT_INVALID, f"Question {len(cleaned) + 1} is not well formed.", "questions")
         keys.add(key)
-        cleaned.append({"key": key, "label": label, "kind": kind, "required": bool(q.get("required")),
-                        "choices": choices, "min": q.get("min"), "max": q.get("max")})
+        cleaned.append(
+            {
+                "key": key,
+                "label": label,
+                "kind": kind,
+                "required": bool(q.get("required")),
+                "choices": choices,
+                "min": q.get("min"),
+                "max": q.get("max"),
+            }
+        )
     return cleaned
 
 
@@ -47,8 +60,11 @@ def check_answers(questions: list[dict[str, Any]], answers: dict[str, Any]) -> d
                 raise EventError(Code.ANSWER_INVALID, f"Please answer: {q['label']}", q["key"])
             continue
         if q["kind"] == "int":
-            if not isinstance(value, int) or isinstance(value, bool) or (q["min"] is not None and value < q["min"]) or (
-                q["max"] is not None and value > q["max"]
+            if (
+                not isinstance(value, int)
+                or isinstance(value, bool)
+                or (q["min"] is not None and value < q["min"])
+                or (q["max"] is not None and value > q["max"])
             ):
                 raise EventError(Code.ANSWER_INVALID, f"Please give a number for: {q['label']}", q["key"])
         elif q["kind"] == "choice":

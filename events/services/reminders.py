@@ -21,12 +21,17 @@ async def queue(*, now: datetime, window: timedelta = WINDOW) -> int:
     considered = 0
     for event in events:
         members = await Registration.filter(event_id=event.id, status=RegistrationStatus.CONFIRMED).values_list(
-            "member_id", flat=True)
+            "member_id", flat=True
+        )
         async with in_transaction():
             for member_id in members:
                 await outbox.enqueue(
-                    brand_id=event.brand_id, member_id=member_id, kind=MessageKind.EVENT_REMINDER,
-                    payload=notices.reminder(event), dedupe_key=f"reminder:{event.id}:{member_id}", now=now,
+                    brand_id=event.brand_id,
+                    member_id=member_id,
+                    kind=MessageKind.EVENT_REMINDER,
+                    payload=notices.reminder(event),
+                    dedupe_key=f"reminder:{event.id}:{member_id}",
+                    now=now,
                 )
         considered += len(members)
     return considered

@@ -38,7 +38,13 @@ class EventFigures:
 
 
 async def figures(
-    *, brand_id: int, start: datetime, end: datetime, by: EventDimension, now: datetime, conversion_days: int = 30,
+    *,
+    brand_id: int,
+    start: datetime,
+    end: datetime,
+    by: EventDimension,
+    now: datetime,
+    conversion_days: int = 30,
     store_scope: int | None = None,
 ) -> list[EventFigures]:
     """Figures for events starting in [start, end), grouped by `by`, largest sign-ups first."""
@@ -53,8 +59,11 @@ async def figures(
     if attended:
         earliest = min(by_id[r.event_id].starts_at for r in attended)
         rows = await Touch.filter(
-            brand_id=brand_id, kind=TouchKind.PURCHASE, member_id__in={r.member_id for r in attended},
-            occurred_at__gte=earliest, occurred_at__lt=max(by_id[r.event_id].starts_at for r in attended) + window,
+            brand_id=brand_id,
+            kind=TouchKind.PURCHASE,
+            member_id__in={r.member_id for r in attended},
+            occurred_at__gte=earliest,
+            occurred_at__lt=max(by_id[r.event_id].starts_at for r in attended) + window,
         ).values_list("member_id", "occurred_at")
         for member_id, at in rows:
             purchases[member_id].append(at)
@@ -62,7 +71,11 @@ async def figures(
     groups: dict[int | None, EventFigures] = {}
     for r in registrations:
         event = by_id[r.event_id]
-        key = {EventDimension.EVENT: event.id, EventDimension.STORE: event.store_id, EventDimension.GUIDE: r.invited_by_id}[by]
+        key = {
+            EventDimension.EVENT: event.id,
+            EventDimension.STORE: event.store_id,
+            EventDimension.GUIDE: r.invited_by_id,
+        }[by]
         row = groups.setdefault(key, EventFigures(key=key))
         if not r.walk_in:
             row.sign_ups += 1

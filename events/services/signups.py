@@ -73,7 +73,10 @@ async def sign_up(
         seat = locked.confirmed_count < locked.capacity
         fields: dict[str, Any] = dict(
             status=RegistrationStatus.CONFIRMED if seat else RegistrationStatus.WAITLISTED,
-            answers=kept, signed_up_at=now, confirmed_at=now if seat else None, cancelled_at=None,
+            answers=kept,
+            signed_up_at=now,
+            confirmed_at=now if seat else None,
+            cancelled_at=None,
             invited_by_id=invitation.guide_id if invitation else None,
             waitlist_position=None if seat else locked.waitlist_seq + 1,
         )
@@ -83,19 +86,32 @@ async def sign_up(
             registration = await Registration.get(id=existing.id).using_db(conn)
         else:
             registration = await Registration.create(
-                brand_id=brand_id, event_id=event.id, member_id=member_id, ticket_code=codes.new(TICKET_PREFIX, 10),
-                using_db=conn, **fields,
+                brand_id=brand_id,
+                event_id=event.id,
+                member_id=member_id,
+                ticket_code=codes.new(TICKET_PREFIX, 10),
+                using_db=conn,
+                **fields,
             )
         # Credited to the inviting guide if there is one, else to the guide the member is bound to.
         await touches.record(
-            brand_id=brand_id, member_id=member_id, kind=TouchKind.EVENT_SIGN_UP, at=now,
-            guide_id=invitation.guide_id if invitation else None, attribute=invitation is None,
-            event_ref=f"event:{event.id}", source=f"signup:{registration.id}:{int(now.timestamp())}",
+            brand_id=brand_id,
+            member_id=member_id,
+            kind=TouchKind.EVENT_SIGN_UP,
+            at=now,
+            guide_id=invitation.guide_id if invitation else None,
+            attribute=invitation is None,
+            event_ref=f"event:{event.id}",
+            source=f"signup:{registration.id}:{int(now.timestamp())}",
         )
         # Rewarded once per member and event, however often they sign up again.
         await step_rewards.reward(
-            brand_id=brand_id, member_id=member_id, trigger=Trigger.EVENT_SIGN_UP, step=f"signup:{event.id}:{member_id}",
-            now=now, guide_id=invitation.guide_id if invitation else None,
+            brand_id=brand_id,
+            member_id=member_id,
+            trigger=Trigger.EVENT_SIGN_UP,
+            step=f"signup:{event.id}:{member_id}",
+            now=now,
+            guide_id=invitation.guide_id if invitation else None,
         )
         return registration
 
@@ -111,8 +127,10 @@ async def cancel(*, brand_id: int, event_id: int, member_id: int, now: datetime)
         registration = await Registration.get_or_none(event_id=event.id, member_id=member_id).using_db(conn)
         if registration is None or registration.status is RegistrationStatus.CANCELLED or registration.checked_in_at:
             raise EventError(Code.REGISTRATION_NOT_FOUND, "You are not signed up for this event.", "eventId")
-        await Registration.filter(id=registration.id).using_db(conn).update(
-            status=RegistrationStatus.CANCELLED, cancelled_at=now
+        await (
+            Registration.filter(id=registration.id)
+            .using_db(conn)
+            .update(status=RegistrationStatus.CANCELLED, cancelled_at=now)
         )
         promoted = None
         if registration.status is RegistrationStatus.CONFIRMED:
@@ -125,16 +143,23 @@ async def _promote(conn: BaseDBAsyncClient, event: Event, now: datetime) -> Regi
     """Give a free place to the first on the waitlist (the event row is locked by the caller)."""
     if event.status is not EventStatus.PUBLISHED or now >= event.starts_at:
         return None
-    first = await Registration.filter(event_id=event.id, status=RegistrationStatus.WAITLISTED).using_db(conn).order_by(
-        "waitlist_position", "id"
-    ).first()
+    first = (
+        await Registration.filter(event_id=event.id, status=RegistrationStatus.WAITLISTED)
+        .using_db(conn)
+        .order_by("waitlist_position", "id")
+        .first()
+    )
     if first is None:
         return None
     await Registration.filter(id=first.id).using_db(conn).update(status=RegistrationStatus.CONFIRMED, confirmed_at=now)
     await _count(conn, event, seats=1)
     await outbox.enqueue(
-        brand_id=event.brand_id, member_id=first.member_id, kind=MessageKind.WAITLIST_PROMOTED,
-        payload=notices.waitlist_promoted(event), dedupe_key=f"promoted:{first.id}:{int(now.timestamp())}", now=now,
+        brand_id=event.brand_id,
+        member_id=first.member_id,
+        kind=MessageKind.WAITLIST_PROMOTED,
+        payload=notices.waitlist_promoted(event),
+        dedupe_key=f"promoted:{first.id}:{int(now.timestamp())}",
+        now=now,
         conn=conn,
     )
     return await Registration.get(id=first.id).using_db(conn)
@@ -147,8 +172,10 @@ async def _lock(conn: BaseDBAsyncClient, event_id: int) -> Event:
 async def _count(conn: BaseDBAsyncClient, event: Event, *, seats: int = 0, waitlist: int = 0) -> None:
     event.confirmed_count += seats
     event.waitlist_seq += waitlist
-    await Event.filter(id=event.id).using_db(conn).update(
-        confirmed_count=event.confirmed_count, waitlist_seq=event.waitlist_seq
+    await (
+        Event.filter(id=event.id)
+        .using_db(conn)
+        .update(confirmed_count=event.confirmed_count, waitlist_seq=event.waitlist_seq)
     )
 
 

@@ -27,7 +27,13 @@ class TokenClaims:
 
 
 def issue(
-    *, secret: str, brand_id: int, kind: PrincipalKind, principal_id: int, ttl_s: int, version: int = 1,
+    *,
+    secret: str,
+    brand_id: int,
+    kind: PrincipalKind,
+    principal_id: int,
+    ttl_s: int,
+    version: int = 1,
     now: float | None = None,
 ) -> tuple[str, int]:
     """Return (token, expires_at epoch seconds)."""

@@ -25,7 +25,8 @@ class LinePush:
         """Push one text message; returns the outcome and a short reason."""
         try:
             response = await self._http.post(
-                self._url, json={"to": to, "messages": [{"type": "text", "text": text[:5000]}]},
+                self._url,
+                json={"to": to, "messages": [{"type": "text", "text": text[:5000]}]},
                 headers={"authorization": f"Bearer {access_token}", "x-line-retry-key": retry_key},
             )
         except httpx.HTTPError as exc:

@@ -49,7 +49,7 @@ class Vault:
 
     def _decrypt(self, stored: str) -> str:
         try:
-            return self._fernet.decrypt(stored[len(PREFIX):].encode()).decode()
+            return self._fernet.decrypt(stored[len(PREFIX) :].encode()).decode()
         except InvalidToken:
             raise SealingError("a brand credential is sealed under a key missing from SCRM_DATA_KEYS") from None
 

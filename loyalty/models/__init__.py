@@ -6,6 +6,23 @@ from loyalty.models.coupons import Coupon, CouponHolding, CouponKind, CouponStat
 from loyalty.models.points import EntryKind, PointsAccount, PointsEntry
 
 __all__ = [
-    "POINTS_VALID_DAYS", "Beneficiary", "Campaign", "CampaignProgress", "Claim", "CodeBatch", "Coupon", "CouponHolding", "CouponKind",
-    "CouponStatus", "CouponTemplate", "EntryKind", "LoyaltyPolicy", "PointsAccount", "PointsEntry", "Rescan", "Reward", "StepReward", "Trigger",
+    "POINTS_VALID_DAYS",
+    "Beneficiary",
+    "Campaign",
+    "CampaignProgress",
+    "Claim",
+    "CodeBatch",
+    "Coupon",
+    "CouponHolding",
+    "CouponKind",
+    "CouponStatus",
+    "CouponTemplate",
+    "EntryKind",
+    "LoyaltyPolicy",
+    "PointsAccount",
+    "PointsEntry",
+    "Rescan",
+    "Reward",
+    "StepReward",
+    "Trigger",
 ]

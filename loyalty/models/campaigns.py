@@ -43,7 +43,9 @@ class Campaign(Model):
     beneficiary = fields.CharEnumField(Beneficiary, max_length=8, default=Beneficiary.MEMBER)
     trigger = fields.CharEnumField(Trigger, max_length=20, default=Trigger.CLAIM)
     points = fields.IntField(default=0)
-    coupon_template = fields.ForeignKeyField("loyalty.CouponTemplate", related_name=False, null=True, on_delete=fields.RESTRICT)
+    coupon_template = fields.ForeignKeyField(
+        "loyalty.CouponTemplate", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
     stopped_at = fields.DatetimeField(null=True)
 
@@ -54,7 +56,10 @@ class Campaign(Model):
         table = "campaign"
         indexes = (("brand_id", "ends_at"),)
         constraints = (
-            CheckConstraint(check="ends_at > starts_at AND points >= 0 AND (every_nth IS NULL OR every_nth >= 2)", name="campaign_sane"),
+            CheckConstraint(
+                check="ends_at > starts_at AND points >= 0 AND (every_nth IS NULL OR every_nth >= 2)",
+                name="campaign_sane",
+            ),
         )
 
 
@@ -81,7 +86,9 @@ class Reward(Model):
     beneficiary = fields.CharEnumField(Beneficiary, max_length=8)
     member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.RESTRICT)
     points = fields.IntField(default=0)
-    points_entry = fields.ForeignKeyField("loyalty.PointsEntry", related_name=False, null=True, on_delete=fields.RESTRICT)
+    points_entry = fields.ForeignKeyField(
+        "loyalty.PointsEntry", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     coupon = fields.ForeignKeyField("loyalty.Coupon", related_name=False, null=True, on_delete=fields.RESTRICT)
     # Why a coupon the rule promised was not given (its template ran out, the member holds the maximum).
     shortfall = fields.CharField(max_length=40, null=True)

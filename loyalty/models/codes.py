@@ -4,7 +4,6 @@ from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
-
 POINTS_VALID_DAYS = 365
 
 
@@ -46,7 +45,9 @@ class CodeBatch(Model):
 
     class Meta:
         table = "code_batch"
-        constraints = (CheckConstraint(check="quantity > 0 AND price_cents >= 0 AND points_per_item >= 0", name="code_batch_sane"),)
+        constraints = (
+            CheckConstraint(check="quantity > 0 AND price_cents >= 0 AND points_per_item >= 0", name="code_batch_sane"),
+        )
 
 
 class Claim(Model):

@@ -44,7 +44,9 @@ class CouponTemplate(Model):
     class Meta:
         table = "coupon_template"
         constraints = (
-            CheckConstraint(check="total_limit IS NULL OR issued_count <= total_limit", name="coupon_template_within_limit"),
+            CheckConstraint(
+                check="total_limit IS NULL OR issued_count <= total_limit", name="coupon_template_within_limit"
+            ),
         )
 
 
@@ -77,7 +79,9 @@ class Coupon(Model):
     expires_at = fields.DatetimeField()
     written_off_at = fields.DatetimeField(null=True)
     written_off_by = fields.ForeignKeyField("referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT)
-    written_off_store = fields.ForeignKeyField("referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT)
+    written_off_store = fields.ForeignKeyField(
+        "referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     cancelled_at = fields.DatetimeField(null=True)
     idempotency_key = fields.CharField(max_length=64, null=True)
     write_off_key = fields.CharField(max_length=64, null=True)

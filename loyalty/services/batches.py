@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from itertools import islice
 from datetime import datetime
+from itertools import islice
 
 from tortoise.queryset import QuerySet
 
@@ -61,8 +61,15 @@ async def create(
     if store_id is not None:
         await stores.get(brand_id=brand_id, store_id=store_id)
     return await CodeBatch.create(
-        brand_id=brand_id, sku=sku, product_name=name, quantity=quantity, price_cents=price_cents,
-        points_per_item=points_per_item, key_id=key_id, region=(region or "").strip() or None, store_id=store_id,
+        brand_id=brand_id,
+        sku=sku,
+        product_name=name,
+        quantity=quantity,
+        price_cents=price_cents,
+        points_per_item=points_per_item,
+        key_id=key_id,
+        region=(region or "").strip() or None,
+        store_id=store_id,
     )
 
 
@@ -73,7 +80,9 @@ async def revoke(*, brand_id: int, batch_id: int, now: datetime) -> CodeBatch:
     return await CodeBatch.get(id=batch.id)
 
 
-def csv_chunks(batch: CodeBatch, policy: LoyaltyPolicy, key: bytes, progress: Callable[[int], None] | None = None) -> Iterator[str]:
+def csv_chunks(
+    batch: CodeBatch, policy: LoyaltyPolicy, key: bytes, progress: Callable[[int], None] | None = None
+) -> Iterator[str]:
     """The printer's CSV (code, url), a chunk of lines at a time, so a million codes stream in constant memory.
 
     Codes are hex and the URL base is validated, so no field needs CSV quoting.
@@ -89,7 +98,9 @@ def csv_chunks(batch: CodeBatch, policy: LoyaltyPolicy, key: bytes, progress: Ca
             progress(count)
 
 
-def labels(batch: CodeBatch, policy: LoyaltyPolicy, key: bytes, *, start: int, count: int, limit: int) -> list[tuple[str, str]]:
+def labels(
+    batch: CodeBatch, policy: LoyaltyPolicy, key: bytes, *, start: int, count: int, limit: int
+) -> list[tuple[str, str]]:
     """(code, url) for serials [start, start + count): the labels to render. Raises LABEL_RANGE_INVALID."""
     if not (0 <= start < batch.quantity and 1 <= count <= limit and start + count <= batch.quantity):
         raise LoyaltyError(

@@ -20,7 +20,14 @@ from tortoise.transactions import in_transaction
 
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import (
-    Beneficiary, Campaign, Claim, CodeBatch, Coupon, CouponTemplate, Reward, Trigger,
+    Beneficiary,
+    Campaign,
+    Claim,
+    CodeBatch,
+    Coupon,
+    CouponTemplate,
+    Reward,
+    Trigger,
 )
 from loyalty.services import coupons, points
 from referral.models import Guide
@@ -65,19 +72,34 @@ async def create(*, brand_id: int, spec: CampaignSpec) -> Campaign:
         (region is None or len(region) <= 64, "region", "A region of up to 64 characters."),
         (not (spec.first_purchase and spec.every_nth), "everyNth", "Choose first purchase or every Nth, not both."),
         # An event step has no SKU, purchase count or place: only who the member is matters.
-        (spec.trigger is Trigger.CLAIM or not (skus or spec.first_purchase or spec.every_nth or region), "trigger",
-         "Event-step campaigns take only the guide and inviter conditions."),
+        (
+            spec.trigger is Trigger.CLAIM or not (skus or spec.first_purchase or spec.every_nth or region),
+            "trigger",
+            "Event-step campaigns take only the guide and inviter conditions.",
+        ),
     ]
     for ok, field, message in checks:
         if not ok:
             raise LoyaltyError(Code.CAMPAIGN_INVALID, message, field)
-    if spec.coupon_template_id is not None and not await CouponTemplate.exists(id=spec.coupon_template_id, brand_id=brand_id):
+    if spec.coupon_template_id is not None and not await CouponTemplate.exists(
+        id=spec.coupon_template_id, brand_id=brand_id
+    ):
         raise LoyaltyError(Code.TEMPLATE_NOT_FOUND, "No such coupon template.", "couponTemplateId")
     return await Campaign.create(
-        brand_id=brand_id, name=name, starts_at=spec.starts_at, ends_at=spec.ends_at, skus=skus,
-        first_purchase=spec.first_purchase, every_nth=spec.every_nth, via_guide=spec.via_guide,
-        invited_by_member=spec.invited_by_member, region=region, beneficiary=spec.beneficiary, points=spec.points,
-        coupon_template_id=spec.coupon_template_id, trigger=spec.trigger,
+        brand_id=brand_id,
+        name=name,
+        starts_at=spec.starts_at,
+        ends_at=spec.ends_at,
+        skus=skus,
+        first_purchase=spec.first_purchase,
+        every_nth=spec.every_nth,
+        via_guide=spec.via_guide,
+        invited_by_member=spec.invited_by_member,
+        region=region,
+        beneficiary=spec.beneficiary,
+        points=spec.points,
+        coupon_template_id=spec.coupon_template_id,
+        trigger=spec.trigger,
     )
 
 
@@ -123,8 +145,17 @@ class Claimant:
 
 
 _RULE_COLUMNS = (
-    "id", "name", "skus", "first_purchase", "every_nth", "via_guide", "invited_by_member", "region", "beneficiary",
-    "points", "coupon_template_id",
+    "id",
+    "name",
+    "skus",
+    "first_purchase",
+    "every_nth",
+    "via_guide",
+    "invited_by_member",
+    "region",
+    "beneficiary",
+    "points",
+    "coupon_template_id",
 )
 
 
@@ -133,7 +164,9 @@ async def running(
 ) -> list[Rule]:
     """The brand's campaigns for `trigger` running at `now` (raw SQL: every step that may reward asks)."""
     q = Statement(conn)
-    rows = await q.rows(f"SELECT {rule_columns('c')} FROM (SELECT 1 AS one) AS x {running_join(q, 'c', brand_id, now, trigger)}")
+    rows = await q.rows(
+        f"SELECT {rule_columns('c')} FROM (SELECT 1 AS one) AS x {running_join(q, 'c', brand_id, now, trigger)}"
+    )
     return rules_from(rows, "c")
 
 
@@ -158,11 +191,18 @@ def rules_from(rows: list[dict], alias: str) -> list[Rule]:
     for row in sorted((r for r in rows if r[f"{alias}_id"] is not None), key=lambda r: r[f"{alias}_id"]):
         values = {column: row[f"{alias}_{column}"] for column in _RULE_COLUMNS}
         skus = values["skus"]
-        rules.append(Rule(
-            **{**values, "skus": tuple(json.loads(skus) if isinstance(skus, str) else skus),
-               "first_purchase": bool(values["first_purchase"]), "via_guide": bool(values["via_guide"]),
-               "invited_by_member": bool(values["invited_by_member"]), "beneficiary": Beneficiary(values["beneficiary"])}
-        ))
+        rules.append(
+            Rule(
+                **{
+                    **values,
+                    "skus": tuple(json.loads(skus) if isinstance(skus, str) else skus),
+                    "first_purchase": bool(values["first_purchase"]),
+                    "via_guide": bool(values["via_guide"]),
+                    "invited_by_member": bool(values["invited_by_member"]),
+                    "beneficiary": Beneficiary(values["beneficiary"]),
+                }
+            )
+        )
     return rules
 
 
@@ -180,7 +220,11 @@ class Granted:
 
     @classmethod
     async def of_claim(cls, claim_id: int, member_id: int) -> list[Granted]:
-        rows = await Reward.filter(claim_id=claim_id, member_id=member_id).select_related("campaign", "coupon").order_by("id")
+        rows = (
+            await Reward.filter(claim_id=claim_id, member_id=member_id)
+            .select_related("campaign", "coupon")
+            .order_by("id")
+        )
         return [cls(reward=r, campaign_name=r.campaign.name, coupon=r.coupon) for r in rows]
 
 
@@ -202,8 +246,13 @@ def credited(granted: list[Granted]) -> int | None:
 
 
 async def apply(
-    conn: BaseDBAsyncClient, campaigns: list[Rule], facts: ClaimFacts, accounts: dict[int, points.Account],
-    *, now: datetime, valid_days: int,
+    conn: BaseDBAsyncClient,
+    campaigns: list[Rule],
+    facts: ClaimFacts,
+    accounts: dict[int, points.Account],
+    *,
+    now: datetime,
+    valid_days: int,
 ) -> list[Granted]:
     """Grant what each matching campaign gives; `accounts` holds every possible beneficiary's locked account."""
     granted = []
@@ -260,7 +309,8 @@ async def _progress(conn: BaseDBAsyncClient, campaign_id: int, member_id: int) -
     each get their own number)."""
     q = Statement(conn)
     rows = await q.rows(
-        f"INSERT INTO campaign_progress (campaign_id, member_id, count) VALUES ({q.p(campaign_id)}, {q.p(member_id)}, 1) "
+        f"INSERT INTO campaign_progress (campaign_id, member_id, count) "
+        f"VALUES ({q.p(campaign_id)}, {q.p(member_id)}, 1) "
         "ON CONFLICT (campaign_id, member_id) DO UPDATE SET count = campaign_progress.count + 1 RETURNING count"
     )
     return int(rows[0]["count"])
@@ -271,15 +321,28 @@ async def _grant(
 ) -> Granted:
     entry, coupon, shortfall = await give(conn, campaign, account, now=now, valid_days=valid_days, claim_id=f.claim.id)
     reward = await Reward.create(
-        brand_id=f.claim.brand_id, campaign_id=campaign.id, claim_id=f.claim.id, beneficiary=campaign.beneficiary,
-        member_id=account.member_id, points=campaign.points, points_entry_id=entry.id if entry else None,
-        coupon_id=coupon.id if coupon else None, shortfall=shortfall, granted_at=now, using_db=conn,
+        brand_id=f.claim.brand_id,
+        campaign_id=campaign.id,
+        claim_id=f.claim.id,
+        beneficiary=campaign.beneficiary,
+        member_id=account.member_id,
+        points=campaign.points,
+        points_entry_id=entry.id if entry else None,
+        coupon_id=coupon.id if coupon else None,
+        shortfall=shortfall,
+        granted_at=now,
+        using_db=conn,
     )
     return Granted(reward=reward, campaign_name=campaign.name, coupon=coupon)
 
 
 async def give(
-    conn: BaseDBAsyncClient, campaign: Rule, account: points.Account, *, now: datetime, valid_days: int,
+    conn: BaseDBAsyncClient,
+    campaign: Rule,
+    account: points.Account,
+    *,
+    now: datetime,
+    valid_days: int,
     claim_id: int | None = None,
 ) -> tuple[points.Line | None, Coupon | None, str | None]:
     """Credit a campaign's points and issue its coupon to a locked account; returns the ledger line,
@@ -287,7 +350,13 @@ async def give(
     entry = None
     if campaign.points:
         entry = await points.earn(
-            conn, account, campaign.points, now=now, valid_days=valid_days, claim_id=claim_id, note=campaign.name,
+            conn,
+            account,
+            campaign.points,
+            now=now,
+            valid_days=valid_days,
+            claim_id=claim_id,
+            note=campaign.name,
             campaign_id=campaign.id,
         )
     coupon, shortfall = None, None

@@ -57,31 +57,60 @@ async def claim(
     try:
         # Reads inside the transaction too: one pooled connection for the whole claim.
         async with in_transaction() as conn:
-            batch, member, valid_days, (guide_id, store_id), rules = await _claimable(conn, brand_id, member_id, parsed, now)
+            batch, member, valid_days, (guide_id, store_id), rules = await _claimable(
+                conn, brand_id, member_id, parsed, now
+            )
             receivers, guide_member_id = await campaigns.receivers(rules, member=member, guide_id=guide_id)
             # Before any lock, so that the losers of a race stop here.
-            row = await _insert_claim(conn, batch.id, dict(
-                brand_id=brand_id, batch_id=batch.id, serial=parsed.serial, member_id=member_id, claimed_at=now,
-                guide_id=guide_id, store_id=store_id, city=place, points=batch.points_per_item,
-                idempotency_key=idempotency_key, diverted=_diverted(batch, place, store_id),
-            ))
+            row = await _insert_claim(
+                conn,
+                batch.id,
+                dict(
+                    brand_id=brand_id,
+                    batch_id=batch.id,
+                    serial=parsed.serial,
+                    member_id=member_id,
+                    claimed_at=now,
+                    guide_id=guide_id,
+                    store_id=store_id,
+                    city=place,
+                    points=batch.points_per_item,
+                    idempotency_key=idempotency_key,
+                    diverted=_diverted(batch, place, store_id),
+                ),
+            )
             accounts = await points.lock(
-                conn, brand_id=brand_id, member_ids=receivers,
+                conn,
+                brand_id=brand_id,
+                member_ids=receivers,
                 purchase=points.Purchase(member_id=member_id, points=batch.points_per_item),
             )
             mine = accounts[member_id]
             if batch.points_per_item:
                 await points.earn(
-                    conn, mine, batch.points_per_item, now=now, valid_days=valid_days, claim_id=row.id,
-                    note=batch.sku, credited=True,
+                    conn,
+                    mine,
+                    batch.points_per_item,
+                    now=now,
+                    valid_days=valid_days,
+                    claim_id=row.id,
+                    note=batch.sku,
+                    credited=True,
                 )
             facts = campaigns.ClaimFacts(
                 claim=row, batch=batch, member=member, purchase_number=mine.purchases, guide_member_id=guide_member_id
             )
             rewards = await campaigns.apply(conn, rules, facts, accounts, now=now, valid_days=valid_days)
             await touches.record(
-                brand_id=brand_id, member_id=member_id, kind=TouchKind.PURCHASE, at=now, guide_id=guide_id,
-                store_id=store_id, amount_cents=batch.price_cents, source=f"claim:{row.id}", conn=conn,
+                brand_id=brand_id,
+                member_id=member_id,
+                kind=TouchKind.PURCHASE,
+                at=now,
+                guide_id=guide_id,
+                store_id=store_id,
+                amount_cents=batch.price_cents,
+                source=f"claim:{row.id}",
+                conn=conn,
                 campaign_id=campaigns.credited(rewards),
             )
     except LoyaltyError:
@@ -99,8 +128,11 @@ async def claim(
         raise LoyaltyError(Code.ITEM_CODE_ALREADY_CLAIMED, "This code has already been used.", "code") from None
     own = [g for g in rewards if g.reward.member_id == member_id]
     return ClaimResult(
-        claim=row, batch=batch, points_earned=batch.points_per_item + sum(g.reward.points for g in own),
-        balance=mine.balance, rewards=own,
+        claim=row,
+        batch=batch,
+        points_earned=batch.points_per_item + sum(g.reward.points for g in own),
+        balance=mine.balance,
+        rewards=own,
     )
 
 
@@ -115,7 +147,8 @@ async def _claimable(
     rows = await q.rows(
         "SELECT b.sku, b.product_name, b.quantity, b.price_cents, b.points_per_item, b.key_id, b.region, b.store_id, "
         "b.revoked_at, m.id AS member_id, m.registered_at, m.referrer_id, p.points_valid_days, "
-        f"gb.guide_id AS bound_guide_id, gb.store_id AS bound_store_id, {campaigns.rule_columns('c')} FROM code_batch b "
+        f"gb.guide_id AS bound_guide_id, gb.store_id AS bound_store_id, "
+        f"{campaigns.rule_columns('c')} FROM code_batch b "
         f"LEFT JOIN member m ON m.id = {q.p(member_id)} AND m.brand_id = b.brand_id AND m.deleted_at IS NULL "
         "LEFT JOIN loyalty_policy p ON p.brand_id = b.brand_id "
         f"{binding_join(q, 'gb', brand_id, member_id, now)} "
@@ -135,9 +168,16 @@ async def _claimable(
     valid_days = row["points_valid_days"] or POINTS_VALID_DAYS
     # In-memory models, not re-read: what the rules and the answer need is all in the row.
     batch = CodeBatch(
-        id=parsed.batch_id, brand_id=brand_id, key_id=row["key_id"], quantity=row["quantity"], sku=row["sku"],
-        product_name=row["product_name"], price_cents=row["price_cents"], points_per_item=row["points_per_item"],
-        region=row["region"], store_id=row["store_id"],
+        id=parsed.batch_id,
+        brand_id=brand_id,
+        key_id=row["key_id"],
+        quantity=row["quantity"],
+        sku=row["sku"],
+        product_name=row["product_name"],
+        price_cents=row["price_cents"],
+        points_per_item=row["points_per_item"],
+        region=row["region"],
+        store_id=row["store_id"],
     )
     member = campaigns.Claimant(id=member_id, referrer_id=row["referrer_id"])
     return batch, member, valid_days, (row["bound_guide_id"], row["bound_store_id"]), campaigns.rules_from(rows, "c")
@@ -170,10 +210,21 @@ def _diverted(batch: CodeBatch, city: str | None, store_id: int | None) -> bool:
 async def _record_rescan(batch: CodeBatch, serial: int, member_id: int, city: str | None, now: datetime) -> None:
     winner = await Claim.get_or_none(batch_id=batch.id, serial=serial)
     by_claimer = winner is not None and winner.member_id == member_id
-    elsewhere = winner is not None and city is not None and winner.city is not None and city.casefold() != winner.city.casefold()
+    elsewhere = (
+        winner is not None
+        and city is not None
+        and winner.city is not None
+        and city.casefold() != winner.city.casefold()
+    )
     await Rescan.create(
-        brand_id=batch.brand_id, batch_id=batch.id, serial=serial, member_id=member_id, scanned_at=now, city=city,
-        by_claimer=by_claimer, suspicious=not by_claimer or elsewhere,
+        brand_id=batch.brand_id,
+        batch_id=batch.id,
+        serial=serial,
+        member_id=member_id,
+        scanned_at=now,
+        city=city,
+        by_claimer=by_claimer,
+        suspicious=not by_claimer or elsewhere,
     )
 
 
@@ -188,8 +239,12 @@ async def _replay(
         raise idempotency.reused()
     own = await campaigns.Granted.of_claim(earlier.id, member_id)
     return ClaimResult(
-        claim=earlier, batch=earlier.batch, points_earned=earlier.points + sum(g.reward.points for g in own),
-        balance=await points.balance(member_id=member_id), rewards=own, replayed=True,
+        claim=earlier,
+        batch=earlier.batch,
+        points_earned=earlier.points + sum(g.reward.points for g in own),
+        balance=await points.balance(member_id=member_id),
+        rewards=own,
+        replayed=True,
     )
 
 

@@ -34,8 +34,15 @@ def mine(*, brand_id: int, member_id: int) -> QuerySet[Coupon]:
 
 
 async def create_template(
-    *, brand_id: int, name: str, kind: CouponKind, valid_days: int, value_cents: int = 0,
-    total_limit: int | None = None, per_member_limit: int = 1, store_ids: list[int] | None = None,
+    *,
+    brand_id: int,
+    name: str,
+    kind: CouponKind,
+    valid_days: int,
+    value_cents: int = 0,
+    total_limit: int | None = None,
+    per_member_limit: int = 1,
+    store_ids: list[int] | None = None,
     points_price: int | None = None,
 ) -> CouponTemplate:
     """A coupon template; raises TEMPLATE_INVALID naming the field."""
@@ -55,8 +62,15 @@ async def create_template(
     if store_ids and await Store.filter(id__in=store_ids, brand_id=brand_id).count() != len(store_ids):
         raise LoyaltyError(Code.TEMPLATE_INVALID, "Every store must belong to the brand.", "storeIds")
     return await CouponTemplate.create(
-        brand_id=brand_id, name=name, kind=kind, value_cents=value_cents, valid_days=valid_days,
-        total_limit=total_limit, per_member_limit=per_member_limit, store_ids=store_ids, points_price=points_price,
+        brand_id=brand_id,
+        name=name,
+        kind=kind,
+        value_cents=value_cents,
+        valid_days=valid_days,
+        total_limit=total_limit,
+        per_member_limit=per_member_limit,
+        store_ids=store_ids,
+        points_price=points_price,
     )
 
 
@@ -81,7 +95,9 @@ async def issue(
         raise
 
 
-async def buy(*, brand_id: int, template_id: int, member_id: int, now: datetime, idempotency_key: str | None = None) -> Coupon:
+async def buy(
+    *, brand_id: int, template_id: int, member_id: int, now: datetime, idempotency_key: str | None = None
+) -> Coupon:
     """A member pays points for a coupon: both or neither happen. Raises COUPON_NOT_FOR_SALE,
     INSUFFICIENT_POINTS, the limits' errors and IDEMPOTENCY_KEY_INVALID/REUSED; a retry with the same
     key returns the first coupon."""
@@ -94,13 +110,23 @@ async def buy(*, brand_id: int, template_id: int, member_id: int, now: datetime,
     try:
         async with in_transaction() as conn:
             coupon = await issue_within(
-                conn, template, member_id=member_id, now=now, idempotency_key=idempotency_key,
+                conn,
+                template,
+                member_id=member_id,
+                now=now,
+                idempotency_key=idempotency_key,
                 points_cost=template.points_price,
             )
             accounts = await points.lock(conn, brand_id=brand_id, member_ids=[member_id])
             await points.deduct(
-                conn, accounts[member_id], template.points_price, now=now, kind=EntryKind.SPEND, allow_debt=False,
-                coupon_id=coupon.id, note=template.name,
+                conn,
+                accounts[member_id],
+                template.points_price,
+                now=now,
+                kind=EntryKind.SPEND,
+                allow_debt=False,
+                coupon_id=coupon.id,
+                note=template.name,
             )
             return coupon
     except IntegrityError:
@@ -108,7 +134,9 @@ async def buy(*, brand_id: int, template_id: int, member_id: int, now: datetime,
             return earlier
         if idempotency_key and await Coupon.exists(template_id=template.id, idempotency_key=idempotency_key):
             # Someone else's request: never hand their coupon to this member.
-            raise LoyaltyError(Code.IDEMPOTENCY_KEY_INVALID, "This idempotency key was already used.", idempotency.FIELD) from None
+            raise LoyaltyError(
+                Code.IDEMPOTENCY_KEY_INVALID, "This idempotency key was already used.", idempotency.FIELD
+            ) from None
         raise
 
 
@@ -116,8 +144,12 @@ async def issued_counts(template_ids: Sequence[int]) -> dict[int, int]:
     """Coupons issued per template, counted from the coupons (cancelled ones included)."""
     if not template_ids:
         return {}
-    rows = await Coupon.filter(template_id__in=list(template_ids)).group_by("template_id").annotate(
-        n=Count("id")).values_list("template_id", "n")
+    rows = (
+        await Coupon.filter(template_id__in=list(template_ids))
+        .group_by("template_id")
+        .annotate(n=Count("id"))
+        .values_list("template_id", "n")
+    )
     found = dict(rows)
     return {t: found.get(t, 0) for t in template_ids}
 
@@ -130,18 +162,27 @@ async def issued(templates: Sequence[CouponTemplate]) -> dict[int, int]:
 
 
 async def issue_within(
-    conn: BaseDBAsyncClient, template: CouponTemplate, *, member_id: int, now: datetime,
-    idempotency_key: str | None = None, points_cost: int = 0, campaign_id: int | None = None,
+    conn: BaseDBAsyncClient,
+    template: CouponTemplate,
+    *,
+    member_id: int,
+    now: datetime,
+    idempotency_key: str | None = None,
+    points_cost: int = 0,
+    campaign_id: int | None = None,
 ) -> Coupon:
-    """Issue inside the caller's transaction (`campaign_id`: the rule issuing it, credited in reports). Raises COUPON_LIMIT_REACHED or COUPON_MEMBER_LIMIT_REACHED
+    """Issue inside the caller's transaction (`campaign_id`: the rule issuing it, credited in reports).
+    Raises COUPON_LIMIT_REACHED or COUPON_MEMBER_LIMIT_REACHED
     after its own writes: the caller rolls back (a campaign does so to a savepoint and goes on)."""
     # Only a limited template is counted on its row: that UPDATE locks the row until commit, so
     # counting an unlimited one (a BOGO gift on every first purchase) would queue every such claim
     # behind one row on launch day. Unlimited templates are counted from their coupons instead.
     if template.total_limit is not None:
-        counted = await CouponTemplate.filter(
-            issued_count__lt=F("total_limit"), id=template.id
-        ).using_db(conn).update(issued_count=F("issued_count") + 1)
+        counted = (
+            await CouponTemplate.filter(issued_count__lt=F("total_limit"), id=template.id)
+            .using_db(conn)
+            .update(issued_count=F("issued_count") + 1)
+        )
         if counted != 1:
             raise LoyaltyError(Code.COUPON_LIMIT_REACHED, "All of these coupons have been given out.", "templateId")
     q = Statement(conn)
@@ -149,25 +190,46 @@ async def issue_within(
         f"INSERT INTO coupon_holding (template_id, member_id, count) VALUES ({q.p(template.id)}, {q.p(member_id)}, 0) "
         "ON CONFLICT (template_id, member_id) DO NOTHING"
     )
-    held = await CouponHolding.filter(
-        template_id=template.id, member_id=member_id, count__lt=template.per_member_limit
-    ).using_db(conn).update(count=F("count") + 1)
+    held = (
+        await CouponHolding.filter(template_id=template.id, member_id=member_id, count__lt=template.per_member_limit)
+        .using_db(conn)
+        .update(count=F("count") + 1)
+    )
     if held != 1:
         raise LoyaltyError(Code.COUPON_MEMBER_LIMIT_REACHED, "This member already has as many as allowed.", "memberId")
     coupon = await Coupon.create(
-        brand_id=template.brand_id, template_id=template.id, member_id=member_id, code=codes.new(COUPON_PREFIX, 10),
-        issued_at=now, expires_at=now + timedelta(days=template.valid_days), idempotency_key=idempotency_key,
-        points_cost=points_cost, campaign_id=campaign_id, using_db=conn,
+        brand_id=template.brand_id,
+        template_id=template.id,
+        member_id=member_id,
+        code=codes.new(COUPON_PREFIX, 10),
+        issued_at=now,
+        expires_at=now + timedelta(days=template.valid_days),
+        idempotency_key=idempotency_key,
+        points_cost=points_cost,
+        campaign_id=campaign_id,
+        using_db=conn,
     )
     await touches.record(
-        brand_id=template.brand_id, member_id=member_id, kind=TouchKind.COUPON_ISSUED, at=now, attribute=True,
-        source=f"coupon:{coupon.id}", campaign_id=campaign_id, conn=conn,
+        brand_id=template.brand_id,
+        member_id=member_id,
+        kind=TouchKind.COUPON_ISSUED,
+        at=now,
+        attribute=True,
+        source=f"coupon:{coupon.id}",
+        campaign_id=campaign_id,
+        conn=conn,
     )
     expires = coupon.expires_at.strftime("%Y-%m-%d")
     await outbox.enqueue(
-        brand_id=template.brand_id, member_id=member_id, kind=MessageKind.COUPON_ISSUED, now=now,
-        dedupe_key=f"coupon:{coupon.id}", conn=conn, payload={
-            "title": template.name, "page": "pages/coupons/index",
+        brand_id=template.brand_id,
+        member_id=member_id,
+        kind=MessageKind.COUPON_ISSUED,
+        now=now,
+        dedupe_key=f"coupon:{coupon.id}",
+        conn=conn,
+        payload={
+            "title": template.name,
+            "page": "pages/coupons/index",
             "text": f"You have a new coupon: {template.name}, valid until {expires}.",
             "fields": {"thing1": template.name, "time2": expires, "thing3": "New coupon"},
         },
@@ -194,9 +256,11 @@ async def _issued_by_hq(brand_id: int, template_id: int, member_id: int, key: st
 async def _bought(brand_id: int, template_id: int, member_id: int, key: str) -> Coupon | None:
     """This member's earlier purchase under this key; raises IDEMPOTENCY_KEY_REUSED if it bought
     another coupon."""
-    earlier = await Coupon.filter(
-        brand_id=brand_id, member_id=member_id, idempotency_key=key, points_cost__gt=0
-    ).order_by("id").first()
+    earlier = (
+        await Coupon.filter(brand_id=brand_id, member_id=member_id, idempotency_key=key, points_cost__gt=0)
+        .order_by("id")
+        .first()
+    )
     if earlier is not None and earlier.template_id != template_id:
         raise idempotency.reused()
     return earlier
@@ -220,22 +284,38 @@ async def write_off(
         raise LoyaltyError(Code.COUPON_NOT_FOUND, "No such coupon.", "code")
     if coupon.template.store_ids and store_id not in coupon.template.store_ids:
         raise LoyaltyError(Code.COUPON_WRONG_STORE, "This coupon cannot be used in this store.", "code")
-    if idempotency_key and await Coupon.filter(
-        brand_id=brand_id, write_off_key=idempotency_key, written_off_by_id=guide_id
-    ).exclude(id=coupon.id).exists():
+    if (
+        idempotency_key
+        and await Coupon.filter(brand_id=brand_id, write_off_key=idempotency_key, written_off_by_id=guide_id)
+        .exclude(id=coupon.id)
+        .exists()
+    ):
         raise idempotency.reused()
     try:
         async with in_transaction() as conn:
-            used = await Coupon.filter(id=coupon.id, status=CouponStatus.ISSUED, expires_at__gt=now).using_db(conn).update(
-                status=CouponStatus.WRITTEN_OFF, written_off_at=now, written_off_by_id=guide_id,
-                written_off_store_id=store_id, write_off_key=idempotency_key,
+            used = (
+                await Coupon.filter(id=coupon.id, status=CouponStatus.ISSUED, expires_at__gt=now)
+                .using_db(conn)
+                .update(
+                    status=CouponStatus.WRITTEN_OFF,
+                    written_off_at=now,
+                    written_off_by_id=guide_id,
+                    written_off_store_id=store_id,
+                    write_off_key=idempotency_key,
+                )
             )
             if used == 1:
                 # Credited to the guide who did it, in the store where it happened.
                 await touches.record(
-                    brand_id=brand_id, member_id=coupon.member_id, kind=TouchKind.COUPON_WRITTEN_OFF, at=now,
-                    guide_id=guide_id, store_id=store_id, source=f"writeoff:{coupon.id}",
-                    campaign_id=coupon.campaign_id, conn=conn,
+                    brand_id=brand_id,
+                    member_id=coupon.member_id,
+                    kind=TouchKind.COUPON_WRITTEN_OFF,
+                    at=now,
+                    guide_id=guide_id,
+                    store_id=store_id,
+                    source=f"writeoff:{coupon.id}",
+                    campaign_id=coupon.campaign_id,
+                    conn=conn,
                 )
                 return await Coupon.get(id=coupon.id).using_db(conn)
     except IntegrityError:
@@ -269,14 +349,22 @@ async def cancel(*, brand_id: int, coupon_id: int, now: datetime) -> Coupon:
 async def cancel_within(conn: BaseDBAsyncClient, coupon: Coupon, *, now: datetime) -> bool:
     """Cancel an ISSUED coupon inside the caller's transaction and refund its points; False if it was
     not ISSUED any more (used or cancelled already)."""
-    changed = await Coupon.filter(id=coupon.id, status=CouponStatus.ISSUED).using_db(conn).update(
-        status=CouponStatus.CANCELLED, cancelled_at=now
+    changed = (
+        await Coupon.filter(id=coupon.id, status=CouponStatus.ISSUED)
+        .using_db(conn)
+        .update(status=CouponStatus.CANCELLED, cancelled_at=now)
     )
     if changed and coupon.points_cost:
         policy = await policies.get(brand_id=coupon.brand_id)
         accounts = await points.lock(conn, brand_id=coupon.brand_id, member_ids=[coupon.member_id])
         await points.earn(
-            conn, accounts[coupon.member_id], coupon.points_cost, now=now, valid_days=policy.points_valid_days,
-            kind=EntryKind.REFUND, coupon_id=coupon.id, note="coupon cancelled",
+            conn,
+            accounts[coupon.member_id],
+            coupon.points_cost,
+            now=now,
+            valid_days=policy.points_valid_days,
+            kind=EntryKind.REFUND,
+            coupon_id=coupon.id,
+            note="coupon cancelled",
         )
     return changed == 1

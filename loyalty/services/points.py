@@ -88,9 +88,7 @@ async def lock(
     if not ids:
         return {}
     q = Statement(conn)
-    rows = [
-        f"({q.p(brand_id)}, {q.p(m)}, {q.p(credit.get(m, 0))}, 0, {q.p(int(m in credit))})" for m in ids
-    ]
+    rows = [f"({q.p(brand_id)}, {q.p(m)}, {q.p(credit.get(m, 0))}, 0, {q.p(int(m in credit))})" for m in ids]
     locked = await q.rows(
         f"INSERT INTO points_account (brand_id, member_id, balance, debt, purchases) VALUES {', '.join(rows)} "
         "ON CONFLICT (member_id) DO UPDATE SET balance = points_account.balance + excluded.balance, "
@@ -101,33 +99,63 @@ async def lock(
 
 
 async def earn(
-    conn: BaseDBAsyncClient, acct: Account, points: int, *, now: datetime, valid_days: int,
-    kind: EntryKind = EntryKind.EARN, claim_id: int | None = None, coupon_id: int | None = None, note: str | None = None,
-    credited: bool = False, campaign_id: int | None = None,
+    conn: BaseDBAsyncClient,
+    acct: Account,
+    points: int,
+    *,
+    now: datetime,
+    valid_days: int,
+    kind: EntryKind = EntryKind.EARN,
+    claim_id: int | None = None,
+    coupon_id: int | None = None,
+    note: str | None = None,
+    credited: bool = False,
+    campaign_id: int | None = None,
 ) -> Line:
     """Credit a locked account with a new lot; any debt is repaid from it first, on a line of its own.
     With credited=True the account row already holds the points (lock() applied the purchase), so
     only the ledger is written, and the row again only to repay a debt."""
     if not credited:
         acct.balance += points
-    lot = await _line(conn, acct, kind, points, now=now, remaining=points, expires_at=now + timedelta(days=valid_days),
-                      claim_id=claim_id, coupon_id=coupon_id, note=note, campaign_id=campaign_id)
+    lot = await _line(
+        conn,
+        acct,
+        kind,
+        points,
+        now=now,
+        remaining=points,
+        expires_at=now + timedelta(days=valid_days),
+        claim_id=claim_id,
+        coupon_id=coupon_id,
+        note=note,
+        campaign_id=campaign_id,
+    )
     repaid = min(points, acct.debt)
     if repaid:
         acct.balance -= repaid
         acct.debt -= repaid
         lot = replace(lot, remaining=lot.remaining - repaid)
         await _set_remaining(conn, lot.id, lot.remaining)
-        await _line(conn, acct, EntryKind.ADJUST, -repaid, now=now, debt_change=-repaid, claim_id=claim_id,
-                    note="debt repaid")
+        await _line(
+            conn, acct, EntryKind.ADJUST, -repaid, now=now, debt_change=-repaid, claim_id=claim_id, note="debt repaid"
+        )
     if repaid or not credited:
         await save(conn, acct)
     return lot
 
 
 async def deduct(
-    conn: BaseDBAsyncClient, acct: Account, points: int, *, now: datetime, kind: EntryKind, allow_debt: bool,
-    prefer_lot_id: int | None = None, claim_id: int | None = None, coupon_id: int | None = None, note: str | None = None,
+    conn: BaseDBAsyncClient,
+    acct: Account,
+    points: int,
+    *,
+    now: datetime,
+    kind: EntryKind,
+    allow_debt: bool,
+    prefer_lot_id: int | None = None,
+    claim_id: int | None = None,
+    coupon_id: int | None = None,
+    note: str | None = None,
 ) -> Line:
     """Take points from a locked account. Without allow_debt, raises INSUFFICIENT_POINTS if the balance
     is short; with it, what the balance cannot cover is recorded as debt on the same line."""
@@ -138,15 +166,20 @@ async def deduct(
     await _take_from_lots(conn, acct.member_id, taken, now=now, prefer_lot_id=prefer_lot_id)
     acct.balance -= taken
     acct.debt += points - taken
-    line = await _line(conn, acct, kind, -taken, now=now, debt_change=points - taken, claim_id=claim_id,
-                       coupon_id=coupon_id, note=note)
+    line = await _line(
+        conn, acct, kind, -taken, now=now, debt_change=points - taken, claim_id=claim_id, coupon_id=coupon_id, note=note
+    )
     await save(conn, acct)
     return line
 
 
 async def expire_due(conn: BaseDBAsyncClient, acct: Account, *, now: datetime) -> int:
     """Expire what is left of a locked account's lots past their date; returns the points expired."""
-    due = await PointsEntry.filter(member_id=acct.member_id, remaining__gt=0, expires_at__lte=now).using_db(conn).order_by("id")
+    due = (
+        await PointsEntry.filter(member_id=acct.member_id, remaining__gt=0, expires_at__lte=now)
+        .using_db(conn)
+        .order_by("id")
+    )
     for lot in due:
         await PointsEntry.filter(id=lot.id).using_db(conn).update(remaining=0)
         acct.balance -= lot.remaining
@@ -174,8 +207,10 @@ async def _take_from_lots(
 ) -> None:
     if points <= 0:
         return
-    lots = await PointsEntry.filter(member_id=member_id, remaining__gt=0, expires_at__gt=now).using_db(conn).order_by(
-        "expires_at", "id"
+    lots = (
+        await PointsEntry.filter(member_id=member_id, remaining__gt=0, expires_at__gt=now)
+        .using_db(conn)
+        .order_by("expires_at", "id")
     )
     lots.sort(key=lambda lot: lot.id != prefer_lot_id)  # stable: the preferred lot first, then soonest to expire
     for lot in lots:
@@ -194,15 +229,35 @@ async def _set_remaining(conn: BaseDBAsyncClient, lot_id: int, remaining: int) -
 
 
 async def _line(
-    conn: BaseDBAsyncClient, acct: Account, kind: EntryKind, points: int, *, now: datetime, remaining: int = 0,
-    debt_change: int = 0, expires_at: datetime | None = None, claim_id: int | None = None,
-    coupon_id: int | None = None, note: str | None = None, campaign_id: int | None = None,
+    conn: BaseDBAsyncClient,
+    acct: Account,
+    kind: EntryKind,
+    points: int,
+    *,
+    now: datetime,
+    remaining: int = 0,
+    debt_change: int = 0,
+    expires_at: datetime | None = None,
+    claim_id: int | None = None,
+    coupon_id: int | None = None,
+    note: str | None = None,
+    campaign_id: int | None = None,
 ) -> Line:
     # Raw SQL: every claim writes one or more lines, and the ORM's INSERT costs several times more CPU.
     fields = dict(
-        brand_id=acct.brand_id, member_id=acct.member_id, kind=kind.value, points=points, balance_after=acct.balance,
-        debt_change=debt_change, remaining=remaining, claim_id=claim_id, coupon_id=coupon_id, created_at=now,
-        expires_at=expires_at, note=(note or "")[:120] or None, campaign_id=campaign_id,
+        brand_id=acct.brand_id,
+        member_id=acct.member_id,
+        kind=kind.value,
+        points=points,
+        balance_after=acct.balance,
+        debt_change=debt_change,
+        remaining=remaining,
+        claim_id=claim_id,
+        coupon_id=coupon_id,
+        created_at=now,
+        expires_at=expires_at,
+        note=(note or "")[:120] or None,
+        campaign_id=campaign_id,
     )
     q = Statement(conn)
     values = ", ".join(q.p(v) for v in fields.values())

@@ -40,20 +40,35 @@ async def reverse(*, brand_id: int, claim_id: int, reason: str, now: datetime) -
         raise LoyaltyError(Code.CLAIM_NOT_FOUND, "No such claim.", "claimId")
     async with in_transaction() as conn:
         # The conditional update decides: of two racing reversals, one changes the row, the other stops.
-        if not await Claim.filter(id=claim.id, reversed_at__isnull=True).using_db(conn).update(
-            reversed_at=now, reversal_reason=reason
+        if (
+            not await Claim.filter(id=claim.id, reversed_at__isnull=True)
+            .using_db(conn)
+            .update(reversed_at=now, reversal_reason=reason)
         ):
             raise LoyaltyError(Code.CLAIM_ALREADY_REVERSED, "This claim was already reversed.", "claimId")
         rewards = await Reward.filter(claim_id=claim.id, reversed_at__isnull=True).using_db(conn).order_by("id")
-        accounts = await points.lock(conn, brand_id=brand_id, member_ids={claim.member_id} | {r.member_id for r in rewards})
+        accounts = await points.lock(
+            conn, brand_id=brand_id, member_ids={claim.member_id} | {r.member_id for r in rewards}
+        )
         result = Reversal(claim=await Claim.get(id=claim.id).using_db(conn))
-        own_lot = await PointsEntry.filter(claim_id=claim.id, kind=EntryKind.EARN, member_id=claim.member_id).using_db(conn).first()
+        own_lot = (
+            await PointsEntry.filter(claim_id=claim.id, kind=EntryKind.EARN, member_id=claim.member_id)
+            .using_db(conn)
+            .first()
+        )
         takebacks = [(claim.member_id, claim.points, own_lot.id if own_lot else None, "return")]
         takebacks += [(r.member_id, r.points, r.points_entry_id, f"return: reward {r.id}") for r in rewards if r.points]
         for member_id, amount, lot_id, note in takebacks:
             line = await points.deduct(
-                conn, accounts[member_id], amount, now=now, kind=EntryKind.REVERSE, allow_debt=True,
-                prefer_lot_id=lot_id, claim_id=claim.id, note=note,
+                conn,
+                accounts[member_id],
+                amount,
+                now=now,
+                kind=EntryKind.REVERSE,
+                allow_debt=True,
+                prefer_lot_id=lot_id,
+                claim_id=claim.id,
+                note=note,
             )
             result.points_taken += -line.points
             result.debt_recorded += line.debt_change
@@ -67,8 +82,14 @@ async def reverse(*, brand_id: int, claim_id: int, reason: str, now: datetime) -
         await Reward.filter(id__in=[r.id for r in rewards]).using_db(conn).update(reversed_at=now)
         batch = await CodeBatch.get(id=claim.batch_id).using_db(conn)
         await touches.record(
-            brand_id=brand_id, member_id=claim.member_id, kind=TouchKind.PURCHASE_REVERSED, at=now,
-            guide_id=claim.guide_id, store_id=claim.store_id, amount_cents=-batch.price_cents,
-            source=f"return:{claim.id}", campaign_id=min((r.campaign_id for r in rewards), default=None),
+            brand_id=brand_id,
+            member_id=claim.member_id,
+            kind=TouchKind.PURCHASE_REVERSED,
+            at=now,
+            guide_id=claim.guide_id,
+            store_id=claim.store_id,
+            amount_cents=-batch.price_cents,
+            source=f"return:{claim.id}",
+            campaign_id=min((r.campaign_id for r in rewards), default=None),
         )
     return result

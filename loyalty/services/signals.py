@@ -9,9 +9,9 @@ they are evidence for HQ to look at.
 from __future__ import annotations
 
 import statistics
-from itertools import groupby
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import groupby
 
 from tortoise.queryset import QuerySet
 
@@ -56,8 +56,12 @@ async def flagged_batches(*, brand_id: int, limit: int) -> list[BatchSignal]:
     )
     batches = {b.id: b for b in await CodeBatch.filter(id__in=[row["id"] for row in rows])}
     return [
-        BatchSignal(batch=batches[row["id"]], claims=int(row["claims"]), diverted=int(row["diverted"]),
-                    suspicious_scans=int(row["suspicious"]))
+        BatchSignal(
+            batch=batches[row["id"]],
+            claims=int(row["claims"]),
+            diverted=int(row["diverted"]),
+            suspicious_scans=int(row["suspicious"]),
+        )
         for row in rows
     ]
 
@@ -77,7 +81,12 @@ class FastClaimer:
 
 
 async def fast_claimers(
-    *, brand_id: int, since: datetime, until: datetime, burst: int = 10, window: timedelta = timedelta(minutes=10),
+    *,
+    brand_id: int,
+    since: datetime,
+    until: datetime,
+    burst: int = 10,
+    window: timedelta = timedelta(minutes=10),
     limit: int = 50,
 ) -> list[FastClaimer]:
     """Members with `burst` or more claims within `window` (default: 10 cans in 10 minutes).
@@ -87,10 +96,16 @@ async def fast_claimers(
         f"SELECT member_id FROM claim WHERE brand_id = {q.p(brand_id)} AND claimed_at >= {q.p(since)} "
         f"AND claimed_at < {q.p(until)} GROUP BY member_id HAVING COUNT(*) >= {q.p(burst)}"
     )
-    rows = await Claim.filter(
-        brand_id=brand_id, member_id__in=[row["member_id"] for row in candidates], claimed_at__gte=since,
-        claimed_at__lt=until,
-    ).order_by("member_id", "claimed_at").values_list("member_id", "claimed_at", "city")
+    rows = (
+        await Claim.filter(
+            brand_id=brand_id,
+            member_id__in=[row["member_id"] for row in candidates],
+            claimed_at__gte=since,
+            claimed_at__lt=until,
+        )
+        .order_by("member_id", "claimed_at")
+        .values_list("member_id", "claimed_at", "city")
+    )
     found = []
     for member_id, claims in groupby(rows, key=lambda row: row[0]):
         claims = list(claims)
@@ -98,12 +113,18 @@ async def fast_claimers(
         first, last = _busiest(times, window)
         if last - first + 1 < burst:
             continue
-        gaps = [(b - a).total_seconds() for a, b in zip(times[first:last], times[first + 1:last + 1])]
-        found.append(FastClaimer(
-            member_id=member_id, claims=len(times), burst=last - first + 1, burst_started_at=times[first],
-            burst_ended_at=times[last], shortest_gap_s=min(gaps) if gaps else 0.0,
-            cities=len({city for _, _, city in claims if city}),
-        ))
+        gaps = [(b - a).total_seconds() for a, b in zip(times[first:last], times[first + 1 : last + 1], strict=True)]
+        found.append(
+            FastClaimer(
+                member_id=member_id,
+                claims=len(times),
+                burst=last - first + 1,
+                burst_started_at=times[first],
+                burst_ended_at=times[last],
+                shortest_gap_s=min(gaps) if gaps else 0.0,
+                cities=len({city for _, _, city in claims if city}),
+            )
+        )
     found.sort(key=lambda f: (-f.burst, f.member_id))
     return found[:limit]
 
@@ -150,8 +171,13 @@ async def write_off_outliers(
         return []
     median = statistics.median(int(row["own"]) for row in rows)
     flagged = [
-        WriteOffOutlier(guide_id=row["guide_id"], write_offs=int(row["write_offs"]), own_members=int(row["own"]),
-                        brand_median=float(median))
-        for row in rows if int(row["own"]) >= max(minimum, factor * median)
+        WriteOffOutlier(
+            guide_id=row["guide_id"],
+            write_offs=int(row["write_offs"]),
+            own_members=int(row["own"]),
+            brand_median=float(median),
+        )
+        for row in rows
+        if int(row["own"]) >= max(minimum, factor * median)
     ]
     return sorted(flagged, key=lambda w: (-w.own_members, w.guide_id))

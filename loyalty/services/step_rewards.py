@@ -52,7 +52,10 @@ async def reward(
         if not rows:
             continue
         _, coupon, shortfall = await campaigns.give(conn, rule, accounts[receiver], now=now, valid_days=valid_days)
-        await StepReward.filter(id=rows[0]["id"]).using_db(conn).update(coupon_id=coupon.id if coupon else None,
-                                                                         shortfall=shortfall)
+        await (
+            StepReward.filter(id=rows[0]["id"])
+            .using_db(conn)
+            .update(coupon_id=coupon.id if coupon else None, shortfall=shortfall)
+        )
         granted.append(await StepReward.get(id=rows[0]["id"]).using_db(conn))
     return granted

@@ -46,7 +46,12 @@ class Member(Model):
         unique_together = (("brand", "invite_code"),)
         # Column names, not field names: tortoise 1.1.9 puts index names into SQL unresolved on PostgreSQL.
         # referrer_id alone: the recursive step of a chain walk looks members up by referrer only.
-        indexes = (("referrer_id",), ("brand_id", "guide_id"), ("brand_id", "origin_guide_id"), ("brand_id", "registered_at"))
+        indexes = (
+            ("referrer_id",),
+            ("brand_id", "guide_id"),
+            ("brand_id", "origin_guide_id"),
+            ("brand_id", "registered_at"),
+        )
 
 
 class MemberIdentity(Model):

@@ -22,7 +22,9 @@ from referral.sql import Statement
 async def guide_at(*, brand_id: int, member_id: int, at: datetime) -> tuple[int, int] | None:
     """(guide_id, store_id) bound to the member at `at`, or None."""
     q = Statement()
-    rows = await q.rows(f"SELECT gb.guide_id, gb.store_id FROM (SELECT 1 AS one) AS x {binding_join(q, 'gb', brand_id, member_id, at)}")
+    rows = await q.rows(
+        f"SELECT gb.guide_id, gb.store_id FROM (SELECT 1 AS one) AS x {binding_join(q, 'gb', brand_id, member_id, at)}"
+    )
     if not rows or rows[0]["guide_id"] is None:
         return None
     return rows[0]["guide_id"], rows[0]["store_id"]
@@ -33,7 +35,8 @@ def binding_join(q: Statement, alias: str, brand_id: int, member_id: int, at: da
     things (a claim). Its columns are NULL when no guide was bound at `at`. Place the returned text
     where it is called: its parameters are taken in order."""
     return (
-        f"LEFT JOIN guide_binding {alias} ON {alias}.id = (SELECT id FROM guide_binding WHERE brand_id = {q.p(brand_id)} "
+        f"LEFT JOIN guide_binding {alias} ON {alias}.id = "
+        f"(SELECT id FROM guide_binding WHERE brand_id = {q.p(brand_id)} "
         f"AND member_id = {q.p(member_id)} AND started_at <= {q.p(at)} ORDER BY started_at DESC, id DESC LIMIT 1) "
         f"AND ({alias}.ended_at IS NULL OR {alias}.ended_at > {q.p(at)})"
     )

@@ -60,7 +60,7 @@ class Page:
 async def _walk(template: str, seed: str, params: list[object]) -> tuple[list[Link], int]:
     q = Statement()
     # Both templates name the anchor, then the brand, then (descendants) limit and offset.
-    marks = dict(zip(("p1", "p2", "p3", "p4"), (q.p(value) for value in params)))
+    marks = dict(zip(("p1", "p2", "p3", "p4"), (q.p(value) for value in params), strict=False))
     sql = template.format(seed=seed.format(p1=marks["p1"]), max_depth=MAX_DEPTH, **marks)
     rows = await q.rows(sql)
     links = []

@@ -16,7 +16,15 @@ from tortoise.transactions import in_transaction
 from referral.errors import ReferralError, ReferralErrorCode as Code
 from referral.models import (
     Fingerprint,
-    Guide, GuideBinding, GuideStatus, Member, MemberIdentity, MemberTag, Message, MessageStatus, Touch,
+    Guide,
+    GuideBinding,
+    GuideStatus,
+    Member,
+    MemberIdentity,
+    MemberTag,
+    Message,
+    MessageStatus,
+    Touch,
 )
 from referral.services import invites, members
 
@@ -25,28 +33,56 @@ from referral.services import invites, members
 export_hooks: list[Callable[[int, int], Awaitable[dict[str, Any]]]] = []
 erase_hooks: list[Callable[[int, int, datetime], Awaitable[None]]] = []
 
-_PERSONAL = ("display_name", "name", "phone", "phone_consent_at", "birthday", "baby_due_date", "baby_birth_date", "gender", "city")
+_PERSONAL = (
+    "display_name",
+    "name",
+    "phone",
+    "phone_consent_at",
+    "birthday",
+    "baby_due_date",
+    "baby_birth_date",
+    "gender",
+    "city",
+)
 
 
 async def export(*, brand_id: int, member_id: int) -> dict[str, Any]:
     """Everything stored about the member, as plain JSON-ready data; raises MEMBER_NOT_FOUND."""
     member = await members.get(brand_id=brand_id, member_id=member_id)
-    fields = ["id", "created_at", "registered_at", "invite_code", "channel", "referrer_id", "origin_guide_id",
-              "origin_store_id", "guide_id", *_PERSONAL]
+    fields = [
+        "id",
+        "created_at",
+        "registered_at",
+        "invite_code",
+        "channel",
+        "referrer_id",
+        "origin_guide_id",
+        "origin_store_id",
+        "guide_id",
+        *_PERSONAL,
+    ]
     sections: dict[str, Any] = {}
     for hook in export_hooks:
         sections.update(await hook(brand_id, member.id))
-    return _plain({
-        **sections,
-        "member": {f: getattr(member, f) for f in fields},
-        "identities": await MemberIdentity.filter(member_id=member.id).values("provider", "subject", "unionid", "created_at"),
-        "guideHistory": await GuideBinding.filter(member_id=member.id).order_by("started_at").values(
-            "guide_id", "store_id", "started_at", "ended_at", "reason"),
-        "touches": await Touch.filter(member_id=member.id).order_by("occurred_at", "id").values(
-            "kind", "occurred_at", "guide_id", "store_id", "channel", "campaign", "amount_cents", "other_member_id"),
-        "tags": await MemberTag.filter(member_id=member.id).values_list("tag__name", flat=True),
-        "invited": await Member.filter(referrer_id=member.id, registered_at__isnull=False).count(),
-    })
+    return _plain(
+        {
+            **sections,
+            "member": {f: getattr(member, f) for f in fields},
+            "identities": await MemberIdentity.filter(member_id=member.id).values(
+                "provider", "subject", "unionid", "created_at"
+            ),
+            "guideHistory": await GuideBinding.filter(member_id=member.id)
+            .order_by("started_at")
+            .values("guide_id", "store_id", "started_at", "ended_at", "reason"),
+            "touches": await Touch.filter(member_id=member.id)
+            .order_by("occurred_at", "id")
+            .values(
+                "kind", "occurred_at", "guide_id", "store_id", "channel", "campaign", "amount_cents", "other_member_id"
+            ),
+            "tags": await MemberTag.filter(member_id=member.id).values_list("tag__name", flat=True),
+            "invited": await Member.filter(referrer_id=member.id, registered_at__isnull=False).count(),
+        }
+    )
 
 
 async def erase(*, brand_id: int, member_id: int, now: datetime) -> None:
@@ -60,13 +96,17 @@ async def erase(*, brand_id: int, member_id: int, now: datetime) -> None:
         await MemberIdentity.filter(member_id=member_id).delete()
         # Nothing more is sent to an erased member, and their WeChat/LINE ids go with them.
         await Message.filter(member_id=member_id, status=MessageStatus.PENDING).update(
-            status=MessageStatus.FAILED, last_error="member erased")
+            status=MessageStatus.FAILED, last_error="member erased"
+        )
         await Message.filter(member_id=member_id).update(recipient=None)
         await MemberTag.filter(member_id=member_id).delete()
         await Fingerprint.filter(member_id=member_id).delete()
         # A guide who erases their account leaves: history stays, nobody new is attributed to them.
-        await Guide.filter(member_id=member_id).exclude(status=GuideStatus.INACTIVE).update(
-            status=GuideStatus.INACTIVE, left_at=now)
+        await (
+            Guide.filter(member_id=member_id)
+            .exclude(status=GuideStatus.INACTIVE)
+            .update(status=GuideStatus.INACTIVE, left_at=now)
+        )
         for hook in erase_hooks:
             await hook(brand_id, member_id, now)
 

@@ -59,8 +59,12 @@ async def rings(*, brand_id: int, limit: int) -> list[Ring]:
         pairs.add((row["referrer_id"], row["member_id"]))
     strength = {"device": 0, "phone": 0, "ip": 1}
     found = [
-        Ring(shared_by=kind, fingerprint=hashlib.blake2s(digest.encode(), digest_size=4).hexdigest(),
-             member_ids=tuple(sorted(members)), invitations=len(pairs))
+        Ring(
+            shared_by=kind,
+            fingerprint=hashlib.blake2s(digest.encode(), digest_size=4).hexdigest(),
+            member_ids=tuple(sorted(members)),
+            invitations=len(pairs),
+        )
         for (kind, digest), (members, pairs) in groups.items()
     ]
     found.sort(key=lambda r: (strength[r.shared_by], -len(r.member_ids), r.fingerprint))

@@ -60,8 +60,13 @@ async def _create(
         raise ReferralError(Code.MEMBER_NOT_FOUND, "No such member.", "memberId")
     try:
         return await Guide.create(
-            brand_id=brand_id, member_id=member_id, store_id=store_id, role=role, status=status,
-            invite_code=invites.new_guide_code(), approved_at=approved_at if status is GuideStatus.ACTIVE else None,
+            brand_id=brand_id,
+            member_id=member_id,
+            store_id=store_id,
+            role=role,
+            status=status,
+            invite_code=invites.new_guide_code(),
+            approved_at=approved_at if status is GuideStatus.ACTIVE else None,
         )
     except IntegrityError:
         raise ReferralError(Code.GUIDE_ALREADY_ENROLLED, "You are already a guide of this brand.") from None
@@ -81,7 +86,9 @@ async def approve(*, brand_id: int, guide_id: int, now: datetime, store_scope: i
 async def deactivate(*, brand_id: int, guide_id: int, now: datetime, store_scope: int | None = None) -> Guide:
     """A guide leaves: history stays, no new members are attributed to them. Idempotent."""
     guide = await get(brand_id=brand_id, guide_id=guide_id, store_scope=store_scope)
-    await Guide.filter(id=guide.id).exclude(status=GuideStatus.INACTIVE).update(status=GuideStatus.INACTIVE, left_at=now)
+    await (
+        Guide.filter(id=guide.id).exclude(status=GuideStatus.INACTIVE).update(status=GuideStatus.INACTIVE, left_at=now)
+    )
     return await Guide.get(id=guide.id)
 
 
@@ -101,7 +108,11 @@ async def reassign_members(*, brand_id: int, from_guide_id: int, to_guide_id: in
     async with in_transaction():
         for member_id in member_ids:
             moved += await rebind(
-                brand_id=brand_id, member_id=member_id, from_guide_id=source.id, to_guide=target, now=now,
+                brand_id=brand_id,
+                member_id=member_id,
+                from_guide_id=source.id,
+                to_guide=target,
+                now=now,
                 reason=BindingReason.REASSIGNMENT,
             )
     return moved

@@ -34,7 +34,17 @@ MergeHook = Callable[[int, int, int], Awaitable[None]]
 # the survivor, inside the merge transaction: hook(brand_id, absorbed_id, survivor_id).
 merge_hooks: list[MergeHook] = []
 
-_PROFILE = ("display_name", "name", "phone", "phone_consent_at", "birthday", "baby_due_date", "baby_birth_date", "gender", "city")
+_PROFILE = (
+    "display_name",
+    "name",
+    "phone",
+    "phone_consent_at",
+    "birthday",
+    "baby_due_date",
+    "baby_birth_date",
+    "gender",
+    "city",
+)
 
 
 async def link(
@@ -53,14 +63,19 @@ async def link(
             Code.IDENTITY_PROVIDER_TAKEN, f"This account already has a {provider.value} sign-in.", "provider"
         )
     try:
-        await MemberIdentity.create(brand_id=brand_id, member_id=member.id, provider=provider, subject=subject, unionid=unionid)
+        await MemberIdentity.create(
+            brand_id=brand_id, member_id=member.id, provider=provider, subject=subject, unionid=unionid
+        )
     except IntegrityError:  # the same identity was linked or signed in concurrently: try again as a merge
-        return await link(brand_id=brand_id, member_id=member.id, provider=provider, subject=subject, unionid=unionid, now=now)
+        return await link(
+            brand_id=brand_id, member_id=member.id, provider=provider, subject=subject, unionid=unionid, now=now
+        )
     return member
 
 
 def _survivor_first(a: Member, b: Member) -> tuple[Member, Member]:
     """(survivor, absorbed): the one registered first; if neither registered, the one created first."""
+
     def rank(m: Member) -> tuple:
         return (m.registered_at is None, m.registered_at or m.created_at, m.id)
 
@@ -71,7 +86,12 @@ async def merge(*, brand_id: int, member_ids: tuple[int, int], now: datetime) ->
     """Merge two members of the brand into one; raises MEMBER_NOT_FOUND or MERGE_CONFLICT."""
     async with in_transaction() as conn:
         # Row locks in id order (PostgreSQL), so two merges of the same pair cannot interleave.
-        locked = await Member.filter(id__in=sorted(member_ids), brand_id=brand_id, deleted_at=None).select_for_update().using_db(conn).order_by("id")
+        locked = (
+            await Member.filter(id__in=sorted(member_ids), brand_id=brand_id, deleted_at=None)
+            .select_for_update()
+            .using_db(conn)
+            .order_by("id")
+        )
         if len(locked) != 2:
             raise ReferralError(Code.MEMBER_NOT_FOUND, "No such member.")
         survivor, absorbed = _survivor_first(*locked)
@@ -79,9 +99,13 @@ async def merge(*, brand_id: int, member_ids: tuple[int, int], now: datetime) ->
         if len(guides) == 2:
             raise ReferralError(Code.MERGE_CONFLICT, "Both accounts are guides; ask HQ to merge them.")
         s, a = survivor.id, absorbed.id
-        providers = [await MemberIdentity.filter(member_id=m).using_db(conn).values_list("provider", flat=True) for m in (s, a)]
+        providers = [
+            await MemberIdentity.filter(member_id=m).using_db(conn).values_list("provider", flat=True) for m in (s, a)
+        ]
         if set(providers[0]) & set(providers[1]):
-            raise ReferralError(Code.MERGE_CONFLICT, "Both accounts have a sign-in of the same kind; ask HQ to merge them.")
+            raise ReferralError(
+                Code.MERGE_CONFLICT, "Both accounts have a sign-in of the same kind; ask HQ to merge them."
+            )
 
         await MemberIdentity.filter(member_id=a).using_db(conn).update(member_id=s)
         if survivor.registered_at is not None and absorbed.registered_at is not None:
@@ -100,11 +124,19 @@ async def merge(*, brand_id: int, member_ids: tuple[int, int], now: datetime) ->
             await Guide.filter(member_id=a).using_db(conn).update(member_id=s)
 
         # The survivor keeps its own answers and takes the absorbed member's where it has none.
-        fill = {f: getattr(absorbed, f) for f in _PROFILE if getattr(survivor, f) is None and getattr(absorbed, f) is not None}
+        fill = {
+            f: getattr(absorbed, f)
+            for f in _PROFILE
+            if getattr(survivor, f) is None and getattr(absorbed, f) is not None
+        }
         if fill:
             await Member.filter(id=s).using_db(conn).update(**fill)
-        await Member.filter(id=a).using_db(conn).update(
-            deleted_at=now, referrer_id=None, invite_code=invites.new_member_code(), **{f: None for f in _PROFILE}
+        await (
+            Member.filter(id=a)
+            .using_db(conn)
+            .update(
+                deleted_at=now, referrer_id=None, invite_code=invites.new_member_code(), **{f: None for f in _PROFILE}
+            )
         )
         for hook in merge_hooks:
             await hook(brand_id, a, s)

@@ -63,9 +63,9 @@ async def sign_in(
 
 
 async def _member_for(brand_id: int, provider: IdentityProvider, subject: str) -> Member | None:
-    identity = await MemberIdentity.get_or_none(
-        brand_id=brand_id, provider=provider, subject=subject
-    ).select_related("member")
+    identity = await MemberIdentity.get_or_none(brand_id=brand_id, provider=provider, subject=subject).select_related(
+        "member"
+    )
     return identity.member if identity else None
 
 
@@ -86,14 +86,17 @@ async def get_active(*, brand_id: int, member_id: int) -> ActiveMember | None:
     q = Statement()
     rows = await q.rows(
         "SELECT m.id, g.id AS guide_id, g.store_id, g.role FROM member m "
-        f"LEFT JOIN guide g ON g.member_id = m.id AND g.brand_id = m.brand_id AND g.status = {q.p(GuideStatus.ACTIVE.value)} "
+        f"LEFT JOIN guide g ON g.member_id = m.id AND g.brand_id = m.brand_id "
+        f"AND g.status = {q.p(GuideStatus.ACTIVE.value)} "
         f"WHERE m.id = {q.p(member_id)} AND m.brand_id = {q.p(brand_id)} AND m.deleted_at IS NULL"
     )
     if not rows:
         return None
     row = rows[0]
     return ActiveMember(
-        member_id=row["id"], guide_id=row["guide_id"], guide_store_id=row["store_id"],
+        member_id=row["id"],
+        guide_id=row["guide_id"],
+        guide_store_id=row["store_id"],
         guide_role=GuideRole(row["role"]) if row["role"] else None,
     )
 
@@ -124,7 +127,9 @@ async def register(
     fields = clean(profile or ProfileInput(), today=now.date(), now=now)
     campaign = (campaign or "").strip() or None
     if campaign is not None and len(campaign) > MAX_TAG:
-        raise ReferralError(Code.REGISTRATION_TAG_INVALID, f"A registration tag has at most {MAX_TAG} characters.", "campaign")
+        raise ReferralError(
+            Code.REGISTRATION_TAG_INVALID, f"A registration tag has at most {MAX_TAG} characters.", "campaign"
+        )
     guide, referrer = None, None
     if code:
         inviter = await invites.resolve(brand_id=brand_id, raw=code)
@@ -147,9 +152,14 @@ async def register(
     async with in_transaction():
         # The conditional update is the guard: of two racing registrations, exactly one matches.
         updated = await Member.filter(id=member_id, brand_id=brand_id, registered_at=None, deleted_at=None).update(
-            registered_at=now, channel=channel, referrer_id=referrer.id if referrer else None,
-            origin_guide_id=guide.id if guide else None, origin_store_id=guide.store_id if guide else None,
-            guide_id=guide.id if guide else None, registration_tag=campaign, **fields,
+            registered_at=now,
+            channel=channel,
+            referrer_id=referrer.id if referrer else None,
+            origin_guide_id=guide.id if guide else None,
+            origin_store_id=guide.store_id if guide else None,
+            guide_id=guide.id if guide else None,
+            registration_tag=campaign,
+            **fields,
         )
         if updated != 1:
             member = await Member.get_or_none(id=member_id, brand_id=brand_id)
@@ -158,18 +168,33 @@ async def register(
             raise ReferralError(Code.ALREADY_REGISTERED, "You are already a member.")
         if guide is not None:
             await GuideBinding.create(
-                brand_id=brand_id, member_id=member_id, guide_id=guide.id, store_id=guide.store_id,
-                started_at=now, reason=BindingReason.REGISTRATION,
+                brand_id=brand_id,
+                member_id=member_id,
+                guide_id=guide.id,
+                store_id=guide.store_id,
+                started_at=now,
+                reason=BindingReason.REGISTRATION,
             )
         await touches.record(
-            brand_id=brand_id, member_id=member_id, kind=TouchKind.REGISTRATION, at=now, channel=channel,
-            guide_id=guide.id if guide else None, store_id=guide.store_id if guide else None, campaign=campaign,
+            brand_id=brand_id,
+            member_id=member_id,
+            kind=TouchKind.REGISTRATION,
+            at=now,
+            channel=channel,
+            guide_id=guide.id if guide else None,
+            store_id=guide.store_id if guide else None,
+            campaign=campaign,
             other_member_id=referrer.id if referrer else None,
         )
         if referrer is not None:
             await touches.record(
-                brand_id=brand_id, member_id=referrer.id, kind=TouchKind.REFERRAL, at=now,
-                other_member_id=member_id, channel=Channel.MEMBER_INVITE, attribute=True,
+                brand_id=brand_id,
+                member_id=referrer.id,
+                kind=TouchKind.REFERRAL,
+                at=now,
+                other_member_id=member_id,
+                channel=Channel.MEMBER_INVITE,
+                attribute=True,
             )
     return await Member.get(id=member_id)
 
@@ -203,15 +228,24 @@ async def scan_code(*, brand_id: int, member_id: int, code: str, now: datetime) 
         if inviter.member.id == member.id:
             raise ReferralError(Code.INVITE_SELF, "This is your own invite code.", "code")
         await touches.record(
-            brand_id=brand_id, member_id=member.id, kind=TouchKind.INVITE_SCAN, at=now,
-            other_member_id=inviter.member.id, attribute=True,
+            brand_id=brand_id,
+            member_id=member.id,
+            kind=TouchKind.INVITE_SCAN,
+            at=now,
+            other_member_id=inviter.member.id,
+            attribute=True,
         )
         return ScanResult(inviter, switched=False)
     guide = inviter.guide
     assert guide is not None
     await touches.record(
-        brand_id=brand_id, member_id=member.id, kind=TouchKind.GUIDE_SCAN, at=now, guide_id=guide.id,
-        store_id=guide.store_id, channel=Channel.GUIDE_QR,
+        brand_id=brand_id,
+        member_id=member.id,
+        kind=TouchKind.GUIDE_SCAN,
+        at=now,
+        guide_id=guide.id,
+        store_id=guide.store_id,
+        channel=Channel.GUIDE_QR,
     )
     if member.registered_at is None or member.guide_id == guide.id or guide.status is not GuideStatus.ACTIVE:
         return ScanResult(inviter, switched=False)
@@ -220,7 +254,11 @@ async def scan_code(*, brand_id: int, member_id: int, code: str, now: datetime) 
     if not may_switch(policy, member, current.started_at if current else None, now):
         return ScanResult(inviter, switched=False)
     switched = await rebind(
-        brand_id=brand_id, member_id=member.id, from_guide_id=member.guide_id, to_guide=guide, now=now,
+        brand_id=brand_id,
+        member_id=member.id,
+        from_guide_id=member.guide_id,
+        to_guide=guide,
+        now=now,
         reason=BindingReason.SWITCH,
     )
     return ScanResult(inviter, switched=switched)
@@ -231,16 +269,26 @@ async def rebind(
 ) -> bool:
     """Move a member from one guide to another, closing the old binding; False if someone moved them first."""
     async with in_transaction():
-        moved = await Member.filter(id=member_id, brand_id=brand_id, guide_id=from_guide_id).update(guide_id=to_guide.id)
+        moved = await Member.filter(id=member_id, brand_id=brand_id, guide_id=from_guide_id).update(
+            guide_id=to_guide.id
+        )
         if moved != 1:
             return False
         await GuideBinding.filter(member_id=member_id, ended_at=None).update(ended_at=now)
         await GuideBinding.create(
-            brand_id=brand_id, member_id=member_id, guide_id=to_guide.id, store_id=to_guide.store_id,
-            started_at=now, reason=reason,
+            brand_id=brand_id,
+            member_id=member_id,
+            guide_id=to_guide.id,
+            store_id=to_guide.store_id,
+            started_at=now,
+            reason=reason,
         )
         await touches.record(
-            brand_id=brand_id, member_id=member_id, kind=TouchKind.GUIDE_CHANGE, at=now, guide_id=to_guide.id,
+            brand_id=brand_id,
+            member_id=member_id,
+            kind=TouchKind.GUIDE_CHANGE,
+            at=now,
+            guide_id=to_guide.id,
             store_id=to_guide.store_id,
         )
     return True

@@ -29,7 +29,13 @@ FIRST_RETRY = timedelta(seconds=30)
 
 
 async def enqueue(
-    *, brand_id: int, member_id: int, kind: MessageKind, payload: dict[str, Any], dedupe_key: str, now: datetime,
+    *,
+    brand_id: int,
+    member_id: int,
+    kind: MessageKind,
+    payload: dict[str, Any],
+    dedupe_key: str,
+    now: datetime,
     conn: BaseDBAsyncClient | None = None,
 ) -> None:
     """Queue a message in the caller's transaction; the same (brand, dedupe_key) is queued once.
@@ -41,10 +47,21 @@ async def enqueue(
     elif IdentityProvider.WECHAT in identities:
         channel, recipient = MessageChannel.WECHAT, identities[IdentityProvider.WECHAT]
     q = Statement(conn)
-    values = (brand_id, member_id, kind.value, json.dumps(payload, ensure_ascii=False), dedupe_key[:100],
-              channel.value if channel else None, recipient, str(uuid.uuid4()),
-              MessageStatus.PENDING.value if channel else MessageStatus.FAILED.value, 0, now, None if channel else "no channel",
-              now)
+    values = (
+        brand_id,
+        member_id,
+        kind.value,
+        json.dumps(payload, ensure_ascii=False),
+        dedupe_key[:100],
+        channel.value if channel else None,
+        recipient,
+        str(uuid.uuid4()),
+        MessageStatus.PENDING.value if channel else MessageStatus.FAILED.value,
+        0,
+        now,
+        None if channel else "no channel",
+        now,
+    )
     await q.execute(
         "INSERT INTO message (brand_id, member_id, kind, payload, dedupe_key, channel, recipient, retry_key, status, "
         f"attempts, next_attempt_at, last_error, created_at) VALUES ({', '.join(q.p(v) for v in values)}) "
@@ -73,9 +90,11 @@ async def lease_due(*, now: datetime, limit: int = 50) -> list[Message]:
 
 async def handing_over(message: Message, *, now: datetime) -> bool:
     """Record that the request is about to leave; False if the lease was lost (do not send)."""
-    return bool(await Message.filter(id=message.id, status=MessageStatus.SENDING, attempts=message.attempts).update(
-        handed_at=now
-    ))
+    return bool(
+        await Message.filter(id=message.id, status=MessageStatus.SENDING, attempts=message.attempts).update(
+            handed_at=now
+        )
+    )
 
 
 async def sent(message: Message, *, now: datetime) -> None:
@@ -96,8 +115,9 @@ async def retry(message: Message, *, now: datetime, error: str) -> None:
         await failed(message, error=f"gave up after {message.attempts} attempts: {error}")
         return
     delay = FIRST_RETRY * 2 ** (message.attempts - 1)
-    await _finish(message, status=MessageStatus.PENDING, next_attempt_at=now + delay, last_error=error[:200],
-                  handed_at=None)
+    await _finish(
+        message, status=MessageStatus.PENDING, next_attempt_at=now + delay, last_error=error[:200], handed_at=None
+    )
 
 
 async def _finish(message: Message, **fields: Any) -> None:

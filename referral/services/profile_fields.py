@@ -44,7 +44,9 @@ def clean(profile: ProfileInput, *, today: date, now: datetime, default_region: 
             phone = _phone(profile.phone, default_region)
             if not profile.phone_consent:
                 raise ReferralError(
-                    Code.PHONE_CONSENT_REQUIRED, "Please agree to let the brand store your phone number.", "phoneConsent"
+                    Code.PHONE_CONSENT_REQUIRED,
+                    "Please agree to let the brand store your phone number.",
+                    "phoneConsent",
                 )
             out["phone"], out["phone_consent_at"] = phone, now
     if profile.birthday not in (UNSET, None):
@@ -58,7 +60,6 @@ def clean(profile: ProfileInput, *, today: date, now: datetime, default_region: 
         if value is not UNSET:
             out[name] = value
     return out
-
 
 
 def text(value: str | None, field: str, code: Code) -> str | None:

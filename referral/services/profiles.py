@@ -103,16 +103,29 @@ def stage_of(member: Member, stats: Stats) -> Stage:
 
 
 def value_of(stats: Stats) -> Value:
-    parts = [ScorePart("revenue", "spent (currency units, net of returns)", stats.revenue_cents, 0.01, stats.revenue_cents / 100)]
+    parts = [
+        ScorePart(
+            "revenue", "spent (currency units, net of returns)", stats.revenue_cents, 0.01, stats.revenue_cents / 100
+        )
+    ]
     for kind, weight in ENGAGEMENT_WEIGHTS.items():
         count = stats.counts.get(kind, 0)
         if count:
             parts.append(ScorePart("engagement", kind.value, count, weight, count * weight))
-    parts.append(ScorePart("influence", "members brought", stats.referred, POINTS_PER_REFERRAL, stats.referred * POINTS_PER_REFERRAL))
-    parts.append(ScorePart(
-        "influence", "spent by members brought (currency units)", stats.referred_revenue_cents,
-        REFERRED_REVENUE_SHARE / 100, stats.referred_revenue_cents * REFERRED_REVENUE_SHARE / 100,
-    ))
+    parts.append(
+        ScorePart(
+            "influence", "members brought", stats.referred, POINTS_PER_REFERRAL, stats.referred * POINTS_PER_REFERRAL
+        )
+    )
+    parts.append(
+        ScorePart(
+            "influence",
+            "spent by members brought (currency units)",
+            stats.referred_revenue_cents,
+            REFERRED_REVENUE_SHARE / 100,
+            stats.referred_revenue_cents * REFERRED_REVENUE_SHARE / 100,
+        )
+    )
     total = {name: sum(p.points for p in parts if p.score == name) for name in ("revenue", "engagement", "influence")}
     return Value(revenue=total["revenue"], engagement=total["engagement"], influence=total["influence"], parts=parts)
 
@@ -126,7 +139,9 @@ def auto_tags(member: Member, stats: Stats, policy: ReferralPolicy, now: datetim
         tags.append("expecting")
     if stats.revenue_cents >= policy.vip_revenue_cents:
         tags.append("VIP")
-    if member.registered_at and (stats.last_touch_at or member.registered_at) < now - timedelta(days=policy.lapsed_after_days):
+    if member.registered_at and (stats.last_touch_at or member.registered_at) < now - timedelta(
+        days=policy.lapsed_after_days
+    ):
         tags.append("lapsed")
     return tags
 
@@ -165,7 +180,8 @@ async def _referral_stats(brand_id: int, member_ids: Sequence[int], stats: dict[
     placeholders = ", ".join(q.p(member_id) for member_id in member_ids)
     sql = f"""
         SELECT m.referrer_id AS referrer_id, COUNT(DISTINCT m.id) AS referred,
-               COALESCE(SUM(CASE WHEN t.kind IN ('purchase', 'purchase_reversed') THEN t.amount_cents ELSE 0 END), 0) AS spent
+               COALESCE(SUM(CASE WHEN t.kind IN ('purchase', 'purchase_reversed')
+                                 THEN t.amount_cents ELSE 0 END), 0) AS spent
         FROM member m LEFT JOIN touch t ON t.member_id = m.id
         WHERE m.brand_id = {brand} AND m.registered_at IS NOT NULL AND m.referrer_id IN ({placeholders})
         GROUP BY m.referrer_id
@@ -173,8 +189,6 @@ async def _referral_stats(brand_id: int, member_ids: Sequence[int], stats: dict[
     for row in await q.rows(sql):
         s = stats[int(row["referrer_id"])]
         s.referred, s.referred_revenue_cents = int(row["referred"]), int(row["spent"])
-
-
 
 
 # stage_of, as SQL over the whole brand (for the funnel). Keep the two in step: a test compares them.

@@ -18,8 +18,8 @@ from tortoise.transactions import in_transaction
 
 from referral.errors import ReferralError, ReferralErrorCode as Code
 from referral.models import Channel, Guide, Member, Store
-from referral.sql import Statement
 from referral.services.profiles import STAGE_SQL, Stage
+from referral.sql import Statement
 
 
 class Dimension(StrEnum):
@@ -40,8 +40,11 @@ class Metric(StrEnum):
 
 
 _KEYS = {
-    Dimension.GUIDE: "t.guide_id", Dimension.STORE: "t.store_id", Dimension.CHANNEL: "m.channel",
-    Dimension.CAMPAIGN: "t.campaign_id", Dimension.REGISTRATION_TAG: "m.registration_tag",
+    Dimension.GUIDE: "t.guide_id",
+    Dimension.STORE: "t.store_id",
+    Dimension.CHANNEL: "m.channel",
+    Dimension.CAMPAIGN: "t.campaign_id",
+    Dimension.REGISTRATION_TAG: "m.registration_tag",
 }
 _MEMBER_DIMENSIONS = (Dimension.CHANNEL, Dimension.REGISTRATION_TAG)
 MAX_PERIOD = timedelta(days=366)
@@ -95,7 +98,9 @@ async def _check_filters(
 
 def _check_period(start: datetime, end: datetime) -> None:
     if not start < end or end - start > MAX_PERIOD:
-        raise ReferralError(Code.PERIOD_INVALID, "The period must start before it ends and span at most 366 days.", "from")
+        raise ReferralError(
+            Code.PERIOD_INVALID, "The period must start before it ends and span at most 366 days.", "from"
+        )
 
 
 async def attribution(
@@ -121,8 +126,11 @@ async def attribution(
     q = Statement()
     where = [f"t.brand_id = {q.p(brand_id)}", f"t.occurred_at >= {q.p(start)}", f"t.occurred_at < {q.p(end)}"]
     filters = (
-        ("t.guide_id", guide_id), ("t.store_id", store_id), ("m.channel", channel.value if channel else None),
-        ("t.campaign_id", campaign_id), ("m.registration_tag", registration_tag),
+        ("t.guide_id", guide_id),
+        ("t.store_id", store_id),
+        ("m.channel", channel.value if channel else None),
+        ("t.campaign_id", campaign_id),
+        ("m.registration_tag", registration_tag),
     )
     for column, value in filters:
         if value is not None:
@@ -140,7 +148,7 @@ async def attribution(
     sql = f"""
         SELECT {key} AS key, {_FIGURES}
         FROM touch t {join}
-        WHERE {' AND '.join(where)}
+        WHERE {" AND ".join(where)}
         GROUP BY {key}
         ORDER BY {order}
         LIMIT {q.p(limit)} OFFSET {q.p(offset)}
@@ -154,9 +162,13 @@ async def attribution(
 _FIELDS = [f for f in Figures.__dataclass_fields__ if f != "key"]
 
 
-async def leaderboard(*, brand_id: int, start: datetime, end: datetime, metric: Metric, limit: int = 20) -> list[Figures]:
+async def leaderboard(
+    *, brand_id: int, start: datetime, end: datetime, metric: Metric, limit: int = 20
+) -> list[Figures]:
     """Guides ranked by one figure for the period (ties by guide id)."""
-    rows = await attribution(brand_id=brand_id, start=start, end=end, by=Dimension.GUIDE, order_by=metric, limit=limit + 1)
+    rows = await attribution(
+        brand_id=brand_id, start=start, end=end, by=Dimension.GUIDE, order_by=metric, limit=limit + 1
+    )
     return [r for r in rows if r.key is not None][:limit]
 
 
@@ -165,11 +177,13 @@ async def funnel(*, brand_id: int, store_id: int | None = None) -> dict[Stage, i
     q = Statement()
     sql = f"""
         WITH p AS (
-            SELECT member_id, SUM(CASE WHEN kind = 'purchase' THEN 1 WHEN kind = 'purchase_reversed' THEN -1 ELSE 0 END) AS n
+            SELECT member_id,
+                   SUM(CASE WHEN kind = 'purchase' THEN 1 WHEN kind = 'purchase_reversed' THEN -1 ELSE 0 END) AS n
             FROM touch WHERE brand_id = {q.p(brand_id)} GROUP BY member_id
         ), r AS (
             SELECT referrer_id, COUNT(*) AS n FROM member
-            WHERE brand_id = {q.p(brand_id)} AND referrer_id IS NOT NULL AND registered_at IS NOT NULL GROUP BY referrer_id
+            WHERE brand_id = {q.p(brand_id)} AND referrer_id IS NOT NULL AND registered_at IS NOT NULL
+            GROUP BY referrer_id
         )
         SELECT {STAGE_SQL} AS stage, COUNT(*) AS n
         FROM member m LEFT JOIN p ON p.member_id = m.id LEFT JOIN r ON r.referrer_id = m.id

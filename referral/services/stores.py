@@ -30,9 +30,7 @@ async def create(*, brand_id: int, code: str, name: str, city: str | None = None
     """Create a store; raises STORE_CODE_INVALID, STORE_NAME_INVALID or STORE_CODE_TAKEN."""
     code, name = code.strip(), name.strip()
     if not _CODE.fullmatch(code):
-        raise ReferralError(
-            Code.STORE_CODE_INVALID, "Store code: 1-32 letters, digits, '-' or '_'.", "code"
-        )
+        raise ReferralError(Code.STORE_CODE_INVALID, "Store code: 1-32 letters, digits, '-' or '_'.", "code")
     if not 1 <= len(name) <= 120:
         raise ReferralError(Code.STORE_NAME_INVALID, "Store name: 1-120 characters.", "name")
     try:

@@ -54,8 +54,10 @@ async def detach(*, brand_id: int, member_id: int, tag_id: int) -> None:
 async def names_for(*, brand_id: int, member_ids: Sequence[int]) -> dict[int, list[str]]:
     """Manual tag names of many members, in one query."""
     out: dict[int, list[str]] = {m: [] for m in member_ids}
-    rows = await MemberTag.filter(brand_id=brand_id, member_id__in=list(member_ids)).order_by("tag_id").values(
-        "member_id", "tag__name"
+    rows = (
+        await MemberTag.filter(brand_id=brand_id, member_id__in=list(member_ids))
+        .order_by("tag_id")
+        .values("member_id", "tag__name")
     )
     for row in rows:
         out[row["member_id"]].append(row["tag__name"])

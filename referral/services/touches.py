@@ -50,13 +50,27 @@ async def record(
     head = ", ".join(q.p(v) for v in (brand_id, member_id, kind.value, at, guide_id))
     # A touch credited to a guide is credited to the guide's store too (a guide belongs to one store
     # for life): without this, an invited sign-up counted under "no store".
-    store = q.p(store_id) if store_id is not None or guide_id is None else f"(SELECT store_id FROM guide WHERE id = {q.p(guide_id)})"
-    tail = ", ".join(q.p(v) for v in (
-        channel.value if channel else None, campaign, campaign_id, event_ref, amount_cents, other_member_id, source
-    ))
+    store = (
+        q.p(store_id)
+        if store_id is not None or guide_id is None
+        else f"(SELECT store_id FROM guide WHERE id = {q.p(guide_id)})"
+    )
+    tail = ", ".join(
+        q.p(v)
+        for v in (
+            channel.value if channel else None,
+            campaign,
+            campaign_id,
+            event_ref,
+            amount_cents,
+            other_member_id,
+            source,
+        )
+    )
     placeholders = f"{head}, {store}, {tail}"
     rows = await q.rows(
-        "INSERT INTO touch (brand_id, member_id, kind, occurred_at, guide_id, store_id, channel, campaign, campaign_id, event_ref, "
+        "INSERT INTO touch (brand_id, member_id, kind, occurred_at, guide_id, store_id, channel, "
+        "campaign, campaign_id, event_ref, "
         f"amount_cents, other_member_id, source) VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING id"
     )
     return bool(rows)

@@ -21,19 +21,29 @@ class CampaignPayload:
 
 @strawberry.type
 class CampaignMutations:
-    @strawberry.mutation(permission_classes=[IsHQ], description="Add a campaign rule; it applies to claims in [startsAt, endsAt).")
+    @strawberry.mutation(
+        permission_classes=[IsHQ], description="Add a campaign rule; it applies to claims in [startsAt, endsAt)."
+    )
     @mutation_payload
     async def create_campaign(self, info: Info, input: CampaignInput) -> CampaignPayload | None:
         caller = require_caller(info)
         spec = campaigns.CampaignSpec(
-            name=input.name, starts_at=input.starts_at, ends_at=input.ends_at,
-            beneficiary=Beneficiary(input.beneficiary.value), points=input.points,
+            name=input.name,
+            starts_at=input.starts_at,
+            ends_at=input.ends_at,
+            beneficiary=Beneficiary(input.beneficiary.value),
+            points=input.points,
             coupon_template_id=(
                 ids.decode(input.coupon_template_id, "CouponTemplate", field="couponTemplateId")
-                if input.coupon_template_id else None
+                if input.coupon_template_id
+                else None
             ),
-            skus=tuple(input.skus), first_purchase=input.first_purchase, every_nth=input.every_nth,
-            via_guide=input.via_guide, invited_by_member=input.invited_by_member, region=input.region,
+            skus=tuple(input.skus),
+            first_purchase=input.first_purchase,
+            every_nth=input.every_nth,
+            via_guide=input.via_guide,
+            invited_by_member=input.invited_by_member,
+            region=input.region,
             trigger=Trigger(input.trigger.value),
         )
         return CampaignPayload(campaign=Campaign(row=await campaigns.create(brand_id=caller.brand_id, spec=spec)))
@@ -42,5 +52,7 @@ class CampaignMutations:
     @mutation_payload
     async def stop_campaign(self, info: Info, id: strawberry.ID) -> CampaignPayload | None:
         caller = require_caller(info)
-        row = await campaigns.stop(brand_id=caller.brand_id, campaign_id=ids.decode(id, "Campaign"), now=info.context.now())
+        row = await campaigns.stop(
+            brand_id=caller.brand_id, campaign_id=ids.decode(id, "Campaign"), now=info.context.now()
+        )
         return CampaignPayload(campaign=Campaign(row=row))

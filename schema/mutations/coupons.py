@@ -7,12 +7,12 @@ from strawberry.types import Info
 
 from loyalty.models import CouponKind
 from loyalty.services import coupons
-from schema.arguments import IdempotencyKey
 from schema import ids
+from schema.arguments import IdempotencyKey
 from schema.errors import SchemaError, UserError, as_client_error, mutation_payload
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
-from schema.throttles import WRITE_OFF, throttled
 from schema.permissions import IsConsumer, IsGuide, IsHQ, require_caller
+from schema.throttles import WRITE_OFF, throttled
 from schema.types.coupon import Coupon, CouponTemplate, CouponTemplateInput
 
 
@@ -30,14 +30,22 @@ class CouponPayload:
 
 @strawberry.type
 class CouponMutations:
-    @strawberry.mutation(permission_classes=[IsHQ], description="Define a coupon: gift or discount, validity, limits, stores.")
+    @strawberry.mutation(
+        permission_classes=[IsHQ], description="Define a coupon: gift or discount, validity, limits, stores."
+    )
     @mutation_payload
     async def create_coupon_template(self, info: Info, input: CouponTemplateInput) -> CouponTemplatePayload | None:
         caller = require_caller(info)
         row = await coupons.create_template(
-            brand_id=caller.brand_id, name=input.name, kind=CouponKind(input.kind.value), valid_days=input.valid_days,
-            value_cents=input.value_cents, total_limit=input.total_limit, per_member_limit=input.per_member_limit,
-            store_ids=[ids.decode(s, "Store", field="storeIds") for s in input.store_ids], points_price=input.points_price,
+            brand_id=caller.brand_id,
+            name=input.name,
+            kind=CouponKind(input.kind.value),
+            valid_days=input.valid_days,
+            value_cents=input.value_cents,
+            total_limit=input.total_limit,
+            per_member_limit=input.per_member_limit,
+            store_ids=[ids.decode(s, "Store", field="storeIds") for s in input.store_ids],
+            points_price=input.points_price,
         )
         return CouponTemplatePayload(template=CouponTemplate(row=row))
 
@@ -48,8 +56,10 @@ class CouponMutations:
     ) -> CouponPayload | None:
         caller = require_caller(info)
         row = await coupons.issue(
-            brand_id=caller.brand_id, template_id=ids.decode(template_id, "CouponTemplate", field="templateId"),
-            member_id=ids.decode(member_id, "Member", field="memberId"), now=info.context.now(),
+            brand_id=caller.brand_id,
+            template_id=ids.decode(template_id, "CouponTemplate", field="templateId"),
+            member_id=ids.decode(member_id, "Member", field="memberId"),
+            now=info.context.now(),
             idempotency_key=idempotency_key,
         )
         return CouponPayload(coupon=Coupon(row=row))
@@ -63,19 +73,30 @@ class CouponMutations:
     ) -> CouponPayload | None:
         caller = require_caller(info)
         row = await coupons.buy(
-            brand_id=caller.brand_id, template_id=ids.decode(template_id, "CouponTemplate", field="templateId"),
-            member_id=caller.member_id, now=info.context.now(), idempotency_key=idempotency_key,
+            brand_id=caller.brand_id,
+            template_id=ids.decode(template_id, "CouponTemplate", field="templateId"),
+            member_id=caller.member_id,
+            now=info.context.now(),
+            idempotency_key=idempotency_key,
         )
         return CouponPayload(coupon=Coupon(row=row))
 
-    @strawberry.mutation(permission_classes=[IsGuide], description="Use a member's coupon in your store (scan or type its code).")
+    @strawberry.mutation(
+        permission_classes=[IsGuide], description="Use a member's coupon in your store (scan or type its code)."
+    )
     @mutation_payload
     @throttled(WRITE_OFF)
-    async def write_off_coupon(self, info: Info, code: str, idempotency_key: IdempotencyKey = None) -> CouponPayload | None:
+    async def write_off_coupon(
+        self, info: Info, code: str, idempotency_key: IdempotencyKey = None
+    ) -> CouponPayload | None:
         caller = require_caller(info)
         row = await coupons.write_off(
-            brand_id=caller.brand_id, code=code, guide_id=caller.guide_id, store_id=caller.store_id,
-            now=info.context.now(), idempotency_key=idempotency_key,
+            brand_id=caller.brand_id,
+            code=code,
+            guide_id=caller.guide_id,
+            store_id=caller.store_id,
+            now=info.context.now(),
+            idempotency_key=idempotency_key,
         )
         return CouponPayload(coupon=Coupon(row=row))
 
@@ -84,7 +105,9 @@ class CouponMutations:
     async def cancel_coupon(self, info: Info, coupon_id: strawberry.ID) -> CouponPayload | None:
         caller = require_caller(info)
         row = await coupons.cancel(
-            brand_id=caller.brand_id, coupon_id=ids.decode(coupon_id, "Coupon", field="couponId"), now=info.context.now()
+            brand_id=caller.brand_id,
+            coupon_id=ids.decode(coupon_id, "Coupon", field="couponId"),
+            now=info.context.now(),
         )
         return CouponPayload(coupon=Coupon(row=row))
 
@@ -92,11 +115,15 @@ class CouponMutations:
 @strawberry.type
 class CouponQueries:
     @strawberry.field(permission_classes=[IsConsumer], description="Your coupons, oldest first.")
-    async def my_coupons(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[Coupon] | None:
+    async def my_coupons(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Coupon] | None:
         caller = require_caller(info)
         try:
             return await paginate(
-                coupons.mine(brand_id=caller.brand_id, member_id=caller.member_id), first=first, after=after,
+                coupons.mine(brand_id=caller.brand_id, member_id=caller.member_id),
+                first=first,
+                after=after,
                 to_node=lambda row: Coupon(row=row),
             )
         except SchemaError as exc:

@@ -37,12 +37,23 @@ class InvitePayload:
 
 def _spec(input: EventInput) -> events.EventSpec:
     return events.EventSpec(
-        title=input.title, starts_at=input.starts_at, ends_at=input.ends_at, capacity=input.capacity,
-        signup_opens_at=input.signup_opens_at, signup_closes_at=input.signup_closes_at,
-        cancel_deadline=input.cancel_deadline, description=input.description, cover_url=input.cover_url,
-        place=input.place, online_url=input.online_url, check_in_opens_minutes=input.check_in_opens_minutes,
-        allow_walk_ins=input.allow_walk_ins, audience=Audience(input.audience.value),
-        audience_tag_id=ids.decode(input.audience_tag_id, "Tag", field="audienceTagId") if input.audience_tag_id else None,
+        title=input.title,
+        starts_at=input.starts_at,
+        ends_at=input.ends_at,
+        capacity=input.capacity,
+        signup_opens_at=input.signup_opens_at,
+        signup_closes_at=input.signup_closes_at,
+        cancel_deadline=input.cancel_deadline,
+        description=input.description,
+        cover_url=input.cover_url,
+        place=input.place,
+        online_url=input.online_url,
+        check_in_opens_minutes=input.check_in_opens_minutes,
+        allow_walk_ins=input.allow_walk_ins,
+        audience=Audience(input.audience.value),
+        audience_tag_id=ids.decode(input.audience_tag_id, "Tag", field="audienceTagId")
+        if input.audience_tag_id
+        else None,
         audience_store_id=(
             ids.decode(input.audience_store_id, "Store", field="audienceStoreId") if input.audience_store_id else None
         ),
@@ -54,17 +65,22 @@ def _spec(input: EventInput) -> events.EventSpec:
 class EventMutations:
     @strawberry.mutation(
         permission_classes=[IsStoreStaff],
-        description="Create a draft event. HQ may name the store that runs it; a store manager's events are their store's.",
+        description="Create a draft event. "
+        "HQ may name the store that runs it; a store manager's events are their store's.",
     )
     @mutation_payload
-    async def create_event(self, info: Info, input: EventInput, store_id: strawberry.ID | None = None) -> EventPayload | None:
+    async def create_event(
+        self, info: Info, input: EventInput, store_id: strawberry.ID | None = None
+    ) -> EventPayload | None:
         caller = require_caller(info)
         scope = store_scope(caller)
         wanted = ids.decode(store_id, "Store", field="storeId") if store_id else None
         if scope is not None and wanted not in (None, scope):
             raise EventError(EventErrorCode.EVENT_INVALID, "You can create events for your own store.", "storeId")
         row = await events.create(
-            brand_id=caller.brand_id, store_id=scope if scope is not None else wanted, spec=_spec(input),
+            brand_id=caller.brand_id,
+            store_id=scope if scope is not None else wanted,
+            spec=_spec(input),
             now=info.context.now(),
         )
         return EventPayload(event=Event(row=row))
@@ -74,8 +90,11 @@ class EventMutations:
     async def update_event(self, info: Info, id: strawberry.ID, input: EventInput) -> EventPayload | None:
         caller = require_caller(info)
         row = await events.update(
-            brand_id=caller.brand_id, event_id=ids.decode(id, "Event"), store_scope=store_scope(caller),
-            spec=_spec(input), now=info.context.now(),
+            brand_id=caller.brand_id,
+            event_id=ids.decode(id, "Event"),
+            store_scope=store_scope(caller),
+            spec=_spec(input),
+            now=info.context.now(),
         )
         return EventPayload(event=Event(row=row))
 
@@ -84,7 +103,9 @@ class EventMutations:
     async def publish_event(self, info: Info, id: strawberry.ID) -> EventPayload | None:
         caller = require_caller(info)
         row = await events.publish(
-            brand_id=caller.brand_id, event_id=ids.decode(id, "Event"), store_scope=store_scope(caller),
+            brand_id=caller.brand_id,
+            event_id=ids.decode(id, "Event"),
+            store_scope=store_scope(caller),
             now=info.context.now(),
         )
         return EventPayload(event=Event(row=row))
@@ -94,7 +115,9 @@ class EventMutations:
     async def cancel_event(self, info: Info, id: strawberry.ID) -> EventPayload | None:
         caller = require_caller(info)
         row = await events.cancel(
-            brand_id=caller.brand_id, event_id=ids.decode(id, "Event"), store_scope=store_scope(caller),
+            brand_id=caller.brand_id,
+            event_id=ids.decode(id, "Event"),
+            store_scope=store_scope(caller),
             now=info.context.now(),
         )
         return EventPayload(event=Event(row=row))
@@ -104,13 +127,18 @@ class EventMutations:
         description="Sign up: confirmed if a place is free, else waitlisted. Answers are keyed by question key.",
     )
     @mutation_payload
-    async def sign_up_for_event(self, info: Info, event_id: strawberry.ID, answers: JSON | None = None) -> RegistrationPayload | None:
+    async def sign_up_for_event(
+        self, info: Info, event_id: strawberry.ID, answers: JSON | None = None
+    ) -> RegistrationPayload | None:
         caller = require_caller(info)
         if answers is not None and not isinstance(answers, dict):
             raise EventError(EventErrorCode.ANSWER_INVALID, "Answers are an object keyed by question.", "answers")
         row = await signups.sign_up(
-            brand_id=caller.brand_id, event_id=ids.decode(event_id, "Event", field="eventId"),
-            member_id=caller.member_id, answers=answers or {}, now=info.context.now(),
+            brand_id=caller.brand_id,
+            event_id=ids.decode(event_id, "Event", field="eventId"),
+            member_id=caller.member_id,
+            answers=answers or {},
+            now=info.context.now(),
         )
         return RegistrationPayload(registration=EventRegistration(row=row))
 
@@ -119,22 +147,32 @@ class EventMutations:
     async def cancel_event_sign_up(self, info: Info, event_id: strawberry.ID) -> RegistrationPayload | None:
         caller = require_caller(info)
         done = await signups.cancel(
-            brand_id=caller.brand_id, event_id=ids.decode(event_id, "Event", field="eventId"),
-            member_id=caller.member_id, now=info.context.now(),
+            brand_id=caller.brand_id,
+            event_id=ids.decode(event_id, "Event", field="eventId"),
+            member_id=caller.member_id,
+            now=info.context.now(),
         )
         return RegistrationPayload(registration=EventRegistration(row=done.registration))
 
-    @strawberry.mutation(permission_classes=[IsGuide], description="Invite members you serve: listed, or all with a tag.")
+    @strawberry.mutation(
+        permission_classes=[IsGuide], description="Invite members you serve: listed, or all with a tag."
+    )
     @mutation_payload
     async def invite_to_event(
-        self, info: Info, event_id: strawberry.ID, member_ids: list[strawberry.ID] | None = None,
+        self,
+        info: Info,
+        event_id: strawberry.ID,
+        member_ids: list[strawberry.ID] | None = None,
         tag_id: strawberry.ID | None = None,
     ) -> InvitePayload | None:
         caller = require_caller(info)
         made = await invitations.invite(
-            brand_id=caller.brand_id, event_id=ids.decode(event_id, "Event", field="eventId"), guide_id=caller.guide_id,
+            brand_id=caller.brand_id,
+            event_id=ids.decode(event_id, "Event", field="eventId"),
+            guide_id=caller.guide_id,
             member_ids=[ids.decode(m, "Member", field="memberIds") for m in member_ids or []],
-            tag_id=ids.decode(tag_id, "Tag", field="tagId") if tag_id else None, now=info.context.now(),
+            tag_id=ids.decode(tag_id, "Tag", field="tagId") if tag_id else None,
+            now=info.context.now(),
         )
         return InvitePayload(invited=made)
 
@@ -143,8 +181,11 @@ class EventMutations:
     async def check_in_at_event(self, info: Info, code: str) -> RegistrationPayload | None:
         caller = require_caller(info)
         row = await check_in.by_venue_code(
-            key=info.context.settings.signing_key(CHECK_IN_KEY), brand_id=caller.brand_id, member_id=caller.member_id,
-            code=code, now=info.context.now(),
+            key=info.context.settings.signing_key(CHECK_IN_KEY),
+            brand_id=caller.brand_id,
+            member_id=caller.member_id,
+            code=code,
+            now=info.context.now(),
         )
         return RegistrationPayload(registration=EventRegistration(row=row))
 
@@ -156,4 +197,3 @@ class EventMutations:
             brand_id=caller.brand_id, guide_id=caller.guide_id, ticket=ticket, now=info.context.now()
         )
         return RegistrationPayload(registration=EventRegistration(row=row))
-

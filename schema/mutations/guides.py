@@ -43,8 +43,11 @@ class GuideMutations:
     ) -> EnrolmentPayload | None:
         caller = require_caller(info)
         row = await enrolments.create(
-            brand_id=caller.brand_id, store_id=ids.decode(store_id, "Store", field="storeId"),
-            valid_hours=valid_hours, now=info.context.now(), store_scope=store_scope(caller),
+            brand_id=caller.brand_id,
+            store_id=ids.decode(store_id, "Store", field="storeId"),
+            valid_hours=valid_hours,
+            now=info.context.now(),
+            store_scope=store_scope(caller),
         )
         return EnrolmentPayload(enrolment=Enrolment(row=row, key=_key(info)))
 
@@ -53,7 +56,9 @@ class GuideMutations:
     async def revoke_enrolment_qr(self, info: Info, id: strawberry.ID) -> EnrolmentPayload | None:
         caller = require_caller(info)
         row = await enrolments.revoke(
-            brand_id=caller.brand_id, enrolment_id=ids.decode(id, "Enrolment"), now=info.context.now(),
+            brand_id=caller.brand_id,
+            enrolment_id=ids.decode(id, "Enrolment"),
+            now=info.context.now(),
             store_scope=store_scope(caller),
         )
         return EnrolmentPayload(enrolment=Enrolment(row=row, key=_key(info)))
@@ -72,8 +77,10 @@ class GuideMutations:
     async def approve_guide(self, info: Info, guide_id: strawberry.ID) -> GuidePayload | None:
         caller = require_caller(info)
         row = await guides.approve(
-            brand_id=caller.brand_id, guide_id=ids.decode(guide_id, "Guide", field="guideId"),
-            now=info.context.now(), store_scope=store_scope(caller),
+            brand_id=caller.brand_id,
+            guide_id=ids.decode(guide_id, "Guide", field="guideId"),
+            now=info.context.now(),
+            store_scope=store_scope(caller),
         )
         return GuidePayload(guide=Guide(row=row))
 
@@ -84,8 +91,10 @@ class GuideMutations:
     async def deactivate_guide(self, info: Info, guide_id: strawberry.ID) -> GuidePayload | None:
         caller = require_caller(info)
         row = await guides.deactivate(
-            brand_id=caller.brand_id, guide_id=ids.decode(guide_id, "Guide", field="guideId"),
-            now=info.context.now(), store_scope=store_scope(caller),
+            brand_id=caller.brand_id,
+            guide_id=ids.decode(guide_id, "Guide", field="guideId"),
+            now=info.context.now(),
+            store_scope=store_scope(caller),
         )
         return GuidePayload(guide=Guide(row=row))
 
@@ -96,7 +105,9 @@ class GuideMutations:
     ) -> ReassignPayload | None:
         caller = require_caller(info)
         moved = await guides.reassign_members(
-            brand_id=caller.brand_id, from_guide_id=ids.decode(from_guide_id, "Guide", field="fromGuideId"),
-            to_guide_id=ids.decode(to_guide_id, "Guide", field="toGuideId"), now=info.context.now(),
+            brand_id=caller.brand_id,
+            from_guide_id=ids.decode(from_guide_id, "Guide", field="fromGuideId"),
+            to_guide_id=ids.decode(to_guide_id, "Guide", field="toGuideId"),
+            now=info.context.now(),
         )
         return ReassignPayload(moved=moved)

@@ -27,16 +27,23 @@ class AnswerPayload:
 
 @strawberry.type
 class InteractionMutations:
-    @strawberry.mutation(permission_classes=[IsStoreStaff], description="Ask a poll or quiz question, or set up a lucky draw.")
+    @strawberry.mutation(
+        permission_classes=[IsStoreStaff], description="Ask a poll or quiz question, or set up a lucky draw."
+    )
     @mutation_payload
     async def create_event_interaction(
         self, info: Info, event_id: strawberry.ID, input: InteractionInput
     ) -> InteractionPayload | None:
         caller = require_caller(info)
         row = await interactions.create(
-            brand_id=caller.brand_id, event_id=ids.decode(event_id, "Event", field="eventId"),
-            store_scope=store_scope(caller), kind=InteractionKind(input.kind.value), question=input.question,
-            options=input.options, correct_option=input.correct_option, prize_count=input.prize_count,
+            brand_id=caller.brand_id,
+            event_id=ids.decode(event_id, "Event", field="eventId"),
+            store_scope=store_scope(caller),
+            kind=InteractionKind(input.kind.value),
+            question=input.question,
+            options=input.options,
+            correct_option=input.correct_option,
+            prize_count=input.prize_count,
             now=info.context.now(),
         )
         return InteractionPayload(interaction=EventInteraction(row=row, staff=True))
@@ -46,27 +53,38 @@ class InteractionMutations:
     async def close_event_interaction(self, info: Info, id: strawberry.ID) -> InteractionPayload | None:
         caller = require_caller(info)
         row = await interactions.close(
-            brand_id=caller.brand_id, interaction_id=ids.decode(id, "Interaction"), store_scope=store_scope(caller),
+            brand_id=caller.brand_id,
+            interaction_id=ids.decode(id, "Interaction"),
+            store_scope=store_scope(caller),
             now=info.context.now(),
         )
         return InteractionPayload(interaction=EventInteraction(row=row, staff=True))
 
-    @strawberry.mutation(permission_classes=[IsStoreStaff], description="Draw the winners among those checked in, once.")
+    @strawberry.mutation(
+        permission_classes=[IsStoreStaff], description="Draw the winners among those checked in, once."
+    )
     @mutation_payload
     async def draw_event_interaction(self, info: Info, id: strawberry.ID) -> InteractionPayload | None:
         caller = require_caller(info)
         row = await interactions.draw(
-            brand_id=caller.brand_id, interaction_id=ids.decode(id, "Interaction"), store_scope=store_scope(caller),
+            brand_id=caller.brand_id,
+            interaction_id=ids.decode(id, "Interaction"),
+            store_scope=store_scope(caller),
             now=info.context.now(),
         )
         return InteractionPayload(interaction=EventInteraction(row=row, staff=True))
 
-    @strawberry.mutation(permission_classes=[IsConsumer], description="Answer a poll or quiz question (checked-in members, once).")
+    @strawberry.mutation(
+        permission_classes=[IsConsumer], description="Answer a poll or quiz question (checked-in members, once)."
+    )
     @mutation_payload
     async def answer_event_interaction(self, info: Info, id: strawberry.ID, option: int) -> AnswerPayload | None:
         caller = require_caller(info)
         row = await interactions.answer(
-            brand_id=caller.brand_id, interaction_id=ids.decode(id, "Interaction"), member_id=caller.member_id,
-            option=option, now=info.context.now(),
+            brand_id=caller.brand_id,
+            interaction_id=ids.decode(id, "Interaction"),
+            member_id=caller.member_id,
+            option=option,
+            now=info.context.now(),
         )
         return AnswerPayload(correct=row.correct)

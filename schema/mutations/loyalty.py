@@ -6,11 +6,11 @@ import strawberry
 from strawberry.types import Info
 
 from loyalty.services import batches, claims, returns
-from schema.arguments import IdempotencyKey
 from schema import ids
+from schema.arguments import IdempotencyKey
 from schema.errors import UserError, mutation_payload
-from schema.throttles import SCAN, throttled
 from schema.permissions import IsConsumer, IsHQ, require_caller
+from schema.throttles import SCAN, throttled
 from schema.types.campaign import Reward
 from schema.types.coupon import Coupon
 from schema.types.loyalty import Claim, CodeBatch, CodeBatchInput
@@ -27,8 +27,12 @@ class ClaimPayload:
     claim: Claim | None = None
     points_earned: int = 0
     points_balance: int | None = None
-    rewards: list[Reward] = strawberry.field(default_factory=list, description="Campaign rewards this claim earned you.")
-    replayed: bool = strawberry.field(default=False, description="True when this answers a retry of an earlier request.")
+    rewards: list[Reward] = strawberry.field(
+        default_factory=list, description="Campaign rewards this claim earned you."
+    )
+    replayed: bool = strawberry.field(
+        default=False, description="True when this answers a retry of an earlier request."
+    )
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -51,9 +55,14 @@ class LoyaltyMutations:
     async def create_code_batch(self, info: Info, input: CodeBatchInput) -> CodeBatchPayload | None:
         caller = require_caller(info)
         row = await batches.create(
-            brand_id=caller.brand_id, key_id=info.context.settings.item_keyring.current, sku=input.sku,
-            product_name=input.product_name, quantity=input.quantity, price_cents=input.price_cents,
-            points_per_item=input.points_per_item, region=input.region,
+            brand_id=caller.brand_id,
+            key_id=info.context.settings.item_keyring.current,
+            sku=input.sku,
+            product_name=input.product_name,
+            quantity=input.quantity,
+            price_cents=input.price_cents,
+            points_per_item=input.points_per_item,
+            region=input.region,
             store_id=ids.decode(input.store_id, "Store", field="storeId") if input.store_id else None,
         )
         return CodeBatchPayload(batch=CodeBatch(row=row))
@@ -62,7 +71,9 @@ class LoyaltyMutations:
     @mutation_payload
     async def revoke_code_batch(self, info: Info, id: strawberry.ID) -> CodeBatchPayload | None:
         caller = require_caller(info)
-        row = await batches.revoke(brand_id=caller.brand_id, batch_id=ids.decode(id, "CodeBatch"), now=info.context.now())
+        row = await batches.revoke(
+            brand_id=caller.brand_id, batch_id=ids.decode(id, "CodeBatch"), now=info.context.now()
+        )
         return CodeBatchPayload(batch=CodeBatch(row=row))
 
     @strawberry.mutation(
@@ -76,12 +87,20 @@ class LoyaltyMutations:
     ) -> ClaimPayload | None:
         caller = require_caller(info)
         result = await claims.claim(
-            keyring=info.context.settings.item_keyring, brand_id=caller.brand_id, member_id=caller.member_id,
-            code=code, now=info.context.now(), idempotency_key=idempotency_key, city=city,
+            keyring=info.context.settings.item_keyring,
+            brand_id=caller.brand_id,
+            member_id=caller.member_id,
+            code=code,
+            now=info.context.now(),
+            idempotency_key=idempotency_key,
+            city=city,
         )
         return ClaimPayload(
-            claim=Claim(row=result.claim, batch=result.batch), points_earned=result.points_earned,
-            points_balance=result.balance, rewards=[Reward(granted=g) for g in result.rewards], replayed=result.replayed,
+            claim=Claim(row=result.claim, batch=result.batch),
+            points_earned=result.points_earned,
+            points_balance=result.balance,
+            rewards=[Reward(granted=g) for g in result.rewards],
+            replayed=result.replayed,
         )
 
     @strawberry.mutation(
@@ -92,12 +111,16 @@ class LoyaltyMutations:
     async def reverse_claim(self, info: Info, claim_id: strawberry.ID, reason: str) -> ReversalPayload | None:
         caller = require_caller(info)
         done = await returns.reverse(
-            brand_id=caller.brand_id, claim_id=ids.decode(claim_id, "Claim", field="claimId"), reason=reason,
+            brand_id=caller.brand_id,
+            claim_id=ids.decode(claim_id, "Claim", field="claimId"),
+            reason=reason,
             now=info.context.now(),
         )
         batch = await batches.get(brand_id=caller.brand_id, batch_id=done.claim.batch_id)
         return ReversalPayload(
-            claim=Claim(row=done.claim, batch=batch), points_taken=done.points_taken, debt_recorded=done.debt_recorded,
+            claim=Claim(row=done.claim, batch=batch),
+            points_taken=done.points_taken,
+            debt_recorded=done.debt_recorded,
             coupons_cancelled=[Coupon(row=c) for c in done.coupons_cancelled],
             coupons_already_used=[Coupon(row=c) for c in done.coupons_already_used],
         )

@@ -22,7 +22,9 @@ class MemberPayload:
 @strawberry.type
 class ScanPayload:
     guide: Guide | None = strawberry.field(default=None, description="The guide whose code was scanned, if a guide's.")
-    inviter: Member | None = strawberry.field(default=None, description="The member whose code was scanned, if a member's.")
+    inviter: Member | None = strawberry.field(
+        default=None, description="The member whose code was scanned, if a member's."
+    )
     switched: bool = strawberry.field(default=False, description="True when the scan moved the member to this guide.")
     errors: list[UserError] = strawberry.field(default_factory=list)
 
@@ -39,15 +41,24 @@ def to_domain(profile: ProfileInput | None) -> DomainProfile:
 
 @strawberry.type
 class MemberMutations:
-    @strawberry.mutation(permission_classes=[IsConsumer], description="Become a member, through a guide's or friend's code.")
+    @strawberry.mutation(
+        permission_classes=[IsConsumer], description="Become a member, through a guide's or friend's code."
+    )
     @mutation_payload
     async def register(self, info: Info, input: RegisterInput) -> MemberPayload | None:
         caller = require_caller(info)
         row = await members.register(
-            brand_id=caller.brand_id, member_id=caller.member_id, now=info.context.now(), code=input.code,
-            channel=input.channel, campaign=input.campaign, profile=to_domain(input.profile),
+            brand_id=caller.brand_id,
+            member_id=caller.member_id,
+            now=info.context.now(),
+            code=input.code,
+            channel=input.channel,
+            campaign=input.campaign,
+            profile=to_domain(input.profile),
         )
-        await fingerprints.record(brand_id=caller.brand_id, member_id=row.id, seen=info.context.seen(), now=info.context.now())
+        await fingerprints.record(
+            brand_id=caller.brand_id, member_id=row.id, seen=info.context.seen(), now=info.context.now()
+        )
         return MemberPayload(member=Member(row=row))
 
     @strawberry.mutation(permission_classes=[IsConsumer], description="Record a scan of a guide's or member's QR.")

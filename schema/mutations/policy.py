@@ -22,8 +22,11 @@ class PolicyMutations:
     async def update_referral_policy(self, info: Info, input: ReferralPolicyInput) -> ReferralPolicyPayload | None:
         caller = require_caller(info)
         row = await policies.update(
-            brand_id=caller.brand_id, invite_url_base=input.invite_url_base,
-            allow_guide_switch=input.allow_guide_switch, switch_after_days=input.switch_after_days,
-            lapsed_after_days=input.lapsed_after_days, vip_revenue_cents=input.vip_revenue_cents,
+            brand_id=caller.brand_id,
+            invite_url_base=input.invite_url_base,
+            allow_guide_switch=input.allow_guide_switch,
+            switch_after_days=input.switch_after_days,
+            lapsed_after_days=input.lapsed_after_days,
+            vip_revenue_cents=input.vip_revenue_cents,
         )
         return ReferralPolicyPayload(policy=ReferralPolicy.of(row))

@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 import strawberry
 from strawberry.types import Info
 
-from referral.services import fingerprints
-from schema.errors import UserError, mutation_payload
-from schema.throttles import SIGN_IN, STAFF_SIGN_IN, throttled
-from schema.permissions import IsConsumer, require_caller
-from schema.types.viewer import Viewer
 from access import sessions as auth
 from access.sessions import SignedIn
+from referral.services import fingerprints
+from schema.errors import UserError, mutation_payload
+from schema.permissions import IsConsumer, require_caller
+from schema.throttles import SIGN_IN, STAFF_SIGN_IN, throttled
+from schema.types.viewer import Viewer
 
 
 @strawberry.type
@@ -29,10 +29,13 @@ class SignInPayload:
         info.context.act_as(signed_in.caller)
         caller = signed_in.caller
         if caller.member_id is not None:
-            await fingerprints.record(brand_id=caller.brand_id, member_id=caller.member_id, seen=info.context.seen(),
-                                      now=info.context.now())
+            await fingerprints.record(
+                brand_id=caller.brand_id, member_id=caller.member_id, seen=info.context.seen(), now=info.context.now()
+            )
         return cls(
-            token=signed_in.token, expires_at=datetime.fromtimestamp(signed_in.expires_at, UTC), new_member=signed_in.new_member,
+            token=signed_in.token,
+            expires_at=datetime.fromtimestamp(signed_in.expires_at, UTC),
+            new_member=signed_in.new_member,
             viewer=Viewer(caller=signed_in.caller),
         )
 
@@ -46,21 +49,21 @@ class SignInMutations:
         ctx = info.context
         return await SignInPayload.of(
             info,
-            await auth.sign_in_wechat(settings=ctx.settings, wechat=ctx.integrations.wechat, brand_slug=brand, code=code)
+            await auth.sign_in_wechat(
+                settings=ctx.settings, wechat=ctx.integrations.wechat, brand_slug=brand, code=code
+            ),
         )
 
     @strawberry.mutation(description="Sign in from LIFF / LINE Login with the user's ID token.")
     @mutation_payload
     @throttled(SIGN_IN)
-    async def sign_in_with_line(
-        self, info: Info, brand: str, id_token: str, nonce: str | None = None
-    ) -> SignInPayload:
+    async def sign_in_with_line(self, info: Info, brand: str, id_token: str, nonce: str | None = None) -> SignInPayload:
         ctx = info.context
         return await SignInPayload.of(
             info,
             await auth.sign_in_line(
                 settings=ctx.settings, line=ctx.integrations.line, brand_slug=brand, id_token=id_token, nonce=nonce
-            )
+            ),
         )
 
     @strawberry.mutation(description="Sign in as brand staff (HQ or store manager) with a password.")
@@ -71,15 +74,14 @@ class SignInMutations:
             info,
             await auth.sign_in_staff(
                 settings=info.context.settings, brand_slug=brand, username=username, password=password
-            )
+            ),
         )
 
     @strawberry.mutation(description="Development only: sign in as any consumer. Refused outside development mode.")
     @mutation_payload
     async def dev_sign_in(self, info: Info, brand: str, subject: str) -> SignInPayload:
         return await SignInPayload.of(
-            info,
-            await auth.dev_sign_in(settings=info.context.settings, brand_slug=brand, subject=subject)
+            info, await auth.dev_sign_in(settings=info.context.settings, brand_slug=brand, subject=subject)
         )
 
 
@@ -96,7 +98,11 @@ class LinkMutations:
         return await SignInPayload.of(
             info,
             await auth.link_wechat(
-                settings=ctx.settings, wechat=ctx.integrations.wechat, caller=require_caller(info), code=code, now=ctx.now()
+                settings=ctx.settings,
+                wechat=ctx.integrations.wechat,
+                caller=require_caller(info),
+                code=code,
+                now=ctx.now(),
             ),
         )
 
@@ -111,7 +117,11 @@ class LinkMutations:
         return await SignInPayload.of(
             info,
             await auth.link_line(
-                settings=ctx.settings, line=ctx.integrations.line, caller=require_caller(info), id_token=id_token,
-                nonce=nonce, now=ctx.now(),
+                settings=ctx.settings,
+                line=ctx.integrations.line,
+                caller=require_caller(info),
+                id_token=id_token,
+                nonce=nonce,
+                now=ctx.now(),
             ),
         )

@@ -36,7 +36,8 @@ class TagMutations:
     async def tag_member(self, info: Info, member_id: strawberry.ID, tag_id: strawberry.ID) -> DonePayload | None:
         caller = require_caller(info)
         await tags.attach(
-            brand_id=caller.brand_id, member_id=ids.decode(member_id, "Member", field="memberId"),
+            brand_id=caller.brand_id,
+            member_id=ids.decode(member_id, "Member", field="memberId"),
             tag_id=ids.decode(tag_id, "Tag", field="tagId"),
         )
         return DonePayload(ok=True)
@@ -46,7 +47,8 @@ class TagMutations:
     async def untag_member(self, info: Info, member_id: strawberry.ID, tag_id: strawberry.ID) -> DonePayload | None:
         caller = require_caller(info)
         await tags.detach(
-            brand_id=caller.brand_id, member_id=ids.decode(member_id, "Member", field="memberId"),
+            brand_id=caller.brand_id,
+            member_id=ids.decode(member_id, "Member", field="memberId"),
             tag_id=ids.decode(tag_id, "Tag", field="tagId"),
         )
         return DonePayload(ok=True)

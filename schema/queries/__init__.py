@@ -1,7 +1,6 @@
 import strawberry
 
 from schema.mutations.coupons import CouponQueries
-
 from schema.queries.events import EventQueries
 from schema.queries.fraud import FraudQueries
 from schema.queries.insights import InsightQueries
@@ -13,8 +12,17 @@ from schema.queries.viewer import ViewerQueries
 
 
 @strawberry.type
-class Query(ViewerQueries, StoreQueries, ReferralQueries, InsightQueries, CouponQueries, LoyaltyQueries, EventQueries,
-            FraudQueries, StaffQueries):
+class Query(
+    ViewerQueries,
+    StoreQueries,
+    ReferralQueries,
+    InsightQueries,
+    CouponQueries,
+    LoyaltyQueries,
+    EventQueries,
+    FraudQueries,
+    StaffQueries,
+):
     pass
 
 

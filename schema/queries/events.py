@@ -7,19 +7,18 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from events.models import EventStatus
 from events.services import check_in, events, interactions, reports, signups
+from foundation.auth.caller import Role
+from referral import qr
 from schema import ids
 from schema.errors import DOMAIN_ERRORS, ClientError, UserError, as_client_error, mutation_payload
 from schema.mutations.events import CHECK_IN_KEY
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
-from schema.queries.insights import From
 from schema.permissions import IsConsumer, IsSignedIn, IsStoreStaff, require_caller, store_scope
+from schema.queries.insights import From
 from schema.types.event import Event, EventRegistration
 from schema.types.interaction import EventInteraction
 from schema.types.qr import QrImage
-from referral import qr
-from foundation.auth.caller import Role
 
 
 @strawberry.type(description="The check-in code to show at the venue, as a QR; fetch a new one before it expires.")
@@ -31,7 +30,11 @@ class CheckInCode:
 
 
 EventDimension = strawberry.enum(reports.EventDimension, description="How event figures are grouped.")
-_KEY_TYPE = {reports.EventDimension.EVENT: "Event", reports.EventDimension.STORE: "Store", reports.EventDimension.GUIDE: "Guide"}
+_KEY_TYPE = {
+    reports.EventDimension.EVENT: "Event",
+    reports.EventDimension.STORE: "Store",
+    reports.EventDimension.GUIDE: "Guide",
+}
 
 
 @strawberry.type(description="What events did for one event, store or inviting guide.")
@@ -53,52 +56,90 @@ class EventQueries:
         description="Figures of events starting in [from, to); a store manager sees their store's events.",
     )
     async def event_attribution(
-        self, info: Info, from_: From, to: datetime, by: EventDimension, conversion_days: int = 30,  # type: ignore[valid-type]
+        self,
+        info: Info,
+        from_: From,
+        to: datetime,
+        by: EventDimension,
+        conversion_days: int = 30,  # type: ignore[valid-type]
     ) -> list[EventFiguresRow] | None:
         caller = require_caller(info)
         if not 1 <= conversion_days <= 365:
             raise ClientError("EVENT_INVALID", "conversionDays must be 1-365.")
         dimension = reports.EventDimension(by.value)
         rows = await reports.figures(
-            brand_id=caller.brand_id, start=from_, end=to, by=dimension, now=info.context.now(),
-            conversion_days=conversion_days, store_scope=store_scope(caller),
+            brand_id=caller.brand_id,
+            start=from_,
+            end=to,
+            by=dimension,
+            now=info.context.now(),
+            conversion_days=conversion_days,
+            store_scope=store_scope(caller),
         )
         return [
             EventFiguresRow(
-                key=ids.encode(_KEY_TYPE[dimension], r.key) if r.key is not None else None, sign_ups=r.sign_ups,
-                confirmed=r.confirmed, waitlisted=r.waitlisted, cancelled=r.cancelled, checked_in=r.checked_in,
-                no_shows=r.no_shows, converted=r.converted,
+                key=ids.encode(_KEY_TYPE[dimension], r.key) if r.key is not None else None,
+                sign_ups=r.sign_ups,
+                confirmed=r.confirmed,
+                waitlisted=r.waitlisted,
+                cancelled=r.cancelled,
+                checked_in=r.checked_in,
+                no_shows=r.no_shows,
+                converted=r.converted,
             )
             for r in rows
         ]
 
-    @strawberry.field(permission_classes=[IsStoreStaff], description="The brand's events (a store manager: theirs and HQ's), newest first.")
+    @strawberry.field(
+        permission_classes=[IsStoreStaff],
+        description="The brand's events (a store manager: theirs and HQ's), newest first.",
+    )
     async def events(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[Event] | None:
         caller = require_caller(info)
         try:
-            return await paginate(events.listing(brand_id=caller.brand_id, store_scope=store_scope(caller)), first=first,
-                                  after=after, to_node=lambda row: Event(row=row), newest_first=True)
+            return await paginate(
+                events.listing(brand_id=caller.brand_id, store_scope=store_scope(caller)),
+                first=first,
+                after=after,
+                to_node=lambda row: Event(row=row),
+                newest_first=True,
+            )
         except DOMAIN_ERRORS as exc:
             raise as_client_error(exc) from None
 
-    @strawberry.field(permission_classes=[IsSignedIn], description="One event, in the scope of the lists: staff see theirs, guides their store's and HQ's published ones, members those open to them or that they signed up or were invited to.")
+    @strawberry.field(
+        permission_classes=[IsSignedIn],
+        description="One event, in the scope of the lists: staff see theirs, "
+        "guides their store's and HQ's published ones, members those open to them "
+        "or that they signed up or were invited to.",
+    )
     async def event(self, info: Info, id: strawberry.ID) -> Event | None:
         caller = require_caller(info)
         try:
             row = await events.readable(
-                brand_id=caller.brand_id, event_id=ids.decode(id, "Event"), now=info.context.now(),
-                store_scope=store_scope(caller), staff=caller.has(Role.HQ, Role.STORE_MANAGER),
-                guide_store_id=caller.store_id if caller.has(Role.GUIDE) else None, member_id=caller.member_id,
+                brand_id=caller.brand_id,
+                event_id=ids.decode(id, "Event"),
+                now=info.context.now(),
+                store_scope=store_scope(caller),
+                staff=caller.has(Role.HQ, Role.STORE_MANAGER),
+                guide_store_id=caller.store_id if caller.has(Role.GUIDE) else None,
+                member_id=caller.member_id,
             )
         except DOMAIN_ERRORS:
             return None
         return Event(row=row)
 
-    @strawberry.field(permission_classes=[IsConsumer], description="Events open to you that are not over, soonest first.")
-    async def upcoming_events(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[Event] | None:
+    @strawberry.field(
+        permission_classes=[IsConsumer], description="Events open to you that are not over, soonest first."
+    )
+    async def upcoming_events(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[Event] | None:
         caller = require_caller(info)
         try:
-            visible = await events.visible_to(brand_id=caller.brand_id, member_id=caller.member_id, now=info.context.now())
+            visible = await events.visible_to(
+                brand_id=caller.brand_id, member_id=caller.member_id, now=info.context.now()
+            )
             return await paginate(visible, first=first, after=after, to_node=lambda row: Event(row=row))
         except DOMAIN_ERRORS as exc:
             raise as_client_error(exc) from None
@@ -109,24 +150,36 @@ class EventQueries:
     ) -> Connection[EventRegistration] | None:
         caller = require_caller(info)
         try:
-            return await paginate(signups.mine(brand_id=caller.brand_id, member_id=caller.member_id), first=first,
-                                  after=after, to_node=lambda row: EventRegistration(row=row), newest_first=True)
+            return await paginate(
+                signups.mine(brand_id=caller.brand_id, member_id=caller.member_id),
+                first=first,
+                after=after,
+                to_node=lambda row: EventRegistration(row=row),
+                newest_first=True,
+            )
         except DOMAIN_ERRORS as exc:
             raise as_client_error(exc) from None
 
-    @strawberry.field(permission_classes=[IsStoreStaff], description="Who signed up, in sign-up order; null for an event you do not run.")
+    @strawberry.field(
+        permission_classes=[IsStoreStaff],
+        description="Who signed up, in sign-up order; null for an event you do not run.",
+    )
     async def event_registrations(
         self, info: Info, event_id: strawberry.ID, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[EventRegistration] | None:
         caller = require_caller(info)
         try:
-            event = await events.get_managed(brand_id=caller.brand_id, event_id=ids.decode(event_id, "Event", field="eventId"),
-                                             store_scope=store_scope(caller))
+            event = await events.get_managed(
+                brand_id=caller.brand_id,
+                event_id=ids.decode(event_id, "Event", field="eventId"),
+                store_scope=store_scope(caller),
+            )
         except DOMAIN_ERRORS:
             return None
         try:
-            return await paginate(signups.of_event(event=event), first=first, after=after,
-                                  to_node=lambda row: EventRegistration(row=row))
+            return await paginate(
+                signups.of_event(event=event), first=first, after=after, to_node=lambda row: EventRegistration(row=row)
+            )
         except DOMAIN_ERRORS as exc:
             raise as_client_error(exc) from None
 
@@ -148,7 +201,10 @@ class EventQueries:
     @mutation_payload
     async def event_check_in_code(self, info: Info, event_id: strawberry.ID) -> CheckInCode | None:
         caller = require_caller(info)
-        event = await events.get_managed(brand_id=caller.brand_id, event_id=ids.decode(event_id, "Event", field="eventId"),
-                                         store_scope=store_scope(caller))
+        event = await events.get_managed(
+            brand_id=caller.brand_id,
+            event_id=ids.decode(event_id, "Event", field="eventId"),
+            store_scope=store_scope(caller),
+        )
         code, expires = check_in.venue_code(info.context.settings.signing_key(CHECK_IN_KEY), event, info.context.now())
         return CheckInCode(code=code, expires_at=expires, qr=await QrImage.render(info, code, qr.QrFormat.PNG))

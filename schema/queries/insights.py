@@ -17,10 +17,9 @@ from schema import ids
 from schema.errors import SchemaError, SchemaErrorCode, as_client_error
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsGuide, IsHQ, IsStoreStaff, require_caller, store_scope
-from schema.types.member import Channel, Member
 from schema.throttles import SEARCH, throttled
+from schema.types.member import Channel, Member
 from schema.types.report import AttributionRow, Dimension, FunnelStep, Metric
-
 
 From = Annotated[datetime, strawberry.argument(name="from", description="Start of the period (inclusive).")]
 
@@ -39,13 +38,20 @@ class InsightQueries:
         description="Attribution figures for [from, to) grouped by one dimension. A store manager sees their store.",
     )
     async def attribution(
-        self, info: Info, from_: From, to: datetime, by: Dimension,  # type: ignore[valid-type]
-        store_id: strawberry.ID | None = None, guide_id: strawberry.ID | None = None,
+        self,
+        info: Info,
+        from_: From,
+        to: datetime,
+        by: Dimension,  # type: ignore[valid-type]
+        store_id: strawberry.ID | None = None,
+        guide_id: strawberry.ID | None = None,
         channel: Channel | None = None,  # type: ignore[valid-type]
         campaign_id: Annotated[strawberry.ID | None, strawberry.argument(description="A campaign rule's ID.")] = None,
-        registration_tag: Annotated[str | None, strawberry.argument(
-            description="The free-text tag sent with `register(input: {campaign})`.")] = None,
-        first: int = 50, offset: int = 0,
+        registration_tag: Annotated[
+            str | None, strawberry.argument(description="The free-text tag sent with `register(input: {campaign})`.")
+        ] = None,
+        first: int = 50,
+        offset: int = 0,
     ) -> list[AttributionRow] | None:
         caller = require_caller(info)
         try:
@@ -53,15 +59,24 @@ class InsightQueries:
             scope = store_scope(caller)
             store = ids.decode(store_id, "Store", field="storeId") if store_id else None
             if scope is not None and store not in (None, scope):
-                raise ReferralError(ReferralErrorCode.STORE_NOT_FOUND, "You see your own store's figures only.", "storeId")
+                raise ReferralError(
+                    ReferralErrorCode.STORE_NOT_FOUND, "You see your own store's figures only.", "storeId"
+                )
             campaign = ids.decode(campaign_id, "Campaign", field="campaignId") if campaign_id else None
             if campaign is not None:
                 await campaigns.get(brand_id=caller.brand_id, campaign_id=campaign)
             rows = await reports.attribution(
-                brand_id=caller.brand_id, start=from_, end=to, by=reports.Dimension(by.value),
-                store_id=scope or store, guide_id=ids.decode(guide_id, "Guide", field="guideId") if guide_id else None,
-                channel=channel, campaign_id=campaign,
-                registration_tag=registration_tag, limit=first, offset=offset,
+                brand_id=caller.brand_id,
+                start=from_,
+                end=to,
+                by=reports.Dimension(by.value),
+                store_id=scope or store,
+                guide_id=ids.decode(guide_id, "Guide", field="guideId") if guide_id else None,
+                channel=channel,
+                campaign_id=campaign,
+                registration_tag=registration_tag,
+                limit=first,
+                offset=offset,
             )
         except (SchemaError, ReferralError, LoyaltyError) as exc:
             raise as_client_error(exc) from None
@@ -69,7 +84,12 @@ class InsightQueries:
 
     @strawberry.field(permission_classes=[IsHQ], description="Guides ranked by one figure over [from, to).")
     async def leaderboard(
-        self, info: Info, from_: From, to: datetime, metric: Metric, first: int = 20  # type: ignore[valid-type]
+        self,
+        info: Info,
+        from_: From,
+        to: datetime,
+        metric: Metric,
+        first: int = 20,  # type: ignore[valid-type]
     ) -> list[AttributionRow] | None:
         caller = require_caller(info)
         try:
@@ -118,8 +138,10 @@ class InsightQueries:
     @strawberry.field(permission_classes=[IsHQ], description="Tags HQ has defined.")
     async def tags(self, info: Info) -> list[Tag] | None:
         caller = require_caller(info)
-        return [Tag(id=ids.encode("Tag", t.id), name=t.name, description=t.description)
-                for t in await tags.query(brand_id=caller.brand_id)]
+        return [
+            Tag(id=ids.encode("Tag", t.id), name=t.name, description=t.description)
+            for t in await tags.query(brand_id=caller.brand_id)
+        ]
 
     @strawberry.field(permission_classes=[IsConsumer], description="Everything stored about you, as JSON.")
     async def my_data(self, info: Info) -> JSON | None:

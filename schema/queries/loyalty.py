@@ -24,14 +24,19 @@ class Points:
 
     @strawberry.field(description="Points that expire within `days` days unless spent.")
     async def expiring(self, info: Info, days: int = 30) -> int:
-        return await points.expiring(member_id=self.member_id, now=info.context.now(), within_days=max(0, min(days, 3650)))
+        return await points.expiring(
+            member_id=self.member_id, now=info.context.now(), within_days=max(0, min(days, 3650))
+        )
 
     @strawberry.field(description="The statement, newest first.")
     async def ledger(self, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[PointsEntry]:
         try:
             return await paginate(
-                points.ledger(brand_id=self.brand_id, member_id=self.member_id), first=first, after=after,
-                to_node=lambda row: PointsEntry(row=row), newest_first=True,
+                points.ledger(brand_id=self.brand_id, member_id=self.member_id),
+                first=first,
+                after=after,
+                to_node=lambda row: PointsEntry(row=row),
+                newest_first=True,
             )
         except DOMAIN_ERRORS as exc:
             raise as_client_error(exc) from None
@@ -55,7 +60,9 @@ class LoyaltyQueries:
         caller = require_caller(info)
         account = await points.account(member_id=caller.member_id)
         return Points(
-            member_id=caller.member_id, brand_id=caller.brand_id, balance=account.balance if account else 0,
+            member_id=caller.member_id,
+            brand_id=caller.brand_id,
+            balance=account.balance if account else 0,
             debt=account.debt if account else 0,
         )
 
@@ -66,8 +73,11 @@ class LoyaltyQueries:
         caller = require_caller(info)
         try:
             return await paginate(
-                campaigns.listing(brand_id=caller.brand_id), first=first, after=after,
-                to_node=lambda row: Campaign(row=row), newest_first=True,
+                campaigns.listing(brand_id=caller.brand_id),
+                first=first,
+                after=after,
+                to_node=lambda row: Campaign(row=row),
+                newest_first=True,
             )
         except DOMAIN_ERRORS as exc:
             raise as_client_error(exc) from None
@@ -76,7 +86,9 @@ class LoyaltyQueries:
     @mutation_payload
     async def item_code(self, info: Info, code: str) -> CodeLookup | None:
         caller = require_caller(info)
-        batch, row = await claims.of_code(keyring=info.context.settings.item_keyring, brand_id=caller.brand_id, code=code)
+        batch, row = await claims.of_code(
+            keyring=info.context.settings.item_keyring, brand_id=caller.brand_id, code=code
+        )
         return CodeLookup(batch=CodeBatch(row=batch), claim=Claim(row=row, batch=batch) if row else None)
 
     @strawberry.field(permission_classes=[IsHQ], description="Claims scanned outside their batch's region or store.")
@@ -85,30 +97,42 @@ class LoyaltyQueries:
     ) -> Connection[Claim] | None:
         caller = require_caller(info)
         try:
-            query = signals.diverted_claims(brand_id=caller.brand_id, batch_id=_batch_id(batch_id)).select_related("batch")
-            return await paginate(query, first=first, after=after, to_node=lambda row: Claim(row=row, batch=row.batch),
-                                  newest_first=True)
+            query = signals.diverted_claims(brand_id=caller.brand_id, batch_id=_batch_id(batch_id)).select_related(
+                "batch"
+            )
+            return await paginate(
+                query, first=first, after=after, to_node=lambda row: Claim(row=row, batch=row.batch), newest_first=True
+            )
         except DOMAIN_ERRORS as exc:
             raise as_client_error(exc) from None
 
-    @strawberry.field(permission_classes=[IsHQ], description="Claimed codes scanned again by someone else or elsewhere.")
+    @strawberry.field(
+        permission_classes=[IsHQ], description="Claimed codes scanned again by someone else or elsewhere."
+    )
     async def suspicious_scans(
         self, info: Info, batch_id: strawberry.ID | None = None, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[SuspiciousScan] | None:
         caller = require_caller(info)
         try:
             query = signals.suspicious_scans(brand_id=caller.brand_id, batch_id=_batch_id(batch_id))
-            return await paginate(query, first=first, after=after, to_node=lambda row: SuspiciousScan(row=row),
-                                  newest_first=True)
+            return await paginate(
+                query, first=first, after=after, to_node=lambda row: SuspiciousScan(row=row), newest_first=True
+            )
         except DOMAIN_ERRORS as exc:
             raise as_client_error(exc) from None
 
-    @strawberry.field(permission_classes=[IsHQ], description="Batches with diversion or counterfeit signals, most flagged first.")
+    @strawberry.field(
+        permission_classes=[IsHQ], description="Batches with diversion or counterfeit signals, most flagged first."
+    )
     async def flagged_batches(self, info: Info, first: int = DEFAULT_PAGE) -> list[BatchSignal] | None:
         caller = require_caller(info)
         rows = await signals.flagged_batches(brand_id=caller.brand_id, limit=max(1, min(first, MAX_PAGE)))
         return [
-            BatchSignal(batch=CodeBatch(row=s.batch), claims=s.claims, diverted_claims=s.diverted,
-                        suspicious_scans=s.suspicious_scans)
+            BatchSignal(
+                batch=CodeBatch(row=s.batch),
+                claims=s.claims,
+                diverted_claims=s.diverted,
+                suspicious_scans=s.suspicious_scans,
+            )
             for s in rows
         ]

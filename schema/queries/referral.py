@@ -17,14 +17,20 @@ from schema.types.policy import ReferralPolicy
 
 @strawberry.type
 class ReferralQueries:
-    @strawberry.field(permission_classes=[IsStoreStaff], description="Guides of the brand (a store manager: of their store).")
+    @strawberry.field(
+        permission_classes=[IsStoreStaff], description="Guides of the brand (a store manager: of their store)."
+    )
     async def guides(
-        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None,
+        self,
+        info: Info,
+        first: int = DEFAULT_PAGE,
+        after: str | None = None,
         status: GuideStatus | None = None,  # type: ignore[valid-type]
     ) -> Connection[Guide] | None:
         caller = require_caller(info)
         q = guides.query(
-            brand_id=caller.brand_id, store_scope=store_scope(caller),
+            brand_id=caller.brand_id,
+            store_scope=store_scope(caller),
             status=GuideStatusValue(status.value) if status else None,
         )
         try:
@@ -48,24 +54,34 @@ class ReferralQueries:
 
     @strawberry.field(
         permission_classes=[IsHQ],
-        description="Everyone a member (or a guide) brought, directly or through others: nearest first, a page at a time.",
+        description="Everyone a member (or a guide) brought, directly or through others: "
+        "nearest first, a page at a time.",
     )
     async def descendants(
-        self, info: Info, member_id: strawberry.ID | None = None, guide_id: strawberry.ID | None = None,
-        first: int = 100, offset: int = 0,
+        self,
+        info: Info,
+        member_id: strawberry.ID | None = None,
+        guide_id: strawberry.ID | None = None,
+        first: int = 100,
+        offset: int = 0,
     ) -> ChainPage | None:
         caller = require_caller(info)
         if (member_id is None) == (guide_id is None):
             raise as_client_error(SchemaError(SchemaErrorCode.INVALID_ID, "Give exactly one of memberId and guideId."))
         if not 1 <= first <= chains.MAX_PAGE or offset < 0:
-            raise as_client_error(SchemaError(
-                SchemaErrorCode.INVALID_PAGINATION, f"first must be 1-{chains.MAX_PAGE}, offset 0 or more.", "first"))
+            raise as_client_error(
+                SchemaError(
+                    SchemaErrorCode.INVALID_PAGINATION, f"first must be 1-{chains.MAX_PAGE}, offset 0 or more.", "first"
+                )
+            )
         if member_id is not None:
             page = await chains.descendants_of_member(
-                brand_id=caller.brand_id, member_id=_decode(member_id, "Member"), limit=first, offset=offset)
+                brand_id=caller.brand_id, member_id=_decode(member_id, "Member"), limit=first, offset=offset
+            )
         else:
             page = await chains.descendants_of_guide(
-                brand_id=caller.brand_id, guide_id=_decode(guide_id, "Guide"), limit=first, offset=offset)
+                brand_id=caller.brand_id, guide_id=_decode(guide_id, "Guide"), limit=first, offset=offset
+            )
         return ChainPage(total=page.total, links=[ChainLink.of(link) for link in page.links])
 
     @strawberry.field(permission_classes=[IsHQ], description="The brand's referral settings.")

@@ -5,16 +5,22 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from access import staff
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsHQ, require_caller
 from schema.types.staff import StaffAccount
-from access import staff
 
 
 @strawberry.type
 class StaffQueries:
     @strawberry.field(permission_classes=[IsHQ], description="The brand's store-manager accounts, oldest first.")
-    async def staff_accounts(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[StaffAccount] | None:
+    async def staff_accounts(
+        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+    ) -> Connection[StaffAccount] | None:
         caller = require_caller(info)
-        return await paginate(staff.store_managers(brand_id=caller.brand_id), first=first, after=after,
-                              to_node=lambda row: StaffAccount(row=row))
+        return await paginate(
+            staff.store_managers(brand_id=caller.brand_id),
+            first=first,
+            after=after,
+            to_node=lambda row: StaffAccount(row=row),
+        )

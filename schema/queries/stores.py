@@ -15,9 +15,7 @@ from schema.types.store import Store
 @strawberry.type
 class StoreQueries:
     @strawberry.field(permission_classes=[IsSignedIn], description="The brand's stores, oldest first.")
-    async def stores(
-        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
-    ) -> Connection[Store] | None:
+    async def stores(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[Store] | None:
         caller = require_caller(info)
         try:
             return await paginate(stores.query(brand_id=caller.brand_id), first=first, after=after, to_node=Store.of)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import strawberry
 
-from schema import ids
 from foundation.tenancy.models import Brand as BrandModel
+from schema import ids
 
 
 @strawberry.type(description="The brand (tenant) the caller belongs to.")

@@ -85,7 +85,8 @@ class CampaignInput:
     ends_at: datetime
     beneficiary: Beneficiary = BeneficiaryValue.MEMBER  # type: ignore[valid-type]
     trigger: CampaignTrigger = strawberry.field(  # type: ignore[valid-type]
-        default=TriggerValue.CLAIM, description="Event steps take only the viaGuide and invitedByMember conditions.",
+        default=TriggerValue.CLAIM,
+        description="Event steps take only the viaGuide and invitedByMember conditions.",
     )
     points: int = 0
     coupon_template_id: strawberry.ID | None = None

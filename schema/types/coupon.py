@@ -5,8 +5,12 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from loyalty.models import Coupon as CouponModel, CouponKind as KindValue, CouponStatus as StatusValue
-from loyalty.models import CouponTemplate as TemplateModel
+from loyalty.models import (
+    Coupon as CouponModel,
+    CouponKind as KindValue,
+    CouponStatus as StatusValue,
+    CouponTemplate as TemplateModel,
+)
 from referral import qr
 from schema import ids
 from schema.types.qr import QrFormat, QrImage

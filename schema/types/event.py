@@ -6,8 +6,13 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from events.models import Audience as AudienceValue, Event as EventModel, EventStatus as StatusValue
-from events.models import Registration as RegistrationModel, RegistrationStatus as RegistrationStatusValue
+from events.models import (
+    Audience as AudienceValue,
+    Event as EventModel,
+    EventStatus as StatusValue,
+    Registration as RegistrationModel,
+    RegistrationStatus as RegistrationStatusValue,
+)
 from events.services.check_in import window
 from referral import qr
 from schema import ids
@@ -121,7 +126,10 @@ class Event:
         return [EventQuestion(**q) for q in self.row.questions]
 
 
-@strawberry.input(description="Sign-up opens when published and closes at the start unless set; members may cancel until a day before.")
+@strawberry.input(
+    description="Sign-up opens when published and closes at the start unless set; "
+    "members may cancel until a day before."
+)
 class EventInput:
     title: str
     starts_at: datetime

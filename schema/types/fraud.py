@@ -21,7 +21,9 @@ class SharedBy(Enum):
 
 @strawberry.type(description="Members who invited each other while sharing a device, phone number or network address.")
 class ReferralRing:
-    shared_by: SharedBy = strawberry.field(description="DEVICE and PHONE are strong evidence; IP alone is weak (carrier NAT).")
+    shared_by: SharedBy = strawberry.field(
+        description="DEVICE and PHONE are strong evidence; IP alone is weak (carrier NAT)."
+    )
     fingerprint: str = strawberry.field(description="Tells rings apart; not the device id, number or address itself.")
     invitations: int
     member_ids: strawberry.Private[tuple[int, ...]]

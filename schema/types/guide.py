@@ -5,8 +5,12 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
-from referral.models import Guide as GuideModel, GuideRole as GuideRoleValue, GuideStatus as GuideStatusValue
-from referral.models import StoreEnrolment
+from referral.models import (
+    Guide as GuideModel,
+    GuideRole as GuideRoleValue,
+    GuideStatus as GuideStatusValue,
+    StoreEnrolment,
+)
 from referral.services import enrolment as enrolments, policy as policies
 from schema import ids
 from schema.types.member import Member

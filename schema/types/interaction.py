@@ -61,10 +61,13 @@ class EventInteraction:
     def seed(self) -> str | None:
         return self.row.seed if self.row.drawn_at else None
 
-    @strawberry.field(description=(
-        "Every member checked in at the draw, in the order the draw used: the winners are "
-        "[candidateIds[i] for i in random.Random(seed).sample(range(len(candidateIds)), prizeCount)] (Python 3). "
-        "Keep this order; do not sort the IDs."))
+    @strawberry.field(
+        description=(
+            "Every member checked in at the draw, in the order the draw used: the winners are "
+            "[candidateIds[i] for i in random.Random(seed).sample(range(len(candidateIds)), prizeCount)] (Python 3). "
+            "Keep this order; do not sort the IDs."
+        )
+    )
     def candidate_ids(self) -> list[strawberry.ID] | None:
         return [ids.encode("Member", m) for m in self.row.winners["candidates"]] if self.row.winners else None
 

@@ -6,17 +6,17 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry.types import Info
 
+from foundation.auth.caller import Role
 from referral import privacy
 from referral.models import Channel as ChannelValue, Gender as GenderValue, Member as MemberModel
 from referral.services import policy as policies, profiles
-from referral.services.touches import query as touches_query
 from referral.services.chains import Link
+from referral.services.touches import query as touches_query
 from schema import ids
 from schema.errors import SchemaError, as_client_error
 from schema.pagination import Connection, paginate
 from schema.types.profile import Profile, Touch
 from schema.types.qr import QrFormat, QrImage
-from foundation.auth.caller import Role
 
 if TYPE_CHECKING:
     from schema.types.guide import Guide
@@ -108,9 +108,7 @@ class Member:
         return Profile.of(computed, await loaders.member_tags.load(self.row.id))
 
     @strawberry.field(description="Touch points, newest first; for the member, their guide and HQ.")
-    async def timeline(
-        self, info: Info, first: int = 20, after: str | None = None
-    ) -> Connection[Touch] | None:
+    async def timeline(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Touch] | None:
         if not _may_see_profile(info, self.row):
             return None
         q = touches_query(brand_id=self.row.brand_id, member_id=self.row.id)

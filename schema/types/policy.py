@@ -16,8 +16,10 @@ class ReferralPolicy:
     @classmethod
     def of(cls, row: PolicyModel) -> ReferralPolicy:
         return cls(
-            invite_url_base=row.invite_url_base, allow_guide_switch=row.allow_guide_switch,
-            switch_after_days=row.switch_after_days, lapsed_after_days=row.lapsed_after_days,
+            invite_url_base=row.invite_url_base,
+            allow_guide_switch=row.allow_guide_switch,
+            switch_after_days=row.switch_after_days,
+            lapsed_after_days=row.lapsed_after_days,
             vip_revenue_cents=row.vip_revenue_cents,
         )
 

@@ -43,12 +43,20 @@ class Profile:
     def of(cls, profile: profiles.Profile, manual_tags: list[str]) -> Profile:
         v = profile.value
         return cls(
-            stage=profile.stage, tags=manual_tags + profile.auto_tags,
+            stage=profile.stage,
+            tags=manual_tags + profile.auto_tags,
             value=ValueScore(
-                total=v.total, revenue=v.revenue, engagement=v.engagement, influence=v.influence,
-                parts=[ScorePart(score=p.score, label=p.label, count=p.count, weight=p.weight, points=p.points) for p in v.parts],
+                total=v.total,
+                revenue=v.revenue,
+                engagement=v.engagement,
+                influence=v.influence,
+                parts=[
+                    ScorePart(score=p.score, label=p.label, count=p.count, weight=p.weight, points=p.points)
+                    for p in v.parts
+                ],
             ),
-            purchases=profile.stats.purchases, revenue_cents=profile.stats.revenue_cents,
+            purchases=profile.stats.purchases,
+            revenue_cents=profile.stats.revenue_cents,
             last_touch_at=profile.stats.last_touch_at,
         )
 

@@ -5,8 +5,8 @@ import base64
 import strawberry
 from strawberry.types import Info
 
-from referral import qr
 from foundation import cpu
+from referral import qr
 
 QrFormat = strawberry.enum(qr.QrFormat, description="Image format of a QR code.")
 

@@ -17,7 +17,9 @@ Metric = strawberry.enum(reports.Metric, description="The figure a leaderboard r
 _ID_TYPES = {reports.Dimension.GUIDE: "Guide", reports.Dimension.STORE: "Store", reports.Dimension.CAMPAIGN: "Campaign"}
 
 
-@strawberry.type(description="Attribution figures for one guide, store, channel, campaign rule or registration tag over a period.")
+@strawberry.type(
+    description="Attribution figures for one guide, store, channel, campaign rule or registration tag over a period."
+)
 class AttributionRow:
     dimension: strawberry.Private[reports.Dimension]
     raw_key: strawberry.Private[str | None]

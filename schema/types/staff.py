@@ -5,9 +5,9 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from access.models import StaffAccount as StaffAccountModel
 from schema import ids
 from schema.types.store import Store
-from access.models import StaffAccount as StaffAccountModel
 
 
 @strawberry.type(description="A store manager's staff account (HQ accounts are managed with `scrm staff`).")

@@ -24,7 +24,11 @@ class Store:
     @classmethod
     def of(cls, row: StoreModel) -> Store:
         return cls(
-            pk=row.id, code=row.code, name=row.name, city=row.city, is_active=row.is_active,
+            pk=row.id,
+            code=row.code,
+            name=row.name,
+            city=row.city,
+            is_active=row.is_active,
             created_at=row.created_at,
         )
 

@@ -5,12 +5,12 @@ from enum import Enum
 import strawberry
 from strawberry.types import Info
 
+from foundation.auth.caller import Caller, Role as RoleValue
 from schema import ids
 from schema.types.brand import Brand
 from schema.types.guide import Guide
 from schema.types.member import Member
 from schema.types.store import Store
-from foundation.auth.caller import Caller, Role as RoleValue
 
 Role = strawberry.enum(Enum("Role", {r.name: r.value for r in RoleValue}), description="What the caller may do.")
 

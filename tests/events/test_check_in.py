@@ -13,7 +13,9 @@ from schema.mutations.events import CHECK_IN_KEY
 from tests import factories
 from tests.events.helpers import SIGN_UP, eid, mother
 
-CHECK_IN = "mutation($c: String!) { checkInAtEvent(code: $c) { registration { checkedInAt walkIn } errors { code field } } }"
+CHECK_IN = (
+    "mutation($c: String!) { checkInAtEvent(code: $c) { registration { checkedInAt walkIn } errors { code field } } }"
+)
 TICKET = "mutation($t: String!) { checkInTicket(ticket: $t) { registration { checkedInAt } errors { code field } } }"
 CODE = "query($e: ID!) { eventCheckInCode(eventId: $e) { code expiresAt errors { code } } }"
 
@@ -27,8 +29,14 @@ async def day(client, town, settings):
     waiting = await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=late_token)
     assert (signed["registration"]["status"], waiting["registration"]["status"]) == ("CONFIRMED", "WAITLISTED")
     guide_token = factories.member_token(settings, await Member.get(id=town["guide"].member_id))
-    return dict(event=event, token=token, late_token=late_token, ticket=signed["registration"]["ticketCode"],
-                guide_token=guide_token, key=settings.signing_key(CHECK_IN_KEY))
+    return dict(
+        event=event,
+        token=token,
+        late_token=late_token,
+        ticket=signed["registration"]["ticketCode"],
+        guide_token=guide_token,
+        key=settings.signing_key(CHECK_IN_KEY),
+    )
 
 
 async def venue_code(client, town, day) -> str:
@@ -39,7 +47,9 @@ async def venue_code(client, town, day) -> str:
 async def test_check_in_with_the_venue_code_once_and_only_in_the_window(client, town, day) -> None:
     clock, event = town["clock"], day["event"]
     clock.now = event.starts_at - timedelta(minutes=61)
-    early = await client.mutate("checkInAtEvent", CHECK_IN, {"c": await venue_code(client, town, day)}, token=day["token"])
+    early = await client.mutate(
+        "checkInAtEvent", CHECK_IN, {"c": await venue_code(client, town, day)}, token=day["token"]
+    )
     assert early["errors"] == [{"code": "CHECK_IN_CLOSED", "field": "code"}]
 
     clock.now = event.starts_at
@@ -52,11 +62,14 @@ async def test_check_in_with_the_venue_code_once_and_only_in_the_window(client, 
     assert waitlisted["errors"] == [{"code": "WAITLISTED", "field": "code"}]
     _, stranger = await mother(town, "stranger")
     assert (await client.mutate("checkInAtEvent", CHECK_IN, {"c": code}, token=stranger))["errors"] == [
-        {"code": "NOT_SIGNED_UP", "field": "code"}]
+        {"code": "NOT_SIGNED_UP", "field": "code"}
+    ]
     assert await Touch.filter(kind=TouchKind.EVENT_CHECK_IN).count() == 1
 
     clock.now = event.ends_at
-    late = await client.mutate("checkInAtEvent", CHECK_IN, {"c": await venue_code(client, town, day)}, token=day["late_token"])
+    late = await client.mutate(
+        "checkInAtEvent", CHECK_IN, {"c": await venue_code(client, town, day)}, token=day["late_token"]
+    )
     assert late["errors"] == [{"code": "CHECK_IN_CLOSED", "field": "code"}]
 
 
@@ -71,14 +84,19 @@ async def test_forged_expired_and_foreign_codes_are_refused(client, town, day, s
         assert refused["errors"] == [{"code": "CHECK_IN_CODE_INVALID", "field": "code"}], bad
     other_brand = await factories.brand("other")
     foreign, _ = check_in.venue_code(day["key"], await factories.event(other_brand, now=clock.now), clock.now)
-    assert (await client.mutate("checkInAtEvent", CHECK_IN, {"c": foreign}, token=day["token"]))["errors"][0]["code"] == (
-        "CHECK_IN_CODE_INVALID")
+    assert (await client.mutate("checkInAtEvent", CHECK_IN, {"c": foreign}, token=day["token"]))["errors"][0][
+        "code"
+    ] == ("CHECK_IN_CODE_INVALID")
     clock.advance(minutes=6)  # the screen's code lives five minutes
     expired = await client.mutate("checkInAtEvent", CHECK_IN, {"c": code}, token=day["token"])
     assert expired["errors"] == [{"code": "CHECK_IN_CODE_INVALID", "field": "code"}]
     # A code for another event of the brand does not check you in to yours.
-    other_event = await factories.event(town["brand"], now=town["clock"].now - timedelta(days=1),
-                                        starts_at=clock.now, ends_at=clock.now + timedelta(hours=1))
+    other_event = await factories.event(
+        town["brand"],
+        now=town["clock"].now - timedelta(days=1),
+        starts_at=clock.now,
+        ends_at=clock.now + timedelta(hours=1),
+    )
     other_code, _ = check_in.venue_code(day["key"], other_event, clock.now)
     wrong = await client.mutate("checkInAtEvent", CHECK_IN, {"c": other_code}, token=day["token"])
     assert wrong["errors"] == [{"code": "NOT_SIGNED_UP", "field": "code"}]

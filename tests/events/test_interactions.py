@@ -28,7 +28,9 @@ async def crowd(client, town, settings, event, n: int) -> list[tuple[Member, str
     people = []
     for i in range(n):
         member, token = await mother(town, f"m{i}")
-        ticket = (await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=token))["registration"]["ticketCode"]
+        ticket = (await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=token))[
+            "registration"
+        ]["ticketCode"]
         people.append((member, token, ticket))
     town["clock"].now = event.starts_at
     for _, _, ticket in people:
@@ -41,11 +43,25 @@ async def test_a_quiz_is_answered_once_by_those_present(client, town, settings) 
     _, absent_token = await mother(town, "absent")
     await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=absent_token)
     people = await crowd(client, town, settings, event, 3)
-    quiz = await client.mutate("createEventInteraction", CREATE, {"e": eid(event), "i": {
-        "kind": "QUIZ", "question": "How many feeds a day at 3 months?", "options": ["2-3", "5-7", "12"], "correctOption": 1}},
-        token=town["hq"])
+    quiz = await client.mutate(
+        "createEventInteraction",
+        CREATE,
+        {
+            "e": eid(event),
+            "i": {
+                "kind": "QUIZ",
+                "question": "How many feeds a day at 3 months?",
+                "options": ["2-3", "5-7", "12"],
+                "correctOption": 1,
+            },
+        },
+        token=town["hq"],
+    )
     qid = quiz["interaction"]["id"]
-    answers = [await client.mutate("answerEventInteraction", ANSWER, {"i": qid, "o": o}, token=t) for (_, t), o in zip(people, (1, 1, 0))]
+    answers = [
+        await client.mutate("answerEventInteraction", ANSWER, {"i": qid, "o": o}, token=t)
+        for (_, t), o in zip(people, (1, 1, 0))
+    ]
     assert [a["correct"] for a in answers] == [True, True, False]
     again = await client.mutate("answerEventInteraction", ANSWER, {"i": qid, "o": 0}, token=people[0][1])
     assert again["errors"] == [{"code": "ALREADY_ANSWERED", "field": "interactionId"}]
@@ -55,7 +71,8 @@ async def test_a_quiz_is_answered_once_by_those_present(client, town, settings) 
     assert bad["errors"] == [{"code": "INTERACTION_INVALID", "field": "option"}]
     # Members see neither the tally nor the answer until it closes.
     assert (await client.ok(LIST, {"e": eid(event)}, token=absent_token))["eventInteractions"] == [
-        {"question": "How many feeds a day at 3 months?", "tally": None, "correctOption": None}]
+        {"question": "How many feeds a day at 3 months?", "tally": None, "correctOption": None}
+    ]
     closed = await client.mutate("closeEventInteraction", CLOSE, {"i": qid}, token=town["hq"])
     assert closed["interaction"]["tally"] == [1, 2, 0]
     late = await client.mutate("answerEventInteraction", ANSWER, {"i": qid, "o": 1}, token=people[2][1])
@@ -67,8 +84,12 @@ async def test_a_quiz_is_answered_once_by_those_present(client, town, settings) 
 async def test_the_lucky_draw_is_made_once_and_can_be_redone_from_its_seed(client, town, settings) -> None:
     event = await factories.event(town["brand"], now=town["clock"].now)
     people = await crowd(client, town, settings, event, 6)
-    made = await client.mutate("createEventInteraction", CREATE, {"e": eid(event), "i": {
-        "kind": "DRAW", "question": "Stroller giveaway", "prizeCount": 2}}, token=town["hq"])
+    made = await client.mutate(
+        "createEventInteraction",
+        CREATE,
+        {"e": eid(event), "i": {"kind": "DRAW", "question": "Stroller giveaway", "prizeCount": 2}},
+        token=town["hq"],
+    )
     assert made["errors"] == [] and made["interaction"]["seed"] is None and len(made["interaction"]["seedHash"]) == 64
     did = made["interaction"]["id"]
 
@@ -85,11 +106,13 @@ async def test_the_lucky_draw_is_made_once_and_can_be_redone_from_its_seed(clien
 
 async def test_bad_interactions_are_refused(client, town) -> None:
     event = await factories.event(town["brand"], now=town["clock"].now)
-    for body, field in (({"kind": "POLL", "question": "Q", "options": ["only one"]}, "options"),
-                        ({"kind": "QUIZ", "question": "Q", "options": ["a", "b"]}, "correctOption"),
-                        ({"kind": "QUIZ", "question": "Q", "options": ["a", "b"], "correctOption": 5}, "correctOption"),
-                        ({"kind": "DRAW", "question": "Prize", "prizeCount": 0}, "prizeCount"),
-                        ({"kind": "POLL", "question": " ", "options": ["a", "b"]}, "question")):
+    for body, field in (
+        ({"kind": "POLL", "question": "Q", "options": ["only one"]}, "options"),
+        ({"kind": "QUIZ", "question": "Q", "options": ["a", "b"]}, "correctOption"),
+        ({"kind": "QUIZ", "question": "Q", "options": ["a", "b"], "correctOption": 5}, "correctOption"),
+        ({"kind": "DRAW", "question": "Prize", "prizeCount": 0}, "prizeCount"),
+        ({"kind": "POLL", "question": " ", "options": ["a", "b"]}, "question"),
+    ):
         refused = await client.mutate("createEventInteraction", CREATE, {"e": eid(event), "i": body}, token=town["hq"])
         assert refused["interaction"] is None and [e["field"] for e in refused["errors"]] == [field]
 
@@ -102,13 +125,19 @@ async def test_the_readme_recipe_replays_draws_from_api_output_alone(client, tow
     assert min(m.id for m, _ in people) < 10 <= max(m.id for m, _ in people)
     sorted_differently = 0
     for n in range(12):
-        made = await client.mutate("createEventInteraction", CREATE, {"e": eid(event), "i": {
-            "kind": "DRAW", "question": f"Prize {n}", "prizeCount": 1 + n % 3}}, token=town["hq"])
+        made = await client.mutate(
+            "createEventInteraction",
+            CREATE,
+            {"e": eid(event), "i": {"kind": "DRAW", "question": f"Prize {n}", "prizeCount": 1 + n % 3}},
+            token=town["hq"],
+        )
         drawn = await client.mutate("drawEventInteraction", RECIPE, {"i": made["interaction"]["id"]}, token=town["hq"])
         d = drawn["interaction"]
         # The recipe, as the README prints it.
         assert hashlib.sha256(d["seed"].encode()).hexdigest() == d["seedHash"]
-        picked = random.Random(d["seed"]).sample(range(len(d["candidateIds"])), min(d["prizeCount"], len(d["candidateIds"])))
+        picked = random.Random(d["seed"]).sample(
+            range(len(d["candidateIds"])), min(d["prizeCount"], len(d["candidateIds"]))
+        )
         assert [d["candidateIds"][i] for i in picked] == d["winnerIds"]
         # The old recipe sorted the opaque IDs, and named someone else.
         old = random.Random(d["seed"]).sample(sorted(d["candidateIds"]), d["prizeCount"])

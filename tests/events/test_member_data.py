@@ -12,8 +12,11 @@ ERASE = "mutation { deleteMyAccount(confirm: true) { ok errors { code } } }"
 
 
 async def test_export_holds_sign_ups_and_points_and_erasure_clears_answers(client, town) -> None:
-    event = await factories.event(town["brand"], now=town["clock"].now, questions=[
-        {"key": "baby_age_months", "label": "Baby's age (months)", "kind": "int", "required": True}])
+    event = await factories.event(
+        town["brand"],
+        now=town["clock"].now,
+        questions=[{"key": "baby_age_months", "label": "Baby's age (months)", "kind": "int", "required": True}],
+    )
     mum, token = await mother(town, "mum")
     await MemberIdentity.filter(member_id=mum.id).update(provider=IdentityProvider.LINE)  # reachable by LINE
     signed = await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": {"baby_age_months": 7}}, token=token)
@@ -25,8 +28,12 @@ async def test_export_holds_sign_ups_and_points_and_erasure_clears_answers(clien
     assert (registration["event__title"], registration["answers"]) == ("Baby yoga", {"baby_age_months": 7})
     assert data["points"] == {"balance": 0, "debt": 0} and data["claims"] == [] and data["coupons"] == []
 
-    await client.mutate("cancelEvent", "mutation($e: ID!) { cancelEvent(id: $e) { errors { code } } }", {"e": eid(event)},
-                        token=town["hq"])
+    await client.mutate(
+        "cancelEvent",
+        "mutation($e: ID!) { cancelEvent(id: $e) { errors { code } } }",
+        {"e": eid(event)},
+        token=town["hq"],
+    )
     assert (await client.mutate("deleteMyAccount", ERASE, token=token))["ok"] is True
     message = await Message.get(member_id=mum.id)  # the cancellation notice, not yet sent
     assert (message.status, message.recipient) == (MessageStatus.FAILED, None)
@@ -41,9 +48,13 @@ async def test_a_merge_carries_sign_ups_to_the_surviving_member(client, town) ->
     second, second_token = await mother(town, "line-self")
     await MemberIdentity.filter(member_id=second.id).update(provider=IdentityProvider.LINE)
     for token, event in ((first_token, yoga), (second_token, yoga), (second_token, swim)):
-        assert (await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=token))["errors"] == []
+        assert (await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=token))[
+            "errors"
+        ] == []
 
-    survivor = await identities.merge(brand_id=town["brand"].id, member_ids=(first.id, second.id), now=town["clock"].now)
+    survivor = await identities.merge(
+        brand_id=town["brand"].id, member_ids=(first.id, second.id), now=town["clock"].now
+    )
 
     kept = await Registration.filter(member_id=survivor.id).values_list("event_id", flat=True)
     assert sorted(kept) == sorted([yoga.id, swim.id])

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 
 from events.services import reminders
+from foundation.integrations.clients import open_integrations
 from referral.models import IdentityProvider, MemberIdentity, Message, MessageStatus
 from referral.services import outbox
-from foundation.integrations.clients import open_integrations
 from server.notifications import Deliverer
 from tests import factories
 from tests.events.helpers import SIGN_UP, eid, mother
@@ -37,10 +37,15 @@ async def person(town, subject: str, provider: IdentityProvider) -> str:
 
 async def test_cancelling_an_event_tells_everyone_once_on_their_channel(client, town, upstream, post) -> None:
     event = await factories.event(town["brand"], now=town["clock"].now, capacity=2)
-    tokens = [await person(town, "wx", IdentityProvider.WECHAT), await person(town, "ln", IdentityProvider.LINE),
-              await person(town, "dev", IdentityProvider.DEV)]  # reachable on neither
+    tokens = [
+        await person(town, "wx", IdentityProvider.WECHAT),
+        await person(town, "ln", IdentityProvider.LINE),
+        await person(town, "dev", IdentityProvider.DEV),
+    ]  # reachable on neither
     for token in tokens:  # two confirmed, one waiting: all are told
-        assert (await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=token))["errors"] == []
+        assert (await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=token))[
+            "errors"
+        ] == []
 
     for _ in range(2):
         done = await client.mutate("cancelEvent", CANCEL_EVENT, {"e": eid(event)}, token=town["hq"])
@@ -50,9 +55,17 @@ async def test_cancelling_an_event_tells_everyone_once_on_their_channel(client, 
     delivered = await post.run_once()
     assert delivered == {"sent": 2}
     [wechat] = upstream.wechat_sent
-    assert (wechat["touser"], wechat["template_id"], wechat["data"]["thing1"]["value"]) == ("wechat-wx", "TPL-CANCEL", "Baby yoga")
+    assert (wechat["touser"], wechat["template_id"], wechat["data"]["thing1"]["value"]) == (
+        "wechat-wx",
+        "TPL-CANCEL",
+        "Baby yoga",
+    )
     [line] = upstream.line_pushed
-    assert line["to"] == "line-ln" and "Baby yoga" in line["messages"][0]["text"] and "cancelled" in line["messages"][0]["text"]
+    assert (
+        line["to"] == "line-ln"
+        and "Baby yoga" in line["messages"][0]["text"]
+        and "cancelled" in line["messages"][0]["text"]
+    )
     statuses = sorted((m.channel.value if m.channel else "-", m.status.value) for m in await Message.all())
     assert statuses == [("-", "failed"), ("line", "sent"), ("wechat", "sent")]
     assert await post.run_once() == {}  # nothing is sent twice
@@ -66,13 +79,18 @@ async def test_a_promotion_from_the_waitlist_is_announced(client, town, upstream
         await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=token)
     assert (await client.mutate("cancelEventSignUp", LEAVE, {"e": eid(event)}, token=first))["errors"] == []
     assert await post.run_once() == {"sent": 1}
-    assert upstream.line_pushed[0]["to"] == "line-waiting" and "confirmed" in upstream.line_pushed[0]["messages"][0]["text"]
+    assert (
+        upstream.line_pushed[0]["to"] == "line-waiting"
+        and "confirmed" in upstream.line_pushed[0]["messages"][0]["text"]
+    )
 
 
 async def test_a_worker_dying_mid_send_never_sends_twice(client, town, upstream, post) -> None:
     event = await factories.event(town["brand"], now=town["clock"].now)
     for subject, provider in (("wx", IdentityProvider.WECHAT), ("ln", IdentityProvider.LINE)):
-        await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=await person(town, subject, provider))
+        await client.mutate(
+            "signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=await person(town, subject, provider)
+        )
     await client.mutate("cancelEvent", CANCEL_EVENT, {"e": eid(event)}, token=town["hq"])
 
     # A worker leases both and gets them out, then dies before recording it.
@@ -88,13 +106,17 @@ async def test_a_worker_dying_mid_send_never_sends_twice(client, town, upstream,
     # WeChat: no such key, so it is given up as unknown rather than risk a second copy.
     assert after == {"sent": 1}
     assert len(upstream.wechat_sent) == len(upstream.line_pushed) == 1
-    assert sorted((m.channel.value, m.status.value) for m in await Message.all()) == [("line", "sent"), ("wechat", "unknown")]
+    assert sorted((m.channel.value, m.status.value) for m in await Message.all()) == [
+        ("line", "sent"),
+        ("wechat", "unknown"),
+    ]
 
 
 async def test_unreachable_upstreams_are_retried_with_back_off(client, town, upstream, post) -> None:
     event = await factories.event(town["brand"], now=town["clock"].now)
-    await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None},
-                        token=await person(town, "ln", IdentityProvider.LINE))
+    await client.mutate(
+        "signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=await person(town, "ln", IdentityProvider.LINE)
+    )
     await client.mutate("cancelEvent", CANCEL_EVENT, {"e": eid(event)}, token=town["hq"])
     upstream.failing = True
     assert await post.run_once() == {"retry": 1}
@@ -110,21 +132,29 @@ async def _send_only(post: Deliverer, message: Message, town) -> None:
     """Do what a worker does up to the moment it would record the outcome."""
     brand = town["brand"]
     if message.channel.value == "line":
-        await post._line.push(access_token=brand.line_channel_access_token, to=message.recipient, text=message.payload["text"],
-                              retry_key=str(message.retry_key))
+        await post._line.push(
+            access_token=brand.line_channel_access_token,
+            to=message.recipient,
+            text=message.payload["text"],
+            retry_key=str(message.retry_key),
+        )
     else:
         assert await outbox.handing_over(message, now=town["clock"].now)
         await post._wechat.send_subscribe_message(
-            appid=brand.wechat_appid, secret=brand.wechat_secret, openid=message.recipient,
-            template_id=brand.wechat_templates["event_cancelled"], data=message.payload["fields"], page=None,
+            appid=brand.wechat_appid,
+            secret=brand.wechat_secret,
+            openid=message.recipient,
+            template_id=brand.wechat_templates["event_cancelled"],
+            data=message.payload["fields"],
+            page=None,
         )
-
 
 
 async def test_reminders_the_day_before_go_out_once(client, town, upstream, post) -> None:
     event = await factories.event(town["brand"], now=town["clock"].now)
-    await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None},
-                        token=await person(town, "ln", IdentityProvider.LINE))
+    await client.mutate(
+        "signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=await person(town, "ln", IdentityProvider.LINE)
+    )
     assert await reminders.queue(now=town["clock"].now) == 0  # months ahead
     town["clock"].now = event.starts_at - timedelta(hours=20)
     assert await reminders.queue(now=town["clock"].now) == 1
@@ -135,8 +165,9 @@ async def test_reminders_the_day_before_go_out_once(client, town, upstream, post
 
 async def test_a_wechat_message_never_handed_over_is_sent_after_a_crash(client, town, upstream, post) -> None:
     event = await factories.event(town["brand"], now=town["clock"].now)
-    await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None},
-                        token=await person(town, "wx", IdentityProvider.WECHAT))
+    await client.mutate(
+        "signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=await person(town, "wx", IdentityProvider.WECHAT)
+    )
     await client.mutate("cancelEvent", CANCEL_EVENT, {"e": eid(event)}, token=town["hq"])
     assert len(await outbox.lease_due(now=town["clock"].now)) == 1  # leased, then the worker dies
     town["clock"].advance(minutes=3)

@@ -21,8 +21,11 @@ async def test_event_figures_by_event_store_and_guide(client, town, settings) ->
     hq_event = await factories.event(town["brand"], now=clock.now, title="HQ talk")
     guide_token = factories.member_token(settings, await Member.get(id=town["guide"].member_id))
     invited, invited_token = await mother(town, "invited", via=town["guide"].invite_code)
-    assert (await client.mutate("inviteToEvent", INVITE, {"e": eid(event), "m": [ids.encode("Member", invited.id)]},
-                                token=guide_token))["invited"] == 1
+    assert (
+        await client.mutate(
+            "inviteToEvent", INVITE, {"e": eid(event), "m": [ids.encode("Member", invited.id)]}, token=guide_token
+        )
+    )["invited"] == 1
     buyer, buyer_token = await mother(town, "buyer")
     _, absent_token = await mother(town, "absent")
     tickets = {}
@@ -33,21 +36,53 @@ async def test_event_figures_by_event_store_and_guide(client, town, settings) ->
 
     clock.now = event.starts_at
     for token in (invited_token, buyer_token):
-        assert (await client.mutate("checkInTicket", CHECK_IN, {"t": tickets[token]}, token=guide_token))["errors"] == []
+        assert (await client.mutate("checkInTicket", CHECK_IN, {"t": tickets[token]}, token=guide_token))[
+            "errors"
+        ] == []
     # The buyer buys three days later (counts); the invited member only after two weeks (does not).
-    await touches.record(brand_id=town["brand"].id, member_id=buyer.id, kind=TouchKind.PURCHASE,
-                         at=event.starts_at + timedelta(days=3), amount_cents=29_900)
-    await touches.record(brand_id=town["brand"].id, member_id=invited.id, kind=TouchKind.PURCHASE,
-                         at=event.starts_at + timedelta(days=14), amount_cents=29_900)
+    await touches.record(
+        brand_id=town["brand"].id,
+        member_id=buyer.id,
+        kind=TouchKind.PURCHASE,
+        at=event.starts_at + timedelta(days=3),
+        amount_cents=29_900,
+    )
+    await touches.record(
+        brand_id=town["brand"].id,
+        member_id=invited.id,
+        kind=TouchKind.PURCHASE,
+        at=event.starts_at + timedelta(days=14),
+        amount_cents=29_900,
+    )
     clock.now = event.ends_at + timedelta(days=30)
 
     by_event = {r["key"]: r for r in (await client.ok(REPORT, {"by": "EVENT"}, token=town["hq"]))["eventAttribution"]}
-    assert by_event[eid(event)] == {"key": eid(event), "signUps": 3, "confirmed": 2, "waitlisted": 1, "cancelled": 0,
-                                    "checkedIn": 2, "noShows": 0, "converted": 1}
-    assert by_event[eid(hq_event)] | {"key": None} == {"key": None, "signUps": 1, "confirmed": 1, "waitlisted": 0,
-                                                       "cancelled": 0, "checkedIn": 0, "noShows": 1, "converted": 0}
-    by_store = {r["key"]: r["signUps"] for r in (await client.ok(REPORT, {"by": "STORE"}, token=town["hq"]))["eventAttribution"]}
+    assert by_event[eid(event)] == {
+        "key": eid(event),
+        "signUps": 3,
+        "confirmed": 2,
+        "waitlisted": 1,
+        "cancelled": 0,
+        "checkedIn": 2,
+        "noShows": 0,
+        "converted": 1,
+    }
+    assert by_event[eid(hq_event)] | {"key": None} == {
+        "key": None,
+        "signUps": 1,
+        "confirmed": 1,
+        "waitlisted": 0,
+        "cancelled": 0,
+        "checkedIn": 0,
+        "noShows": 1,
+        "converted": 0,
+    }
+    by_store = {
+        r["key"]: r["signUps"] for r in (await client.ok(REPORT, {"by": "STORE"}, token=town["hq"]))["eventAttribution"]
+    }
     assert by_store == {ids.encode("Store", town["store"].id): 3, None: 1}
-    by_guide = {r["key"]: (r["signUps"], r["checkedIn"])
-                for r in (await client.ok(REPORT, {"by": "GUIDE"}, token=town["hq"]))["eventAttribution"]}
+    by_guide = {
+        r["key"]: (r["signUps"], r["checkedIn"])
+        for r in (await client.ok(REPORT, {"by": "GUIDE"}, token=town["hq"]))["eventAttribution"]
+    }
     assert by_guide == {ids.encode("Guide", town["guide"].id): (1, 1), None: (3, 1)}

@@ -7,8 +7,12 @@ from referral.services import profiles
 from tests import factories
 from tests.events.helpers import SIGN_UP, eid, mother
 
-CAMPAIGN = """mutation($i: CampaignInput!) { createCampaign(input: $i) { campaign { id trigger } errors { code field } } }"""
-TEMPLATE = """mutation($i: CouponTemplateInput!) { createCouponTemplate(input: $i) { template { id } errors { code } } }"""
+CAMPAIGN = (
+    """mutation($i: CampaignInput!) { createCampaign(input: $i) { campaign { id trigger } errors { code field } } }"""
+)
+TEMPLATE = (
+    """mutation($i: CouponTemplateInput!) { createCouponTemplate(input: $i) { template { id } errors { code } } }"""
+)
 LEAVE = "mutation($e: ID!) { cancelEventSignUp(eventId: $e) { errors { code } } }"
 TICKET = "mutation($t: String!) { checkInTicket(ticket: $t) { errors { code } } }"
 POLL = """mutation($e: ID!) { createEventInteraction(eventId: $e, input: {kind: POLL, question: "Morning or afternoon?",
@@ -24,11 +28,20 @@ async def balance(member_id: int) -> int:
 
 async def test_sign_up_check_in_and_taking_part_earn_what_hq_set(client, town, settings) -> None:
     hq = town["hq"]
-    bib = (await client.mutate("createCouponTemplate", TEMPLATE, {"i": {"name": "Bib", "kind": "GIFT", "validDays": 30}},
-                               token=hq))["template"]["id"]
+    bib = (
+        await client.mutate(
+            "createCouponTemplate", TEMPLATE, {"i": {"name": "Bib", "kind": "GIFT", "validDays": 30}}, token=hq
+        )
+    )["template"]["id"]
     rules = [
         {"name": "Sign-up bonus", "trigger": "EVENT_SIGN_UP", "points": 20},
-        {"name": "Guide brought them in", "trigger": "EVENT_CHECK_IN", "viaGuide": True, "points": 10, "beneficiary": "GUIDE"},
+        {
+            "name": "Guide brought them in",
+            "trigger": "EVENT_CHECK_IN",
+            "viaGuide": True,
+            "points": 10,
+            "beneficiary": "GUIDE",
+        },
         {"name": "Thanks for voting", "trigger": "EVENT_INTERACTION", "couponTemplateId": bib},
     ]
     for rule in rules:
@@ -45,8 +58,9 @@ async def test_sign_up_check_in_and_taking_part_earn_what_hq_set(client, town, s
 
     guide_token = factories.member_token(settings, await Member.get(id=town["guide"].member_id))
     town["clock"].now = event.starts_at
-    assert (await client.mutate("checkInTicket", TICKET, {"t": signed["registration"]["ticketCode"]},
-                                token=guide_token))["errors"] == []
+    assert (
+        await client.mutate("checkInTicket", TICKET, {"t": signed["registration"]["ticketCode"]}, token=guide_token)
+    )["errors"] == []
     assert await balance(town["guide"].member_id) == 10
 
     poll = (await client.mutate("createEventInteraction", POLL, {"e": eid(event)}, token=hq))["interaction"]["id"]
@@ -59,6 +73,10 @@ async def test_sign_up_check_in_and_taking_part_earn_what_hq_set(client, town, s
 
 
 async def test_event_campaigns_refuse_purchase_conditions(client, town) -> None:
-    made = await client.mutate("createCampaign", CAMPAIGN, {"i": {
-        **YEAR, "name": "Odd", "trigger": "EVENT_CHECK_IN", "points": 5, "skus": ["MILK-900G"]}}, token=town["hq"])
+    made = await client.mutate(
+        "createCampaign",
+        CAMPAIGN,
+        {"i": {**YEAR, "name": "Odd", "trigger": "EVENT_CHECK_IN", "points": 5, "skus": ["MILK-900G"]}},
+        token=town["hq"],
+    )
     assert made == {"campaign": None, "errors": [{"code": "CAMPAIGN_INVALID", "field": "trigger"}]}

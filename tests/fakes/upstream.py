@@ -72,8 +72,13 @@ class FakeUpstream:
         token = "line." + secrets.token_urlsafe(24)
         now = int(time.time())
         self.line_tokens[token] = {
-            "iss": "https://access.line.me", "sub": sub, "aud": channel_id, "exp": now + ttl_s, "iat": now,
-            "nonce": nonce, "name": "Line User",
+            "iss": "https://access.line.me",
+            "sub": sub,
+            "aud": channel_id,
+            "exp": now + ttl_s,
+            "iat": now,
+            "nonce": nonce,
+            "name": "Line User",
         }
         return token
 
@@ -88,8 +93,14 @@ class FakeUpstream:
         form = dict(await request.form()) if request.method == "POST" and is_form else {}
         raw = b"" if is_form else await request.body()
         body = json.loads(raw) if raw else None
-        rec = Recorded(request.method, request.url.path, dict(request.query_params), {k: str(v) for k, v in form.items()},
-                       body, dict(request.headers))
+        rec = Recorded(
+            request.method,
+            request.url.path,
+            dict(request.query_params),
+            {k: str(v) for k, v in form.items()},
+            body,
+            dict(request.headers),
+        )
         self.requests.append(rec)
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
@@ -161,13 +172,15 @@ class FakeUpstream:
         return JSONResponse({"sentMessages": [{"id": secrets.token_hex(8)}]})
 
     def app(self) -> Starlette:
-        return Starlette(routes=[
-            Route("/cgi-bin/message/subscribe/send", self.wechat_subscribe_send, methods=["POST"]),
-            Route("/v2/bot/message/push", self.line_push, methods=["POST"]),
-            Route("/cgi-bin/token", self.wechat_token),
-            Route("/sns/jscode2session", self.jscode2session),
-            Route("/oauth2/v2.1/verify", self.line_verify, methods=["POST"]),
-        ])
+        return Starlette(
+            routes=[
+                Route("/cgi-bin/message/subscribe/send", self.wechat_subscribe_send, methods=["POST"]),
+                Route("/v2/bot/message/push", self.line_push, methods=["POST"]),
+                Route("/cgi-bin/token", self.wechat_token),
+                Route("/sns/jscode2session", self.jscode2session),
+                Route("/oauth2/v2.1/verify", self.line_verify, methods=["POST"]),
+            ]
+        )
 
 
 class ServedFake:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import count
 
+from foundation.settings import Settings
+from foundation.tenancy.models import Brand
 from loyalty import item_codes
 from loyalty.models import CodeBatch
 from loyalty.services import batches
 from referral.models import Guide, Member, Store
 from schema import ids
-from foundation.settings import Settings
-from foundation.tenancy.models import Brand
 from tests import factories
 from tests.client import GraphQLClient
 from tests.referral.helpers import consumer, register
@@ -43,12 +43,23 @@ class Shop:
     def code(self, batch: CodeBatch | None = None, serial: int | None = None) -> str:
         keyring = self.settings.item_keyring
         batch = batch or self.batch
-        return item_codes.encode(keyring.key(batch.key_id), batch.key_id, batch.id, next(self.serials) if serial is None else serial)
+        return item_codes.encode(
+            keyring.key(batch.key_id), batch.key_id, batch.id, next(self.serials) if serial is None else serial
+        )
 
-    async def batch_of(self, sku: str, points: int = 30, region: str | None = None, store: Store | None = None) -> CodeBatch:
+    async def batch_of(
+        self, sku: str, points: int = 30, region: str | None = None, store: Store | None = None
+    ) -> CodeBatch:
         return await batches.create(
-            brand_id=self.brand.id, key_id=self.settings.item_keyring.current, sku=sku, product_name=sku, quantity=10_000,
-            price_cents=29_900, points_per_item=points, region=region, store_id=store.id if store else None,
+            brand_id=self.brand.id,
+            key_id=self.settings.item_keyring.current,
+            sku=sku,
+            product_name=sku,
+            quantity=10_000,
+            price_cents=29_900,
+            points_per_item=points,
+            region=region,
+            store_id=store.id if store else None,
         )
 
     async def mother(self, subject: str, *, via: str | None = None) -> tuple[Member, str]:
@@ -59,7 +70,9 @@ class Shop:
         return await Member.get(id=member.id), token
 
     async def claim(self, token: str, code: str | None = None, key: str | None = None, city: str | None = None) -> dict:
-        return await self.client.mutate("claimItemCode", CLAIM, {"c": code or self.code(), "k": key, "city": city}, token=token)
+        return await self.client.mutate(
+            "claimItemCode", CLAIM, {"c": code or self.code(), "k": key, "city": city}, token=token
+        )
 
     async def campaign(self, **input_: object) -> dict:
         body = {"name": "Rule", "startsAt": "2026-01-01T00:00:00Z", "endsAt": "2027-01-01T00:00:00Z", **input_}

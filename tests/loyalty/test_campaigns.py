@@ -17,7 +17,9 @@ async def shop(db, settings, client) -> Shop:
 
 async def test_first_purchase_through_a_guide_gets_a_gift_coupon_at_once(shop) -> None:
     gift = await shop.template(name="Buy one get one", totalLimit=100)
-    rule = await shop.campaign(name="BOGO", firstPurchase=True, viaGuide=True, couponTemplateId=gift, skus=["MILK-900G"])
+    rule = await shop.campaign(
+        name="BOGO", firstPurchase=True, viaGuide=True, couponTemplateId=gift, skus=["MILK-900G"]
+    )
     assert rule["errors"] == [] and rule["campaign"]["couponTemplateId"] == gift
     mum, token = await shop.mother("mum", via=shop.guide.invite_code)
     walk_in, walk_in_token = await shop.mother("walk-in")
@@ -43,8 +45,9 @@ async def test_first_purchase_through_a_guide_gets_a_gift_coupon_at_once(shop) -
 
 
 async def test_a_friends_first_purchase_earns_the_inviter_points(shop) -> None:
-    rule = await shop.campaign(name="Member gets member", firstPurchase=True, invitedByMember=True, points=200,
-                               beneficiary="INVITER")
+    rule = await shop.campaign(
+        name="Member gets member", firstPurchase=True, invitedByMember=True, points=200, beneficiary="INVITER"
+    )
     assert rule["errors"] == [] and rule["campaign"]["beneficiary"] == "INVITER"
     mum, mum_token = await shop.mother("mum", via=shop.guide.invite_code)
     friend, friend_token = await shop.mother("friend", via=mum.invite_code)
@@ -68,17 +71,26 @@ async def test_the_guide_can_be_rewarded_and_every_nth_purchase_counts(shop) -> 
     assert [r["pointsEarned"] for r in results] == [30, 30, 130, 30, 30, 130, 30]
     guide_member = await Member.get(id=shop.guide.member_id)
     assert await PointsEntry.filter(member_id=guide_member.id).count() == 7
-    assert (await Reward.filter(beneficiary=Beneficiary.GUIDE).count(), await CampaignProgress.get().values_list("count", flat=True)) == (7, 7)
+    assert (
+        await Reward.filter(beneficiary=Beneficiary.GUIDE).count(),
+        await CampaignProgress.get().values_list("count", flat=True),
+    ) == (7, 7)
     assert await invariants.violations() == []
 
 
 async def test_region_rules_and_campaign_dates(shop, clock) -> None:
     await shop.campaign(name="Hangzhou launch", region="Hangzhou", points=50)
     await shop.campaign(name="Over", points=999, startsAt="2020-01-01T00:00:00Z", endsAt="2020-02-01T00:00:00Z")
-    later = await shop.campaign(name="Not yet", points=999, startsAt="2030-01-01T00:00:00Z", endsAt="2030-02-01T00:00:00Z")
+    later = await shop.campaign(
+        name="Not yet", points=999, startsAt="2030-01-01T00:00:00Z", endsAt="2030-02-01T00:00:00Z"
+    )
     stopped = await shop.campaign(name="Stopped", points=999)
-    stop = await shop.client.mutate("stopCampaign", "mutation($c: ID!) { stopCampaign(id: $c) { campaign { stoppedAt } errors { code } } }",
-                                    {"c": stopped["campaign"]["id"]}, token=shop.hq)
+    stop = await shop.client.mutate(
+        "stopCampaign",
+        "mutation($c: ID!) { stopCampaign(id: $c) { campaign { stoppedAt } errors { code } } }",
+        {"c": stopped["campaign"]["id"]},
+        token=shop.hq,
+    )
     assert stop["errors"] == [] and stop["campaign"]["stoppedAt"] is not None
     _, token = await shop.mother("mum")
     assert (await shop.claim(token, city="hangzhou"))["pointsEarned"] == 80
@@ -97,21 +109,26 @@ async def test_a_gift_that_ran_out_costs_the_coupon_not_the_claim(shop) -> None:
     assert (await shop.claim(first_token))["rewards"][0]["coupon"] is not None
     late = await shop.claim(second_token)
     assert late["errors"] == [] and late["pointsEarned"] == 40
-    assert late["rewards"] == [{"campaignName": "Gift", "points": 10, "coupon": None, "shortfall": "COUPON_LIMIT_REACHED"}]
+    assert late["rewards"] == [
+        {"campaignName": "Gift", "points": 10, "coupon": None, "shortfall": "COUPON_LIMIT_REACHED"}
+    ]
     assert await Claim.all().count() == 2 and await Coupon.all().count() == 1
     assert await invariants.violations() == []
 
 
-@pytest.mark.parametrize(("input_", "field"), [
-    ({"name": " "}, "name"),
-    ({"endsAt": "2025-01-01T00:00:00Z"}, "endsAt"),
-    ({"points": -5}, "points"),
-    ({"points": 0}, "points"),
-    ({"everyNth": 1}, "everyNth"),
-    ({"firstPurchase": True, "everyNth": 3}, "everyNth"),
-    ({"skus": ["X" * 41]}, "skus"),
-    ({"couponTemplateId": gid("CouponTemplate", 999)}, "couponTemplateId"),
-])
+@pytest.mark.parametrize(
+    ("input_", "field"),
+    [
+        ({"name": " "}, "name"),
+        ({"endsAt": "2025-01-01T00:00:00Z"}, "endsAt"),
+        ({"points": -5}, "points"),
+        ({"points": 0}, "points"),
+        ({"everyNth": 1}, "everyNth"),
+        ({"firstPurchase": True, "everyNth": 3}, "everyNth"),
+        ({"skus": ["X" * 41]}, "skus"),
+        ({"couponTemplateId": gid("CouponTemplate", 999)}, "couponTemplateId"),
+    ],
+)
 async def test_bad_campaigns_are_refused_and_create_nothing(shop, input_, field) -> None:
     made = await shop.campaign(**{"points": 10, **input_})
     assert made["campaign"] is None and [e["field"] for e in made["errors"]] == [field]

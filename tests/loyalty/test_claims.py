@@ -29,9 +29,20 @@ async def shop(db, settings, client):
     store = await factories.store(brand)
     guide = await factories.guide(brand, store, "amy")
     hq = factories.staff_token(settings, await factories.staff(brand))
-    batch = await client.mutate("createCodeBatch", CREATE, {"i": {
-        "sku": "MILK-900G", "productName": "Stage 1 900g", "quantity": 200, "priceCents": 29_900, "pointsPerItem": 30}},
-        token=hq)
+    batch = await client.mutate(
+        "createCodeBatch",
+        CREATE,
+        {
+            "i": {
+                "sku": "MILK-900G",
+                "productName": "Stage 1 900g",
+                "quantity": 200,
+                "priceCents": 29_900,
+                "pointsPerItem": 30,
+            }
+        },
+        token=hq,
+    )
     assert batch["errors"] == []
     mum, token = await consumer(settings, brand, "mum")
     await register(client, token, code=guide.invite_code)
@@ -62,7 +73,10 @@ async def test_a_claim_earns_points_once_and_credits_the_guide(client, shop, set
     stolen = await client.mutate("claimItemCode", CLAIM, {"c": codes[0], "k": None}, token=friend_token)
     assert stolen["errors"] == [{"code": "ITEM_CODE_ALREADY_CLAIMED", "field": "code"}]
     assert sorted(await Rescan.all().values_list("by_claimer", flat=True)) == [False, True]
-    assert await Claim.all().count() == 1 and await PointsAccount.get(member_id=shop["mum"].id).values_list("balance", flat=True) == 30
+    assert (
+        await Claim.all().count() == 1
+        and await PointsAccount.get(member_id=shop["mum"].id).values_list("balance", flat=True) == 30
+    )
 
 
 async def test_a_retried_request_returns_the_first_result(client, shop) -> None:
@@ -72,8 +86,12 @@ async def test_a_retried_request_returns_the_first_result(client, shop) -> None:
     assert retry["replayed"] is True and retry["claim"] == first["claim"] and retry["pointsEarned"] == 30
     assert await PointsEntry.filter(member_id=shop["mum"].id).count() == 1 and await Rescan.all().count() == 0
     # Racing retries of one request: one claim, every answer the same claim.
-    racing = await asyncio.gather(*(client.mutate("claimItemCode", CLAIM, {"c": codes[2], "k": "req-0002-abcdef"},
-                                                  token=shop["token"]) for _ in range(10)))
+    racing = await asyncio.gather(
+        *(
+            client.mutate("claimItemCode", CLAIM, {"c": codes[2], "k": "req-0002-abcdef"}, token=shop["token"])
+            for _ in range(10)
+        )
+    )
     assert {r["claim"]["id"] for r in racing} == {racing[0]["claim"]["id"]} and all(r["errors"] == [] for r in racing)
     assert await Claim.all().count() == 2
 
@@ -94,22 +112,32 @@ async def test_refusals_for_revoked_foreign_unregistered_and_bad_keys(client, sh
     _, rival_token = await consumer(settings, rival, "spy")
     await register(client, rival_token)
     assert (await client.mutate("claimItemCode", CLAIM, {"c": codes[4], "k": None}, token=rival_token))["errors"] == [
-        {"code": "ITEM_CODE_UNKNOWN", "field": "code"}]
+        {"code": "ITEM_CODE_UNKNOWN", "field": "code"}
+    ]
     _, aware = await consumer(settings, shop["brand"], "aware")
-    assert [e["code"] for e in (await client.mutate("claimItemCode", CLAIM, {"c": codes[4], "k": None}, token=aware))["errors"]] == ["NOT_REGISTERED"]
+    assert [
+        e["code"]
+        for e in (await client.mutate("claimItemCode", CLAIM, {"c": codes[4], "k": None}, token=aware))["errors"]
+    ] == ["NOT_REGISTERED"]
     short_key = await client.mutate("claimItemCode", CLAIM, {"c": codes[4], "k": "x"}, token=shop["token"])
     assert short_key["errors"] == [{"code": "IDEMPOTENCY_KEY_INVALID", "field": "idempotencyKey"}]
-    revoked = await client.mutate("revokeCodeBatch", "mutation($b: ID!) { revokeCodeBatch(id: $b) { batch { id } errors { code } } }",
-                                  {"b": shop["batch"]["id"]}, token=shop["hq"])
+    revoked = await client.mutate(
+        "revokeCodeBatch",
+        "mutation($b: ID!) { revokeCodeBatch(id: $b) { batch { id } errors { code } } }",
+        {"b": shop["batch"]["id"]},
+        token=shop["hq"],
+    )
     assert revoked["errors"] == []
     assert (await client.mutate("claimItemCode", CLAIM, {"c": codes[4], "k": None}, token=shop["token"]))["errors"] == [
-        {"code": "BATCH_REVOKED", "field": "code"}]
+        {"code": "BATCH_REVOKED", "field": "code"}
+    ]
     # A valid MAC for a serial beyond the batch is still not one of its codes.
     batch = await CodeBatch.get(id=ids.decode(shop["batch"]["id"], "CodeBatch"))
     beyond = item_codes.encode(settings.item_keyring.key(1), 1, batch.id, batch.quantity)
     await CodeBatch.filter(id=batch.id).update(revoked_at=None)
     assert (await client.mutate("claimItemCode", CLAIM, {"c": beyond, "k": None}, token=shop["token"]))["errors"] == [
-        {"code": "ITEM_CODE_UNKNOWN", "field": "code"}]
+        {"code": "ITEM_CODE_UNKNOWN", "field": "code"}
+    ]
     assert await Claim.all().count() == 0
 
 
@@ -120,10 +148,13 @@ async def test_100_simultaneous_claims_of_one_code_make_one_winner(client, shop,
         _, token = await consumer(settings, shop["brand"], f"racer-{i}")
         await register(client, token)
         tokens.append(token)
-    results = await asyncio.gather(*(
-        client.mutate("claimItemCode", CLAIM, {"c": codes[5], "k": None}, token=tokens[i % 25]) for i in range(100)))
+    results = await asyncio.gather(
+        *(client.mutate("claimItemCode", CLAIM, {"c": codes[5], "k": None}, token=tokens[i % 25]) for i in range(100))
+    )
     winners = [r for r in results if not r["errors"]]
-    assert len(winners) == 1 and all(r["errors"][0]["code"] == "ITEM_CODE_ALREADY_CLAIMED" for r in results if r["errors"])
+    assert len(winners) == 1 and all(
+        r["errors"][0]["code"] == "ITEM_CODE_ALREADY_CLAIMED" for r in results if r["errors"]
+    )
     assert await Claim.all().count() == 1 and await Rescan.all().count() == 99
     # The ledger and every balance agree.
     for account in await PointsAccount.all():
@@ -134,9 +165,14 @@ async def test_100_simultaneous_claims_of_one_code_make_one_winner(client, shop,
 
 @pytest.mark.parametrize(
     ("changes", "code", "field"),
-    [({"quantity": 0}, "BATCH_QUANTITY_INVALID", "quantity"), ({"quantity": 60_000_000}, "BATCH_QUANTITY_INVALID", "quantity"),
-     ({"quantity": -5}, "BATCH_QUANTITY_INVALID", "quantity"), ({"priceCents": -1}, "BATCH_FIELD_INVALID", "priceCents"),
-     ({"sku": "has space"}, "BATCH_FIELD_INVALID", "sku"), ({"productName": " "}, "BATCH_FIELD_INVALID", "productName")],
+    [
+        ({"quantity": 0}, "BATCH_QUANTITY_INVALID", "quantity"),
+        ({"quantity": 60_000_000}, "BATCH_QUANTITY_INVALID", "quantity"),
+        ({"quantity": -5}, "BATCH_QUANTITY_INVALID", "quantity"),
+        ({"priceCents": -1}, "BATCH_FIELD_INVALID", "priceCents"),
+        ({"sku": "has space"}, "BATCH_FIELD_INVALID", "sku"),
+        ({"productName": " "}, "BATCH_FIELD_INVALID", "productName"),
+    ],
 )
 async def test_bad_batches_are_refused_and_create_nothing(client, shop, changes, code, field) -> None:
     base = {"sku": "X-1", "productName": "X", "quantity": 10, "priceCents": 100, "pointsPerItem": 1}

@@ -29,22 +29,48 @@ async def shop(db, settings, client):
     brand = await factories.brand("acme")
     s1, s2 = await factories.store(brand, "S1"), await factories.store(brand, "S2")
     g1, g2 = await factories.guide(brand, s1, "g1"), await factories.guide(brand, s2, "g2")
-    tokens = {g: factories.member_token(settings, await Member.get(id=guide.member_id)) for g, guide in (("g1", g1), ("g2", g2))}
+    tokens = {
+        g: factories.member_token(settings, await Member.get(id=guide.member_id))
+        for g, guide in (("g1", g1), ("g2", g2))
+    }
     hq = factories.staff_token(settings, await factories.staff(brand))
     mum, mum_token = await consumer(settings, brand, "mum")
     await register(client, mum_token, code=g1.invite_code)
-    template = await client.mutate("createCouponTemplate", TEMPLATE, {"i": {
-        "name": "Buy one get one", "kind": "GIFT", "validDays": 30, "totalLimit": 50, "perMemberLimit": 1,
-        "storeIds": [ids.encode("Store", s1.id)]}}, token=hq)
+    template = await client.mutate(
+        "createCouponTemplate",
+        TEMPLATE,
+        {
+            "i": {
+                "name": "Buy one get one",
+                "kind": "GIFT",
+                "validDays": 30,
+                "totalLimit": 50,
+                "perMemberLimit": 1,
+                "storeIds": [ids.encode("Store", s1.id)],
+            }
+        },
+        token=hq,
+    )
     assert template["errors"] == []
-    return dict(brand=brand, s1=s1, s2=s2, g1=g1, g2=g2, tokens=tokens, hq=hq, mum=mum, mum_token=mum_token,
-                template=template["template"]["id"])
+    return dict(
+        brand=brand,
+        s1=s1,
+        s2=s2,
+        g1=g1,
+        g2=g2,
+        tokens=tokens,
+        hq=hq,
+        mum=mum,
+        mum_token=mum_token,
+        template=template["template"]["id"],
+    )
 
 
 async def issue(client, shop, member=None, key=None) -> dict:
     member = member or shop["mum"]
-    return await client.mutate("issueCoupon", ISSUE, {"t": shop["template"], "m": ids.encode("Member", member.id), "k": key},
-                               token=shop["hq"])
+    return await client.mutate(
+        "issueCoupon", ISSUE, {"t": shop["template"], "m": ids.encode("Member", member.id), "k": key}, token=shop["hq"]
+    )
 
 
 async def test_issue_show_and_write_off_once_in_the_right_store(client, shop, clock) -> None:
@@ -75,30 +101,48 @@ async def test_expired_cancelled_mistyped_and_over_the_member_limit(client, shop
     assert (await CouponTemplate.get(id=ids.decode(shop["template"], "CouponTemplate"))).issued_count == 1
     code = first["code"]
     typo = code[:4] + ("2" if code[4] != "2" else "3") + code[5:]
-    assert (await client.mutate("writeOffCoupon", WRITE_OFF, {"c": typo, "k": None}, token=shop["tokens"]["g1"]))["errors"] == [
-        {"code": "COUPON_CODE_INVALID", "field": "code"}]
+    assert (await client.mutate("writeOffCoupon", WRITE_OFF, {"c": typo, "k": None}, token=shop["tokens"]["g1"]))[
+        "errors"
+    ] == [{"code": "COUPON_CODE_INVALID", "field": "code"}]
     clock.advance(days=30, seconds=1)
-    assert (await client.mutate("writeOffCoupon", WRITE_OFF, {"c": code, "k": None}, token=shop["tokens"]["g1"]))["errors"] == [
-        {"code": "COUPON_EXPIRED", "field": "code"}]
-    cancelled = await client.mutate("cancelCoupon", "mutation($c: ID!) { cancelCoupon(couponId: $c) { coupon { status } errors { code } } }",
-                                    {"c": first["id"]}, token=shop["hq"])
+    assert (await client.mutate("writeOffCoupon", WRITE_OFF, {"c": code, "k": None}, token=shop["tokens"]["g1"]))[
+        "errors"
+    ] == [{"code": "COUPON_EXPIRED", "field": "code"}]
+    cancelled = await client.mutate(
+        "cancelCoupon",
+        "mutation($c: ID!) { cancelCoupon(couponId: $c) { coupon { status } errors { code } } }",
+        {"c": first["id"]},
+        token=shop["hq"],
+    )
     assert cancelled == {"coupon": {"status": "CANCELLED"}, "errors": []}
     clock.advance(days=-30)
-    assert (await client.mutate("writeOffCoupon", WRITE_OFF, {"c": code, "k": None}, token=shop["tokens"]["g1"]))["errors"] == [
-        {"code": "COUPON_CANCELLED", "field": "code"}]
+    assert (await client.mutate("writeOffCoupon", WRITE_OFF, {"c": code, "k": None}, token=shop["tokens"]["g1"]))[
+        "errors"
+    ] == [{"code": "COUPON_CANCELLED", "field": "code"}]
 
 
-@pytest.mark.parametrize(("changes", "field"), [({"validDays": 0}, "validDays"), ({"totalLimit": 0}, "totalLimit"),
-                                                  ({"name": " "}, "name"), ({"perMemberLimit": 0}, "perMemberLimit")])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"validDays": 0}, "validDays"),
+        ({"totalLimit": 0}, "totalLimit"),
+        ({"name": " "}, "name"),
+        ({"perMemberLimit": 0}, "perMemberLimit"),
+    ],
+)
 async def test_bad_templates_are_refused(client, shop, changes, field) -> None:
     base = {"name": "X", "kind": "DISCOUNT", "validDays": 5}
     payload = await client.mutate("createCouponTemplate", TEMPLATE, {"i": base | changes}, token=shop["hq"])
-    assert payload["errors"] == [{"code": "TEMPLATE_INVALID", "field": field}] and await CouponTemplate.all().count() == 1
+    assert (
+        payload["errors"] == [{"code": "TEMPLATE_INVALID", "field": field}] and await CouponTemplate.all().count() == 1
+    )
 
 
 async def test_500_simultaneous_issues_of_a_50_coupon_template_give_exactly_50(shop, clock) -> None:
     brand = shop["brand"]
-    template = await coupons.create_template(brand_id=brand.id, name="Launch", kind=CouponKind.GIFT, valid_days=7, total_limit=50)
+    template = await coupons.create_template(
+        brand_id=brand.id, name="Launch", kind=CouponKind.GIFT, valid_days=7, total_limit=50
+    )
     people = [await factories.member(brand, f"p{i}") for i in range(250)]
 
     async def attempt(member_id: int) -> str:
@@ -124,7 +168,9 @@ async def test_100_simultaneous_write_offs_of_one_coupon_give_exactly_one(shop, 
 
     async def attempt() -> str:
         try:
-            await coupons.write_off(brand_id=brand.id, code=coupon.code, guide_id=shop["g1"].id, store_id=shop["s1"].id, now=clock.now)
+            await coupons.write_off(
+                brand_id=brand.id, code=coupon.code, guide_id=shop["g1"].id, store_id=shop["s1"].id, now=clock.now
+            )
             return "OK"
         except LoyaltyError as exc:
             return exc.code.value
@@ -139,7 +185,9 @@ async def test_an_unlimited_template_is_counted_from_its_coupons_not_on_a_hot_ro
     brand = shop["brand"]
     gift = await coupons.create_template(brand_id=brand.id, name="BOGO", kind=CouponKind.GIFT, valid_days=30)
     people = [await factories.member(brand, f"u{i}") for i in range(3)]
-    await asyncio.gather(*(coupons.issue(brand_id=brand.id, template_id=gift.id, member_id=p.id, now=clock.now) for p in people))
+    await asyncio.gather(
+        *(coupons.issue(brand_id=brand.id, template_id=gift.id, member_id=p.id, now=clock.now) for p in people)
+    )
     # Every first purchase of launch day issues this gift: its row is never locked to count them.
     assert (await CouponTemplate.get(id=gift.id)).issued_count == 0
     limited = ids.decode(shop["template"], "CouponTemplate")

@@ -21,7 +21,7 @@ def test_every_single_character_change_is_refused() -> None:
     for i in range(len(code)):
         for other in "0123456789ABCDEF":
             if other != code[i]:
-                assert ic.decode(ring, code[:i] + other + code[i + 1:]) is None
+                assert ic.decode(ring, code[:i] + other + code[i + 1 :]) is None
 
 
 @pytest.mark.parametrize("raw", ["", "xyz", "G" * 40, "0" * 39, "0" * 41])
@@ -50,8 +50,17 @@ def test_a_multi_chunk_export_holds_every_serial_once() -> None:
     from loyalty.services.batches import EXPORT_CHUNK, csv_chunks
 
     quantity = 2 * EXPORT_CHUNK + 7
-    batch = CodeBatch(id=9, brand_id=1, sku="S", product_name="P", quantity=quantity, price_cents=0,
-                      points_per_item=0, key_id=1, created_at=datetime.now(UTC))
+    batch = CodeBatch(
+        id=9,
+        brand_id=1,
+        sku="S",
+        product_name="P",
+        quantity=quantity,
+        price_cents=0,
+        points_per_item=0,
+        key_id=1,
+        created_at=datetime.now(UTC),
+    )
     seen = []
     progress: list[int] = []
     text = "".join(csv_chunks(batch, LoyaltyPolicy(brand_id=1), K1, progress=progress.append))

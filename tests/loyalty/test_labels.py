@@ -20,7 +20,9 @@ async def shop(db, settings, client) -> Shop:
 
 async def get(shop: Shop, path: str, token: str | None = None):
     token = token or shop.hq
-    return await shop.client.http.get(f"/exports/code-batches/{shop.batch.id}/{path}", headers={"authorization": f"Bearer {token}"})
+    return await shop.client.http.get(
+        f"/exports/code-batches/{shop.batch.id}/{path}", headers={"authorization": f"Bearer {token}"}
+    )
 
 
 def expected(shop: Shop, start: int, count: int) -> set[str]:
@@ -50,8 +52,14 @@ async def test_pdf_sheets_decode_back_to_every_code(shop) -> None:
         # The QR inside the same cell, rasterised at print-preview resolution, decodes to the code's URL.
         scale = 3
         image = page.render(scale=scale).to_pil()
-        crop = image.crop((int(left * scale), int((height - top) * scale),
-                           int((left + cell_w) * scale), int((height - top + cell_h) * scale)))
+        crop = image.crop(
+            (
+                int(left * scale),
+                int((height - top) * scale),
+                int((left + cell_w) * scale),
+                int((height - top + cell_h) * scale),
+            )
+        )
         assert [b.text for b in zxingcpp.read_barcodes(crop)] == [f"https://mp.example.com/i?i={code}"]
 
 
@@ -69,14 +77,17 @@ async def test_image_archives_decode_back_to_every_code(shop, fmt) -> None:
     assert all(url.endswith(name.removesuffix(f".{fmt}")) for name, url in read.items())
 
 
-@pytest.mark.parametrize(("path", "status", "code"), [
-    ("labels.pdf?start=0&count=0", 400, "LABEL_RANGE_INVALID"),
-    ("labels.pdf?start=0&count=2401", 400, "LABEL_RANGE_INVALID"),
-    ("labels.pdf?start=9999&count=2", 400, "LABEL_RANGE_INVALID"),
-    ("labels.pdf?start=-1&count=2", 400, "LABEL_RANGE_INVALID"),
-    ("labels.pdf?start=x", 400, "LABEL_RANGE_INVALID"),
-    ("labels.zip?format=gif", 404, None),  # no such resource: labels come as PDF, or PNG/SVG archives
-])
+@pytest.mark.parametrize(
+    ("path", "status", "code"),
+    [
+        ("labels.pdf?start=0&count=0", 400, "LABEL_RANGE_INVALID"),
+        ("labels.pdf?start=0&count=2401", 400, "LABEL_RANGE_INVALID"),
+        ("labels.pdf?start=9999&count=2", 400, "LABEL_RANGE_INVALID"),
+        ("labels.pdf?start=-1&count=2", 400, "LABEL_RANGE_INVALID"),
+        ("labels.pdf?start=x", 400, "LABEL_RANGE_INVALID"),
+        ("labels.zip?format=gif", 404, None),  # no such resource: labels come as PDF, or PNG/SVG archives
+    ],
+)
 async def test_bad_label_requests_are_refused(shop, path, status, code) -> None:
     response = await get(shop, path)
     assert response.status_code == status

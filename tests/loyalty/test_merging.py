@@ -31,7 +31,10 @@ async def test_merging_members_carries_their_loyalty_along(shop, clock) -> None:
     absorbed = second.id if survivor.id == first.id else first.id
     assert (await PointsAccount.get(member_id=survivor.id)).balance == sum(before.values())
     assert not await PointsAccount.exists(member_id=absorbed)
-    assert await Claim.filter(member_id=survivor.id).count() == 3 and await Coupon.filter(member_id=survivor.id).count() == 2
+    assert (
+        await Claim.filter(member_id=survivor.id).count() == 3
+        and await Coupon.filter(member_id=survivor.id).count() == 2
+    )
     assert await invariants.violations() == []
     # The merged person's next purchase is their 4th: an even one, so "every 2nd" fires once more.
     token = first_token if survivor.id == first.id else second_token

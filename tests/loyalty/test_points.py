@@ -59,7 +59,10 @@ async def test_another_members_idempotency_key_never_returns_their_coupon(shop) 
     await shop.claim(other_token)
     mine = await shop.client.mutate("buyCoupon", BUY, {"t": for_sale, "k": "shared-key-01"}, token=mum_token)
     theirs = await shop.client.mutate("buyCoupon", BUY, {"t": for_sale, "k": "shared-key-01"}, token=other_token)
-    assert mine["errors"] == [] and theirs == {"coupon": None, "errors": [{"code": "IDEMPOTENCY_KEY_INVALID", "field": "idempotencyKey"}]}
+    assert mine["errors"] == [] and theirs == {
+        "coupon": None,
+        "errors": [{"code": "IDEMPOTENCY_KEY_INVALID", "field": "idempotencyKey"}],
+    }
     assert (await shop.points(other_token))["balance"] == 30
 
 
@@ -68,11 +71,14 @@ async def test_racing_purchases_never_overspend(shop) -> None:
     mum, token = await shop.mother("mum")
     for _ in range(3):
         await shop.claim(token)  # 90 points: enough for exactly three
-    results = await asyncio.gather(*(shop.client.mutate("buyCoupon", BUY, {"t": for_sale, "k": None}, token=token)
-                                     for _ in range(10)))
+    results = await asyncio.gather(
+        *(shop.client.mutate("buyCoupon", BUY, {"t": for_sale, "k": None}, token=token) for _ in range(10))
+    )
     assert sum(r["errors"] == [] for r in results) == 3
     assert {e["code"] for r in results for e in r["errors"]} == {"INSUFFICIENT_POINTS"}
-    assert (await PointsAccount.get(member_id=mum.id)).balance == 0 and await Coupon.filter(member_id=mum.id).count() == 3
+    assert (await PointsAccount.get(member_id=mum.id)).balance == 0 and await Coupon.filter(
+        member_id=mum.id
+    ).count() == 3
     assert await invariants.violations() == []
 
 
@@ -93,7 +99,12 @@ async def test_points_expire_by_the_brand_rule_oldest_spent_first(shop, clock) -
     assert await points.expire_all(now=clock.now) == 0
     account = await shop.points(token)
     assert account["balance"] == 0 and account["ledger"]["nodes"][0] == {
-        "kind": "EXPIRE", "points": -20, "debtChange": 0, "balanceAfter": 0, "note": account["ledger"]["nodes"][0]["note"]}
+        "kind": "EXPIRE",
+        "points": -20,
+        "debtChange": 0,
+        "balanceAfter": 0,
+        "note": account["ledger"]["nodes"][0]["note"],
+    }
     assert await kinds(mum.id) == [("earn", 30), ("earn", 30), ("spend", -40), ("expire", -20)]
     assert await invariants.violations() == []
 

@@ -22,7 +22,9 @@ async def shop(db, settings, client) -> Shop:
     shop = await open_shop(client, settings)
     gift = await shop.template(name="Buy one get one")
     await shop.campaign(name="BOGO", firstPurchase=True, viaGuide=True, couponTemplateId=gift, points=20)
-    await shop.campaign(name="Friend bonus", firstPurchase=True, invitedByMember=True, points=200, beneficiary="INVITER")
+    await shop.campaign(
+        name="Friend bonus", firstPurchase=True, invitedByMember=True, points=200, beneficiary="INVITER"
+    )
     await shop.campaign(name="Guide bonus", points=5, beneficiary="GUIDE")
     return shop
 
@@ -61,15 +63,18 @@ async def test_spent_points_become_a_debt_repaid_from_later_earnings(shop) -> No
     bib = await shop.template(name="Bib", pointsPrice=50)
     mum, token = await shop.mother("mum", via=shop.guide.invite_code)
     claimed = await shop.claim(token)  # 30 + 20 (BOGO)
-    bought = await shop.client.mutate("buyCoupon", "mutation($t: ID!) { buyCoupon(templateId: $t) { errors { code } } }",
-                                      {"t": bib}, token=token)
+    bought = await shop.client.mutate(
+        "buyCoupon", "mutation($t: ID!) { buyCoupon(templateId: $t) { errors { code } } }", {"t": bib}, token=token
+    )
     assert bought["errors"] == [] and await balances(mum.id) == [(0, 0)]
     gift = claimed["rewards"][0]["coupon"]["code"]
     guide_token = factories.member_token(shop.settings, await Member.get(id=shop.guide.member_id))
     used = await shop.client.mutate("writeOffCoupon", WRITE_OFF, {"c": gift}, token=guide_token)
     assert used["coupon"]["status"] == "WRITTEN_OFF"
 
-    done = await shop.client.mutate("reverseClaim", REVERSE, {"c": claimed["claim"]["id"], "r": "refund"}, token=shop.hq)
+    done = await shop.client.mutate(
+        "reverseClaim", REVERSE, {"c": claimed["claim"]["id"], "r": "refund"}, token=shop.hq
+    )
     assert done["errors"] == [] and done["debtRecorded"] == 50 and len(done["couponsAlreadyUsed"]) == 1
     assert await balances(mum.id) == [(0, 50)]
     mine = await shop.points(token)
@@ -85,23 +90,29 @@ async def test_spent_points_become_a_debt_repaid_from_later_earnings(shop) -> No
 async def test_racing_reversals_reverse_once(shop) -> None:
     _, token = await shop.mother("mum", via=shop.guide.invite_code)
     claimed = await shop.claim(token)
-    results = await asyncio.gather(*(
-        shop.client.mutate("reverseClaim", REVERSE, {"c": claimed["claim"]["id"], "r": "refund"}, token=shop.hq)
-        for _ in range(8)
-    ))
+    results = await asyncio.gather(
+        *(
+            shop.client.mutate("reverseClaim", REVERSE, {"c": claimed["claim"]["id"], "r": "refund"}, token=shop.hq)
+            for _ in range(8)
+        )
+    )
     assert sorted(r["errors"] == [] for r in results) == [False] * 7 + [True]
     assert await Touch.filter(kind=TouchKind.PURCHASE_REVERSED).count() == 1
     assert await invariants.violations() == []
 
 
-@pytest.mark.parametrize(("claim_id", "reason", "code"), [
-    (None, " ", "REASON_REQUIRED"),
-    (gid("Claim", 999), "refund", "CLAIM_NOT_FOUND"),
-])
+@pytest.mark.parametrize(
+    ("claim_id", "reason", "code"),
+    [
+        (None, " ", "REASON_REQUIRED"),
+        (gid("Claim", 999), "refund", "CLAIM_NOT_FOUND"),
+    ],
+)
 async def test_bad_reversals_change_nothing(shop, claim_id, reason, code) -> None:
     _, token = await shop.mother("mum")
     claimed = await shop.claim(token)
-    done = await shop.client.mutate("reverseClaim", REVERSE, {"c": claim_id or claimed["claim"]["id"], "r": reason},
-                                    token=shop.hq)
+    done = await shop.client.mutate(
+        "reverseClaim", REVERSE, {"c": claim_id or claimed["claim"]["id"], "r": reason}, token=shop.hq
+    )
     assert [e["code"] for e in done["errors"]] == [code]
     assert (await shop.points(token))["balance"] == 30 and await Reward.filter(reversed_at__isnull=False).count() == 0

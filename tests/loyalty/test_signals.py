@@ -32,7 +32,12 @@ async def test_diversion_and_possible_counterfeits_are_listed_for_hq(shop) -> No
     diverted = await shop.claim(mum_token, shop.code(zhejiang, 2), city="Shenzhen")
     unknown_place = await shop.claim(mum_token, shop.code(zhejiang, 3))
     wrong_store = await shop.claim(mum_token, shop.code(store_only, 1))
-    assert [r["claim"]["diverted"] for r in (at_home, diverted, unknown_place, wrong_store)] == [False, True, False, True]
+    assert [r["claim"]["diverted"] for r in (at_home, diverted, unknown_place, wrong_store)] == [
+        False,
+        True,
+        False,
+        True,
+    ]
 
     # The same code again: by the claimer in the same city (a double tap), by someone else, by the claimer elsewhere.
     for token, city in ((mum_token, "Hangzhou"), (other_token, "Hangzhou"), (mum_token, "Wuhan")):
@@ -46,7 +51,8 @@ async def test_diversion_and_possible_counterfeits_are_listed_for_hq(shop) -> No
     ]
     assert seen["divertedClaims"]["nodes"] == [{"serial": 2, "city": "Shenzhen", "diverted": True}]
     assert seen["suspiciousScans"]["nodes"] == [
-        {"serial": 1, "city": "Wuhan", "byClaimer": True}, {"serial": 1, "city": "Hangzhou", "byClaimer": False},
+        {"serial": 1, "city": "Wuhan", "byClaimer": True},
+        {"serial": 1, "city": "Hangzhou", "byClaimer": False},
     ]
     # Flags never block: the diverted claim earned its points like any other.
     assert diverted["pointsEarned"] == 30
@@ -65,9 +71,15 @@ async def test_a_claim_racing_the_revocation_of_its_batch_loses(shop, clock) -> 
     revoker = asyncio.create_task(revoke_slowly())
     await revoking.wait()
     # The batch still looks live to anyone outside the revoking transaction.
-    claim = asyncio.create_task(claims.claim(
-        keyring=shop.settings.item_keyring, brand_id=shop.brand.id, member_id=mum.id, code=shop.code(), now=clock.now,
-    ))
+    claim = asyncio.create_task(
+        claims.claim(
+            keyring=shop.settings.item_keyring,
+            brand_id=shop.brand.id,
+            member_id=mum.id,
+            code=shop.code(),
+            now=clock.now,
+        )
+    )
     await asyncio.sleep(0.3)
     assert not claim.done()  # waiting on the batch row (PostgreSQL) or the one writer (SQLite)
     release.set()

@@ -38,7 +38,9 @@ async def forest(db, settings, clock):
     branch = []
     for name in ("b1", "b2"):
         m = await factories.member(brand, name)
-        branch.append(await members.register(brand_id=brand.id, member_id=m.id, code=line[1].invite_code, now=clock.now))
+        branch.append(
+            await members.register(brand_id=brand.id, member_id=m.id, code=line[1].invite_code, now=clock.now)
+        )
     hq = factories.staff_token(settings, await factories.staff(brand))
     return brand, guide, line, branch, hq
 
@@ -47,7 +49,8 @@ async def test_ancestors_are_nearest_first(client, forest) -> None:
     _, _, line, _, hq = forest
     data = await client.ok(ANCESTORS, {"m": ids.encode("Member", line[5].id)}, token=hq)
     assert [(a["depth"], a["member"]["id"]) for a in data["ancestors"]] == [
-        (d, ids.encode("Member", line[5 - d].id)) for d in range(1, 6)]
+        (d, ids.encode("Member", line[5 - d].id)) for d in range(1, 6)
+    ]
 
 
 async def test_descendants_of_a_member_and_of_a_guide_carry_depth(forest) -> None:
@@ -55,13 +58,16 @@ async def test_descendants_of_a_member_and_of_a_guide_carry_depth(forest) -> Non
     below_m1 = await chains.descendants_of_member(brand_id=brand.id, member_id=line[1].id)
     assert below_m1.total == 6
     assert {(link.member.id, link.depth) for link in below_m1.links} == (
-        {(line[i].id, i - 1) for i in range(2, 6)} | {(b.id, 1) for b in branch})
+        {(line[i].id, i - 1) for i in range(2, 6)} | {(b.id, 1) for b in branch}
+    )
     of_guide = await chains.descendants_of_guide(brand_id=brand.id, guide_id=guide.id)
     assert of_guide.total == 8 and {link.depth for link in of_guide.links if link.member.id == line[0].id} == {1}
     # Invited members are credited to the inviter's guide all the way down.
     assert all(link.member.guide_id == guide.id for link in of_guide.links)
     # Pages walk the tree nearest first, each member once.
-    pages = [await chains.descendants_of_guide(brand_id=brand.id, guide_id=guide.id, limit=3, offset=o) for o in (0, 3, 6)]
+    pages = [
+        await chains.descendants_of_guide(brand_id=brand.id, guide_id=guide.id, limit=3, offset=o) for o in (0, 3, 6)
+    ]
     walked = [(link.depth, link.member.id) for p in pages for link in p.links]
     assert walked == sorted(walked) and len({m for _, m in walked}) == 8
 

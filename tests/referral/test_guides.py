@@ -8,10 +8,10 @@ import PIL.Image
 import pytest
 import zxingcpp
 
+from access.models import StaffRole
 from referral.models import BindingReason, GuideBinding, GuideRole, GuideStatus, Member
 from referral.services import attribution, guides as guide_service, members
 from schema import ids
-from access.models import StaffRole
 from tests import factories
 from tests.referral.helpers import codes, consumer, register
 
@@ -24,7 +24,9 @@ ENROL = "mutation($t: String!) { enrolAsGuide(token: $t) { guide { id status sto
 APPROVE = "mutation($g: ID!) { approveGuide(guideId: $g) { guide { status approvedAt } errors { code } } }"
 DEACTIVATE = "mutation($g: ID!) { deactivateGuide(guideId: $g) { guide { status leftAt } errors { code } } }"
 REVOKE = "mutation($e: ID!) { revokeEnrolmentQr(id: $e) { enrolment { revokedAt } errors { code } } }"
-REASSIGN = "mutation($f: ID!, $t: ID!) { reassignMembers(fromGuideId: $f, toGuideId: $t) { moved errors { code field } } }"
+REASSIGN = (
+    "mutation($f: ID!, $t: ID!) { reassignMembers(fromGuideId: $f, toGuideId: $t) { moved errors { code field } } }"
+)
 ME = "{ me { roles guide { status inviteCode inviteQr(format: SVG) { url mediaType dataBase64 } } } }"
 
 
@@ -44,13 +46,17 @@ async def shop(db, settings):
     second = await factories.store(brand, "SH-2")
     hq = factories.staff_token(settings, await factories.staff(brand))
     manager = factories.staff_token(settings, await factories.staff(brand, "mgr-1", StaffRole.STORE_MANAGER, store))
-    other_manager = factories.staff_token(settings, await factories.staff(brand, "mgr-2", StaffRole.STORE_MANAGER, second))
+    other_manager = factories.staff_token(
+        settings, await factories.staff(brand, "mgr-2", StaffRole.STORE_MANAGER, second)
+    )
     return brand, store, second, hq, manager, other_manager
 
 
 async def test_a_guide_joins_by_qr_is_approved_and_gets_a_personal_qr(client, settings, shop) -> None:
     brand, store, _, _, manager, _ = shop
-    created = await client.mutate("createEnrolmentQr", CREATE_QR, {"store": ids.encode("Store", store.id), "hours": 48}, token=manager)
+    created = await client.mutate(
+        "createEnrolmentQr", CREATE_QR, {"store": ids.encode("Store", store.id), "hours": 48}, token=manager
+    )
     enrolment = created["enrolment"]
     assert created["errors"] == [] and decode_qr(enrolment["qr"]) == enrolment["qr"]["url"]
     assert enrolment["qr"]["url"] == f"https://mp.example.com/r?e={enrolment['token']}"
@@ -59,15 +65,22 @@ async def test_a_guide_joins_by_qr_is_approved_and_gets_a_personal_qr(client, se
     joined = await client.mutate("enrolAsGuide", ENROL, {"t": enrolment["token"]}, token=token)
     assert joined["errors"] == [] and joined["guide"]["status"] == "PENDING"
     assert (await client.ok("{ me { roles } }", token=token))["me"]["roles"] == ["CONSUMER"]
-    assert codes(await client.mutate("enrolAsGuide", ENROL, {"t": enrolment["token"]}, token=token)) == ["GUIDE_ALREADY_ENROLLED"]
+    assert codes(await client.mutate("enrolAsGuide", ENROL, {"t": enrolment["token"]}, token=token)) == [
+        "GUIDE_ALREADY_ENROLLED"
+    ]
 
     approved = await client.mutate("approveGuide", APPROVE, {"g": joined["guide"]["id"]}, token=manager)
     assert approved["guide"]["status"] == "ACTIVE" and approved["guide"]["approvedAt"]
     me = (await client.ok(ME, token=token))["me"]
     assert me["roles"] == ["CONSUMER", "GUIDE"] and me["guide"]["status"] == "ACTIVE"
     qr = me["guide"]["inviteQr"]
-    assert qr["mediaType"] == "image/svg+xml" and decode_qr(qr) == f"https://mp.example.com/r?c={me['guide']['inviteCode']}"
-    assert codes(await client.mutate("approveGuide", APPROVE, {"g": joined["guide"]["id"]}, token=manager)) == ["GUIDE_NOT_PENDING"]
+    assert (
+        qr["mediaType"] == "image/svg+xml"
+        and decode_qr(qr) == f"https://mp.example.com/r?c={me['guide']['inviteCode']}"
+    )
+    assert codes(await client.mutate("approveGuide", APPROVE, {"g": joined["guide"]["id"]}, token=manager)) == [
+        "GUIDE_NOT_PENDING"
+    ]
 
 
 async def test_qr_destination_follows_the_brand_policy(client, settings, shop) -> None:
@@ -75,10 +88,13 @@ async def test_qr_destination_follows_the_brand_policy(client, settings, shop) -
     guide = await factories.guide(brand, store, "amy")
     await client.mutate(
         "updateReferralPolicy",
-        'mutation { updateReferralPolicy(input: {inviteUrlBase: "https://m.acme.cn/join"}) { errors { code } } }', token=hq,
+        'mutation { updateReferralPolicy(input: {inviteUrlBase: "https://m.acme.cn/join"}) { errors { code } } }',
+        token=hq,
     )
     member, token = await consumer(settings, brand, "mum")
-    png = (await client.ok("{ me { member { inviteCode inviteQr { url mediaType dataBase64 } } } }", token=token))["me"]["member"]
+    png = (await client.ok("{ me { member { inviteCode inviteQr { url mediaType dataBase64 } } } }", token=token))[
+        "me"
+    ]["member"]
     assert png["inviteQr"]["mediaType"] == "image/png"
     assert decode_qr(png["inviteQr"]) == f"https://m.acme.cn/join?c={png['inviteCode']}"
     bad = await client.mutate(
@@ -93,7 +109,9 @@ async def test_qr_destination_follows_the_brand_policy(client, settings, shop) -
 @pytest.mark.parametrize("problem", ["expired", "revoked", "tampered", "other-brand", "garbage"])
 async def test_enrolment_tokens_that_must_not_work(client, settings, shop, clock, problem) -> None:
     brand, store, _, hq, _, _ = shop
-    created = await client.mutate("createEnrolmentQr", CREATE_QR, {"store": ids.encode("Store", store.id), "hours": 1}, token=hq)
+    created = await client.mutate(
+        "createEnrolmentQr", CREATE_QR, {"store": ids.encode("Store", store.id), "hours": 1}, token=hq
+    )
     token_value = created["enrolment"]["token"]
     expected = "ENROLMENT_INVALID"
     if problem == "expired":
@@ -121,15 +139,24 @@ async def test_enrolment_tokens_that_must_not_work(client, settings, shop, clock
 async def test_store_managers_act_only_on_their_own_store(client, settings, shop, clock) -> None:
     brand, store, second, _, manager, other_manager = shop
     pending = await guide_service.enrol(
-        key=settings.signing_key("enrolment"), brand_id=brand.id,
+        key=settings.signing_key("enrolment"),
+        brand_id=brand.id,
         member_id=(await factories.member(brand, "p")).id,
-        token=(await client.mutate("createEnrolmentQr", CREATE_QR, {"store": ids.encode("Store", store.id), "hours": 5}, token=manager))["enrolment"]["token"],
+        token=(
+            await client.mutate(
+                "createEnrolmentQr", CREATE_QR, {"store": ids.encode("Store", store.id), "hours": 5}, token=manager
+            )
+        )["enrolment"]["token"],
         now=clock.now,
     )
     gid = ids.encode("Guide", pending.id)
     assert codes(await client.mutate("approveGuide", APPROVE, {"g": gid}, token=other_manager)) == ["GUIDE_NOT_FOUND"]
-    assert codes(await client.mutate("deactivateGuide", DEACTIVATE, {"g": gid}, token=other_manager)) == ["GUIDE_NOT_FOUND"]
-    foreign_qr = await client.mutate("createEnrolmentQr", CREATE_QR, {"store": ids.encode("Store", store.id), "hours": 5}, token=other_manager)
+    assert codes(await client.mutate("deactivateGuide", DEACTIVATE, {"g": gid}, token=other_manager)) == [
+        "GUIDE_NOT_FOUND"
+    ]
+    foreign_qr = await client.mutate(
+        "createEnrolmentQr", CREATE_QR, {"store": ids.encode("Store", store.id), "hours": 5}, token=other_manager
+    )
     assert codes(foreign_qr) == ["STORE_NOT_FOUND"]
     listed = await client.ok("{ guides { nodes { id } } }", token=other_manager)
     assert listed["guides"]["nodes"] == []
@@ -141,7 +168,9 @@ async def test_store_managers_act_only_on_their_own_store(client, settings, shop
 @pytest.mark.parametrize("hours", [0, -5, 24 * 91])
 async def test_enrolment_validity_is_bounded(client, shop, hours) -> None:
     _, store, _, hq, _, _ = shop
-    payload = await client.mutate("createEnrolmentQr", CREATE_QR, {"store": ids.encode("Store", store.id), "hours": hours}, token=hq)
+    payload = await client.mutate(
+        "createEnrolmentQr", CREATE_QR, {"store": ids.encode("Store", store.id), "hours": hours}, token=hq
+    )
     assert payload["errors"] == [{"code": "VALIDITY_INVALID", "field": "validHours"}]
 
 
@@ -159,9 +188,19 @@ async def test_a_leaving_guide_keeps_history_and_hq_reassigns_their_members(clie
 
     left = await client.mutate("deactivateGuide", DEACTIVATE, {"g": ids.encode("Guide", leaving.id)}, token=manager)
     assert left["guide"]["status"] == "INACTIVE" and left["guide"]["leftAt"]
-    refused = await client.mutate("reassignMembers", REASSIGN, {"f": ids.encode("Guide", leaving.id), "t": ids.encode("Guide", leaving.id)}, token=hq)
+    refused = await client.mutate(
+        "reassignMembers",
+        REASSIGN,
+        {"f": ids.encode("Guide", leaving.id), "t": ids.encode("Guide", leaving.id)},
+        token=hq,
+    )
     assert refused["errors"] == [{"code": "SAME_GUIDE", "field": "toGuideId"}]
-    moved = await client.mutate("reassignMembers", REASSIGN, {"f": ids.encode("Guide", leaving.id), "t": ids.encode("Guide", staying.id)}, token=hq)
+    moved = await client.mutate(
+        "reassignMembers",
+        REASSIGN,
+        {"f": ids.encode("Guide", leaving.id), "t": ids.encode("Guide", staying.id)},
+        token=hq,
+    )
     assert moved == {"moved": 3, "errors": []}
 
     for mum in mums:
@@ -169,9 +208,14 @@ async def test_a_leaving_guide_keeps_history_and_hq_reassigns_their_members(clie
         assert (row.guide_id, row.origin_guide_id) == (staying.id, leaving.id)  # first touch stays on record
         history = await GuideBinding.filter(member_id=mum.id).order_by("started_at")
         assert [(b.guide_id, b.reason, b.ended_at) for b in history] == [
-            (leaving.id, BindingReason.REGISTRATION, clock.now), (staying.id, BindingReason.REASSIGNMENT, None)]
+            (leaving.id, BindingReason.REGISTRATION, clock.now),
+            (staying.id, BindingReason.REASSIGNMENT, None),
+        ]
         # A purchase before the move is credited to the guide bound then.
-        assert await attribution.guide_at(brand_id=brand.id, member_id=mum.id, at=registered_at) == (leaving.id, store.id)
+        assert await attribution.guide_at(brand_id=brand.id, member_id=mum.id, at=registered_at) == (
+            leaving.id,
+            store.id,
+        )
         assert await attribution.guide_at(brand_id=brand.id, member_id=mum.id, at=clock.now) == (staying.id, store.id)
 
 
@@ -212,6 +256,7 @@ async def test_a_request_draws_at_most_twenty_qr_images(client, settings, clock)
     # Counted from the document before anything runs: 21 members' images, or two aliases of 20.
     more = await client.post(query, {"n": 21}, token=token)
     assert more.status == 400 and more.error_codes == ["QR_LIMIT_REACHED"] and more.data is None
-    aliased = await client.post("{ myMembers { nodes { a: inviteQr { mediaType } b: inviteQr { mediaType } } } }",
-                                token=token)
+    aliased = await client.post(
+        "{ myMembers { nodes { a: inviteQr { mediaType } b: inviteQr { mediaType } } } }", token=token
+    )
     assert aliased.status == 400 and aliased.error_codes == ["QR_LIMIT_REACHED"]

@@ -34,7 +34,11 @@ async def test_registering_through_a_guide_qr_attributes_guide_store_and_channel
     assert (row.origin_guide_id, row.origin_store_id, row.guide_id) == (guide.id, store.id, guide.id)
     binding = await GuideBinding.get(member_id=member.id)
     assert (binding.guide_id, binding.reason, binding.started_at, binding.ended_at) == (
-        guide.id, BindingReason.REGISTRATION, clock.now, None)
+        guide.id,
+        BindingReason.REGISTRATION,
+        clock.now,
+        None,
+    )
     touch = await Touch.get(member_id=member.id)
     assert (touch.kind, touch.guide_id, touch.channel) == (TouchKind.REGISTRATION, guide.id, Channel.GUIDE_QR)
 

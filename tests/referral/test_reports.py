@@ -45,8 +45,15 @@ async def book(db):
     o1 = await reg("o1", day(4), channel=Channel.PRODUCT_SCAN, campaign="spring")
 
     async def touch(member, kind, when, amount=0, **extra):
-        await touches.record(brand_id=brand.id, member_id=member.id, kind=kind, at=when, amount_cents=amount,
-                             attribute="guide_id" not in extra, **extra)
+        await touches.record(
+            brand_id=brand.id,
+            member_id=member.id,
+            kind=kind,
+            at=when,
+            amount_cents=amount,
+            attribute="guide_id" not in extra,
+            **extra,
+        )
 
     await touch(a1, TouchKind.PURCHASE, day(5), 10_000)
     await touch(a1, TouchKind.PURCHASE, day(6), 5_000)
@@ -79,7 +86,9 @@ async def test_june_by_store_channel_and_campaign(book) -> None:
     by = lambda d, **f: reports.attribution(brand_id=brand.id, start=JUNE[0], end=JUNE[1], by=d, **f)  # noqa: E731
     stores = {r.key: r for r in await by(Dimension.STORE)}
     assert stores == {
-        str(s1.id): fig(str(s1.id), new=4, referred=1, purchases=3, revenue=18_000, issued=1, written=1, signups=1, attended=1),
+        str(s1.id): fig(
+            str(s1.id), new=4, referred=1, purchases=3, revenue=18_000, issued=1, written=1, signups=1, attended=1
+        ),
         str(s2.id): fig(str(s2.id), new=1),
         None: fig(None, new=1, purchases=1, revenue=2_000),
     }
@@ -92,7 +101,9 @@ async def test_june_by_store_channel_and_campaign(book) -> None:
     # The free-text tag a member registered with is a dimension of its own (campaign rules have theirs).
     campaigns = {r.key: r for r in await by(Dimension.REGISTRATION_TAG)}
     assert campaigns["spring"] == fig("spring", new=1, purchases=1, revenue=2_000)
-    assert campaigns[None] == fig(None, new=5, referred=1, purchases=3, revenue=18_000, issued=1, written=1, signups=1, attended=1)
+    assert campaigns[None] == fig(
+        None, new=5, referred=1, purchases=3, revenue=18_000, issued=1, written=1, signups=1, attended=1
+    )
     filtered = await by(Dimension.GUIDE, store_id=s2.id)
     assert [(r.key, r.new_members) for r in filtered] == [(filtered[0].key, 1)] and len(filtered) == 1
 
@@ -102,21 +113,32 @@ async def test_a_later_month_and_a_later_guide_change_leave_june_alone(book) -> 
     july = await reports.attribution(brand_id=brand.id, start=JULY[0], end=JULY[1], by=Dimension.GUIDE)
     assert july == [fig(str(g3.id), purchases=1, revenue=7_000)]
     before = await reports.attribution(brand_id=brand.id, start=JUNE[0], end=JUNE[1], by=Dimension.GUIDE)
-    await members.rebind(brand_id=brand.id, member_id=people["a1"].id, from_guide_id=g1.id, to_guide=g3,
-                         now=day(3, month=7), reason=BindingReason.REASSIGNMENT)
+    await members.rebind(
+        brand_id=brand.id,
+        member_id=people["a1"].id,
+        from_guide_id=g1.id,
+        to_guide=g3,
+        now=day(3, month=7),
+        reason=BindingReason.REASSIGNMENT,
+    )
     assert await reports.attribution(brand_id=brand.id, start=JUNE[0], end=JUNE[1], by=Dimension.GUIDE) == before
 
 
 async def test_leaderboard_and_funnel(book) -> None:
     brand, _, (g1, g2, g3), _ = book
-    board = await reports.leaderboard(brand_id=brand.id, start=JUNE[0], end=JUNE[1], metric=Metric.REVENUE_CENTS, limit=2)
+    board = await reports.leaderboard(
+        brand_id=brand.id, start=JUNE[0], end=JUNE[1], metric=Metric.REVENUE_CENTS, limit=2
+    )
     assert [(r.key, r.revenue_cents) for r in board] == [(str(g1.id), 18_000), (str(g2.id), 0)]
     by_members = await reports.leaderboard(brand_id=brand.id, start=JUNE[0], end=JUNE[1], metric=Metric.NEW_MEMBERS)
     assert [(r.key, r.new_members) for r in by_members] == [(str(g1.id), 3), (str(g2.id), 1), (str(g3.id), 1)]
     # The three guides are members who never registered as customers: "aware".
     assert await reports.funnel(brand_id=brand.id) == {
-        profiles.Stage.AWARE: 3, profiles.Stage.REGISTERED: 2, profiles.Stage.PURCHASED: 3,
-        profiles.Stage.REPEAT: 0, profiles.Stage.ADVOCATE: 1,
+        profiles.Stage.AWARE: 3,
+        profiles.Stage.REGISTERED: 2,
+        profiles.Stage.PURCHASED: 3,
+        profiles.Stage.REPEAT: 0,
+        profiles.Stage.ADVOCATE: 1,
     }
 
 
@@ -135,10 +157,16 @@ async def test_profile_stage_matches_the_funnel_rule_and_scores_explain_themselv
     value = profile.value
     assert (value.revenue, value.engagement, value.influence, value.total) == (150.0, 2.0, 23.0, 175.0)
     assert [(p.score, p.count, p.points) for p in value.parts] == [
-        ("revenue", 15_000, 150.0), ("engagement", 1, 2), ("influence", 1, 20), ("influence", 3_000, 3.0)]
+        ("revenue", 15_000, 150.0),
+        ("engagement", 1, 2),
+        ("influence", 1, 20),
+        ("influence", 3_000, 3.0),
+    ]
 
 
-@pytest.mark.parametrize(("start", "end"), [(JUNE[1], JUNE[0]), (JUNE[0], JUNE[0]), (datetime(2025, 1, 1, tzinfo=UTC), JUNE[1])])
+@pytest.mark.parametrize(
+    ("start", "end"), [(JUNE[1], JUNE[0]), (JUNE[0], JUNE[0]), (datetime(2025, 1, 1, tzinfo=UTC), JUNE[1])]
+)
 async def test_bad_periods_are_refused(book, start, end) -> None:
     brand, *_ = book
     with pytest.raises(ReferralError) as err:

@@ -39,7 +39,9 @@ async def test_a_later_scan_is_a_touch_not_a_steal(client, bound) -> None:
 
 async def test_switching_waits_for_the_policy_period(client, bound, clock) -> None:
     _, first, second, hq, member, token = bound
-    policy = await client.mutate("updateReferralPolicy", POLICY, {"i": {"allowGuideSwitch": True, "switchAfterDays": 30}}, token=hq)
+    policy = await client.mutate(
+        "updateReferralPolicy", POLICY, {"i": {"allowGuideSwitch": True, "switchAfterDays": 30}}, token=hq
+    )
     assert policy["errors"] == []
     clock.advance(days=29)
     early = await client.mutate("scanCode", SCAN, {"code": second.invite_code}, token=token)
@@ -51,15 +53,20 @@ async def test_switching_waits_for_the_policy_period(client, bound, clock) -> No
     assert (row.guide_id, row.origin_guide_id) == (second.id, first.id)
     history = await GuideBinding.filter(member_id=member.id).order_by("started_at")
     assert [(b.guide_id, b.reason, b.ended_at) for b in history] == [
-        (first.id, BindingReason.REGISTRATION, clock.now), (second.id, BindingReason.SWITCH, None)]
+        (first.id, BindingReason.REGISTRATION, clock.now),
+        (second.id, BindingReason.SWITCH, None),
+    ]
     again = await client.mutate("scanCode", SCAN, {"code": second.invite_code}, token=token)
     assert again["switched"] is False  # already theirs
 
 
 @pytest.mark.parametrize(
     ("policy", "field"),
-    [({"switchAfterDays": -1}, "switchAfterDays"), ({"lapsedAfterDays": 0}, "lapsedAfterDays"),
-     ({"inviteUrlBase": "ftp://x"}, "inviteUrlBase")],
+    [
+        ({"switchAfterDays": -1}, "switchAfterDays"),
+        ({"lapsedAfterDays": 0}, "lapsedAfterDays"),
+        ({"inviteUrlBase": "ftp://x"}, "inviteUrlBase"),
+    ],
 )
 async def test_bad_policy_values_are_refused(client, bound, policy, field) -> None:
     *_, hq, _, _ = bound
@@ -69,14 +76,31 @@ async def test_bad_policy_values_are_refused(client, bound, policy, field) -> No
 
 async def test_profile_edits_store_normalised_values(client, bound, clock) -> None:
     *_, member, token = bound
-    payload = await client.mutate("updateProfile", PROFILE, {"i": {
-        "name": "  Li Na ", "phone": "138 1234 5678", "phoneConsent": True, "city": "Hangzhou", "gender": "FEMALE",
-        "birthday": "1994-03-02", "babyDueDate": "2026-09-01",
-    }}, token=token)
+    payload = await client.mutate(
+        "updateProfile",
+        PROFILE,
+        {
+            "i": {
+                "name": "  Li Na ",
+                "phone": "138 1234 5678",
+                "phoneConsent": True,
+                "city": "Hangzhou",
+                "gender": "FEMALE",
+                "birthday": "1994-03-02",
+                "babyDueDate": "2026-09-01",
+            }
+        },
+        token=token,
+    )
     assert payload["errors"] == []
     assert payload["member"] == {
-        "name": "Li Na", "phone": "+8613812345678", "city": "Hangzhou", "gender": "FEMALE",
-        "birthday": "1994-03-02", "babyDueDate": "2026-09-01", "babyBirthDate": None,
+        "name": "Li Na",
+        "phone": "+8613812345678",
+        "city": "Hangzhou",
+        "gender": "FEMALE",
+        "birthday": "1994-03-02",
+        "babyDueDate": "2026-09-01",
+        "babyBirthDate": None,
     }
     row = await Member.get(id=member.id)
     assert row.phone_consent_at == clock.now
@@ -87,22 +111,31 @@ async def test_profile_edits_store_normalised_values(client, bound, clock) -> No
 
 @pytest.mark.parametrize(
     ("profile", "code", "field"),
-    [({"phone": "12345"}, "PHONE_INVALID", "phone"),
-     ({"phone": "+8613812345678"}, "PHONE_CONSENT_REQUIRED", "phoneConsent"),
-     ({"birthday": "2030-01-01"}, "DATE_INVALID", "birthday"),
-     ({"babyDueDate": "2028-01-01"}, "DATE_INVALID", "babyDueDate"),
-     ({"babyBirthDate": "2010-01-01"}, "DATE_INVALID", "babyBirthDate"),
-     ({"name": "x" * 65}, "NAME_INVALID", "name"),
-     ({"name": "bad\u0007bell"}, "NAME_INVALID", "name"),
-     ({"city": "c" * 80}, "CITY_INVALID", "city")],
+    [
+        ({"phone": "12345"}, "PHONE_INVALID", "phone"),
+        ({"phone": "+8613812345678"}, "PHONE_CONSENT_REQUIRED", "phoneConsent"),
+        ({"birthday": "2030-01-01"}, "DATE_INVALID", "birthday"),
+        ({"babyDueDate": "2028-01-01"}, "DATE_INVALID", "babyDueDate"),
+        ({"babyBirthDate": "2010-01-01"}, "DATE_INVALID", "babyBirthDate"),
+        ({"name": "x" * 65}, "NAME_INVALID", "name"),
+        ({"name": "bad\u0007bell"}, "NAME_INVALID", "name"),
+        ({"city": "c" * 80}, "CITY_INVALID", "city"),
+    ],
 )
 async def test_invalid_profile_input_is_refused_and_changes_nothing(client, bound, profile, code, field) -> None:
     *_, member, token = bound
     before = await Member.get(id=member.id)
-    payload = await client.mutate("updateProfile", PROFILE, {"i": profile | {"city": profile.get("city", "Ningbo")}}, token=token)
+    payload = await client.mutate(
+        "updateProfile", PROFILE, {"i": profile | {"city": profile.get("city", "Ningbo")}}, token=token
+    )
     assert payload["errors"] == [{"code": code, "field": field}] and payload["member"] is None
     after = await Member.get(id=member.id)
-    assert (after.city, after.phone, after.birthday, after.name) == (before.city, before.phone, before.birthday, before.name)
+    assert (after.city, after.phone, after.birthday, after.name) == (
+        before.city,
+        before.phone,
+        before.birthday,
+        before.name,
+    )
 
 
 async def test_registration_validates_profile_too(client, db, settings) -> None:
@@ -110,8 +143,11 @@ async def test_registration_validates_profile_too(client, db, settings) -> None:
     member, token = await consumer(settings, brand, "mum")
     payload = await register(client, token, profile={"phone": "+66812345678"})
     assert codes(payload) == ["PHONE_CONSENT_REQUIRED"]
-    payload = await register(client, token, profile={"phone": "+66 81 234 5678", "phoneConsent": True,
-                                                      "babyBirthDate": date(2026, 5, 1).isoformat()})
+    payload = await register(
+        client,
+        token,
+        profile={"phone": "+66 81 234 5678", "phoneConsent": True, "babyBirthDate": date(2026, 5, 1).isoformat()},
+    )
     assert payload["errors"] == [] and payload["member"]["phone"] == "+66812345678"
 
 
@@ -126,4 +162,7 @@ async def test_two_hq_edits_of_different_settings_both_stand(db) -> None:
         )
         policy = await policies.get(brand_id=brand.id)
         assert (policy.lapsed_after_days, policy.vip_revenue_cents, policy.invite_url_base) == (
-            i, i * 100, f"https://mp.example.com/i{i}")
+            i,
+            i * 100,
+            f"https://mp.example.com/i{i}",
+        )
