@@ -4,10 +4,14 @@ import sqlite3
 import subprocess
 
 import httpx
+import pytest
 
 from foundation.auth.passwords import verify_password
 from tests.conftest import TEST_DATA_KEYS
 from tests.processes import SCRM, free_port, wait_healthy
+
+# Slow: left out of the fast loop (pytest -m 'not slow'); CI runs everything.
+pytestmark = pytest.mark.slow
 
 
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -27,6 +27,9 @@ from tests import factories
 from tests.processes import SCRM, connections_held, serving, worker_pids
 from tests.test_multi_worker import server_env
 
+# Slow: left out of the fast loop (pytest -m 'not slow'); CI runs everything.
+pytestmark = pytest.mark.slow
+
 CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempotencyKey: $k) {
   claim { id } replayed errors { code } } }"""
 

@@ -20,6 +20,9 @@ from hypothesis import HealthCheck, given, settings
 
 from tests.processes import SCRM, serving
 
+# Slow: left out of the fast loop (pytest -m 'not slow'); CI runs everything.
+pytestmark = pytest.mark.slow
+
 EXAMPLES = int(os.environ.get("SCRM_FUZZ_EXAMPLES", "15"))
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from graphql import (
     GraphQLArgument,
     GraphQLEnumType,
@@ -37,6 +38,9 @@ from tortoise import Tortoise, connections
 from schema import ids
 from tests import factories
 from tests.client import GraphQLClient
+
+# Slow: left out of the fast loop (pytest -m 'not slow'); CI runs everything.
+pytestmark = pytest.mark.slow
 
 ALL_CALLERS = os.environ.get("SCRM_HOSTILE_ALL") == "1"
 CALLERS = ["anonymous", "consumer", "guide", "store_manager", "hq", "other_hq"]

@@ -8,6 +8,9 @@ import pytest
 
 from tests.processes import SCRM, free_port, wait_healthy
 
+# Slow: left out of the fast loop (pytest -m 'not slow'); CI runs everything.
+pytestmark = pytest.mark.slow
+
 AUDIT = Path(__file__).parent / "http_audit"
 
 

@@ -25,6 +25,9 @@ from tests.conftest import TEST_DATA_KEYS, TEST_SECRET
 from tests.events.helpers import SIGN_UP
 from tests.processes import SCRM, serving, worker_pids
 
+# Slow: left out of the fast loop (pytest -m 'not slow'); CI runs everything.
+pytestmark = pytest.mark.slow
+
 CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempotencyKey: $k) { pointsEarned errors { code } } }"""
 WRITE_OFF = """mutation($c: String!) { writeOffCoupon(code: $c) { coupon { status } errors { code } } }"""
 ISSUE = """mutation($t: ID!, $m: ID!) { issueCoupon(templateId: $t, memberId: $m) { coupon { id } errors { code } } }"""

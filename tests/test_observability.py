@@ -5,6 +5,7 @@ import re
 import subprocess
 
 import httpx
+import pytest
 from starlette.datastructures import Secret
 
 from foundation.logs import redact
@@ -14,6 +15,9 @@ from tests import factories
 from tests.client import GraphQLClient
 from tests.conftest import make_settings
 from tests.processes import SCRM, free_port, wait_healthy
+
+# Slow: left out of the fast loop (pytest -m 'not slow'); CI runs everything.
+pytestmark = pytest.mark.slow
 
 CLAIM = """mutation($c: String!) { claimItemCode(code: $c) { pointsEarned errors { code } } }"""
 
