@@ -1,4 +1,5 @@
-"""Attribution rules, all in one place (the README states them for HQ):
+"""Attribution rules, all in one place (the README states them for HQ). The decisions are pure
+functions of what the caller read; members.py and touches.py do the reads and the writes.
 
 1. First touch wins: a member is recruited by the code they register with (a guide's QR, or a
    member's invite, whose guide is credited too); without one, by the earliest guide QR they
@@ -13,10 +14,57 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from referral.models import Member, ReferralPolicy
+from referral.errors import ReferralError, ReferralErrorCode as Code
+from referral.models import Channel, Guide, GuideStatus, Member, ReferralPolicy
+from referral.services.invites import Inviter
 from referral.sql import Statement
+
+
+@dataclass(frozen=True)
+class Recruitment:
+    """Who recruited a registering member: the guide credited, the member who invited them, how."""
+
+    guide: Guide | None
+    referrer: Member | None
+    channel: Channel
+
+
+def recruited_by_code(member_id: int, inviter: Inviter, channel: Channel | None) -> Recruitment:
+    """Rule 1 with a code: the code's owner recruits. A member's invite also credits that member's
+    guide while the guide is active (rule 3). Raises INVITE_SELF, INVITER_NOT_REGISTERED or
+    GUIDE_INACTIVE."""
+    if inviter.member is not None:
+        if inviter.member.id == member_id:
+            raise ReferralError(Code.INVITE_SELF, "You cannot use your own invite code.", "code")
+        if inviter.member.registered_at is None:
+            raise ReferralError(Code.INVITER_NOT_REGISTERED, "Your friend has not registered yet.", "code")
+        guide = inviter.guide if inviter.guide and inviter.guide.status is GuideStatus.ACTIVE else None
+        return Recruitment(guide, inviter.member, Channel.MEMBER_INVITE)
+    assert inviter.guide is not None
+    require_active(inviter.guide)
+    return Recruitment(inviter.guide, None, channel or Channel.GUIDE_QR)
+
+
+def recruited_without_code(earliest_scanned: Guide | None, channel: Channel | None) -> Recruitment:
+    """Rule 1 without a code: the guide whose QR the member scanned first, if still active (rule 3);
+    otherwise the registration is organic."""
+    guide = earliest_scanned if earliest_scanned and earliest_scanned.status is GuideStatus.ACTIVE else None
+    return Recruitment(guide, None, channel or (Channel.GUIDE_QR if guide else Channel.ORGANIC))
+
+
+def require_active(guide: Guide) -> None:
+    """Rule 3: a guide who is not active recruits no one."""
+    if guide.status is not GuideStatus.ACTIVE:
+        raise ReferralError(Code.GUIDE_INACTIVE, "This guide is no longer taking new members.", "code")
+
+
+def scan_could_move(member: Member, guide: Guide) -> bool:
+    """Rule 2, before the policy is read: a scan can only move a registered member, to another guide,
+    who is active. Otherwise it is a touch and nothing more."""
+    return member.registered_at is not None and member.guide_id != guide.id and guide.status is GuideStatus.ACTIVE
 
 
 async def guide_at(*, brand_id: int, member_id: int, at: datetime) -> tuple[int, int] | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from referral import codes
 from referral.errors import ReferralError, ReferralErrorCode as Code
-from referral.models import Guide, GuideStatus, Member
+from referral.models import Guide, Member
 
 GUIDE_PREFIX = "G"
 MEMBER_PREFIX = "M"
@@ -46,9 +46,3 @@ async def resolve(*, brand_id: int, raw: str) -> Inviter:
         raise ReferralError(Code.CODE_UNKNOWN, "This code does not belong to this brand.", "code")
     guide = await Guide.get_or_none(id=member.guide_id) if member.guide_id else None
     return Inviter(guide=guide, member=member)
-
-
-def require_active(guide: Guide) -> None:
-    """Rule 3 of attribution: a guide who is not active recruits no one."""
-    if guide.status is not GuideStatus.ACTIVE:
-        raise ReferralError(Code.GUIDE_INACTIVE, "This guide is no longer taking new members.", "code")

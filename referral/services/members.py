@@ -24,8 +24,7 @@ from referral.models import (
     Touch,
     TouchKind,
 )
-from referral.services import invites, policy as policies, touches
-from referral.services.attribution import may_switch
+from referral.services import attribution, invites, policy as policies, touches
 from referral.services.profile_fields import ProfileInput, clean, full_phone
 from referral.sql import Statement
 
@@ -130,24 +129,12 @@ async def register(
         raise ReferralError(
             Code.REGISTRATION_TAG_INVALID, f"A registration tag has at most {MAX_TAG} characters.", "campaign"
         )
-    guide, referrer = None, None
     if code:
         inviter = await invites.resolve(brand_id=brand_id, raw=code)
-        if inviter.member is not None:
-            if inviter.member.id == member_id:
-                raise ReferralError(Code.INVITE_SELF, "You cannot use your own invite code.", "code")
-            if inviter.member.registered_at is None:
-                raise ReferralError(Code.INVITER_NOT_REGISTERED, "Your friend has not registered yet.", "code")
-            referrer, channel = inviter.member, Channel.MEMBER_INVITE
-            # Guides get credit for their members' referrals, while they are active.
-            guide = inviter.guide if inviter.guide and inviter.guide.status is GuideStatus.ACTIVE else None
-        else:
-            assert inviter.guide is not None
-            invites.require_active(inviter.guide)
-            guide, channel = inviter.guide, channel or Channel.GUIDE_QR
+        recruited = attribution.recruited_by_code(member_id, inviter, channel)
     else:
-        guide = await _earliest_scanned_active_guide(brand_id, member_id)
-        channel = channel or (Channel.GUIDE_QR if guide else Channel.ORGANIC)
+        recruited = attribution.recruited_without_code(await _earliest_scanned_guide(brand_id, member_id), channel)
+    guide, referrer, channel = recruited.guide, recruited.referrer, recruited.channel
 
     async with in_transaction():
         # The conditional update is the guard: of two racing registrations, exactly one matches.
@@ -199,7 +186,7 @@ async def register(
     return await Member.get(id=member_id)
 
 
-async def _earliest_scanned_active_guide(brand_id: int, member_id: int) -> Guide | None:
+async def _earliest_scanned_guide(brand_id: int, member_id: int) -> Guide | None:
     scan = (
         await Touch.filter(brand_id=brand_id, member_id=member_id, kind=TouchKind.GUIDE_SCAN, guide_id__isnull=False)
         .order_by("occurred_at", "id")
@@ -207,8 +194,7 @@ async def _earliest_scanned_active_guide(brand_id: int, member_id: int) -> Guide
     )
     if scan is None or scan.guide_id is None:
         return None
-    guide = await Guide.get(id=scan.guide_id)
-    return guide if guide.status is GuideStatus.ACTIVE else None
+    return await Guide.get(id=scan.guide_id)
 
 
 @dataclass(frozen=True)
@@ -247,11 +233,11 @@ async def scan_code(*, brand_id: int, member_id: int, code: str, now: datetime) 
         store_id=guide.store_id,
         channel=Channel.GUIDE_QR,
     )
-    if member.registered_at is None or member.guide_id == guide.id or guide.status is not GuideStatus.ACTIVE:
+    if not attribution.scan_could_move(member, guide):
         return ScanResult(inviter, switched=False)
     current = await GuideBinding.filter(member_id=member.id, ended_at=None).order_by("-started_at").first()
     policy = await policies.get(brand_id=brand_id)
-    if not may_switch(policy, member, current.started_at if current else None, now):
+    if not attribution.may_switch(policy, member, current.started_at if current else None, now):
         return ScanResult(inviter, switched=False)
     switched = await rebind(
         brand_id=brand_id,

@@ -260,3 +260,38 @@ async def test_a_request_draws_at_most_twenty_qr_images(client, settings, clock)
         "{ myMembers { nodes { a: inviteQr { mediaType } b: inviteQr { mediaType } } } }", token=token
     )
     assert aliased.status == 400 and aliased.error_codes == ["QR_LIMIT_REACHED"]
+
+
+def test_attribution_decisions_are_pure_functions_of_what_was_read() -> None:
+    # The rules of referral/services/attribution.py, on unsaved rows: no database involved.
+    from datetime import UTC, datetime
+
+    from referral.errors import ReferralError
+    from referral.models import Channel, Guide
+    from referral.services.invites import Inviter
+
+    now = datetime(2026, 11, 25, tzinfo=UTC)
+    active, gone = (
+        Guide(id=1, store_id=7, status=GuideStatus.ACTIVE),
+        Guide(id=2, store_id=7, status=GuideStatus.INACTIVE),
+    )
+    friend = Member(id=10, registered_at=now, guide_id=2)
+    by_friend = attribution.recruited_by_code(11, Inviter(guide=gone, member=friend), None)
+    assert (by_friend.guide, by_friend.referrer, by_friend.channel) == (None, friend, Channel.MEMBER_INVITE)
+    by_guide = attribution.recruited_by_code(11, Inviter(guide=active, member=None), None)
+    assert (by_guide.guide, by_guide.referrer, by_guide.channel) == (active, None, Channel.GUIDE_QR)
+    for inviter, code in (
+        (Inviter(guide=None, member=Member(id=11, registered_at=now)), "INVITE_SELF"),
+        (Inviter(guide=None, member=Member(id=12, registered_at=None)), "INVITER_NOT_REGISTERED"),
+        (Inviter(guide=gone, member=None), "GUIDE_INACTIVE"),
+    ):
+        with pytest.raises(ReferralError) as refused:
+            attribution.recruited_by_code(11, inviter, None)
+        assert refused.value.code.value == code
+    assert attribution.recruited_without_code(gone, None).channel is Channel.ORGANIC
+    assert attribution.recruited_without_code(active, None).guide is active
+    registered = Member(id=11, registered_at=now, guide_id=1)
+    assert attribution.scan_could_move(registered, gone) is False
+    assert attribution.scan_could_move(registered, active) is False  # already theirs
+    assert attribution.scan_could_move(Member(id=12, registered_at=now, guide_id=2), active) is True
+    assert attribution.scan_could_move(Member(id=13, registered_at=None), active) is False
