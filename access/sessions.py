@@ -18,6 +18,7 @@ from foundation.tenancy import service as brands
 from foundation.tenancy.models import Brand
 from referral.models import GuideRole, IdentityProvider
 from referral.services import identities, members
+from referral.services.member_data import MemberData
 
 _UNAVAILABLE = "Sign-in is unavailable right now; please try again in a moment."
 
@@ -76,25 +77,40 @@ async def _line_identity(line: LineLogin, brand: Brand, id_token: str, nonce: st
     return identity.user_id
 
 
-async def link_wechat(*, settings: Settings, wechat: WeChat, caller: Caller, code: str, now: datetime) -> SignedIn:
+async def link_wechat(
+    *, settings: Settings, wechat: WeChat, caller: Caller, code: str, now: datetime, member_data: MemberData
+) -> SignedIn:
     """Add the caller's WeChat identity to their member (merging if it has its own); a new session
     names the member the person now is. Raises what sign_in_wechat raises, or a referral merge error."""
     brand = await Brand.get(id=caller.brand_id)
     openid, unionid = await _wechat_identity(wechat, brand, code)
-    return await _linked(settings, caller, IdentityProvider.WECHAT, openid, unionid, now)
+    return await _linked(settings, caller, IdentityProvider.WECHAT, openid, unionid, now, member_data)
 
 
 async def link_line(
-    *, settings: Settings, line: LineLogin, caller: Caller, id_token: str, nonce: str | None, now: datetime
+    *,
+    settings: Settings,
+    line: LineLogin,
+    caller: Caller,
+    id_token: str,
+    nonce: str | None,
+    now: datetime,
+    member_data: MemberData,
 ) -> SignedIn:
     """As link_wechat, for a LINE ID token."""
     brand = await Brand.get(id=caller.brand_id)
     user_id = await _line_identity(line, brand, id_token, nonce)
-    return await _linked(settings, caller, IdentityProvider.LINE, user_id, None, now)
+    return await _linked(settings, caller, IdentityProvider.LINE, user_id, None, now, member_data)
 
 
 async def _linked(
-    settings: Settings, caller: Caller, provider: IdentityProvider, subject: str, unionid: str | None, now: datetime
+    settings: Settings,
+    caller: Caller,
+    provider: IdentityProvider,
+    subject: str,
+    unionid: str | None,
+    now: datetime,
+    member_data: MemberData,
 ) -> SignedIn:
     assert caller.member_id is not None
     member = await identities.link(
@@ -104,6 +120,7 @@ async def _linked(
         subject=subject,
         unionid=unionid,
         now=now,
+        member_data=member_data,
     )
     return await _session_for(settings, member.brand_id, member.id, new_member=False)
 

@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 
 from starlette.requests import Request
 
+from events.steps import StepReached
 from foundation.auth.caller import Caller
 from foundation.auth.errors import AuthError
 from foundation.integrations.clients import Integrations
 from foundation.ratelimit import Limiter
 from foundation.settings import Settings
 from referral.models import FingerprintKind
+from referral.services.member_data import MemberData
 from schema.errors import ClientError
 from schema.input_limits import MAX_QR_IMAGES
 from schema.loaders import Loaders
@@ -25,6 +27,9 @@ class Context:
     settings: Settings
     integrations: Integrations
     limiter: Limiter
+    # What the services of a lower domain reach above it with (server/wiring.py).
+    member_data: MemberData
+    on_event_step: StepReached
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     caller: Caller | None = None
     # Why the presented token was refused, so a protected field can say so precisely.

@@ -19,14 +19,11 @@ from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from access.sessions import caller_from_token
-from events.services import member_data as event_member_data
 from foundation.auth.errors import AuthError, AuthErrorCode
 from foundation.integrations.clients import open_integrations
 from foundation.metrics import exposition
 from foundation.ratelimit import open_limiter
 from foundation.settings import Mode, Settings, get_settings
-from loyalty.services import member_data as loyalty_member_data, merging as loyalty_merging
-from referral.services import data_rights, identities
 from schema.context import Context
 from schema.root import Schema, build_schema
 from server.client_fingerprints import seen_in
@@ -34,20 +31,9 @@ from server.db import tortoise_config
 from server.exports import code_batch_csv, code_batch_labels
 from server.graphql_http import GraphQLEndpoint
 from server.request_log import RequestContext
+from server.wiring import wire
 
 log = logging.getLogger(__name__)
-
-
-def connect_domains() -> None:
-    """Let referral's member merge, data export and erasure reach loyalty's and events' rows
-    (domains never import their callers; the server wires them). Idempotent."""
-    wiring = (
-        (identities.merge_hooks, (loyalty_merging.move_member, event_member_data.move_member)),
-        (data_rights.export_hooks, (loyalty_member_data.export, event_member_data.export)),
-        (data_rights.erase_hooks, (event_member_data.erase,)),
-    )
-    for hooks, wanted in wiring:
-        hooks.extend(hook for hook in wanted if hook not in hooks)
 
 
 def create_app(
@@ -60,7 +46,7 @@ def create_app(
     """Build the app. With manage_db=False the caller (a test) has already initialised tortoise;
     `clock` lets a test move time (enrolment expiry, guide switching periods)."""
     settings = settings or get_settings()
-    connect_domains()
+    wiring = wire()
     schema = schema or build_schema(
         max_depth=settings.max_query_depth,
         max_tokens=settings.max_query_tokens,
@@ -103,6 +89,8 @@ def create_app(
             settings=settings,
             integrations=request.app.state.integrations,
             limiter=request.app.state.limiter,
+            member_data=wiring.member_data,
+            on_event_step=wiring.on_event_step,
             seen=functools.partial(seen_in, request, fingerprint_key),
             clock=clock,
             caller=caller,

@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ALLOWED: dict[str, set[str]] = {
     "foundation": set(),
     "referral": {"foundation"},
-    "loyalty": {"foundation", "referral"},
-    "events": {"foundation", "referral", "loyalty"},
+    "events": {"foundation", "referral"},
+    "loyalty": {"foundation", "referral", "events"},
     "access": {"foundation", "referral"},
     "schema": {"foundation", "referral", "events", "loyalty", "access"},
     "server": {"foundation", "referral", "events", "loyalty", "access", "schema"},

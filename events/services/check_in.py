@@ -14,8 +14,7 @@ from tortoise.transactions import in_transaction
 
 from events.errors import EventError, EventErrorCode as Code
 from events.models import Event, EventStatus, Registration, RegistrationStatus
-from loyalty.models import Trigger
-from loyalty.services import step_rewards
+from events.steps import EventStep, StepReached
 from referral import codes
 from referral.models import Guide, TouchKind
 from referral.services import touches
@@ -36,7 +35,9 @@ def window(event: Event) -> tuple[datetime, datetime]:
     return event.starts_at - timedelta(minutes=event.check_in_opens_minutes), event.ends_at
 
 
-async def by_venue_code(*, key: bytes, brand_id: int, member_id: int, code: str, now: datetime) -> Registration:
+async def by_venue_code(
+    *, key: bytes, brand_id: int, member_id: int, code: str, now: datetime, on_step: StepReached
+) -> Registration:
     """The member checks in with the code shown at the venue. Raises CHECK_IN_CODE_INVALID (forged,
     expired or another brand's), EVENT_CANCELLED, CHECK_IN_CLOSED, NOT_SIGNED_UP, WAITLISTED or
     ALREADY_CHECKED_IN."""
@@ -44,10 +45,10 @@ async def by_venue_code(*, key: bytes, brand_id: int, member_id: int, code: str,
     event = await Event.get_or_none(id=event_id, brand_id=brand_id)
     if event is None:
         raise EventError(Code.CHECK_IN_CODE_INVALID, "This check-in code is not valid.", "code")
-    return await _check_in(event, member_id=member_id, now=now, guide_id=None)
+    return await _check_in(event, member_id=member_id, now=now, guide_id=None, on_step=on_step)
 
 
-async def by_ticket(*, brand_id: int, guide_id: int, ticket: str, now: datetime) -> Registration:
+async def by_ticket(*, brand_id: int, guide_id: int, ticket: str, now: datetime, on_step: StepReached) -> Registration:
     """A guide scans a member's ticket. A store's event takes that store's guides; an HQ event any
     guide of the brand. Raises CHECK_IN_CODE_INVALID, REGISTRATION_NOT_FOUND, and the rules above."""
     normal = codes.normalize(ticket)
@@ -59,10 +60,14 @@ async def by_ticket(*, brand_id: int, guide_id: int, ticket: str, now: datetime)
     guide = await Guide.get(id=guide_id)
     if registration.event.store_id is not None and guide.store_id != registration.event.store_id:
         raise EventError(Code.REGISTRATION_NOT_FOUND, "This ticket is for another store's event.", "code")
-    return await _check_in(registration.event, member_id=registration.member_id, now=now, guide_id=guide_id)
+    return await _check_in(
+        registration.event, member_id=registration.member_id, now=now, guide_id=guide_id, on_step=on_step
+    )
 
 
-async def _check_in(event: Event, *, member_id: int, now: datetime, guide_id: int | None) -> Registration:
+async def _check_in(
+    event: Event, *, member_id: int, now: datetime, guide_id: int | None, on_step: StepReached
+) -> Registration:
     if event.status is EventStatus.CANCELLED:
         raise EventError(Code.EVENT_CANCELLED, "This event was cancelled.", "code")
     opens, closes = window(event)
@@ -93,11 +98,12 @@ async def _check_in(event: Event, *, member_id: int, now: datetime, guide_id: in
             event_ref=f"event:{event.id}",
             source=f"checkin:{registration.id}",
         )
-        await step_rewards.reward(
+        await on_step(
+            conn,
             brand_id=event.brand_id,
             member_id=member_id,
-            trigger=Trigger.EVENT_CHECK_IN,
-            step=f"checkin:{registration.id}",
+            step=EventStep.CHECK_IN,
+            key=f"checkin:{registration.id}",
             now=now,
             guide_id=guide_id,
         )

@@ -25,8 +25,7 @@ from tortoise.transactions import in_transaction
 from events.errors import EventError, EventErrorCode as Code
 from events.models import Event, Interaction, InteractionAnswer, InteractionKind, Registration
 from events.services import events as events_service, signups
-from loyalty.models import Trigger
-from loyalty.services import step_rewards
+from events.steps import EventStep, StepReached
 from referral.models import TouchKind
 from referral.services import touches
 
@@ -120,7 +119,7 @@ async def create(
 
 
 async def answer(
-    *, brand_id: int, interaction_id: int, member_id: int, option: int, now: datetime
+    *, brand_id: int, interaction_id: int, member_id: int, option: int, now: datetime, on_step: StepReached
 ) -> InteractionAnswer:
     """A checked-in member answers a poll or quiz, once. Raises INTERACTION_NOT_FOUND,
     INTERACTION_CLOSED, INTERACTION_INVALID, NOT_CHECKED_IN or ALREADY_ANSWERED."""
@@ -135,9 +134,14 @@ async def answer(
         raise EventError(Code.NOT_CHECKED_IN, "Check in at the event to take part.", "interactionId")
     correct = option == interaction.correct_option if interaction.kind is InteractionKind.QUIZ else None
     try:
-        async with in_transaction():
+        async with in_transaction() as conn:
             row = await InteractionAnswer.create(
-                interaction_id=interaction.id, member_id=member_id, option=option, correct=correct, answered_at=now
+                interaction_id=interaction.id,
+                member_id=member_id,
+                option=option,
+                correct=correct,
+                answered_at=now,
+                using_db=conn,
             )
             await touches.record(
                 brand_id=brand_id,
@@ -148,11 +152,12 @@ async def answer(
                 event_ref=f"event:{interaction.event_id}",
                 source=f"answer:{row.id}",
             )
-            await step_rewards.reward(
+            await on_step(
+                conn,
                 brand_id=brand_id,
                 member_id=member_id,
-                trigger=Trigger.EVENT_INTERACTION,
-                step=f"answer:{interaction.id}:{member_id}",
+                step=EventStep.INTERACTION,
+                key=f"answer:{interaction.id}:{member_id}",
                 now=now,
             )
     except IntegrityError:

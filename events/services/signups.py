@@ -21,8 +21,7 @@ from events.errors import EventError, EventErrorCode as Code
 from events.models import Event, EventStatus, Invitation, Registration, RegistrationStatus
 from events.services import events as events_service, notices
 from events.services.questions import check_answers
-from loyalty.models import Trigger
-from loyalty.services import step_rewards
+from events.steps import EventStep, StepReached
 from referral import codes
 from referral.models import MessageKind, TouchKind
 from referral.services import members, outbox, touches
@@ -50,7 +49,7 @@ async def is_signed_up(*, event: Event, member_id: int) -> bool:
 
 
 async def sign_up(
-    *, brand_id: int, event_id: int, member_id: int, answers: dict[str, Any], now: datetime
+    *, brand_id: int, event_id: int, member_id: int, answers: dict[str, Any], now: datetime, on_step: StepReached
 ) -> Registration:
     """Confirmed if a place is free, else waitlisted. Signing up again while signed up returns the
     same registration. Raises EVENT_NOT_FOUND, EVENT_NOT_OPEN, EVENT_CANCELLED, NOT_IN_AUDIENCE,
@@ -105,11 +104,12 @@ async def sign_up(
             source=f"signup:{registration.id}:{int(now.timestamp())}",
         )
         # Rewarded once per member and event, however often they sign up again.
-        await step_rewards.reward(
+        await on_step(
+            conn,
             brand_id=brand_id,
             member_id=member_id,
-            trigger=Trigger.EVENT_SIGN_UP,
-            step=f"signup:{event.id}:{member_id}",
+            step=EventStep.SIGN_UP,
+            key=f"signup:{event.id}:{member_id}",
             now=now,
             guide_id=invitation.guide_id if invitation else None,
         )

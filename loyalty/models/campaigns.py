@@ -7,20 +7,13 @@ from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
+from loyalty.triggers import Trigger
+
 
 class Beneficiary(StrEnum):
     MEMBER = "member"  # the member who scanned
     GUIDE = "guide"  # the guide the member is bound to at the time of the claim
     INVITER = "inviter"  # the member who invited them
-
-
-class Trigger(StrEnum):
-    """What a campaign rewards: a scan claim, or a step of a community event."""
-
-    CLAIM = "claim"
-    EVENT_SIGN_UP = "event_sign_up"
-    EVENT_CHECK_IN = "event_check_in"
-    EVENT_INTERACTION = "event_interaction"
 
 
 class Campaign(Model):

@@ -273,10 +273,23 @@ def _matches(c: Rule, f: ClaimFacts) -> bool:
     return (
         (not c.skus or f.batch.sku in c.skus)
         and (not c.first_purchase or f.purchase_number == 1)
-        and (not c.via_guide or f.claim.guide_id is not None)
-        and (not c.invited_by_member or f.member.referrer_id is not None)
+        and _matches_people(c, f.member, f.claim.guide_id)
         and (c.region is None or city == c.region.casefold())
     )
+
+
+def _matches_people(c: Rule, member: Claimant, guide_id: int | None) -> bool:
+    """The rule's conditions on people, the same for a claim and an event step."""
+    return (not c.via_guide or guide_id is not None) and (not c.invited_by_member or member.referrer_id is not None)
+
+
+def recipient(rule: Rule, member: Claimant, guide_id: int | None, guide_member_id: int | None) -> int | None:
+    """Who gets the rule's reward for what `member` did, `guide_id` credited: None when the rule's
+    conditions on people fail or its beneficiary does not exist here. (A claim checks the rest of
+    the rule too: see apply.)"""
+    if not _matches_people(rule, member, guide_id):
+        return None
+    return receiver_of(rule.beneficiary, member, guide_member_id)
 
 
 def receiver_of(beneficiary: Beneficiary, member: Claimant, guide_member_id: int | None) -> int | None:

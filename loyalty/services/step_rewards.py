@@ -7,46 +7,53 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 
-from loyalty.models import POINTS_VALID_DAYS, LoyaltyPolicy, StepReward, Trigger
+from events.steps import EventStep
+from loyalty.models import POINTS_VALID_DAYS, LoyaltyPolicy, StepReward
 from loyalty.services import campaigns, points
+from loyalty.triggers import Trigger
 from referral.models import Member
 from referral.services.attribution import guide_at
 from referral.sql import Statement
 
 
 async def reward(
-    *, brand_id: int, member_id: int, trigger: Trigger, step: str, now: datetime, guide_id: int | None = None
+    conn: BaseDBAsyncClient,
+    *,
+    brand_id: int,
+    member_id: int,
+    step: EventStep,
+    key: str,
+    now: datetime,
+    guide_id: int | None = None,
 ) -> list[StepReward]:
-    """Grant what the running campaigns for `trigger` give for this step; `guide_id` is the guide
-    credited with it (default: the one the member is bound to). Returns the rewards granted now."""
-    rules = await campaigns.running(brand_id=brand_id, now=now, trigger=trigger)
+    """Grant what the running campaigns for this step give, in the step's transaction (`conn`);
+    `guide_id` is the guide credited with it (default: the one the member is bound to). Returns the
+    rewards granted now. This is events' StepReached (events/steps.py), wired in server/wiring.py."""
+    rules = await campaigns.running(brand_id=brand_id, now=now, trigger=Trigger.of_step(step))
     if not rules:
         return []
-    member = await Member.get(id=member_id)
+    member = await Member.get(id=member_id).using_db(conn)
     if guide_id is None:
         bound = await guide_at(brand_id=brand_id, member_id=member_id, at=now)
         guide_id = bound[0] if bound else None
     claimant = campaigns.Claimant(id=member_id, referrer_id=member.referrer_id)
     receivers, guide_member_id = await campaigns.receivers(rules, member=claimant, guide_id=guide_id)
     # Read, not policies.get: creating the policy row here could fail the step's transaction.
-    policy = await LoyaltyPolicy.get_or_none(brand_id=brand_id)
+    policy = await LoyaltyPolicy.get_or_none(brand_id=brand_id).using_db(conn)
     valid_days = policy.points_valid_days if policy else POINTS_VALID_DAYS
-    conn = connections.get("default")  # the step's transaction
     accounts = await points.lock(conn, brand_id=brand_id, member_ids=receivers)
     granted = []
     for rule in rules:
-        if (rule.via_guide and guide_id is None) or (rule.invited_by_member and member.referrer_id is None):
-            continue
-        receiver = campaigns.receiver_of(rule.beneficiary, claimant, guide_member_id)
+        receiver = campaigns.recipient(rule, claimant, guide_id, guide_member_id)
         if receiver is None:
             continue
         # Claim the (campaign, step, beneficiary) slot first: only the first report goes on to pay.
         q = Statement(conn)
         rows = await q.rows(
             "INSERT INTO step_reward (brand_id, campaign_id, step, beneficiary, member_id, points, granted_at) VALUES "
-            f"({q.p(brand_id)}, {q.p(rule.id)}, {q.p(step[:64])}, {q.p(rule.beneficiary.value)}, {q.p(receiver)}, "
+            f"({q.p(brand_id)}, {q.p(rule.id)}, {q.p(key[:64])}, {q.p(rule.beneficiary.value)}, {q.p(receiver)}, "
             f"{q.p(rule.points)}, {q.p(now)}) ON CONFLICT (campaign_id, step, beneficiary) DO NOTHING RETURNING id"
         )
         if not rows:

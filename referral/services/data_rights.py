@@ -7,7 +7,6 @@ HQ figures for past periods do not change.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
@@ -27,11 +26,7 @@ from referral.models import (
     Touch,
 )
 from referral.services import invites, members
-
-# Other domains (loyalty, events) add what they hold about a member: hook(brand_id, member_id) returns
-# sections of the export; erase hooks run inside the erasure's transaction.
-export_hooks: list[Callable[[int, int], Awaitable[dict[str, Any]]]] = []
-erase_hooks: list[Callable[[int, int, datetime], Awaitable[None]]] = []
+from referral.services.member_data import MemberData
 
 _PERSONAL = (
     "display_name",
@@ -46,8 +41,9 @@ _PERSONAL = (
 )
 
 
-async def export(*, brand_id: int, member_id: int) -> dict[str, Any]:
-    """Everything stored about the member, as plain JSON-ready data; raises MEMBER_NOT_FOUND."""
+async def export(*, brand_id: int, member_id: int, member_data: MemberData) -> dict[str, Any]:
+    """Everything stored about the member, here and in other domains (`member_data`), as plain
+    JSON-ready data; raises MEMBER_NOT_FOUND."""
     member = await members.get(brand_id=brand_id, member_id=member_id)
     fields = [
         "id",
@@ -62,8 +58,8 @@ async def export(*, brand_id: int, member_id: int) -> dict[str, Any]:
         *_PERSONAL,
     ]
     sections: dict[str, Any] = {}
-    for hook in export_hooks:
-        sections.update(await hook(brand_id, member.id))
+    for export_rows in member_data.export:
+        sections.update(await export_rows(brand_id, member.id))
     return _plain(
         {
             **sections,
@@ -85,8 +81,9 @@ async def export(*, brand_id: int, member_id: int) -> dict[str, Any]:
     )
 
 
-async def erase(*, brand_id: int, member_id: int, now: datetime) -> None:
-    """Erase the member's personal data and sign-in identities; raises MEMBER_NOT_FOUND."""
+async def erase(*, brand_id: int, member_id: int, now: datetime, member_data: MemberData) -> None:
+    """Erase the member's personal data and sign-in identities, here and in other domains
+    (`member_data`); raises MEMBER_NOT_FOUND."""
     async with in_transaction():
         erased = await Member.filter(id=member_id, brand_id=brand_id, deleted_at=None).update(
             deleted_at=now, invite_code=invites.new_member_code(), **{f: None for f in _PERSONAL}
@@ -107,8 +104,8 @@ async def erase(*, brand_id: int, member_id: int, now: datetime) -> None:
             .exclude(status=GuideStatus.INACTIVE)
             .update(status=GuideStatus.INACTIVE, left_at=now)
         )
-        for hook in erase_hooks:
-            await hook(brand_id, member_id, now)
+        for erase_rows in member_data.erase:
+            await erase_rows(brand_id, member_id, now)
 
 
 def _plain(value: Any) -> Any:

@@ -10,7 +10,6 @@ every purchase, scan and coupon moves to the survivor (each still counted once).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
@@ -28,11 +27,7 @@ from referral.models import (
     TouchKind,
 )
 from referral.services import invites, members
-
-MergeHook = Callable[[int, int, int], Awaitable[None]]
-# Other domains (loyalty, events) register here to move their rows from the absorbed member to
-# the survivor, inside the merge transaction: hook(brand_id, absorbed_id, survivor_id).
-merge_hooks: list[MergeHook] = []
+from referral.services.member_data import MemberData
 
 _PROFILE = (
     "display_name",
@@ -48,7 +43,14 @@ _PROFILE = (
 
 
 async def link(
-    *, brand_id: int, member_id: int, provider: IdentityProvider, subject: str, unionid: str | None, now: datetime
+    *,
+    brand_id: int,
+    member_id: int,
+    provider: IdentityProvider,
+    subject: str,
+    unionid: str | None,
+    now: datetime,
+    member_data: MemberData,
 ) -> Member:
     """Attach a proven identity to the member, merging if it leads to another member; returns the
     member the person is now. Raises IDENTITY_PROVIDER_TAKEN or MERGE_CONFLICT."""
@@ -57,7 +59,9 @@ async def link(
     if existing is not None:
         if existing.member_id == member.id:
             return member
-        return await merge(brand_id=brand_id, member_ids=(member.id, existing.member_id), now=now)
+        return await merge(
+            brand_id=brand_id, member_ids=(member.id, existing.member_id), now=now, member_data=member_data
+        )
     if await MemberIdentity.exists(member_id=member.id, provider=provider):
         raise ReferralError(
             Code.IDENTITY_PROVIDER_TAKEN, f"This account already has a {provider.value} sign-in.", "provider"
@@ -68,7 +72,13 @@ async def link(
         )
     except IntegrityError:  # the same identity was linked or signed in concurrently: try again as a merge
         return await link(
-            brand_id=brand_id, member_id=member.id, provider=provider, subject=subject, unionid=unionid, now=now
+            brand_id=brand_id,
+            member_id=member.id,
+            provider=provider,
+            subject=subject,
+            unionid=unionid,
+            now=now,
+            member_data=member_data,
         )
     return member
 
@@ -82,8 +92,9 @@ def _survivor_first(a: Member, b: Member) -> tuple[Member, Member]:
     return (a, b) if rank(a) <= rank(b) else (b, a)
 
 
-async def merge(*, brand_id: int, member_ids: tuple[int, int], now: datetime) -> Member:
-    """Merge two members of the brand into one; raises MEMBER_NOT_FOUND or MERGE_CONFLICT."""
+async def merge(*, brand_id: int, member_ids: tuple[int, int], now: datetime, member_data: MemberData) -> Member:
+    """Merge two members of the brand into one, with their rows in other domains (`member_data`);
+    raises MEMBER_NOT_FOUND or MERGE_CONFLICT."""
     async with in_transaction() as conn:
         # Row locks in id order (PostgreSQL), so two merges of the same pair cannot interleave.
         locked = (
@@ -138,6 +149,6 @@ async def merge(*, brand_id: int, member_ids: tuple[int, int], now: datetime) ->
                 deleted_at=now, referrer_id=None, invite_code=invites.new_member_code(), **{f: None for f in _PROFILE}
             )
         )
-        for hook in merge_hooks:
-            await hook(brand_id, a, s)
+        for move in member_data.move:
+            await move(brand_id, a, s)
     return await Member.get(id=s)

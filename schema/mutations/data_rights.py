@@ -20,5 +20,10 @@ class DataRightsMutations:
         if not confirm:
             raise SchemaError(SchemaErrorCode.CONFIRMATION_REQUIRED, "Confirm to erase your account.", "confirm")
         caller = require_caller(info)
-        await data_rights.erase(brand_id=caller.brand_id, member_id=caller.member_id, now=info.context.now())
+        await data_rights.erase(
+            brand_id=caller.brand_id,
+            member_id=caller.member_id,
+            now=info.context.now(),
+            member_data=info.context.member_data,
+        )
         return DonePayload(ok=True)

@@ -139,6 +139,7 @@ class EventMutations:
             member_id=caller.member_id,
             answers=answers or {},
             now=info.context.now(),
+            on_step=info.context.on_event_step,
         )
         return RegistrationPayload(registration=EventRegistration(row=row))
 
@@ -186,6 +187,7 @@ class EventMutations:
             member_id=caller.member_id,
             code=code,
             now=info.context.now(),
+            on_step=info.context.on_event_step,
         )
         return RegistrationPayload(registration=EventRegistration(row=row))
 
@@ -194,6 +196,10 @@ class EventMutations:
     async def check_in_ticket(self, info: Info, ticket: str) -> RegistrationPayload | None:
         caller = require_caller(info)
         row = await check_in.by_ticket(
-            brand_id=caller.brand_id, guide_id=caller.guide_id, ticket=ticket, now=info.context.now()
+            brand_id=caller.brand_id,
+            guide_id=caller.guide_id,
+            ticket=ticket,
+            now=info.context.now(),
+            on_step=info.context.on_event_step,
         )
         return RegistrationPayload(registration=EventRegistration(row=row))

@@ -86,5 +86,6 @@ class InteractionMutations:
             member_id=caller.member_id,
             option=option,
             now=info.context.now(),
+            on_step=info.context.on_event_step,
         )
         return AnswerPayload(correct=row.correct)

@@ -103,6 +103,7 @@ class LinkMutations:
                 caller=require_caller(info),
                 code=code,
                 now=ctx.now(),
+                member_data=ctx.member_data,
             ),
         )
 
@@ -123,5 +124,6 @@ class LinkMutations:
                 id_token=id_token,
                 nonce=nonce,
                 now=ctx.now(),
+                member_data=ctx.member_data,
             ),
         )

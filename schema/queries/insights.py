@@ -146,7 +146,9 @@ class InsightQueries:
     @strawberry.field(permission_classes=[IsConsumer], description="Everything stored about you, as JSON.")
     async def my_data(self, info: Info) -> JSON | None:
         caller = require_caller(info)
-        return await data_rights.export(brand_id=caller.brand_id, member_id=caller.member_id)
+        return await data_rights.export(
+            brand_id=caller.brand_id, member_id=caller.member_id, member_data=info.context.member_data
+        )
 
 
 def _check_page(first: int, offset: int) -> None:

@@ -5,6 +5,7 @@ import json
 from events.models import Registration
 from referral.models import IdentityProvider, MemberIdentity, Message, MessageStatus
 from referral.services import identities
+from server.wiring import wire
 from tests import factories
 from tests.events.helpers import SIGN_UP, eid, mother
 
@@ -53,7 +54,10 @@ async def test_a_merge_carries_sign_ups_to_the_surviving_member(client, town) ->
         ] == []
 
     survivor = await identities.merge(
-        brand_id=town["brand"].id, member_ids=(first.id, second.id), now=town["clock"].now
+        brand_id=town["brand"].id,
+        member_ids=(first.id, second.id),
+        now=town["clock"].now,
+        member_data=wire().member_data,
     )
 
     kept = await Registration.filter(member_id=survivor.id).values_list("event_id", flat=True)

@@ -6,6 +6,7 @@ from loyalty.models import Claim, Coupon, PointsAccount
 from loyalty.services import invariants
 from referral.models import IdentityProvider, MemberIdentity
 from referral.services import identities
+from server.wiring import wire
 from tests.loyalty.scenario import Shop, open_shop
 
 
@@ -26,7 +27,9 @@ async def test_merging_members_carries_their_loyalty_along(shop, clock) -> None:
         assert (await shop.claim(token))["errors"] == []
     before = {m.id: (await PointsAccount.get(member_id=m.id)).balance for m in (first, second)}
 
-    survivor = await identities.merge(brand_id=shop.brand.id, member_ids=(first.id, second.id), now=clock.now)
+    survivor = await identities.merge(
+        brand_id=shop.brand.id, member_ids=(first.id, second.id), now=clock.now, member_data=wire().member_data
+    )
 
     absorbed = second.id if survivor.id == first.id else first.id
     assert (await PointsAccount.get(member_id=survivor.id)).balance == sum(before.values())
