@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import uuid
@@ -14,6 +15,7 @@ import pytest
 from starlette.datastructures import Secret
 from tortoise import Tortoise, connections
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+from tortoise.transactions import in_transaction
 
 from foundation.settings import Mode, Settings
 from foundation.tenancy import sealing
@@ -110,6 +112,11 @@ async def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.Temp
 @pytest.fixture
 async def db(database: str) -> str:
     """An empty database (all tables truncated, ids restarted); returns the backend name."""
+    return await empty(database)
+
+
+async def empty(database: str) -> str:
+    """Truncate every table and restart ids; returns the backend name."""
     tables = [m._meta.db_table for app in Tortoise.apps.values() for m in app.values()]
     conn = connections.get("default")
     if database.startswith("sqlite"):
@@ -164,6 +171,22 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock(datetime(2026, 6, 1, 9, 0, tzinfo=UTC))
+
+
+class _RolledBack(Exception):
+    pass
+
+
+@contextlib.asynccontextmanager
+async def rolled_back() -> AsyncIterator[None]:
+    """Run the block in a transaction that is rolled back at its end: what the app does inside (its
+    own transactions become savepoints) is undone, so data built once can serve many cases."""
+    try:
+        async with in_transaction():
+            yield
+            raise _RolledBack
+    except _RolledBack:
+        pass
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Every operation x every role x own brand / other brand."""
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import pytest
@@ -11,7 +11,10 @@ from referral.models import Guide, GuideBinding, Member, Store, StoreEnrolment, 
 from referral.services import tags
 from schema import ids
 from schema.root import schema
+from server.app import create_app
 from tests import factories
+from tests.client import GraphQLClient
+from tests.conftest import empty, make_settings, rolled_back
 from tests.factories import Cast
 
 ROLES = ["anonymous", "consumer", "guide", "guide_manager", "store_manager", "hq"]
@@ -295,9 +298,29 @@ def test_every_operation_is_in_the_matrix() -> None:
     assert names == set(MATRIX) | PUBLIC
 
 
-@pytest.fixture
-async def casts(db, settings) -> tuple[Cast, Cast]:
+@pytest.fixture(scope="module")
+async def built_casts(database, upstream_server) -> tuple[Cast, Cast]:
+    # Two full brands are built once for the module's ~500 cases; each case runs in a transaction
+    # rolled back at its end (casts), so no case sees another's writes.
+    await empty(database)
+    settings = make_settings(upstream_server)
     return await factories.cast(settings, "alpha"), await factories.cast(settings, "beta")
+
+
+@pytest.fixture
+async def casts(built_casts) -> AsyncIterator[tuple[Cast, Cast]]:
+    before = await _snapshot()
+    async with rolled_back():
+        yield built_casts
+    # The next case must find the brands as built: a write that outlived its case would leak.
+    assert await _snapshot() == before
+
+
+@pytest.fixture
+async def client(casts, settings, clock) -> AsyncIterator[GraphQLClient]:
+    # The module's own: conftest's client empties the database first.
+    async with GraphQLClient.running(create_app(settings, manage_db=False, clock=clock)) as gql:
+        yield gql
 
 
 @pytest.mark.parametrize("role", ROLES)
