@@ -12,6 +12,7 @@ environment).
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -113,7 +114,7 @@ async def claim(request: Request) -> JSONResponse:
     return JSONResponse({"claimId": claim_id, "balance": balance})
 
 
-async def lifespan(app: Starlette):  # type: ignore[no-untyped-def]
+async def lifespan(app: Starlette) -> AsyncIterator[None]:
     global pool
     pool = await asyncpg.create_pool(
         os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1), min_size=2, max_size=10

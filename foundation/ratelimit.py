@@ -123,7 +123,8 @@ class RedisCounter:
             async with self.client.pipeline(transaction=True) as pipe:
                 for key, per_s in keys:
                     name = f"scrm:rl:{key}:{int(now // per_s)}"
-                    pipe.incr(name).expire(name, per_s + 1)
+                    pipe.incr(name)
+                    pipe.expire(name, per_s + 1)
                 replies = await pipe.execute()
         except (RedisError, OSError) as exc:
             self.open_until = now + self.pause_s

@@ -23,7 +23,7 @@ class Statement:
         self.params.append(value)
         return f"${len(self.params)}" if self.postgres else "?"
 
-    async def rows(self, sql: str) -> list[dict]:
+    async def rows(self, sql: str) -> list[dict[str, Any]]:
         return await self.conn.execute_query_dict(sql, self.params)
 
     async def execute(self, sql: str) -> None:

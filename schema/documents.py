@@ -118,7 +118,7 @@ class AdmittingValidationCache(ValidationCache):
         else:
             context.pre_execution_errors = validate_document(
                 context.schema._schema, context.graphql_document, context.validation_rules
-            )  # type: ignore[arg-type]
+            )  # type: ignore[arg-type]  # the parse step set graphql_document before validation
         yield
 
 
@@ -136,4 +136,5 @@ def _lean_parse_cache(maxsize: int) -> Callable[..., DocumentNode]:
 class _DropTokens(Visitor):
     def enter(self, node: Node, *_: Any) -> None:
         if node.loc is not None:
+            # Dropped on purpose (see LimitedParserCache); graphql-core types them as always set.
             node.loc.start_token = node.loc.end_token = None  # type: ignore[assignment]

@@ -39,7 +39,7 @@ DomainError = AuthError | ReferralError | LoyaltyError | EventError | SchemaErro
 DOMAIN_ERRORS: tuple[type[Exception], ...] = typing.get_args(DomainError)
 
 ErrorCode = strawberry.enum(
-    Enum(  # type: ignore[misc]
+    Enum(  # type: ignore[misc]  # Enum's functional form, members computed from the domains' codes
         "ErrorCode",
         {
             m.value: m.value
@@ -60,7 +60,7 @@ ErrorCode = strawberry.enum(
 
 @strawberry.type(description="A refusal the client can show: a stable code, a message, and the input at fault.")
 class UserError:
-    code: ErrorCode  # type: ignore[valid-type]
+    code: ErrorCode  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     message: str
     field: str | None = None
 
@@ -98,6 +98,7 @@ def mutation_payload(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]
                 # Protected mutations return `Payload | None`, so a refused permission nulls only this field.
                 hint = typing.get_type_hints(fn)["return"]
                 payload_type.append(next((a for a in typing.get_args(hint) if a is not type(None)), hint))
+            # The payload type is read from the resolver's annotation at run time.
             return payload_type[0](errors=[UserError.of(exc)])  # type: ignore[arg-type]
         count_outcome(fn.__name__, "ok")
         return result

@@ -164,6 +164,7 @@ def _plan(schema: GraphQLSchema, query: str, max_tokens: int) -> _Plan | None:
             for variable in definition.variable_definitions or ():
                 found = type_from_ast(schema, variable.type)
                 if found is not None:
+                    # A variable's declared type is an input type in a valid document.
                     plan.variable_types[variable.variable.name.value] = found  # type: ignore[assignment]
     return plan
 

@@ -79,6 +79,7 @@ class _MaskErrors(MaskErrors):
 
     def _process_result(self, result: object) -> None:
         if errors := getattr(result, "errors", None):
+            # Every strawberry result type has errors; the base types the result as object.
             result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
 
 

@@ -292,8 +292,8 @@ MATRIX = {
 
 
 def test_every_operation_is_in_the_matrix() -> None:
-    root_fields = {f.name for f in schema.schema_converter.type_map["Query"].definition.fields}  # type: ignore[attr-defined]
-    root_fields |= {f.name for f in schema.schema_converter.type_map["Mutation"].definition.fields}  # type: ignore[attr-defined]
+    root_fields = {f.name for f in schema.schema_converter.type_map["Query"].definition.fields}  # type: ignore[attr-defined]  # loosely typed type_map
+    root_fields |= {f.name for f in schema.schema_converter.type_map["Mutation"].definition.fields}  # type: ignore[attr-defined]  # loosely typed type_map
     names = {schema.config.name_converter.apply_naming_config(n) for n in root_fields}
     assert names == set(MATRIX) | PUBLIC
 

@@ -1,10 +1,15 @@
 """Events and who may see them."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from foundation.tenancy.models import Brand
+    from referral.models import Store, Tag
 
 
 class EventStatus(StrEnum):
@@ -24,9 +29,13 @@ class Event(Model):
     conditional UPDATEs, so capacity holds under any concurrency."""
 
     id = fields.IntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
     # The store that runs it; null for an HQ event.
-    store = fields.ForeignKeyField("referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT)
+    store: fields.ForeignKeyNullableRelation["Store"] = fields.ForeignKeyField(
+        "referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     title = fields.CharField(max_length=80)
     description = fields.TextField(default="")
     cover_url = fields.CharField(max_length=300, null=True)
@@ -43,11 +52,15 @@ class Event(Model):
     capacity = fields.IntField()
     allow_walk_ins = fields.BooleanField(default=False)
     audience = fields.CharEnumField(Audience, max_length=8, default=Audience.ALL)
-    audience_tag = fields.ForeignKeyField("referral.Tag", related_name=False, null=True, on_delete=fields.RESTRICT)
-    audience_store = fields.ForeignKeyField("referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT)
+    audience_tag: fields.ForeignKeyNullableRelation["Tag"] = fields.ForeignKeyField(
+        "referral.Tag", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    audience_store: fields.ForeignKeyNullableRelation["Store"] = fields.ForeignKeyField(
+        "referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     # Sign-up questions: [{"key": "baby_age_months", "label": "...", "kind": "int"|"text"|"choice",
     # "required": bool, "choices": [...], "min": n, "max": n}]
-    questions = fields.JSONField(default=list)
+    questions: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(default=list)
     status = fields.CharEnumField(EventStatus, max_length=10, default=EventStatus.DRAFT)
     confirmed_count = fields.IntField(default=0)
     # Hands out waitlist positions in order: incremented in the sign-up's transaction.

@@ -1,9 +1,15 @@
 """Interactions during an event: a poll, a quiz question, or a lucky draw among those checked in."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from events.models import Event
+    from foundation.tenancy.models import Brand
+    from referral.models import Member
 
 
 class InteractionKind(StrEnum):
@@ -17,15 +23,19 @@ class Interaction(Model):
     and reveals it with the winners, so anyone can redo the draw and check it."""
 
     id = fields.IntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
-    event = fields.ForeignKeyField("events.Event", related_name=False, on_delete=fields.RESTRICT)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    event: fields.ForeignKeyRelation["Event"] = fields.ForeignKeyField(
+        "events.Event", related_name=False, on_delete=fields.RESTRICT
+    )
     kind = fields.CharEnumField(InteractionKind, max_length=8)
     question = fields.CharField(max_length=200)
-    options = fields.JSONField(default=list)
+    options: fields.JSONField[list[str]] = fields.JSONField(default=list)
     correct_option = fields.IntField(null=True)
     prize_count = fields.IntField(default=0)
     seed = fields.CharField(max_length=64, null=True)
-    winners = fields.JSONField(null=True)
+    winners: fields.JSONField[list[int] | None] = fields.JSONField(null=True)
     created_at = fields.DatetimeField()
     closed_at = fields.DatetimeField(null=True)
     drawn_at = fields.DatetimeField(null=True)
@@ -41,8 +51,12 @@ class InteractionAnswer(Model):
     """A member's answer: unique (interaction, member), so each member answers once."""
 
     id = fields.BigIntField(primary_key=True)
-    interaction = fields.ForeignKeyField("events.Interaction", related_name=False, on_delete=fields.CASCADE)
-    member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.RESTRICT)
+    interaction: fields.ForeignKeyRelation["Interaction"] = fields.ForeignKeyField(
+        "events.Interaction", related_name=False, on_delete=fields.CASCADE
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.RESTRICT
+    )
     option = fields.IntField()
     correct = fields.BooleanField(null=True)
     answered_at = fields.DatetimeField()

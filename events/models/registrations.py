@@ -1,9 +1,15 @@
 """Sign-ups, invitations and check-ins."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from events.models import Event
+    from foundation.tenancy.models import Brand
+    from referral.models import Guide, Member
 
 
 class RegistrationStatus(StrEnum):
@@ -16,15 +22,23 @@ class Registration(Model):
     """One member's place at one event: unique (event, member), so a double tap signs up once."""
 
     id = fields.BigIntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
-    event = fields.ForeignKeyField("events.Event", related_name=False, on_delete=fields.RESTRICT)
-    member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.RESTRICT)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    event: fields.ForeignKeyRelation["Event"] = fields.ForeignKeyField(
+        "events.Event", related_name=False, on_delete=fields.RESTRICT
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.RESTRICT
+    )
     status = fields.CharEnumField(RegistrationStatus, max_length=10)
     # Order on the waitlist (from the event's counter); null once confirmed from the start.
     waitlist_position = fields.IntField(null=True)
-    answers = fields.JSONField(default=dict)
+    answers: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     # The guide whose invitation led here, if any: the sign-up is credited to them.
-    invited_by = fields.ForeignKeyField("referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT)
+    invited_by: fields.ForeignKeyNullableRelation["Guide"] = fields.ForeignKeyField(
+        "referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     # What the ticket QR holds: a guide scans it at the door.
     ticket_code = fields.CharField(max_length=16)
     signed_up_at = fields.DatetimeField()
@@ -49,10 +63,18 @@ class Invitation(Model):
     """A guide invited one of their members to an event (once per guide, event and member)."""
 
     id = fields.BigIntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
-    event = fields.ForeignKeyField("events.Event", related_name=False, on_delete=fields.RESTRICT)
-    member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.RESTRICT)
-    guide = fields.ForeignKeyField("referral.Guide", related_name=False, on_delete=fields.RESTRICT)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    event: fields.ForeignKeyRelation["Event"] = fields.ForeignKeyField(
+        "events.Event", related_name=False, on_delete=fields.RESTRICT
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.RESTRICT
+    )
+    guide: fields.ForeignKeyRelation["Guide"] = fields.ForeignKeyField(
+        "referral.Guide", related_name=False, on_delete=fields.RESTRICT
+    )
     invited_at = fields.DatetimeField()
 
     brand_id: int

@@ -9,6 +9,7 @@ import hmac
 import re
 from base64 import urlsafe_b64encode
 from datetime import datetime, timedelta
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -74,7 +75,7 @@ async def _check_in(
     if not opens <= now < closes:
         raise EventError(Code.CHECK_IN_CLOSED, "Check-in is not open now.", "code")
     async with in_transaction() as conn:
-        registration = await Registration.get_or_none(event_id=event.id, member_id=member_id).using_db(conn)
+        registration = await Registration.filter(event_id=event.id, member_id=member_id).using_db(conn).get_or_none()
         if registration is None or registration.status is RegistrationStatus.CANCELLED:
             if not event.allow_walk_ins:
                 raise EventError(Code.NOT_SIGNED_UP, "You are not signed up for this event.", "code")
@@ -107,12 +108,12 @@ async def _check_in(
             now=now,
             guide_id=guide_id,
         )
-        return await Registration.get(id=registration.id).using_db(conn)
+        return await Registration.filter(id=registration.id).using_db(conn).get()
 
 
 async def _walk_in(event: Event, member_id: int, cancelled: Registration | None, now: datetime) -> Registration:
     """A walk-in is recorded without taking a place (the place count is for those who signed up)."""
-    fields = dict(
+    fields: dict[str, Any] = dict(
         status=RegistrationStatus.CONFIRMED, walk_in=True, signed_up_at=now, confirmed_at=now, cancelled_at=None
     )
     if cancelled is not None:

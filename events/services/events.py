@@ -15,6 +15,7 @@ from events.errors import EventError, EventErrorCode as Code
 from events.models import Audience, Event, EventStatus, Invitation, Registration, RegistrationStatus
 from events.services import notices
 from events.services.questions import clean_questions
+from foundation.rows import column
 from referral.models import MemberTag, MessageKind, Store, Tag
 from referral.services import outbox
 from referral.services.attribution import guide_at
@@ -136,9 +137,12 @@ async def cancel(*, brand_id: int, event_id: int, store_scope: int | None, now: 
             .update(status=EventStatus.CANCELLED, cancelled_at=now)
         )
         if changed:
-            told = await Registration.filter(
-                event_id=event.id, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
-            ).values_list("member_id", flat=True)
+            told = await column(
+                Registration.filter(
+                    event_id=event.id, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
+                ),
+                "member_id",
+            )
             for member_id in told:
                 await outbox.enqueue(
                     brand_id=brand_id,

@@ -7,6 +7,7 @@ from datetime import datetime
 from events.errors import EventError, EventErrorCode as Code
 from events.models import EventStatus
 from events.services import events as events_service
+from foundation.rows import column
 from referral.models import Member, MemberTag, Tag
 from referral.sql import Statement
 
@@ -28,19 +29,11 @@ async def invite(
     if tag_id is not None and not await Tag.exists(id=tag_id, brand_id=brand_id):
         raise EventError(Code.TAG_NOT_FOUND, "No such tag.", "tagId")
     if tag_id is not None:
-        tagged = await MemberTag.filter(tag_id=tag_id, brand_id=brand_id).values_list("member_id", flat=True)
-        wanted |= set(
-            await Member.filter(id__in=tagged, brand_id=brand_id, guide_id=guide_id, deleted_at=None).values_list(
-                "id", flat=True
-            )
-        )
+        tagged = await column(MemberTag.filter(tag_id=tag_id, brand_id=brand_id), "member_id")
+        wanted |= set(await column(Member.filter(id__in=tagged, brand_id=brand_id, guide_id=guide_id, deleted_at=None)))
     if not wanted or len(wanted) > MAX_PER_REQUEST:
         raise EventError(Code.EVENT_INVALID, f"Invite 1 to {MAX_PER_REQUEST} of your members.", "memberIds")
-    own = set(
-        await Member.filter(id__in=wanted, brand_id=brand_id, guide_id=guide_id, deleted_at=None).values_list(
-            "id", flat=True
-        )
-    )
+    own = set(await column(Member.filter(id__in=wanted, brand_id=brand_id, guide_id=guide_id, deleted_at=None)))
     if own != wanted:
         raise EventError(Code.NOT_YOUR_MEMBER, "You can invite only the members you serve.", "memberIds")
     made = 0

@@ -16,7 +16,8 @@ def clean_questions(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Validate question definitions; raises EVENT_INVALID naming `questions`."""
     if len(raw) > MAX_QUESTIONS:
         raise EventError(Code.EVENT_INVALID, f"At most {MAX_QUESTIONS} questions.", "questions")
-    cleaned, keys = [], set()
+    cleaned: list[dict[str, Any]] = []
+    keys: set[object] = set()
     for q in raw:
         key, kind, label = q.get("key"), q.get("kind"), str(q.get("label") or "").strip()
         choices = [str(c).strip() for c in q.get("choices") or []]

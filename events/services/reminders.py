@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 
 from events.models import Event, EventStatus, Registration, RegistrationStatus
 from events.services import notices
+from foundation.rows import column
 from referral.models import MessageKind
 from referral.services import outbox
 
@@ -20,9 +21,7 @@ async def queue(*, now: datetime, window: timedelta = WINDOW) -> int:
     events = await Event.filter(status=EventStatus.PUBLISHED, starts_at__gt=now, starts_at__lte=now + window)
     considered = 0
     for event in events:
-        members = await Registration.filter(event_id=event.id, status=RegistrationStatus.CONFIRMED).values_list(
-            "member_id", flat=True
-        )
+        members = await column(Registration.filter(event_id=event.id, status=RegistrationStatus.CONFIRMED), "member_id")
         async with in_transaction():
             for member_id in members:
                 await outbox.enqueue(

@@ -66,7 +66,7 @@ async def sign_up(
     async with in_transaction() as conn:
         locked = await _lock(conn, event.id)
         _check_open(locked, now)
-        existing = await Registration.get_or_none(event_id=event.id, member_id=member_id).using_db(conn)
+        existing = await Registration.filter(event_id=event.id, member_id=member_id).using_db(conn).get_or_none()
         if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
             return existing
         seat = locked.confirmed_count < locked.capacity
@@ -82,7 +82,7 @@ async def sign_up(
         await _count(conn, locked, seats=1 if seat else 0, waitlist=0 if seat else 1)
         if existing is not None:  # signing up again after cancelling: the same row, back in line
             await Registration.filter(id=existing.id).using_db(conn).update(**fields)
-            registration = await Registration.get(id=existing.id).using_db(conn)
+            registration = await Registration.filter(id=existing.id).using_db(conn).get()
         else:
             registration = await Registration.create(
                 brand_id=brand_id,
@@ -124,7 +124,7 @@ async def cancel(*, brand_id: int, event_id: int, member_id: int, now: datetime)
         raise EventError(Code.CANCEL_DEADLINE_PASSED, "It is too late to cancel; please tell the organiser.", "eventId")
     async with in_transaction() as conn:
         locked = await _lock(conn, event.id)
-        registration = await Registration.get_or_none(event_id=event.id, member_id=member_id).using_db(conn)
+        registration = await Registration.filter(event_id=event.id, member_id=member_id).using_db(conn).get_or_none()
         if registration is None or registration.status is RegistrationStatus.CANCELLED or registration.checked_in_at:
             raise EventError(Code.REGISTRATION_NOT_FOUND, "You are not signed up for this event.", "eventId")
         await (
@@ -136,7 +136,9 @@ async def cancel(*, brand_id: int, event_id: int, member_id: int, now: datetime)
         if registration.status is RegistrationStatus.CONFIRMED:
             await _count(conn, locked, seats=-1)
             promoted = await _promote(conn, locked, now)
-        return Cancelled(registration=await Registration.get(id=registration.id).using_db(conn), promoted=promoted)
+        return Cancelled(
+            registration=await Registration.filter(id=registration.id).using_db(conn).get(), promoted=promoted
+        )
 
 
 async def _promote(conn: BaseDBAsyncClient, event: Event, now: datetime) -> Registration | None:
@@ -162,7 +164,7 @@ async def _promote(conn: BaseDBAsyncClient, event: Event, now: datetime) -> Regi
         now=now,
         conn=conn,
     )
-    return await Registration.get(id=first.id).using_db(conn)
+    return await Registration.filter(id=first.id).using_db(conn).get()
 
 
 async def _lock(conn: BaseDBAsyncClient, event_id: int) -> Event:

@@ -71,12 +71,13 @@ def _verified(token: str, secret: str) -> TokenClaims:
             issuer=_ISSUER,
             options={"require": ["exp", "iat", "sub", "iss"], "verify_exp": False},
         )
-        kind, _, raw_id = str(payload["sub"]).partition(":")
-        if kind not in ("member", "staff"):
-            raise ValueError(kind)
+        raw_kind, _, raw_id = str(payload["sub"]).partition(":")
+        kind: PrincipalKind = "member" if raw_kind == "member" else "staff"
+        if raw_kind != kind:
+            raise ValueError(raw_kind)
         return TokenClaims(
             brand_id=int(payload["brand"]),
-            kind=kind,  # type: ignore[arg-type]
+            kind=kind,
             principal_id=int(raw_id),
             version=int(payload.get("ver", 1)),
             expires_at=int(payload["exp"]),

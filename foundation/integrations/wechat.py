@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from enum import Enum
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import anyio
 import requests
@@ -42,7 +42,7 @@ class WeChatSession:
     unionid: str | None
 
 
-class _Client(WeChatClient):
+class _Client(WeChatClient):  # type: ignore[misc]  # wechatpy ships no type information
     """wechatpy's client with every URL, including the access-token fetch, under one base URL."""
 
     def __init__(self, appid: str, secret: str, *, base_url: str, timeout: float) -> None:
@@ -51,11 +51,12 @@ class _Client(WeChatClient):
         self.API_BASE_URL = base_url + "cgi-bin/"
         self.wxa.API_BASE_URL = base_url
 
-    def fetch_access_token(self) -> dict:
-        return self._fetch_access_token(
+    def fetch_access_token(self) -> dict[str, Any]:
+        token: dict[str, Any] = self._fetch_access_token(
             url=self._base_url + "cgi-bin/token",
             params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
         )
+        return token
 
 
 class WeChat:
@@ -100,7 +101,7 @@ class WeChat:
         return WeChatSession(openid=openid, unionid=result.get("unionid") or None)
 
     async def send_subscribe_message(
-        self, *, appid: str, secret: str, openid: str, template_id: str, data: dict, page: str | None
+        self, *, appid: str, secret: str, openid: str, template_id: str, data: dict[str, Any], page: str | None
     ) -> SendOutcome:
         """Send a mini-program subscribe message. WeChat has no idempotency key, so the outcome says
         whether the request may have reached WeChat (never resend those) or surely did not."""

@@ -18,7 +18,7 @@ class Brand(Model):
     line_channel_access_token = SealedField(null=True)
     # WeChat subscribe-message template id per notification kind ({"event_cancelled": "tpl..."}):
     # each brand registers its own templates in the mini-program console.
-    wechat_templates = fields.JSONField(null=True)
+    wechat_templates: fields.JSONField[dict[str, str] | None] = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

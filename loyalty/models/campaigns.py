@@ -2,12 +2,18 @@
 towards "every Nth purchase"."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
 
 from loyalty.triggers import Trigger
+
+if TYPE_CHECKING:
+    from foundation.tenancy.models import Brand
+    from loyalty.models import Claim, Coupon, CouponTemplate, PointsEntry
+    from referral.models import Member
 
 
 class Beneficiary(StrEnum):
@@ -23,11 +29,13 @@ class Campaign(Model):
     """
 
     id = fields.IntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
     name = fields.CharField(max_length=80)
     starts_at = fields.DatetimeField()
     ends_at = fields.DatetimeField()
-    skus = fields.JSONField(default=list)
+    skus: fields.JSONField[list[str]] = fields.JSONField(default=list)
     first_purchase = fields.BooleanField(default=False)
     every_nth = fields.IntField(null=True)
     via_guide = fields.BooleanField(default=False)
@@ -36,7 +44,7 @@ class Campaign(Model):
     beneficiary = fields.CharEnumField(Beneficiary, max_length=8, default=Beneficiary.MEMBER)
     trigger = fields.CharEnumField(Trigger, max_length=20, default=Trigger.CLAIM)
     points = fields.IntField(default=0)
-    coupon_template = fields.ForeignKeyField(
+    coupon_template: fields.ForeignKeyNullableRelation["CouponTemplate"] = fields.ForeignKeyField(
         "loyalty.CouponTemplate", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     created_at = fields.DatetimeField(auto_now_add=True)
@@ -60,8 +68,12 @@ class CampaignProgress(Model):
     """Matching purchases a member made under a campaign: counted by an atomic increment for every Nth."""
 
     id = fields.IntField(primary_key=True)
-    campaign = fields.ForeignKeyField("loyalty.Campaign", related_name=False, on_delete=fields.CASCADE)
-    member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.RESTRICT)
+    campaign: fields.ForeignKeyRelation["Campaign"] = fields.ForeignKeyField(
+        "loyalty.Campaign", related_name=False, on_delete=fields.CASCADE
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.RESTRICT
+    )
     count = fields.IntField(default=0)
 
     class Meta:
@@ -73,16 +85,26 @@ class Reward(Model):
     """What one campaign granted for one claim to one beneficiary: at most once, by a unique constraint."""
 
     id = fields.BigIntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
-    campaign = fields.ForeignKeyField("loyalty.Campaign", related_name=False, on_delete=fields.RESTRICT)
-    claim = fields.ForeignKeyField("loyalty.Claim", related_name=False, on_delete=fields.RESTRICT)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    campaign: fields.ForeignKeyRelation["Campaign"] = fields.ForeignKeyField(
+        "loyalty.Campaign", related_name=False, on_delete=fields.RESTRICT
+    )
+    claim: fields.ForeignKeyRelation["Claim"] = fields.ForeignKeyField(
+        "loyalty.Claim", related_name=False, on_delete=fields.RESTRICT
+    )
     beneficiary = fields.CharEnumField(Beneficiary, max_length=8)
-    member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.RESTRICT)
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.RESTRICT
+    )
     points = fields.IntField(default=0)
-    points_entry = fields.ForeignKeyField(
+    points_entry: fields.ForeignKeyNullableRelation["PointsEntry"] = fields.ForeignKeyField(
         "loyalty.PointsEntry", related_name=False, null=True, on_delete=fields.RESTRICT
     )
-    coupon = fields.ForeignKeyField("loyalty.Coupon", related_name=False, null=True, on_delete=fields.RESTRICT)
+    coupon: fields.ForeignKeyNullableRelation["Coupon"] = fields.ForeignKeyField(
+        "loyalty.Coupon", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     # Why a coupon the rule promised was not given (its template ran out, the member holds the maximum).
     shortfall = fields.CharField(max_length=40, null=True)
     granted_at = fields.DatetimeField()
@@ -106,14 +128,22 @@ class StepReward(Model):
     (campaign, step, beneficiary) by a unique constraint, however often the step is reported."""
 
     id = fields.BigIntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
-    campaign = fields.ForeignKeyField("loyalty.Campaign", related_name=False, on_delete=fields.RESTRICT)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    campaign: fields.ForeignKeyRelation["Campaign"] = fields.ForeignKeyField(
+        "loyalty.Campaign", related_name=False, on_delete=fields.RESTRICT
+    )
     # The step, as its domain names it ("checkin:42").
     step = fields.CharField(max_length=64)
     beneficiary = fields.CharEnumField(Beneficiary, max_length=8)
-    member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.RESTRICT)
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.RESTRICT
+    )
     points = fields.IntField(default=0)
-    coupon = fields.ForeignKeyField("loyalty.Coupon", related_name=False, null=True, on_delete=fields.RESTRICT)
+    coupon: fields.ForeignKeyNullableRelation["Coupon"] = fields.ForeignKeyField(
+        "loyalty.Coupon", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     shortfall = fields.CharField(max_length=40, null=True)
     granted_at = fields.DatetimeField()
 

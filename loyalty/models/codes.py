@@ -1,8 +1,15 @@
 """Item codes: the brand's loyalty settings, batches of codes, claims and re-scans."""
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from foundation.tenancy.models import Brand
+    from referral.models import Guide, Member, Store
+
 
 POINTS_VALID_DAYS = 365
 
@@ -11,7 +18,9 @@ class LoyaltyPolicy(Model):
     """A brand's loyalty settings."""
 
     id = fields.IntField(primary_key=True)
-    brand = fields.OneToOneField("tenancy.Brand", related_name=False, on_delete=fields.CASCADE)
+    brand: fields.OneToOneRelation["Brand"] = fields.OneToOneField(
+        "tenancy.Brand", related_name=False, on_delete=fields.CASCADE
+    )
     # The can's QR encodes this URL with ?i=<code>; the mini-program opens it and claims the code.
     item_url_base = fields.CharField(max_length=200, default="https://mp.example.com/i")
     max_batch_size = fields.IntField(default=50_000_000)
@@ -27,7 +36,9 @@ class CodeBatch(Model):
     """A production run of item codes for one SKU: a row for the run, none per code."""
 
     id = fields.IntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
     sku = fields.CharField(max_length=40)
     product_name = fields.CharField(max_length=120)
     quantity = fields.IntField()
@@ -36,7 +47,9 @@ class CodeBatch(Model):
     key_id = fields.SmallIntField()
     # Where the goods are meant to be sold; a claim elsewhere is flagged as diversion.
     region = fields.CharField(max_length=64, null=True)
-    store = fields.ForeignKeyField("referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT)
+    store: fields.ForeignKeyNullableRelation["Store"] = fields.ForeignKeyField(
+        "referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
     revoked_at = fields.DatetimeField(null=True)
 
@@ -54,13 +67,23 @@ class Claim(Model):
     """The one successful claim of an item code: (batch, serial) is unique, so the first one wins."""
 
     id = fields.BigIntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
-    batch = fields.ForeignKeyField("loyalty.CodeBatch", related_name=False, on_delete=fields.RESTRICT)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    batch: fields.ForeignKeyRelation["CodeBatch"] = fields.ForeignKeyField(
+        "loyalty.CodeBatch", related_name=False, on_delete=fields.RESTRICT
+    )
     serial = fields.BigIntField()
-    member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.RESTRICT)
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.RESTRICT
+    )
     claimed_at = fields.DatetimeField()
-    guide = fields.ForeignKeyField("referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT)
-    store = fields.ForeignKeyField("referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT)
+    guide: fields.ForeignKeyNullableRelation["Guide"] = fields.ForeignKeyField(
+        "referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    store: fields.ForeignKeyNullableRelation["Store"] = fields.ForeignKeyField(
+        "referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     city = fields.CharField(max_length=64, null=True)
     points = fields.IntField()
     idempotency_key = fields.CharField(max_length=64, null=True)
@@ -86,10 +109,16 @@ class Rescan(Model):
     """A scan of a code that was already claimed: a possible counterfeit or a shared photo of a code."""
 
     id = fields.BigIntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
-    batch = fields.ForeignKeyField("loyalty.CodeBatch", related_name=False, on_delete=fields.RESTRICT)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    batch: fields.ForeignKeyRelation["CodeBatch"] = fields.ForeignKeyField(
+        "loyalty.CodeBatch", related_name=False, on_delete=fields.RESTRICT
+    )
     serial = fields.BigIntField()
-    member = fields.ForeignKeyField("referral.Member", related_name=False, null=True, on_delete=fields.SET_NULL)
+    member: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     scanned_at = fields.DatetimeField()
     city = fields.CharField(max_length=64, null=True)
     by_claimer = fields.BooleanField()

@@ -1,10 +1,16 @@
 """Points: a balance per member and the append-only ledger it must always equal."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from foundation.tenancy.models import Brand
+    from loyalty.models import Campaign, Claim, Coupon
+    from referral.models import Member
 
 
 class EntryKind(StrEnum):
@@ -20,8 +26,12 @@ class PointsAccount(Model):
     """A member's balance, kept in step with the ledger inside each transaction."""
 
     id = fields.IntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
-    member = fields.OneToOneField("referral.Member", related_name=False, on_delete=fields.RESTRICT)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    member: fields.OneToOneRelation["Member"] = fields.OneToOneField(
+        "referral.Member", related_name=False, on_delete=fields.RESTRICT
+    )
     balance = fields.BigIntField(default=0)
     # Points taken back (a return) that the balance could not cover: repaid from the next earnings.
     debt = fields.BigIntField(default=0)
@@ -45,20 +55,30 @@ class PointsEntry(Model):
     `debt_change`. An EARN line is also a lot: `remaining` is what is left of it to spend or expire."""
 
     id = fields.BigIntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
-    member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.RESTRICT)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.RESTRICT
+    )
     kind = fields.CharEnumField(EntryKind, max_length=8)
     points = fields.BigIntField()
     balance_after = fields.BigIntField()
     debt_change = fields.BigIntField(default=0)
     remaining = fields.BigIntField(default=0)
-    claim = fields.ForeignKeyField("loyalty.Claim", related_name=False, null=True, on_delete=fields.RESTRICT)
+    claim: fields.ForeignKeyNullableRelation["Claim"] = fields.ForeignKeyField(
+        "loyalty.Claim", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     created_at = fields.DatetimeField()
-    coupon = fields.ForeignKeyField("loyalty.Coupon", related_name=False, null=True, on_delete=fields.RESTRICT)
+    coupon: fields.ForeignKeyNullableRelation["Coupon"] = fields.ForeignKeyField(
+        "loyalty.Coupon", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     expires_at = fields.DatetimeField(null=True)
     note = fields.CharField(max_length=120, null=True)
     # The campaign rule that granted these points (None: the item's own points, a spend, an expiry...).
-    campaign = fields.ForeignKeyField("loyalty.Campaign", related_name=False, null=True, on_delete=fields.RESTRICT)
+    campaign: fields.ForeignKeyNullableRelation["Campaign"] = fields.ForeignKeyField(
+        "loyalty.Campaign", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
 
     brand_id: int
     member_id: int

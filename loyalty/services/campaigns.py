@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.queryset import QuerySet
@@ -185,7 +186,7 @@ def running_join(q: Statement, alias: str, brand_id: int, now: datetime, trigger
     )
 
 
-def rules_from(rows: list[dict], alias: str) -> list[Rule]:
+def rules_from(rows: list[dict[str, Any]], alias: str) -> list[Rule]:
     """The rules in rows joined with running_join(), in campaign id order (None ids: no campaign runs)."""
     rules = []
     for row in sorted((r for r in rows if r[f"{alias}_id"] is not None), key=lambda r: r[f"{alias}_id"]):
@@ -374,7 +375,7 @@ async def give(
         )
     coupon, shortfall = None, None
     if campaign.coupon_template_id is not None:
-        template = await CouponTemplate.get(id=campaign.coupon_template_id).using_db(conn)
+        template = await CouponTemplate.filter(id=campaign.coupon_template_id).using_db(conn).get()
         try:
             # A savepoint: a template that ran out costs the member the coupon, not what triggered it.
             async with in_transaction() as savepoint:

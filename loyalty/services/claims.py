@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
@@ -183,7 +184,7 @@ async def _claimable(
     return batch, member, valid_days, (row["bound_guide_id"], row["bound_store_id"]), campaigns.rules_from(rows, "c")
 
 
-async def _insert_claim(conn: BaseDBAsyncClient, batch_id: int, fields: dict) -> Claim:
+async def _insert_claim(conn: BaseDBAsyncClient, batch_id: int, fields: dict[str, Any]) -> Claim:
     """The claim row, written only if its batch is still live, read under a share lock: a revocation
     racing this claim either commits first (nothing is inserted: BATCH_REVOKED) or waits for it.
     Claims do not block each other; SQLite runs one transaction at a time anyway. The unique

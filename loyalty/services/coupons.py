@@ -317,7 +317,7 @@ async def write_off(
                     campaign_id=coupon.campaign_id,
                     conn=conn,
                 )
-                return await Coupon.get(id=coupon.id).using_db(conn)
+                return await Coupon.filter(id=coupon.id).using_db(conn).get()
     except IntegrityError:
         # uniq_coupon_write_off_key: a racing request of this guide's wrote off another coupon under this key.
         raise idempotency.reused() from None
@@ -339,7 +339,7 @@ async def cancel(*, brand_id: int, coupon_id: int, now: datetime) -> Coupon:
         raise LoyaltyError(Code.COUPON_NOT_FOUND, "No such coupon.", "couponId")
     async with in_transaction() as conn:
         if await cancel_within(conn, coupon, now=now):
-            return await Coupon.get(id=coupon.id).using_db(conn)
+            return await Coupon.filter(id=coupon.id).using_db(conn).get()
     current = await Coupon.get(id=coupon.id)
     if current.status is CouponStatus.WRITTEN_OFF:
         raise LoyaltyError(Code.COUPON_ALREADY_WRITTEN_OFF, "A used coupon cannot be cancelled.", "couponId")

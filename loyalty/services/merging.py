@@ -23,11 +23,15 @@ async def move_member(brand_id: int, absorbed_id: int, survivor_id: int) -> None
     for model in (Claim, Rescan, Coupon, Reward):
         await model.filter(member_id=absorbed_id).using_db(conn).update(member_id=survivor_id)
     # Per-member counters: add the absorbed member's counts to the survivor's.
-    for model, key in ((CouponHolding, "template_id"), (CampaignProgress, "campaign_id")):
-        for row in await model.filter(member_id=absorbed_id).using_db(conn):
-            mine = await model.get_or_none(member_id=survivor_id, **{key: getattr(row, key)}).using_db(conn)
+    counters: tuple[tuple[type[CouponHolding] | type[CampaignProgress], str], ...] = (
+        (CouponHolding, "template_id"),
+        (CampaignProgress, "campaign_id"),
+    )
+    for counter, key in counters:
+        for row in await counter.filter(member_id=absorbed_id).using_db(conn):
+            mine = await counter.filter(member_id=survivor_id, **{key: getattr(row, key)}).using_db(conn).get_or_none()
             if mine is None:
-                await model.filter(id=row.id).using_db(conn).update(member_id=survivor_id)
+                await counter.filter(id=row.id).using_db(conn).update(member_id=survivor_id)
             else:
-                await model.filter(id=mine.id).using_db(conn).update(count=mine.count + row.count)
-                await model.filter(id=row.id).using_db(conn).delete()
+                await counter.filter(id=mine.id).using_db(conn).update(count=mine.count + row.count)
+                await counter.filter(id=row.id).using_db(conn).delete()

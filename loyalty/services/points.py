@@ -19,6 +19,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from foundation.rows import column
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
 from referral.sql import Statement
@@ -58,10 +59,10 @@ async def balance(*, member_id: int) -> int:
 
 async def expiring(*, member_id: int, now: datetime, within_days: int) -> int:
     """Points that will expire in the next `within_days` days unless spent."""
-    lots = await PointsEntry.filter(
+    lots = PointsEntry.filter(
         member_id=member_id, remaining__gt=0, expires_at__gt=now, expires_at__lte=now + timedelta(days=within_days)
-    ).values_list("remaining", flat=True)
-    return sum(lots)
+    )
+    return sum(await column(lots, "remaining"))
 
 
 def ledger(*, brand_id: int, member_id: int) -> QuerySet[PointsEntry]:

@@ -50,7 +50,7 @@ async def reverse(*, brand_id: int, claim_id: int, reason: str, now: datetime) -
         accounts = await points.lock(
             conn, brand_id=brand_id, member_ids={claim.member_id} | {r.member_id for r in rewards}
         )
-        result = Reversal(claim=await Claim.get(id=claim.id).using_db(conn))
+        result = Reversal(claim=await Claim.filter(id=claim.id).using_db(conn).get())
         own_lot = (
             await PointsEntry.filter(claim_id=claim.id, kind=EntryKind.EARN, member_id=claim.member_id)
             .using_db(conn)
@@ -74,13 +74,13 @@ async def reverse(*, brand_id: int, claim_id: int, reason: str, now: datetime) -
             result.debt_recorded += line.debt_change
         for reward in rewards:
             if reward.coupon_id is not None:
-                coupon = await Coupon.get(id=reward.coupon_id).using_db(conn)
+                coupon = await Coupon.filter(id=reward.coupon_id).using_db(conn).get()
                 if await coupons.cancel_within(conn, coupon, now=now):
                     result.coupons_cancelled.append(coupon)
                 elif coupon.status is CouponStatus.WRITTEN_OFF:
                     result.coupons_already_used.append(coupon)
         await Reward.filter(id__in=[r.id for r in rewards]).using_db(conn).update(reversed_at=now)
-        batch = await CodeBatch.get(id=claim.batch_id).using_db(conn)
+        batch = await CodeBatch.filter(id=claim.batch_id).using_db(conn).get()
         await touches.record(
             brand_id=brand_id,
             member_id=claim.member_id,

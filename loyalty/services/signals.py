@@ -107,8 +107,8 @@ async def fast_claimers(
         .values_list("member_id", "claimed_at", "city")
     )
     found = []
-    for member_id, claims in groupby(rows, key=lambda row: row[0]):
-        claims = list(claims)
+    for member_id, grouped in groupby(rows, key=lambda row: row[0]):
+        claims = list(grouped)
         times = [t for _, t, _ in claims]
         first, last = _busiest(times, window)
         if last - first + 1 < burst:

@@ -34,14 +34,14 @@ async def reward(
     rules = await campaigns.running(brand_id=brand_id, now=now, trigger=Trigger.of_step(step))
     if not rules:
         return []
-    member = await Member.get(id=member_id).using_db(conn)
+    member = await Member.filter(id=member_id).using_db(conn).get()
     if guide_id is None:
         bound = await guide_at(brand_id=brand_id, member_id=member_id, at=now)
         guide_id = bound[0] if bound else None
     claimant = campaigns.Claimant(id=member_id, referrer_id=member.referrer_id)
     receivers, guide_member_id = await campaigns.receivers(rules, member=claimant, guide_id=guide_id)
     # Read, not policies.get: creating the policy row here could fail the step's transaction.
-    policy = await LoyaltyPolicy.get_or_none(brand_id=brand_id).using_db(conn)
+    policy = await LoyaltyPolicy.filter(brand_id=brand_id).using_db(conn).get_or_none()
     valid_days = policy.points_valid_days if policy else POINTS_VALID_DAYS
     accounts = await points.lock(conn, brand_id=brand_id, member_ids=receivers)
     granted = []
@@ -64,5 +64,5 @@ async def reward(
             .using_db(conn)
             .update(coupon_id=coupon.id if coupon else None, shortfall=shortfall)
         )
-        granted.append(await StepReward.get(id=rows[0]["id"]).using_db(conn))
+        granted.append(await StepReward.filter(id=rows[0]["id"]).using_db(conn).get())
     return granted

@@ -1,9 +1,14 @@
 """Where members were seen from, as keyed hashes: evidence for self-referral rings."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from foundation.tenancy.models import Brand
+    from referral.models import Member
 
 
 class FingerprintKind(StrEnum):
@@ -18,8 +23,12 @@ class Fingerprint(Model):
     stored: the raw address or device id cannot be read back, only matched."""
 
     id = fields.BigIntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
-    member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.CASCADE)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.CASCADE
+    )
     kind = fields.CharEnumField(FingerprintKind, max_length=8)
     digest = fields.CharField(max_length=32)
     first_seen_at = fields.DatetimeField()

@@ -1,14 +1,22 @@
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from referral.models.enums import Channel, Gender, IdentityProvider
+
+if TYPE_CHECKING:
+    from foundation.tenancy.models import Brand
+    from referral.models import Guide, Store
 
 
 class Member(Model):
     """A consumer of one brand (the same person in another brand is another member)."""
 
     id = fields.IntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
     # Null until the member completes registration; before that they are only "aware".
     registered_at = fields.DatetimeField(null=True)
@@ -18,12 +26,20 @@ class Member(Model):
     registration_tag = fields.CharField(max_length=64, null=True)
     # Who brought whom. Set once, at registration, to a member registered earlier: so the
     # referral graph is a forest by construction (no self-referral, no cycle, one referrer).
-    referrer = fields.ForeignKeyField("referral.Member", related_name=False, null=True, on_delete=fields.RESTRICT)
+    referrer: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     # First touch: the guide and store that recruited the member. Never changes.
-    origin_guide = fields.ForeignKeyField("referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT)
-    origin_store = fields.ForeignKeyField("referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT)
+    origin_guide: fields.ForeignKeyNullableRelation["Guide"] = fields.ForeignKeyField(
+        "referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    origin_store: fields.ForeignKeyNullableRelation["Store"] = fields.ForeignKeyField(
+        "referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     # The guide serving the member now (switches and reassignments are kept in GuideBinding).
-    guide = fields.ForeignKeyField("referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT)
+    guide: fields.ForeignKeyNullableRelation["Guide"] = fields.ForeignKeyField(
+        "referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     display_name = fields.CharField(max_length=64, null=True)
     name = fields.CharField(max_length=64, null=True)
     phone = fields.CharField(max_length=20, null=True)
@@ -58,8 +74,12 @@ class MemberIdentity(Model):
     """A proven sign-in identity (WeChat openid, LINE user id) that leads to one member."""
 
     id = fields.IntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
-    member = fields.ForeignKeyField("referral.Member", related_name="identities", on_delete=fields.CASCADE)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name="identities", on_delete=fields.CASCADE
+    )
     provider = fields.CharEnumField(IdentityProvider, max_length=16)
     subject = fields.CharField(max_length=128)
     unionid = fields.CharField(max_length=128, null=True)

@@ -1,7 +1,13 @@
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 from tortoise.models import Model
 
 from referral.models.enums import MessageChannel, MessageKind, MessageStatus
+
+if TYPE_CHECKING:
+    from foundation.tenancy.models import Brand
+    from referral.models import Member
 
 
 class Message(Model):
@@ -9,11 +15,15 @@ class Message(Model):
     delivers it. (brand, dedupe_key) is unique, so the same news is queued once."""
 
     id = fields.BigIntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
-    member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.CASCADE)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.CASCADE
+    )
     kind = fields.CharEnumField(MessageKind, max_length=24)
     # What to say: {"title": ..., "text": ..., "page": mini-program page, "fields": {template field: value}}
-    payload = fields.JSONField()
+    payload: fields.JSONField[dict[str, Any]] = fields.JSONField()
     dedupe_key = fields.CharField(max_length=100)
     # Chosen when queued, from the member's sign-ins; null when they have none we can reach.
     channel = fields.CharEnumField(MessageChannel, max_length=8, null=True)

@@ -1,12 +1,19 @@
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
+
+if TYPE_CHECKING:
+    from foundation.tenancy.models import Brand
 
 
 class ReferralPolicy(Model):
     """A brand's referral settings: where QR codes lead, and whether members may change guide."""
 
     id = fields.IntField(primary_key=True)
-    brand = fields.OneToOneField("tenancy.Brand", related_name=False, on_delete=fields.CASCADE)
+    brand: fields.OneToOneRelation["Brand"] = fields.OneToOneField(
+        "tenancy.Brand", related_name=False, on_delete=fields.CASCADE
+    )
     # The mini-program opens this URL (registered as its QR-code prefix) with ?c=<code>.
     invite_url_base = fields.CharField(max_length=200, default="https://mp.example.com/r")
     allow_guide_switch = fields.BooleanField(default=False)

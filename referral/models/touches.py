@@ -1,20 +1,34 @@
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 from tortoise.models import Model
 
 from referral.models.enums import Channel, TouchKind
+
+if TYPE_CHECKING:
+    from foundation.tenancy.models import Brand
+    from referral.models import Guide, Member, Store
 
 
 class Touch(Model):
     """One touch point, append-only. Other domains report theirs through referral.services.touches."""
 
     id = fields.BigIntField(primary_key=True)
-    brand = fields.ForeignKeyField("tenancy.Brand", related_name=False, on_delete=fields.RESTRICT)
-    member = fields.ForeignKeyField("referral.Member", related_name=False, on_delete=fields.CASCADE)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.CASCADE
+    )
     kind = fields.CharEnumField(TouchKind, max_length=24)
     occurred_at = fields.DatetimeField()
     # Attribution as it stood when the touch happened (the guide bound then, not now).
-    guide = fields.ForeignKeyField("referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT)
-    store = fields.ForeignKeyField("referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT)
+    guide: fields.ForeignKeyNullableRelation["Guide"] = fields.ForeignKeyField(
+        "referral.Guide", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    store: fields.ForeignKeyNullableRelation["Store"] = fields.ForeignKeyField(
+        "referral.Store", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     channel = fields.CharEnumField(Channel, max_length=16, null=True)
     # The free-text tag the member registered with (`register(input: {campaign})`), on REGISTRATION touches.
     campaign = fields.CharField(max_length=64, null=True)
@@ -25,7 +39,9 @@ class Touch(Model):
     # Money in the smallest unit (fen, satang): purchases positive, reversals negative.
     amount_cents = fields.BigIntField(default=0)
     # The member this touch concerns besides the owner (the friend a REFERRAL touch is about).
-    other_member = fields.ForeignKeyField("referral.Member", related_name=False, null=True, on_delete=fields.SET_NULL)
+    other_member: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
     # The originating record in its domain (a claim, a coupon...), for de-duplication and audit.
     source = fields.CharField(max_length=64, null=True)
 

@@ -60,7 +60,7 @@ async def export(*, brand_id: int, member_id: int, member_data: MemberData) -> d
     sections: dict[str, Any] = {}
     for export_rows in member_data.export:
         sections.update(await export_rows(brand_id, member.id))
-    return _plain(
+    exported: dict[str, Any] = _plain(
         {
             **sections,
             "member": {f: getattr(member, f) for f in fields},
@@ -79,6 +79,7 @@ async def export(*, brand_id: int, member_id: int, member_data: MemberData) -> d
             "invited": await Member.filter(referrer_id=member.id, registered_at__isnull=False).count(),
         }
     )
+    return exported
 
 
 async def erase(*, brand_id: int, member_id: int, now: datetime, member_data: MemberData) -> None:

@@ -8,6 +8,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from foundation.rows import column
 from referral.errors import ReferralError, ReferralErrorCode as Code
 from referral.models import BindingReason, Guide, GuideRole, GuideStatus, Member, Store
 from referral.services import enrolment as enrolments, invites
@@ -103,7 +104,7 @@ async def reassign_members(*, brand_id: int, from_guide_id: int, to_guide_id: in
         raise ReferralError(Code.SAME_GUIDE, "Choose a different guide.", "toGuideId")
     if target.status is not GuideStatus.ACTIVE:
         raise ReferralError(Code.GUIDE_INACTIVE, "The receiving guide is not active.", "toGuideId")
-    member_ids = await Member.filter(brand_id=brand_id, guide_id=source.id).values_list("id", flat=True)
+    member_ids = await column(Member.filter(brand_id=brand_id, guide_id=source.id))
     moved = 0
     async with in_transaction():
         for member_id in member_ids:

@@ -86,7 +86,7 @@ async def link(
 def _survivor_first(a: Member, b: Member) -> tuple[Member, Member]:
     """(survivor, absorbed): the one registered first; if neither registered, the one created first."""
 
-    def rank(m: Member) -> tuple:
+    def rank(m: Member) -> tuple[bool, datetime, int]:
         return (m.registered_at is None, m.registered_at or m.created_at, m.id)
 
     return (a, b) if rank(a) <= rank(b) else (b, a)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -75,7 +76,7 @@ _FIGURES = """
 """
 
 
-async def _rows(q: Statement, sql: str) -> list[dict]:
+async def _rows(q: Statement, sql: str) -> list[dict[str, Any]]:
     if not q.postgres:
         return await q.rows(sql)
     async with in_transaction() as conn:

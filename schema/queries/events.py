@@ -61,7 +61,7 @@ class EventQueries:
         from_: From,
         to: datetime,
         by: EventDimension,
-        conversion_days: int = 30,  # type: ignore[valid-type]
+        conversion_days: int = 30,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     ) -> list[EventFiguresRow] | None:
         caller = require_caller(info)
         if not 1 <= conversion_days <= 365:

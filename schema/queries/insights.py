@@ -42,10 +42,10 @@ class InsightQueries:
         info: Info,
         from_: From,
         to: datetime,
-        by: Dimension,  # type: ignore[valid-type]
+        by: Dimension,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         store_id: strawberry.ID | None = None,
         guide_id: strawberry.ID | None = None,
-        channel: Channel | None = None,  # type: ignore[valid-type]
+        channel: Channel | None = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         campaign_id: Annotated[strawberry.ID | None, strawberry.argument(description="A campaign rule's ID.")] = None,
         registration_tag: Annotated[
             str | None, strawberry.argument(description="The free-text tag sent with `register(input: {campaign})`.")
@@ -89,7 +89,7 @@ class InsightQueries:
         from_: From,
         to: datetime,
         metric: Metric,
-        first: int = 20,  # type: ignore[valid-type]
+        first: int = 20,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     ) -> list[AttributionRow] | None:
         caller = require_caller(info)
         try:

@@ -25,7 +25,7 @@ class ReferralQueries:
         info: Info,
         first: int = DEFAULT_PAGE,
         after: str | None = None,
-        status: GuideStatus | None = None,  # type: ignore[valid-type]
+        status: GuideStatus | None = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     ) -> Connection[Guide] | None:
         caller = require_caller(info)
         q = guides.query(

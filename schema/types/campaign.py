@@ -62,7 +62,7 @@ class Campaign:
         return self.row.region
 
     @strawberry.field
-    def beneficiary(self) -> Beneficiary:  # type: ignore[valid-type]
+    def beneficiary(self) -> Beneficiary:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.beneficiary
 
     @strawberry.field
@@ -70,7 +70,7 @@ class Campaign:
         return self.row.points
 
     @strawberry.field
-    def trigger(self) -> CampaignTrigger:  # type: ignore[valid-type]
+    def trigger(self) -> CampaignTrigger:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.trigger
 
     @strawberry.field
@@ -83,8 +83,8 @@ class CampaignInput:
     name: str
     starts_at: datetime
     ends_at: datetime
-    beneficiary: Beneficiary = BeneficiaryValue.MEMBER  # type: ignore[valid-type]
-    trigger: CampaignTrigger = strawberry.field(  # type: ignore[valid-type]
+    beneficiary: Beneficiary = BeneficiaryValue.MEMBER  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+    trigger: CampaignTrigger = strawberry.field(  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         default=TriggerValue.CLAIM,
         description="Event steps take only the viaGuide and invitedByMember conditions.",
     )

@@ -32,7 +32,7 @@ class CouponTemplate:
         return self.row.name
 
     @strawberry.field
-    def kind(self) -> CouponKind:  # type: ignore[valid-type]
+    def kind(self) -> CouponKind:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.kind
 
     @strawberry.field
@@ -55,7 +55,7 @@ class CouponTemplate:
 @strawberry.input
 class CouponTemplateInput:
     name: str
-    kind: CouponKind  # type: ignore[valid-type]
+    kind: CouponKind  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     valid_days: int
     value_cents: int = 0
     total_limit: int | None = None
@@ -77,7 +77,7 @@ class Coupon:
         return self.row.code
 
     @strawberry.field
-    def status(self) -> CouponStatus:  # type: ignore[valid-type]
+    def status(self) -> CouponStatus:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.status
 
     @strawberry.field
@@ -97,5 +97,5 @@ class Coupon:
         return self.row.points_cost
 
     @strawberry.field(description="The QR a guide scans to use the coupon (it holds the code).")
-    async def qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]
+    async def qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return await QrImage.render(info, self.row.code, qr.QrFormat(format.value))

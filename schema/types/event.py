@@ -114,11 +114,11 @@ class Event:
         return self.row.allow_walk_ins
 
     @strawberry.field
-    def audience(self) -> EventAudience:  # type: ignore[valid-type]
+    def audience(self) -> EventAudience:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.audience
 
     @strawberry.field
-    def status(self) -> EventStatus:  # type: ignore[valid-type]
+    def status(self) -> EventStatus:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.status
 
     @strawberry.field
@@ -144,7 +144,7 @@ class EventInput:
     cancel_deadline: datetime | None = None
     check_in_opens_minutes: int = 60
     allow_walk_ins: bool = False
-    audience: EventAudience = AudienceValue.ALL  # type: ignore[valid-type]
+    audience: EventAudience = AudienceValue.ALL  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     audience_tag_id: strawberry.ID | None = None
     audience_store_id: strawberry.ID | None = None
     questions: list[EventQuestionInput] = strawberry.field(default_factory=list)
@@ -167,7 +167,7 @@ class EventRegistration:
         return ids.encode("Member", self.row.member_id)
 
     @strawberry.field
-    def status(self) -> RegistrationStatus:  # type: ignore[valid-type]
+    def status(self) -> RegistrationStatus:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.status
 
     @strawberry.field(description="Place in line while waitlisted.")
@@ -195,7 +195,7 @@ class EventRegistration:
         return self.row.ticket_code
 
     @strawberry.field
-    async def ticket_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]
+    async def ticket_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return await QrImage.render(info, self.row.ticket_code, qr.QrFormat(format.value))
 
     @strawberry.field(description="The guide whose invitation led to this sign-up.")

@@ -30,11 +30,11 @@ class Guide:
         return ids.encode("Guide", self.row.id)
 
     @strawberry.field
-    def status(self) -> GuideStatus:  # type: ignore[valid-type]
+    def status(self) -> GuideStatus:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.status
 
     @strawberry.field
-    def role(self) -> GuideRole:  # type: ignore[valid-type]
+    def role(self) -> GuideRole:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.role
 
     @strawberry.field
@@ -64,7 +64,7 @@ class Guide:
         return Member(row=row) if row else None
 
     @strawberry.field(description="The guide's personal QR: customers who scan it register with this guide.")
-    async def invite_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]
+    async def invite_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         policy = await info.context.loaders.policy.load(self.row.brand_id)
         return await QrImage.render(info, policies.invite_url(policy, self.row.invite_code), format)
 
@@ -95,7 +95,7 @@ class Enrolment:
         return Store.of(await info.context.loaders.store.load(self.row.store_id))
 
     @strawberry.field
-    async def qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]
+    async def qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         policy = await info.context.loaders.policy.load(self.row.brand_id)
         url = f"{policy.invite_url_base}?e={enrolments.token_for(self.key, self.row)}"
         return await QrImage.render(info, url, format)

@@ -23,7 +23,7 @@ class EventInteraction:
         return ids.encode("Interaction", self.row.id)
 
     @strawberry.field
-    def kind(self) -> InteractionKind:  # type: ignore[valid-type]
+    def kind(self) -> InteractionKind:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.kind
 
     @strawberry.field
@@ -78,7 +78,7 @@ class EventInteraction:
 
 @strawberry.input
 class InteractionInput:
-    kind: InteractionKind  # type: ignore[valid-type]
+    kind: InteractionKind  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     question: str
     options: list[str] = strawberry.field(default_factory=list)
     correct_option: int | None = None

@@ -46,7 +46,7 @@ class Member:
         return self.row.registered_at
 
     @strawberry.field
-    def channel(self) -> Channel | None:  # type: ignore[valid-type]
+    def channel(self) -> Channel | None:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.channel
 
     @strawberry.field
@@ -62,7 +62,7 @@ class Member:
         return self.row.city if _may_see_profile(info, self.row) else None
 
     @strawberry.field
-    def gender(self, info: Info) -> Gender | None:  # type: ignore[valid-type]
+    def gender(self, info: Info) -> Gender | None:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.gender if _may_see_profile(info, self.row) else None
 
     @strawberry.field
@@ -118,7 +118,7 @@ class Member:
             raise as_client_error(exc) from None
 
     @strawberry.field(description="This member's invite QR (the URL the mini-program opens).")
-    async def invite_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]
+    async def invite_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         policy = await info.context.loaders.policy.load(self.row.brand_id)
         return await QrImage.render(info, policies.invite_url(policy, self.row.invite_code), format)
 
@@ -160,14 +160,14 @@ class ProfileInput:
     birthday: date | None = strawberry.UNSET
     baby_due_date: date | None = strawberry.UNSET
     baby_birth_date: date | None = strawberry.UNSET
-    gender: Gender | None = strawberry.UNSET  # type: ignore[valid-type]
+    gender: Gender | None = strawberry.UNSET  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     city: str | None = strawberry.UNSET
 
 
 @strawberry.input
 class RegisterInput:
     code: str | None = strawberry.field(default=None, description="The guide's or friend's code from the QR, if any.")
-    channel: Channel | None = strawberry.field(  # type: ignore[valid-type]
+    channel: Channel | None = strawberry.field(  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         default=None, description="Where registration started (product scan, event), when no code says it."
     )
     campaign: str | None = None

@@ -14,7 +14,7 @@ class PointsEntry:
     row: strawberry.Private[EntryModel]
 
     @strawberry.field
-    def kind(self) -> PointsEntryKind:  # type: ignore[valid-type]
+    def kind(self) -> PointsEntryKind:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.kind
 
     @strawberry.field(description="Change to the balance (negative when points were taken).")

@@ -32,7 +32,7 @@ class ValueScore:
 
 @strawberry.type
 class Profile:
-    stage: Stage  # type: ignore[valid-type]
+    stage: Stage  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     tags: list[str] = strawberry.field(description="HQ's tags on the member, then automatic ones.")
     value: ValueScore
     purchases: int
@@ -70,7 +70,7 @@ class Touch:
         return ids.encode("Touch", self.row.id)
 
     @strawberry.field
-    def kind(self) -> TouchKind:  # type: ignore[valid-type]
+    def kind(self) -> TouchKind:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.kind
 
     @strawberry.field

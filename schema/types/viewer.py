@@ -20,7 +20,7 @@ class Viewer:
     caller: strawberry.Private[Caller]
 
     @strawberry.field
-    def roles(self) -> list[Role]:  # type: ignore[valid-type]
+    def roles(self) -> list[Role]:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return [Role(r.value) for r in sorted(self.caller.roles)]
 
     @strawberry.field

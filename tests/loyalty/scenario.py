@@ -93,7 +93,7 @@ async def open_shop(client: GraphQLClient, settings: Settings) -> Shop:
     store = await factories.store(brand)
     guide = await factories.guide(brand, store, "amy")
     hq = factories.staff_token(settings, await factories.staff(brand))
-    shop = Shop(client=client, settings=settings, brand=brand, store=store, guide=guide, hq=hq, batch=None)  # type: ignore[arg-type]
+    shop = Shop(client=client, settings=settings, brand=brand, store=store, guide=guide, hq=hq, batch=None)  # type: ignore[arg-type]  # set by the first use
     shop.batch = await shop.batch_of("MILK-900G")
     return shop
 
