@@ -67,11 +67,11 @@ async def _line_identity(line: LineLogin, brand: Brand, id_token: str, nonce: st
     if not brand.line_channel_id:
         raise AuthError(Code.CHANNEL_NOT_CONFIGURED, "This brand has no LINE channel.")
     if not id_token or len(id_token) > 4096:
-        raise AuthError(Code.LINE_TOKEN_INVALID, "The LINE ID token is not valid.", "idToken")
+        raise AuthError(Code.LINE_TOKEN_INVALID, "The LINE ID token is not valid.", "id_token")
     try:
         identity = await line.verify_id_token(channel_id=brand.line_channel_id, id_token=id_token, nonce=nonce)
     except LineTokenRejected:
-        raise AuthError(Code.LINE_TOKEN_INVALID, "The LINE ID token is invalid or expired.", "idToken") from None
+        raise AuthError(Code.LINE_TOKEN_INVALID, "The LINE ID token is invalid or expired.", "id_token") from None
     except LineUnavailable:
         raise AuthError(Code.UPSTREAM_UNAVAILABLE, _UNAVAILABLE) from None
     return identity.user_id

@@ -37,10 +37,10 @@ async def create(
     if len(password) < MIN_LENGTH:
         raise StaffError(f"password must have at least {MIN_LENGTH} characters", "password")
     if (role is StaffRole.STORE_MANAGER) != (store_id is not None):
-        raise StaffError("a store manager needs a store; HQ staff must not have one", "storeId")
+        raise StaffError("a store manager needs a store; HQ staff must not have one", "store_id")
     if store_id is not None:
         if not await Store.exists(id=store_id, brand_id=brand_id):
-            raise StaffError("no such store in this brand", "storeId")
+            raise StaffError("no such store in this brand", "store_id")
     try:
         return await StaffAccount.create(
             brand_id=brand_id,
@@ -100,7 +100,7 @@ async def store_manager(*, brand_id: int, staff_id: int) -> StaffAccount:
     """Raises STAFF_NOT_FOUND for another brand's account, or an HQ account."""
     account = await store_managers(brand_id=brand_id).get_or_none(id=staff_id)
     if account is None:
-        raise AuthError(AuthErrorCode.STAFF_NOT_FOUND, "No such store-manager account.", "staffId")
+        raise AuthError(AuthErrorCode.STAFF_NOT_FOUND, "No such store-manager account.", "staff_id")
     return account
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 
 MIN_LENGTH, MAX_LENGTH = 8, 64
-FIELD = "idempotencyKey"
+FIELD = "idempotency_key"
 DESCRIPTION = (
     f"{MIN_LENGTH}-{MAX_LENGTH} characters, unique per request: a retry with the same key and the same arguments "
     "returns the first answer; the same key with other arguments is refused (IDEMPOTENCY_KEY_REUSED)."

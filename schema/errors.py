@@ -10,11 +10,13 @@ from typing import Any, ParamSpec, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.utils.str_converters import to_camel_case
 
 from events.errors import EventError, EventErrorCode
 from foundation.auth.errors import AuthError, AuthErrorCode
 from foundation.metrics import count_outcome
 from foundation.ratelimit import RateLimited, RateLimitErrorCode
+from foundation.verbatim import Verbatim
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from referral.errors import ReferralError, ReferralErrorCode
 
@@ -66,7 +68,16 @@ class UserError:
 
     @classmethod
     def of(cls, exc: DomainError) -> UserError:
-        return cls(code=ErrorCode(exc.code.value), message=exc.message, field=exc.field)
+        # Domains name their own fields (idempotency_key, event_id); the client sees the argument's
+        # name, which strawberry derives from the same Python name.
+        return cls(code=ErrorCode(exc.code.value), message=exc.message, field=argument_name(exc.field))
+
+
+def argument_name(field: str | None) -> str | None:
+    """The GraphQL name of a domain field; a Verbatim one is data and stays as it is."""
+    if field is None or isinstance(field, Verbatim):
+        return field
+    return to_camel_case(field)
 
 
 class ClientError(GraphQLError):

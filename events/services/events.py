@@ -53,7 +53,7 @@ def listing(*, brand_id: int, store_scope: int | None) -> QuerySet[Event]:
 async def get(*, brand_id: int, event_id: int) -> Event:
     event = await Event.get_or_none(id=event_id, brand_id=brand_id)
     if event is None:
-        raise EventError(Code.EVENT_NOT_FOUND, "No such event.", "eventId")
+        raise EventError(Code.EVENT_NOT_FOUND, "No such event.", "event_id")
     return event
 
 
@@ -83,14 +83,14 @@ async def readable(
             or await Invitation.exists(event_id=event.id, member_id=member_id)
         ):
             return event
-    raise EventError(Code.EVENT_NOT_FOUND, "No such event.", "eventId")
+    raise EventError(Code.EVENT_NOT_FOUND, "No such event.", "event_id")
 
 
 async def get_managed(*, brand_id: int, event_id: int, store_scope: int | None) -> Event:
     """An event the caller may change: HQ any of the brand's, a store manager their store's."""
     event = await get(brand_id=brand_id, event_id=event_id)
     if store_scope is not None and event.store_id != store_scope:
-        raise EventError(Code.EVENT_NOT_FOUND, "No such event.", "eventId")
+        raise EventError(Code.EVENT_NOT_FOUND, "No such event.", "event_id")
     return event
 
 
@@ -98,7 +98,7 @@ async def create(*, brand_id: int, store_id: int | None, spec: EventSpec, now: d
     """A draft event; raises EVENT_INVALID naming the field."""
     values = await _validated(brand_id, spec, now)
     if store_id is not None and not await Store.exists(id=store_id, brand_id=brand_id):
-        raise EventError(Code.EVENT_INVALID, "No such store.", "storeId")
+        raise EventError(Code.EVENT_INVALID, "No such store.", "store_id")
     return await Event.create(brand_id=brand_id, store_id=store_id, **values)
 
 
@@ -107,7 +107,7 @@ async def update(*, brand_id: int, event_id: int, store_scope: int | None, spec:
     update is conditional on it, and a CHECK backs it)."""
     event = await get_managed(brand_id=brand_id, event_id=event_id, store_scope=store_scope)
     if event.status is EventStatus.CANCELLED:
-        raise EventError(Code.EVENT_NOT_EDITABLE, "A cancelled event cannot be changed.", "eventId")
+        raise EventError(Code.EVENT_NOT_EDITABLE, "A cancelled event cannot be changed.", "event_id")
     values = await _validated(brand_id, spec, now, published_at=event.published_at)
     changed = await Event.filter(
         id=event.id, confirmed_count__lte=spec.capacity, status__not=EventStatus.CANCELLED
@@ -121,7 +121,7 @@ async def publish(*, brand_id: int, event_id: int, store_scope: int | None, now:
     """Members can see it and sign up; publishing twice is harmless."""
     event = await get_managed(brand_id=brand_id, event_id=event_id, store_scope=store_scope)
     if event.status is EventStatus.CANCELLED:
-        raise EventError(Code.EVENT_CANCELLED, "This event was cancelled.", "eventId")
+        raise EventError(Code.EVENT_CANCELLED, "This event was cancelled.", "event_id")
     await Event.filter(id=event.id, status=EventStatus.DRAFT).update(status=EventStatus.PUBLISHED, published_at=now)
     return await Event.get(id=event.id)
 
@@ -184,25 +184,25 @@ async def _validated(
     checks = [
         (1 <= len(title) <= 80, "title", "A title of 1-80 characters."),
         (len(spec.description) <= 5000, "description", "Up to 5,000 characters."),
-        (spec.ends_at > spec.starts_at, "endsAt", "The event must end after it starts."),
+        (spec.ends_at > spec.starts_at, "ends_at", "The event must end after it starts."),
         (1 <= spec.capacity <= MAX_CAPACITY, "capacity", f"Capacity: 1 to {MAX_CAPACITY:,}."),
-        (opens < closes <= spec.ends_at, "signupClosesAt", "Sign-up must open before it closes, by the end."),
-        (deadline <= spec.ends_at, "cancelDeadline", "Cancelling must close by the end of the event."),
-        (0 <= spec.check_in_opens_minutes <= 24 * 60, "checkInOpensMinutes", "0 to 1,440 minutes."),
+        (opens < closes <= spec.ends_at, "signup_closes_at", "Sign-up must open before it closes, by the end."),
+        (deadline <= spec.ends_at, "cancel_deadline", "Cancelling must close by the end of the event."),
+        (0 <= spec.check_in_opens_minutes <= 24 * 60, "check_in_opens_minutes", "0 to 1,440 minutes."),
         (spec.place or spec.online_url, "place", "Give a place, an online link, or both."),
         (
             all(u is None or u.startswith("https://") and len(u) <= 300 for u in (spec.cover_url, spec.online_url)),
-            "coverUrl",
+            "cover_url",
             "Links must be https:// addresses.",
         ),
         (
             (spec.audience is Audience.TAG) == (spec.audience_tag_id is not None),
-            "audienceTagId",
+            "audience_tag_id",
             "A tag audience names a tag.",
         ),
         (
             (spec.audience is Audience.STORE) == (spec.audience_store_id is not None),
-            "audienceStoreId",
+            "audience_store_id",
             "A store audience names a store.",
         ),
     ]
@@ -210,9 +210,9 @@ async def _validated(
         if not ok:
             raise EventError(Code.EVENT_INVALID, message, name)
     if spec.audience_tag_id is not None and not await Tag.exists(id=spec.audience_tag_id, brand_id=brand_id):
-        raise EventError(Code.EVENT_INVALID, "No such tag.", "audienceTagId")
+        raise EventError(Code.EVENT_INVALID, "No such tag.", "audience_tag_id")
     if spec.audience_store_id is not None and not await Store.exists(id=spec.audience_store_id, brand_id=brand_id):
-        raise EventError(Code.EVENT_INVALID, "No such store.", "audienceStoreId")
+        raise EventError(Code.EVENT_INVALID, "No such store.", "audience_store_id")
     return dict(
         title=title,
         description=spec.description,

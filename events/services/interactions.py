@@ -88,17 +88,17 @@ async def create(
         ),
         (
             (kind is InteractionKind.QUIZ) == (correct_option is not None),
-            "correctOption",
+            "correct_option",
             "A quiz, and only a quiz, has a correct option.",
         ),
         (
             correct_option is None or 0 <= correct_option < len(options),
-            "correctOption",
+            "correct_option",
             "The correct option must be one of the options.",
         ),
         (
             (kind is InteractionKind.DRAW) == (1 <= prize_count <= MAX_PRIZES),
-            "prizeCount",
+            "prize_count",
             f"A draw has 1 to {MAX_PRIZES} prizes.",
         ),
     ]
@@ -125,13 +125,13 @@ async def answer(
     INTERACTION_CLOSED, INTERACTION_INVALID, NOT_CHECKED_IN or ALREADY_ANSWERED."""
     interaction = await _get(brand_id, interaction_id)
     if interaction.kind is InteractionKind.DRAW:
-        raise EventError(Code.INTERACTION_INVALID, "A draw is not answered.", "interactionId")
+        raise EventError(Code.INTERACTION_INVALID, "A draw is not answered.", "interaction_id")
     if interaction.closed_at is not None:
-        raise EventError(Code.INTERACTION_CLOSED, "This question is closed.", "interactionId")
+        raise EventError(Code.INTERACTION_CLOSED, "This question is closed.", "interaction_id")
     if not 0 <= option < len(interaction.options):
         raise EventError(Code.INTERACTION_INVALID, "Pick one of the options.", "option")
     if not await Registration.exists(event_id=interaction.event_id, member_id=member_id, checked_in_at__isnull=False):
-        raise EventError(Code.NOT_CHECKED_IN, "Check in at the event to take part.", "interactionId")
+        raise EventError(Code.NOT_CHECKED_IN, "Check in at the event to take part.", "interaction_id")
     correct = option == interaction.correct_option if interaction.kind is InteractionKind.QUIZ else None
     try:
         async with in_transaction() as conn:
@@ -161,7 +161,7 @@ async def answer(
                 now=now,
             )
     except IntegrityError:
-        raise EventError(Code.ALREADY_ANSWERED, "You have already answered.", "interactionId") from None
+        raise EventError(Code.ALREADY_ANSWERED, "You have already answered.", "interaction_id") from None
     return row
 
 
@@ -176,12 +176,12 @@ async def draw(*, brand_id: int, interaction_id: int, store_scope: int | None, n
     draw, nobody checked in) or ALREADY_DRAWN."""
     interaction = await _managed(brand_id, interaction_id, store_scope)
     if interaction.kind is not InteractionKind.DRAW or interaction.seed is None:
-        raise EventError(Code.INTERACTION_INVALID, "Only a lucky draw can be drawn.", "interactionId")
+        raise EventError(Code.INTERACTION_INVALID, "Only a lucky draw can be drawn.", "interaction_id")
     present = await Registration.filter(event_id=interaction.event_id, checked_in_at__isnull=False).values_list(
         "member_id", flat=True
     )
     if not present:
-        raise EventError(Code.INTERACTION_INVALID, "Nobody has checked in yet.", "interactionId")
+        raise EventError(Code.INTERACTION_INVALID, "Nobody has checked in yet.", "interaction_id")
     candidates = sorted(set(present))
     winners = replay_draw(interaction.seed, candidates, interaction.prize_count)
     # Conditional: of two racing draws, one writes the winners, the other is refused.
@@ -189,7 +189,7 @@ async def draw(*, brand_id: int, interaction_id: int, store_scope: int | None, n
         winners={"members": winners, "candidates": candidates}, drawn_at=now, closed_at=now
     )
     if not drawn:
-        raise EventError(Code.ALREADY_DRAWN, "This draw has already been made.", "interactionId")
+        raise EventError(Code.ALREADY_DRAWN, "This draw has already been made.", "interaction_id")
     return await Interaction.get(id=interaction.id)
 
 
@@ -207,7 +207,7 @@ async def answer_counts(interaction_ids: Sequence[int]) -> dict[int, Counter[int
 async def _get(brand_id: int, interaction_id: int) -> Interaction:
     interaction = await Interaction.get_or_none(id=interaction_id, brand_id=brand_id)
     if interaction is None:
-        raise EventError(Code.INTERACTION_NOT_FOUND, "No such interaction.", "interactionId")
+        raise EventError(Code.INTERACTION_NOT_FOUND, "No such interaction.", "interaction_id")
     return interaction
 
 

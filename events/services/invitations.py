@@ -22,20 +22,20 @@ async def invite(
     EVENT_INVALID (nobody named, too many), TAG_NOT_FOUND or NOT_YOUR_MEMBER (a listed member is not the guide's)."""
     event = await events_service.get(brand_id=brand_id, event_id=event_id)
     if event.status is EventStatus.CANCELLED:
-        raise EventError(Code.EVENT_CANCELLED, "This event was cancelled.", "eventId")
+        raise EventError(Code.EVENT_CANCELLED, "This event was cancelled.", "event_id")
     if event.status is not EventStatus.PUBLISHED:
-        raise EventError(Code.EVENT_NOT_OPEN, "Publish the event before inviting.", "eventId")
+        raise EventError(Code.EVENT_NOT_OPEN, "Publish the event before inviting.", "event_id")
     wanted = set(member_ids)
     if tag_id is not None and not await Tag.exists(id=tag_id, brand_id=brand_id):
-        raise EventError(Code.TAG_NOT_FOUND, "No such tag.", "tagId")
+        raise EventError(Code.TAG_NOT_FOUND, "No such tag.", "tag_id")
     if tag_id is not None:
         tagged = await column(MemberTag.filter(tag_id=tag_id, brand_id=brand_id), "member_id")
         wanted |= set(await column(Member.filter(id__in=tagged, brand_id=brand_id, guide_id=guide_id, deleted_at=None)))
     if not wanted or len(wanted) > MAX_PER_REQUEST:
-        raise EventError(Code.EVENT_INVALID, f"Invite 1 to {MAX_PER_REQUEST} of your members.", "memberIds")
+        raise EventError(Code.EVENT_INVALID, f"Invite 1 to {MAX_PER_REQUEST} of your members.", "member_ids")
     own = set(await column(Member.filter(id__in=wanted, brand_id=brand_id, guide_id=guide_id, deleted_at=None)))
     if own != wanted:
-        raise EventError(Code.NOT_YOUR_MEMBER, "You can invite only the members you serve.", "memberIds")
+        raise EventError(Code.NOT_YOUR_MEMBER, "You can invite only the members you serve.", "member_ids")
     made = 0
     for member_id in sorted(wanted):
         q = Statement()

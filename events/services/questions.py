@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from events.errors import EventError, EventErrorCode as Code
+from foundation.verbatim import Verbatim
 
 KINDS = ("int", "text", "choice")
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,31}")
@@ -52,13 +53,13 @@ def check_answers(questions: list[dict[str, Any]], answers: dict[str, Any]) -> d
     known = {q["key"] for q in questions}
     for key in answers:
         if key not in known:
-            raise EventError(Code.ANSWER_INVALID, "This event does not ask that.", key)
+            raise EventError(Code.ANSWER_INVALID, "This event does not ask that.", Verbatim(key))
     kept: dict[str, Any] = {}
     for q in questions:
         value = answers.get(q["key"])
         if value is None or value == "":
             if q["required"]:
-                raise EventError(Code.ANSWER_INVALID, f"Please answer: {q['label']}", q["key"])
+                raise EventError(Code.ANSWER_INVALID, f"Please answer: {q['label']}", Verbatim(q["key"]))
             continue
         if q["kind"] == "int":
             if (
@@ -67,11 +68,13 @@ def check_answers(questions: list[dict[str, Any]], answers: dict[str, Any]) -> d
                 or (q["min"] is not None and value < q["min"])
                 or (q["max"] is not None and value > q["max"])
             ):
-                raise EventError(Code.ANSWER_INVALID, f"Please give a number for: {q['label']}", q["key"])
+                raise EventError(Code.ANSWER_INVALID, f"Please give a number for: {q['label']}", Verbatim(q["key"]))
         elif q["kind"] == "choice":
             if value not in q["choices"]:
-                raise EventError(Code.ANSWER_INVALID, f"Please pick one of the choices for: {q['label']}", q["key"])
+                raise EventError(
+                    Code.ANSWER_INVALID, f"Please pick one of the choices for: {q['label']}", Verbatim(q["key"])
+                )
         elif not isinstance(value, str) or len(value.strip()) > 200:
-            raise EventError(Code.ANSWER_INVALID, f"Up to 200 characters for: {q['label']}", q["key"])
+            raise EventError(Code.ANSWER_INVALID, f"Up to 200 characters for: {q['label']}", Verbatim(q["key"]))
         kept[q["key"]] = value.strip() if isinstance(value, str) else value
     return kept

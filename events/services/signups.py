@@ -60,7 +60,7 @@ async def sign_up(
     if member.registered_at is None:
         raise EventError(Code.MEMBER_NOT_REGISTERED, "Please register as a member first.")
     if not await events_service.in_audience(event, member_id=member_id, now=now):
-        raise EventError(Code.NOT_IN_AUDIENCE, "This event is not open to you.", "eventId")
+        raise EventError(Code.NOT_IN_AUDIENCE, "This event is not open to you.", "event_id")
     kept = check_answers(event.questions, answers)
     invitation = await Invitation.filter(event_id=event.id, member_id=member_id).order_by("-invited_at", "-id").first()
     async with in_transaction() as conn:
@@ -121,12 +121,14 @@ async def cancel(*, brand_id: int, event_id: int, member_id: int, now: datetime)
     place goes to the first waiting member. Raises REGISTRATION_NOT_FOUND or CANCEL_DEADLINE_PASSED."""
     event = await events_service.get(brand_id=brand_id, event_id=event_id)
     if now >= event.cancel_deadline:
-        raise EventError(Code.CANCEL_DEADLINE_PASSED, "It is too late to cancel; please tell the organiser.", "eventId")
+        raise EventError(
+            Code.CANCEL_DEADLINE_PASSED, "It is too late to cancel; please tell the organiser.", "event_id"
+        )
     async with in_transaction() as conn:
         locked = await _lock(conn, event.id)
         registration = await Registration.filter(event_id=event.id, member_id=member_id).using_db(conn).get_or_none()
         if registration is None or registration.status is RegistrationStatus.CANCELLED or registration.checked_in_at:
-            raise EventError(Code.REGISTRATION_NOT_FOUND, "You are not signed up for this event.", "eventId")
+            raise EventError(Code.REGISTRATION_NOT_FOUND, "You are not signed up for this event.", "event_id")
         await (
             Registration.filter(id=registration.id)
             .using_db(conn)
@@ -183,6 +185,6 @@ async def _count(conn: BaseDBAsyncClient, event: Event, *, seats: int = 0, waitl
 
 def _check_open(event: Event, now: datetime) -> None:
     if event.status is EventStatus.CANCELLED:
-        raise EventError(Code.EVENT_CANCELLED, "This event was cancelled.", "eventId")
+        raise EventError(Code.EVENT_CANCELLED, "This event was cancelled.", "event_id")
     if event.status is not EventStatus.PUBLISHED or not event.signup_opens_at <= now < event.signup_closes_at:
-        raise EventError(Code.EVENT_NOT_OPEN, "Sign-up for this event is not open.", "eventId")
+        raise EventError(Code.EVENT_NOT_OPEN, "Sign-up for this event is not open.", "event_id")

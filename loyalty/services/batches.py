@@ -27,7 +27,7 @@ async def get(*, brand_id: int, batch_id: int) -> CodeBatch:
     """The brand's batch; raises BATCH_NOT_FOUND (also for another brand's)."""
     batch = await CodeBatch.get_or_none(id=batch_id, brand_id=brand_id)
     if batch is None:
-        raise LoyaltyError(Code.BATCH_NOT_FOUND, "No such code batch.", "batchId")
+        raise LoyaltyError(Code.BATCH_NOT_FOUND, "No such code batch.", "batch_id")
     return batch
 
 
@@ -53,11 +53,11 @@ async def create(
         raise LoyaltyError(Code.BATCH_FIELD_INVALID, "SKU: 1-40 letters, digits, '.', '_' or '-'.", "sku")
     name = (product_name or "").strip()
     if not 1 <= len(name) <= 120:
-        raise LoyaltyError(Code.BATCH_FIELD_INVALID, "Product name: 1-120 characters.", "productName")
+        raise LoyaltyError(Code.BATCH_FIELD_INVALID, "Product name: 1-120 characters.", "product_name")
     if not 0 <= price_cents <= 10**9:
-        raise LoyaltyError(Code.BATCH_FIELD_INVALID, "Price must be 0 or more.", "priceCents")
+        raise LoyaltyError(Code.BATCH_FIELD_INVALID, "Price must be 0 or more.", "price_cents")
     if not 0 <= points_per_item <= 10**6:
-        raise LoyaltyError(Code.BATCH_FIELD_INVALID, "Points must be 0 or more.", "pointsPerItem")
+        raise LoyaltyError(Code.BATCH_FIELD_INVALID, "Points must be 0 or more.", "points_per_item")
     if store_id is not None:
         await stores.get(brand_id=brand_id, store_id=store_id)
     return await CodeBatch.create(

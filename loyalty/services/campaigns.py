@@ -65,13 +65,13 @@ async def create(*, brand_id: int, spec: CampaignSpec) -> Campaign:
     region = (spec.region or "").strip() or None
     checks = [
         (1 <= len(name) <= 80, "name", "A name of 1-80 characters."),
-        (spec.ends_at > spec.starts_at, "endsAt", "The campaign must end after it starts."),
+        (spec.ends_at > spec.starts_at, "ends_at", "The campaign must end after it starts."),
         (0 <= spec.points <= 1_000_000, "points", "Points must be 0 to 1,000,000."),
         (spec.points > 0 or spec.coupon_template_id is not None, "points", "Give points, a coupon or both."),
-        (spec.every_nth is None or 2 <= spec.every_nth <= 1000, "everyNth", "Every Nth: N from 2 to 1000."),
+        (spec.every_nth is None or 2 <= spec.every_nth <= 1000, "every_nth", "Every Nth: N from 2 to 1000."),
         (len(skus) <= MAX_SKUS and all(len(s) <= 40 for s in skus), "skus", f"Up to {MAX_SKUS} SKUs of 40 characters."),
         (region is None or len(region) <= 64, "region", "A region of up to 64 characters."),
-        (not (spec.first_purchase and spec.every_nth), "everyNth", "Choose first purchase or every Nth, not both."),
+        (not (spec.first_purchase and spec.every_nth), "every_nth", "Choose first purchase or every Nth, not both."),
         # An event step has no SKU, purchase count or place: only who the member is matters.
         (
             spec.trigger is Trigger.CLAIM or not (skus or spec.first_purchase or spec.every_nth or region),
@@ -85,7 +85,7 @@ async def create(*, brand_id: int, spec: CampaignSpec) -> Campaign:
     if spec.coupon_template_id is not None and not await CouponTemplate.exists(
         id=spec.coupon_template_id, brand_id=brand_id
     ):
-        raise LoyaltyError(Code.TEMPLATE_NOT_FOUND, "No such coupon template.", "couponTemplateId")
+        raise LoyaltyError(Code.TEMPLATE_NOT_FOUND, "No such coupon template.", "coupon_template_id")
     return await Campaign.create(
         brand_id=brand_id,
         name=name,
@@ -108,7 +108,7 @@ async def get(*, brand_id: int, campaign_id: int) -> Campaign:
     """Raises CAMPAIGN_NOT_FOUND."""
     campaign = await Campaign.get_or_none(id=campaign_id, brand_id=brand_id)
     if campaign is None:
-        raise LoyaltyError(Code.CAMPAIGN_NOT_FOUND, "No such campaign.", "campaignId")
+        raise LoyaltyError(Code.CAMPAIGN_NOT_FOUND, "No such campaign.", "campaign_id")
     return campaign
 
 

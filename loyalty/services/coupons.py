@@ -49,18 +49,18 @@ async def create_template(
     name = (name or "").strip()
     checks = [
         (1 <= len(name) <= 80, "name", "A name of 1-80 characters."),
-        (1 <= valid_days <= 3650, "validDays", "Valid for 1 to 3650 days."),
-        (0 <= value_cents <= 10**9, "valueCents", "Value must be 0 or more."),
-        (total_limit is None or total_limit >= 1, "totalLimit", "A total limit must be at least 1."),
-        (1 <= per_member_limit <= 1000, "perMemberLimit", "Per member: 1 to 1000."),
-        (points_price is None or 1 <= points_price <= 10**9, "pointsPrice", "A points price must be at least 1."),
+        (1 <= valid_days <= 3650, "valid_days", "Valid for 1 to 3650 days."),
+        (0 <= value_cents <= 10**9, "value_cents", "Value must be 0 or more."),
+        (total_limit is None or total_limit >= 1, "total_limit", "A total limit must be at least 1."),
+        (1 <= per_member_limit <= 1000, "per_member_limit", "Per member: 1 to 1000."),
+        (points_price is None or 1 <= points_price <= 10**9, "points_price", "A points price must be at least 1."),
     ]
     for ok, field, message in checks:
         if not ok:
             raise LoyaltyError(Code.TEMPLATE_INVALID, message, field)
     store_ids = sorted(set(store_ids or []))
     if store_ids and await Store.filter(id__in=store_ids, brand_id=brand_id).count() != len(store_ids):
-        raise LoyaltyError(Code.TEMPLATE_INVALID, "Every store must belong to the brand.", "storeIds")
+        raise LoyaltyError(Code.TEMPLATE_INVALID, "Every store must belong to the brand.", "store_ids")
     return await CouponTemplate.create(
         brand_id=brand_id,
         name=name,
@@ -104,7 +104,7 @@ async def buy(
     idempotency.check(idempotency_key)
     template = await _template(brand_id, template_id)
     if template.points_price is None:
-        raise LoyaltyError(Code.COUPON_NOT_FOR_SALE, "This coupon cannot be bought with points.", "templateId")
+        raise LoyaltyError(Code.COUPON_NOT_FOR_SALE, "This coupon cannot be bought with points.", "template_id")
     if idempotency_key and (earlier := await _bought(brand_id, template.id, member_id, idempotency_key)):
         return earlier
     try:
@@ -184,7 +184,7 @@ async def issue_within(
             .update(issued_count=F("issued_count") + 1)
         )
         if counted != 1:
-            raise LoyaltyError(Code.COUPON_LIMIT_REACHED, "All of these coupons have been given out.", "templateId")
+            raise LoyaltyError(Code.COUPON_LIMIT_REACHED, "All of these coupons have been given out.", "template_id")
     q = Statement(conn)
     await q.execute(
         f"INSERT INTO coupon_holding (template_id, member_id, count) VALUES ({q.p(template.id)}, {q.p(member_id)}, 0) "
@@ -196,7 +196,7 @@ async def issue_within(
         .update(count=F("count") + 1)
     )
     if held != 1:
-        raise LoyaltyError(Code.COUPON_MEMBER_LIMIT_REACHED, "This member already has as many as allowed.", "memberId")
+        raise LoyaltyError(Code.COUPON_MEMBER_LIMIT_REACHED, "This member already has as many as allowed.", "member_id")
     coupon = await Coupon.create(
         brand_id=template.brand_id,
         template_id=template.id,
@@ -240,7 +240,7 @@ async def issue_within(
 async def _template(brand_id: int, template_id: int) -> CouponTemplate:
     template = await CouponTemplate.get_or_none(id=template_id, brand_id=brand_id)
     if template is None:
-        raise LoyaltyError(Code.TEMPLATE_NOT_FOUND, "No such coupon template.", "templateId")
+        raise LoyaltyError(Code.TEMPLATE_NOT_FOUND, "No such coupon template.", "template_id")
     return template
 
 
@@ -336,13 +336,13 @@ async def cancel(*, brand_id: int, coupon_id: int, now: datetime) -> Coupon:
     Raises COUPON_NOT_FOUND or COUPON_ALREADY_WRITTEN_OFF."""
     coupon = await Coupon.get_or_none(id=coupon_id, brand_id=brand_id)
     if coupon is None:
-        raise LoyaltyError(Code.COUPON_NOT_FOUND, "No such coupon.", "couponId")
+        raise LoyaltyError(Code.COUPON_NOT_FOUND, "No such coupon.", "coupon_id")
     async with in_transaction() as conn:
         if await cancel_within(conn, coupon, now=now):
             return await Coupon.filter(id=coupon.id).using_db(conn).get()
     current = await Coupon.get(id=coupon.id)
     if current.status is CouponStatus.WRITTEN_OFF:
-        raise LoyaltyError(Code.COUPON_ALREADY_WRITTEN_OFF, "A used coupon cannot be cancelled.", "couponId")
+        raise LoyaltyError(Code.COUPON_ALREADY_WRITTEN_OFF, "A used coupon cannot be cancelled.", "coupon_id")
     return current  # already cancelled: cancelling again changes nothing
 
 

@@ -37,7 +37,7 @@ async def reverse(*, brand_id: int, claim_id: int, reason: str, now: datetime) -
         raise LoyaltyError(Code.REASON_REQUIRED, "Say why (1-200 characters): the member will see it.", "reason")
     claim = await Claim.get_or_none(id=claim_id, brand_id=brand_id)
     if claim is None:
-        raise LoyaltyError(Code.CLAIM_NOT_FOUND, "No such claim.", "claimId")
+        raise LoyaltyError(Code.CLAIM_NOT_FOUND, "No such claim.", "claim_id")
     async with in_transaction() as conn:
         # The conditional update decides: of two racing reversals, one changes the row, the other stops.
         if (
@@ -45,7 +45,7 @@ async def reverse(*, brand_id: int, claim_id: int, reason: str, now: datetime) -
             .using_db(conn)
             .update(reversed_at=now, reversal_reason=reason)
         ):
-            raise LoyaltyError(Code.CLAIM_ALREADY_REVERSED, "This claim was already reversed.", "claimId")
+            raise LoyaltyError(Code.CLAIM_ALREADY_REVERSED, "This claim was already reversed.", "claim_id")
         rewards = await Reward.filter(claim_id=claim.id, reversed_at__isnull=True).using_db(conn).order_by("id")
         accounts = await points.lock(
             conn, brand_id=brand_id, member_ids={claim.member_id} | {r.member_id for r in rewards}

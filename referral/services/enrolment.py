@@ -37,12 +37,12 @@ async def create(
     `store_scope` limits a store manager to their own store.
     """
     if store_scope is not None and store_scope != store_id:
-        raise ReferralError(Code.STORE_NOT_FOUND, "No such store.", "storeId")
+        raise ReferralError(Code.STORE_NOT_FOUND, "No such store.", "store_id")
     store = await stores.get(brand_id=brand_id, store_id=store_id)
     if not store.is_active:
-        raise ReferralError(Code.STORE_INACTIVE, "This store is closed.", "storeId")
+        raise ReferralError(Code.STORE_INACTIVE, "This store is closed.", "store_id")
     if not 1 <= valid_hours <= MAX_VALID_HOURS:
-        raise ReferralError(Code.VALIDITY_INVALID, f"Validity: 1 to {MAX_VALID_HOURS} hours.", "validHours")
+        raise ReferralError(Code.VALIDITY_INVALID, f"Validity: 1 to {MAX_VALID_HOURS} hours.", "valid_hours")
     return await StoreEnrolment.create(
         brand_id=brand_id, store_id=store.id, expires_at=now + timedelta(hours=valid_hours)
     )

@@ -29,7 +29,7 @@ async def get(*, brand_id: int, guide_id: int, store_scope: int | None = None) -
     """The guide; raises GUIDE_NOT_FOUND (also outside the caller's store or brand)."""
     guide = await query(brand_id=brand_id, store_scope=store_scope).filter(id=guide_id).first()
     if guide is None:
-        raise ReferralError(Code.GUIDE_NOT_FOUND, "No such guide.", "guideId")
+        raise ReferralError(Code.GUIDE_NOT_FOUND, "No such guide.", "guide_id")
     return guide
 
 
@@ -50,7 +50,7 @@ async def appoint(
     """Make a member an active guide (or manager) directly; raises STORE_NOT_FOUND, MEMBER_NOT_FOUND
     or GUIDE_ALREADY_ENROLLED."""
     if not await Store.exists(id=store_id, brand_id=brand_id):
-        raise ReferralError(Code.STORE_NOT_FOUND, "No such store.", "storeId")
+        raise ReferralError(Code.STORE_NOT_FOUND, "No such store.", "store_id")
     return await _create(brand_id, member_id, store_id, role, GuideStatus.ACTIVE, now)
 
 
@@ -58,7 +58,7 @@ async def _create(
     brand_id: int, member_id: int, store_id: int, role: GuideRole, status: GuideStatus, approved_at: datetime | None
 ) -> Guide:
     if not await Member.exists(id=member_id, brand_id=brand_id, deleted_at=None):
-        raise ReferralError(Code.MEMBER_NOT_FOUND, "No such member.", "memberId")
+        raise ReferralError(Code.MEMBER_NOT_FOUND, "No such member.", "member_id")
     try:
         return await Guide.create(
             brand_id=brand_id,
@@ -80,7 +80,7 @@ async def approve(*, brand_id: int, guide_id: int, now: datetime, store_scope: i
         status=GuideStatus.ACTIVE, approved_at=now
     )
     if changed != 1:
-        raise ReferralError(Code.GUIDE_NOT_PENDING, "This guide is not waiting for approval.", "guideId")
+        raise ReferralError(Code.GUIDE_NOT_PENDING, "This guide is not waiting for approval.", "guide_id")
     return await Guide.get(id=guide.id)
 
 
@@ -101,9 +101,9 @@ async def reassign_members(*, brand_id: int, from_guide_id: int, to_guide_id: in
     source = await get(brand_id=brand_id, guide_id=from_guide_id)
     target = await get(brand_id=brand_id, guide_id=to_guide_id)
     if source.id == target.id:
-        raise ReferralError(Code.SAME_GUIDE, "Choose a different guide.", "toGuideId")
+        raise ReferralError(Code.SAME_GUIDE, "Choose a different guide.", "to_guide_id")
     if target.status is not GuideStatus.ACTIVE:
-        raise ReferralError(Code.GUIDE_INACTIVE, "The receiving guide is not active.", "toGuideId")
+        raise ReferralError(Code.GUIDE_INACTIVE, "The receiving guide is not active.", "to_guide_id")
     member_ids = await column(Member.filter(brand_id=brand_id, guide_id=source.id))
     moved = 0
     async with in_transaction():

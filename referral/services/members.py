@@ -104,7 +104,7 @@ async def get(*, brand_id: int, member_id: int) -> Member:
     """The member; raises MEMBER_NOT_FOUND (also for another brand's or an erased member)."""
     member = await Member.get_or_none(id=member_id, brand_id=brand_id, deleted_at=None)
     if member is None:
-        raise ReferralError(Code.MEMBER_NOT_FOUND, "No such member.", "memberId")
+        raise ReferralError(Code.MEMBER_NOT_FOUND, "No such member.", "member_id")
     return member
 
 

@@ -30,7 +30,7 @@ async def update(
     if invite_url_base is not None:
         parts = urlsplit(invite_url_base)
         if parts.scheme != "https" or not parts.netloc or parts.query or parts.fragment or len(invite_url_base) > 200:
-            raise ReferralError(Code.POLICY_INVALID, "The invite URL must be https, without ? or #.", "inviteUrlBase")
+            raise ReferralError(Code.POLICY_INVALID, "The invite URL must be https, without ? or #.", "invite_url_base")
         changes["invite_url_base"] = invite_url_base
     for name, value, low, high in (
         ("switch_after_days", switch_after_days, 0, 3650),
@@ -39,8 +39,7 @@ async def update(
     ):
         if value is not None:
             if not low <= value <= high:
-                field = "".join(w.title() if i else w for i, w in enumerate(name.split("_")))
-                raise ReferralError(Code.POLICY_INVALID, f"Must be between {low} and {high}.", field)
+                raise ReferralError(Code.POLICY_INVALID, f"Must be between {low} and {high}.", name)
             changes[name] = value
     if allow_guide_switch is not None:
         changes["allow_guide_switch"] = allow_guide_switch

@@ -46,15 +46,15 @@ def clean(profile: ProfileInput, *, today: date, now: datetime, default_region: 
                 raise ReferralError(
                     Code.PHONE_CONSENT_REQUIRED,
                     "Please agree to let the brand store your phone number.",
-                    "phoneConsent",
+                    "phone_consent",
                 )
             out["phone"], out["phone_consent_at"] = phone, now
     if profile.birthday not in (UNSET, None):
         _date_between(profile.birthday, date(1900, 1, 1), today, "birthday")
     if profile.baby_due_date not in (UNSET, None):
-        _date_between(profile.baby_due_date, today - timedelta(days=60), today + timedelta(days=300), "babyDueDate")
+        _date_between(profile.baby_due_date, today - timedelta(days=60), today + timedelta(days=300), "baby_due_date")
     if profile.baby_birth_date not in (UNSET, None):
-        _date_between(profile.baby_birth_date, today - timedelta(days=6 * 366), today, "babyBirthDate")
+        _date_between(profile.baby_birth_date, today - timedelta(days=6 * 366), today, "baby_birth_date")
     for name in ("birthday", "baby_due_date", "baby_birth_date", "gender"):
         value = getattr(profile, name)
         if value is not UNSET:

@@ -90,11 +90,11 @@ async def _check_filters(
     brand_id: int, *, guide_id: int | None, store_id: int | None, registration_tag: str | None
 ) -> None:
     if guide_id is not None and not await Guide.exists(id=guide_id, brand_id=brand_id):
-        raise ReferralError(Code.GUIDE_NOT_FOUND, "No such guide.", "guideId")
+        raise ReferralError(Code.GUIDE_NOT_FOUND, "No such guide.", "guide_id")
     if store_id is not None and not await Store.exists(id=store_id, brand_id=brand_id):
-        raise ReferralError(Code.STORE_NOT_FOUND, "No such store.", "storeId")
+        raise ReferralError(Code.STORE_NOT_FOUND, "No such store.", "store_id")
     if registration_tag is not None and not await Member.exists(brand_id=brand_id, registration_tag=registration_tag):
-        raise ReferralError(Code.REGISTRATION_TAG_UNKNOWN, "No member registered with this tag.", "registrationTag")
+        raise ReferralError(Code.REGISTRATION_TAG_UNKNOWN, "No member registered with this tag.", "registration_tag")
 
 
 def _check_period(start: datetime, end: datetime) -> None:

@@ -31,7 +31,7 @@ async def create(*, brand_id: int, name: str, description: str | None = None) ->
 async def _tag(brand_id: int, tag_id: int) -> Tag:
     tag = await Tag.get_or_none(id=tag_id, brand_id=brand_id)
     if tag is None:
-        raise ReferralError(Code.TAG_NOT_FOUND, "No such tag.", "tagId")
+        raise ReferralError(Code.TAG_NOT_FOUND, "No such tag.", "tag_id")
     return tag
 
 
