@@ -7,6 +7,7 @@ import strawberry
 from loyalty.models import Beneficiary as BeneficiaryValue, Campaign as CampaignModel, Trigger as TriggerValue
 from loyalty.services.campaigns import Granted
 from schema import ids
+from schema.columns import column
 from schema.types.coupon import Coupon
 
 Beneficiary = strawberry.enum(BeneficiaryValue, description="Who a campaign rewards.")
@@ -21,57 +22,33 @@ class Campaign:
     def id(self) -> strawberry.ID:
         return ids.encode("Campaign", self.row.id)
 
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
+    name = column(str)
 
-    @strawberry.field
-    def starts_at(self) -> datetime:
-        return self.row.starts_at
+    starts_at = column(datetime)
 
-    @strawberry.field
-    def ends_at(self) -> datetime:
-        return self.row.ends_at
+    ends_at = column(datetime)
 
-    @strawberry.field
-    def stopped_at(self) -> datetime | None:
-        return self.row.stopped_at
+    stopped_at = column(datetime | None)
 
     @strawberry.field(description="SKUs it applies to; empty means every SKU.")
     def skus(self) -> list[str]:
         return list(self.row.skus)
 
-    @strawberry.field
-    def first_purchase(self) -> bool:
-        return self.row.first_purchase
+    first_purchase = column(bool)
 
-    @strawberry.field
-    def every_nth(self) -> int | None:
-        return self.row.every_nth
+    every_nth = column(int | None)
 
-    @strawberry.field
-    def via_guide(self) -> bool:
-        return self.row.via_guide
+    via_guide = column(bool)
 
-    @strawberry.field
-    def invited_by_member(self) -> bool:
-        return self.row.invited_by_member
+    invited_by_member = column(bool)
 
-    @strawberry.field
-    def region(self) -> str | None:
-        return self.row.region
+    region = column(str | None)
 
-    @strawberry.field
-    def beneficiary(self) -> Beneficiary:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        return self.row.beneficiary
+    beneficiary = column(Beneficiary)
 
-    @strawberry.field
-    def points(self) -> int:
-        return self.row.points
+    points = column(int)
 
-    @strawberry.field
-    def trigger(self) -> CampaignTrigger:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        return self.row.trigger
+    trigger = column(CampaignTrigger)
 
     @strawberry.field
     def coupon_template_id(self) -> strawberry.ID | None:

@@ -13,6 +13,7 @@ from loyalty.models import (
 )
 from referral import qr
 from schema import ids
+from schema.columns import column
 from schema.types.qr import QrFormat, QrImage
 
 CouponKind = strawberry.enum(KindValue)
@@ -27,29 +28,16 @@ class CouponTemplate:
     def id(self) -> strawberry.ID:
         return ids.encode("CouponTemplate", self.row.id)
 
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
-
-    @strawberry.field
-    def kind(self) -> CouponKind:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        return self.row.kind
-
-    @strawberry.field
-    def valid_days(self) -> int:
-        return self.row.valid_days
-
-    @strawberry.field
-    def total_limit(self) -> int | None:
-        return self.row.total_limit
+    name = column(str)
+    kind = column(CouponKind)
+    valid_days = column(int)
+    total_limit = column(int | None)
 
     @strawberry.field
     async def issued_count(self, info: Info) -> int:
         return await info.context.loaders.coupons_issued.load(self.row)
 
-    @strawberry.field(description="Members may buy one for this many points (null: not for sale).")
-    def points_price(self) -> int | None:
-        return self.row.points_price
+    points_price = column(int | None, description="Members may buy one for this many points (null: not for sale).")
 
 
 @strawberry.input
@@ -72,29 +60,17 @@ class Coupon:
     def id(self) -> strawberry.ID:
         return ids.encode("Coupon", self.row.id)
 
-    @strawberry.field(description="12 characters; case, spaces and O/0, I/L/1 slips are forgiven when typed.")
-    def code(self) -> str:
-        return self.row.code
+    code = column(str, description="12 characters; case, spaces and O/0, I/L/1 slips are forgiven when typed.")
 
-    @strawberry.field
-    def status(self) -> CouponStatus:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        return self.row.status
+    status = column(CouponStatus)
 
-    @strawberry.field
-    def issued_at(self) -> datetime:
-        return self.row.issued_at
+    issued_at = column(datetime)
 
-    @strawberry.field
-    def expires_at(self) -> datetime:
-        return self.row.expires_at
+    expires_at = column(datetime)
 
-    @strawberry.field
-    def written_off_at(self) -> datetime | None:
-        return self.row.written_off_at
+    written_off_at = column(datetime | None)
 
-    @strawberry.field(description="Points paid for it; given back if HQ cancels it.")
-    def points_cost(self) -> int:
-        return self.row.points_cost
+    points_cost = column(int, description="Points paid for it; given back if HQ cancels it.")
 
     @strawberry.field(description="The QR a guide scans to use the coupon (it holds the code).")
     async def qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable

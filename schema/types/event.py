@@ -16,6 +16,7 @@ from events.models import (
 from events.services.check_in import window
 from referral import qr
 from schema import ids
+from schema.columns import column
 from schema.types.qr import QrFormat, QrImage
 
 EventAudience = strawberry.enum(AudienceValue, description="Who may see and join an event.")
@@ -57,69 +58,41 @@ class Event:
     def store_id(self) -> strawberry.ID | None:
         return ids.encode("Store", self.row.store_id) if self.row.store_id else None
 
-    @strawberry.field
-    def title(self) -> str:
-        return self.row.title
+    title = column(str)
 
-    @strawberry.field
-    def description(self) -> str:
-        return self.row.description
+    description = column(str)
 
-    @strawberry.field
-    def cover_url(self) -> str | None:
-        return self.row.cover_url
+    cover_url = column(str | None)
 
-    @strawberry.field
-    def place(self) -> str | None:
-        return self.row.place
+    place = column(str | None)
 
-    @strawberry.field
-    def online_url(self) -> str | None:
-        return self.row.online_url
+    online_url = column(str | None)
 
-    @strawberry.field
-    def starts_at(self) -> datetime:
-        return self.row.starts_at
+    starts_at = column(datetime)
 
-    @strawberry.field
-    def ends_at(self) -> datetime:
-        return self.row.ends_at
+    ends_at = column(datetime)
 
-    @strawberry.field
-    def signup_opens_at(self) -> datetime:
-        return self.row.signup_opens_at
+    signup_opens_at = column(datetime)
 
-    @strawberry.field
-    def signup_closes_at(self) -> datetime:
-        return self.row.signup_closes_at
+    signup_closes_at = column(datetime)
 
-    @strawberry.field
-    def cancel_deadline(self) -> datetime:
-        return self.row.cancel_deadline
+    cancel_deadline = column(datetime)
 
     @strawberry.field
     def check_in_opens_at(self) -> datetime:
         return window(self.row)[0]
 
-    @strawberry.field
-    def capacity(self) -> int:
-        return self.row.capacity
+    capacity = column(int)
 
     @strawberry.field
     def places_left(self) -> int:
         return max(0, self.row.capacity - self.row.confirmed_count)
 
-    @strawberry.field
-    def allow_walk_ins(self) -> bool:
-        return self.row.allow_walk_ins
+    allow_walk_ins = column(bool)
 
-    @strawberry.field
-    def audience(self) -> EventAudience:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        return self.row.audience
+    audience = column(EventAudience)
 
-    @strawberry.field
-    def status(self) -> EventStatus:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        return self.row.status
+    status = column(EventStatus)
 
     @strawberry.field
     def questions(self) -> list[EventQuestion]:
@@ -166,33 +139,21 @@ class EventRegistration:
     def member_id(self) -> strawberry.ID:
         return ids.encode("Member", self.row.member_id)
 
-    @strawberry.field
-    def status(self) -> RegistrationStatus:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        return self.row.status
+    status = column(RegistrationStatus)
 
     @strawberry.field(description="Place in line while waitlisted.")
     def waitlist_position(self) -> int | None:
         return self.row.waitlist_position if self.row.status is RegistrationStatusValue.WAITLISTED else None
 
-    @strawberry.field
-    def answers(self) -> JSON:
-        return self.row.answers
+    answers = column(JSON)
 
-    @strawberry.field
-    def signed_up_at(self) -> datetime:
-        return self.row.signed_up_at
+    signed_up_at = column(datetime)
 
-    @strawberry.field
-    def checked_in_at(self) -> datetime | None:
-        return self.row.checked_in_at
+    checked_in_at = column(datetime | None)
 
-    @strawberry.field
-    def walk_in(self) -> bool:
-        return self.row.walk_in
+    walk_in = column(bool)
 
-    @strawberry.field(description="Shown at the door; a guide scans it to check the member in.")
-    def ticket_code(self) -> str:
-        return self.row.ticket_code
+    ticket_code = column(str, description="Shown at the door; a guide scans it to check the member in.")
 
     @strawberry.field
     async def ticket_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable

@@ -13,6 +13,7 @@ from referral.models import (
 )
 from referral.services import enrolment as enrolments, policy as policies
 from schema import ids
+from schema.columns import column
 from schema.types.member import Member
 from schema.types.qr import QrFormat, QrImage
 from schema.types.store import Store
@@ -29,25 +30,15 @@ class Guide:
     def id(self) -> strawberry.ID:
         return ids.encode("Guide", self.row.id)
 
-    @strawberry.field
-    def status(self) -> GuideStatus:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        return self.row.status
+    status = column(GuideStatus)
 
-    @strawberry.field
-    def role(self) -> GuideRole:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        return self.row.role
+    role = column(GuideRole)
 
-    @strawberry.field
-    def invite_code(self) -> str:
-        return self.row.invite_code
+    invite_code = column(str)
 
-    @strawberry.field
-    def approved_at(self) -> datetime | None:
-        return self.row.approved_at
+    approved_at = column(datetime | None)
 
-    @strawberry.field
-    def left_at(self) -> datetime | None:
-        return self.row.left_at
+    left_at = column(datetime | None)
 
     @strawberry.field
     async def store(self, info: Info) -> Store:
@@ -78,13 +69,9 @@ class Enrolment:
     def id(self) -> strawberry.ID:
         return ids.encode("Enrolment", self.row.id)
 
-    @strawberry.field
-    def expires_at(self) -> datetime:
-        return self.row.expires_at
+    expires_at = column(datetime)
 
-    @strawberry.field
-    def revoked_at(self) -> datetime | None:
-        return self.row.revoked_at
+    revoked_at = column(datetime | None)
 
     @strawberry.field
     def token(self) -> str:

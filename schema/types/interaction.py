@@ -8,6 +8,7 @@ from strawberry.types import Info
 from events.models import Interaction as InteractionModel, InteractionKind as KindValue
 from events.services import interactions
 from schema import ids
+from schema.columns import column
 
 InteractionKind = strawberry.enum(KindValue)
 
@@ -22,25 +23,17 @@ class EventInteraction:
     def id(self) -> strawberry.ID:
         return ids.encode("Interaction", self.row.id)
 
-    @strawberry.field
-    def kind(self) -> InteractionKind:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        return self.row.kind
+    kind = column(InteractionKind)
 
-    @strawberry.field
-    def question(self) -> str:
-        return self.row.question
+    question = column(str)
 
     @strawberry.field
     def options(self) -> list[str]:
         return list(self.row.options)
 
-    @strawberry.field
-    def closed_at(self) -> datetime | None:
-        return self.row.closed_at
+    closed_at = column(datetime | None)
 
-    @strawberry.field(description="How many winners a draw picks (0 for a poll or quiz).")
-    def prize_count(self) -> int:
-        return self.row.prize_count
+    prize_count = column(int, description="How many winners a draw picks (0 for a poll or quiz).")
 
     @strawberry.field(description="Answers per option; null until you may see them.")
     async def tally(self, info: Info) -> list[int] | None:

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from loyalty.models import Claim as ClaimModel, CodeBatch as BatchModel, Rescan as RescanModel
 from schema import ids
+from schema.columns import column
 
 
 @strawberry.type(description="A production run of item codes for one SKU.")
@@ -17,37 +18,21 @@ class CodeBatch:
     def id(self) -> strawberry.ID:
         return ids.encode("CodeBatch", self.row.id)
 
-    @strawberry.field
-    def sku(self) -> str:
-        return self.row.sku
+    sku = column(str)
 
-    @strawberry.field
-    def product_name(self) -> str:
-        return self.row.product_name
+    product_name = column(str)
 
-    @strawberry.field
-    def quantity(self) -> int:
-        return self.row.quantity
+    quantity = column(int)
 
-    @strawberry.field
-    def price_cents(self) -> int:
-        return self.row.price_cents
+    price_cents = column(int)
 
-    @strawberry.field
-    def points_per_item(self) -> int:
-        return self.row.points_per_item
+    points_per_item = column(int)
 
-    @strawberry.field
-    def region(self) -> str | None:
-        return self.row.region
+    region = column(str | None)
 
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.row.created_at
+    created_at = column(datetime)
 
-    @strawberry.field
-    def revoked_at(self) -> datetime | None:
-        return self.row.revoked_at
+    revoked_at = column(datetime | None)
 
     @strawberry.field(description="Download the printer's CSV here, with an HQ token (Authorization: Bearer).")
     def export_path(self) -> str:
@@ -81,9 +66,7 @@ class Claim:
     def id(self) -> strawberry.ID:
         return ids.encode("Claim", self.row.id)
 
-    @strawberry.field
-    def claimed_at(self) -> datetime:
-        return self.row.claimed_at
+    claimed_at = column(datetime)
 
     @strawberry.field
     def sku(self) -> str:
@@ -105,25 +88,15 @@ class Claim:
     def batch_id(self) -> strawberry.ID:
         return ids.encode("CodeBatch", self.row.batch_id)
 
-    @strawberry.field
-    def serial(self) -> int:
-        return self.row.serial
+    serial = column(int)
 
-    @strawberry.field(description="The city the mini-program reported, if any.")
-    def city(self) -> str | None:
-        return self.row.city
+    city = column(str | None, description="The city the mini-program reported, if any.")
 
-    @strawberry.field(description="Scanned outside the batch's region or store (diversion).")
-    def diverted(self) -> bool:
-        return self.row.diverted
+    diverted = column(bool, description="Scanned outside the batch's region or store (diversion).")
 
-    @strawberry.field
-    def reversed_at(self) -> datetime | None:
-        return self.row.reversed_at
+    reversed_at = column(datetime | None)
 
-    @strawberry.field
-    def reversal_reason(self) -> str | None:
-        return self.row.reversal_reason
+    reversal_reason = column(str | None)
 
 
 @strawberry.type(description="A scan of a code that was already claimed, by someone else or somewhere else.")
@@ -138,25 +111,17 @@ class SuspiciousScan:
     def batch_id(self) -> strawberry.ID:
         return ids.encode("CodeBatch", self.row.batch_id)
 
-    @strawberry.field
-    def serial(self) -> int:
-        return self.row.serial
+    serial = column(int)
 
     @strawberry.field
     def member_id(self) -> strawberry.ID | None:
         return ids.encode("Member", self.row.member_id) if self.row.member_id else None
 
-    @strawberry.field
-    def scanned_at(self) -> datetime:
-        return self.row.scanned_at
+    scanned_at = column(datetime)
 
-    @strawberry.field
-    def city(self) -> str | None:
-        return self.row.city
+    city = column(str | None)
 
-    @strawberry.field(description="True when the member who claimed it scanned it again, elsewhere.")
-    def by_claimer(self) -> bool:
-        return self.row.by_claimer
+    by_claimer = column(bool, description="True when the member who claimed it scanned it again, elsewhere.")
 
 
 @strawberry.type(description="A batch with diversion or counterfeit signals.")

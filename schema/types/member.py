@@ -13,6 +13,7 @@ from referral.services import policy as policies, profiles
 from referral.services.chains import Link
 from referral.services.touches import query as touches_query
 from schema import ids
+from schema.columns import column
 from schema.errors import SchemaError, as_client_error
 from schema.pagination import Connection, paginate
 from schema.types.profile import Profile, Touch
@@ -41,17 +42,11 @@ class Member:
             return self.row.display_name or self.row.name
         return privacy.public_name(self.row.display_name, self.row.name)
 
-    @strawberry.field
-    def registered_at(self) -> datetime | None:
-        return self.row.registered_at
+    registered_at = column(datetime | None)
 
-    @strawberry.field
-    def channel(self) -> Channel | None:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        return self.row.channel
+    channel = column(Channel | None)
 
-    @strawberry.field
-    def invite_code(self) -> str:
-        return self.row.invite_code
+    invite_code = column(str)
 
     @strawberry.field
     def name(self, info: Info) -> str | None:

@@ -5,6 +5,7 @@ from datetime import datetime
 import strawberry
 
 from loyalty.models import EntryKind as KindValue, PointsEntry as EntryModel
+from schema.columns import column
 
 PointsEntryKind = strawberry.enum(KindValue)
 
@@ -13,30 +14,18 @@ PointsEntryKind = strawberry.enum(KindValue)
 class PointsEntry:
     row: strawberry.Private[EntryModel]
 
-    @strawberry.field
-    def kind(self) -> PointsEntryKind:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        return self.row.kind
+    kind = column(PointsEntryKind)
 
-    @strawberry.field(description="Change to the balance (negative when points were taken).")
-    def points(self) -> int:
-        return self.row.points
+    points = column(int, description="Change to the balance (negative when points were taken).")
 
-    @strawberry.field(description="Points owed after a return the balance could not cover (positive adds to the debt).")
-    def debt_change(self) -> int:
-        return self.row.debt_change
+    debt_change = column(
+        int, description="Points owed after a return the balance could not cover (positive adds to the debt)."
+    )
 
-    @strawberry.field
-    def balance_after(self) -> int:
-        return self.row.balance_after
+    balance_after = column(int)
 
-    @strawberry.field
-    def created_at(self) -> datetime:
-        return self.row.created_at
+    created_at = column(datetime)
 
-    @strawberry.field(description="For earnings: when what is left of them expires.")
-    def expires_at(self) -> datetime | None:
-        return self.row.expires_at
+    expires_at = column(datetime | None, description="For earnings: when what is left of them expires.")
 
-    @strawberry.field
-    def note(self) -> str | None:
-        return self.row.note
+    note = column(str | None)

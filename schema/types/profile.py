@@ -7,6 +7,7 @@ import strawberry
 from referral.models import Touch as TouchModel, TouchKind as TouchKindValue
 from referral.services import profiles
 from schema import ids
+from schema.columns import column
 
 Stage = strawberry.enum(profiles.Stage, description="Where the member is in the customer journey.")
 TouchKind = strawberry.enum(TouchKindValue)
@@ -69,21 +70,13 @@ class Touch:
     def id(self) -> strawberry.ID:
         return ids.encode("Touch", self.row.id)
 
-    @strawberry.field
-    def kind(self) -> TouchKind:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        return self.row.kind
+    kind = column(TouchKind)
 
-    @strawberry.field
-    def occurred_at(self) -> datetime:
-        return self.row.occurred_at
+    occurred_at = column(datetime)
 
-    @strawberry.field
-    def amount_cents(self) -> int:
-        return self.row.amount_cents
+    amount_cents = column(int)
 
-    @strawberry.field
-    def campaign(self) -> str | None:
-        return self.row.campaign
+    campaign = column(str | None)
 
     @strawberry.field
     def guide_id(self) -> strawberry.ID | None:

@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from access.models import StaffAccount as StaffAccountModel
 from schema import ids
+from schema.columns import column
 from schema.types.store import Store
 
 
@@ -18,17 +19,11 @@ class StaffAccount:
     def id(self) -> strawberry.ID:
         return ids.encode("StaffAccount", self.row.id)
 
-    @strawberry.field(description="The name the manager signs in with (signInStaff).")
-    def username(self) -> str:
-        return self.row.username
+    username = column(str, description="The name the manager signs in with (signInStaff).")
 
-    @strawberry.field(description="False once deactivated: no sign-in, no session.")
-    def is_active(self) -> bool:
-        return self.row.is_active
+    is_active = column(bool, description="False once deactivated: no sign-in, no session.")
 
-    @strawberry.field(description="The last successful sign-in; null if never.")
-    def last_sign_in_at(self) -> datetime | None:
-        return self.row.last_sign_in_at
+    last_sign_in_at = column(datetime | None, description="The last successful sign-in; null if never.")
 
     @strawberry.field(description="The store the account manages.")
     async def store(self, info: Info) -> Store | None:
