@@ -95,6 +95,28 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+async def or_null(lookup: Callable[[], Awaitable[R]]) -> R | None:
+    """The lookup's answer, or None when a domain refuses it (no such row, another brand's, a
+    malformed id): a field that reads one thing answers null, and says nothing about why.
+
+    Any other refusal in a query is a top-level error with the domain's code and message, unmasked:
+    should_mask keeps it, and the HTTP layer adds its code (server/graphql_http._format)."""
+    try:
+        return await lookup()
+    except DOMAIN_ERRORS:
+        return None
+
+
+def null_when_refused(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R | None]]:
+    """or_null for a whole resolver."""
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | None:
+        return await or_null(lambda: fn(*args, **kwargs))
+
+    return wrapper
+
+
 def mutation_payload(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
     """Turn the domain errors a mutation raises into its payload's `errors`; nothing else is caught."""
     payload_type: list[type[Any]] = []

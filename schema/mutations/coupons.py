@@ -9,7 +9,7 @@ from loyalty.models import CouponKind
 from loyalty.services import coupons
 from schema import ids
 from schema.arguments import IdempotencyKey
-from schema.errors import SchemaError, UserError, as_client_error, mutation_payload
+from schema.errors import UserError, mutation_payload
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsGuide, IsHQ, require_caller
 from schema.throttles import WRITE_OFF, throttled
@@ -119,12 +119,9 @@ class CouponQueries:
         self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[Coupon] | None:
         caller = require_caller(info)
-        try:
-            return await paginate(
-                coupons.mine(brand_id=caller.brand_id, member_id=caller.member_id),
-                first=first,
-                after=after,
-                to_node=lambda row: Coupon(row=row),
-            )
-        except SchemaError as exc:
-            raise as_client_error(exc) from None
+        return await paginate(
+            coupons.mine(brand_id=caller.brand_id, member_id=caller.member_id),
+            first=first,
+            after=after,
+            to_node=lambda row: Coupon(row=row),
+        )

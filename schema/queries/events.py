@@ -11,7 +11,13 @@ from events.services import check_in, events, interactions, reports, signups
 from foundation.auth.caller import Role
 from referral import qr
 from schema import ids
-from schema.errors import DOMAIN_ERRORS, ClientError, UserError, as_client_error, mutation_payload
+from schema.errors import (
+    ClientError,
+    UserError,
+    mutation_payload,
+    null_when_refused,
+    or_null,
+)
 from schema.mutations.events import CHECK_IN_KEY
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsSignedIn, IsStoreStaff, require_caller, store_scope
@@ -96,16 +102,13 @@ class EventQueries:
     )
     async def events(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[Event] | None:
         caller = require_caller(info)
-        try:
-            return await paginate(
-                events.listing(brand_id=caller.brand_id, store_scope=store_scope(caller)),
-                first=first,
-                after=after,
-                to_node=lambda row: Event(row=row),
-                newest_first=True,
-            )
-        except DOMAIN_ERRORS as exc:
-            raise as_client_error(exc) from None
+        return await paginate(
+            events.listing(brand_id=caller.brand_id, store_scope=store_scope(caller)),
+            first=first,
+            after=after,
+            to_node=lambda row: Event(row=row),
+            newest_first=True,
+        )
 
     @strawberry.field(
         permission_classes=[IsSignedIn],
@@ -113,20 +116,18 @@ class EventQueries:
         "guides their store's and HQ's published ones, members those open to them "
         "or that they signed up or were invited to.",
     )
+    @null_when_refused
     async def event(self, info: Info, id: strawberry.ID) -> Event | None:
         caller = require_caller(info)
-        try:
-            row = await events.readable(
-                brand_id=caller.brand_id,
-                event_id=ids.decode(id, "Event"),
-                now=info.context.now(),
-                store_scope=store_scope(caller),
-                staff=caller.has(Role.HQ, Role.STORE_MANAGER),
-                guide_store_id=caller.store_id if caller.has(Role.GUIDE) else None,
-                member_id=caller.member_id,
-            )
-        except DOMAIN_ERRORS:
-            return None
+        row = await events.readable(
+            brand_id=caller.brand_id,
+            event_id=ids.decode(id, "Event"),
+            now=info.context.now(),
+            store_scope=store_scope(caller),
+            staff=caller.has(Role.HQ, Role.STORE_MANAGER),
+            guide_store_id=caller.store_id if caller.has(Role.GUIDE) else None,
+            member_id=caller.member_id,
+        )
         return Event(row=row)
 
     @strawberry.field(
@@ -136,29 +137,21 @@ class EventQueries:
         self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[Event] | None:
         caller = require_caller(info)
-        try:
-            visible = await events.visible_to(
-                brand_id=caller.brand_id, member_id=caller.member_id, now=info.context.now()
-            )
-            return await paginate(visible, first=first, after=after, to_node=lambda row: Event(row=row))
-        except DOMAIN_ERRORS as exc:
-            raise as_client_error(exc) from None
+        visible = await events.visible_to(brand_id=caller.brand_id, member_id=caller.member_id, now=info.context.now())
+        return await paginate(visible, first=first, after=after, to_node=lambda row: Event(row=row))
 
     @strawberry.field(permission_classes=[IsConsumer], description="Your sign-ups, newest first.")
     async def my_event_registrations(
         self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[EventRegistration] | None:
         caller = require_caller(info)
-        try:
-            return await paginate(
-                signups.mine(brand_id=caller.brand_id, member_id=caller.member_id),
-                first=first,
-                after=after,
-                to_node=lambda row: EventRegistration(row=row),
-                newest_first=True,
-            )
-        except DOMAIN_ERRORS as exc:
-            raise as_client_error(exc) from None
+        return await paginate(
+            signups.mine(brand_id=caller.brand_id, member_id=caller.member_id),
+            first=first,
+            after=after,
+            to_node=lambda row: EventRegistration(row=row),
+            newest_first=True,
+        )
 
     @strawberry.field(
         permission_classes=[IsStoreStaff],
@@ -168,20 +161,18 @@ class EventQueries:
         self, info: Info, event_id: strawberry.ID, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[EventRegistration] | None:
         caller = require_caller(info)
-        try:
-            event = await events.get_managed(
+        event = await or_null(
+            lambda: events.get_managed(
                 brand_id=caller.brand_id,
                 event_id=ids.decode(event_id, "Event", field="eventId"),
                 store_scope=store_scope(caller),
             )
-        except DOMAIN_ERRORS:
+        )
+        if event is None:
             return None
-        try:
-            return await paginate(
-                signups.of_event(event=event), first=first, after=after, to_node=lambda row: EventRegistration(row=row)
-            )
-        except DOMAIN_ERRORS as exc:
-            raise as_client_error(exc) from None
+        return await paginate(
+            signups.of_event(event=event), first=first, after=after, to_node=lambda row: EventRegistration(row=row)
+        )
 
     @strawberry.field(
         permission_classes=[IsSignedIn],
@@ -189,9 +180,10 @@ class EventQueries:
     )
     async def event_interactions(self, info: Info, event_id: strawberry.ID) -> list[EventInteraction] | None:
         caller = require_caller(info)
-        try:
-            event = await events.get(brand_id=caller.brand_id, event_id=ids.decode(event_id, "Event", field="eventId"))
-        except DOMAIN_ERRORS:
+        event = await or_null(
+            lambda: events.get(brand_id=caller.brand_id, event_id=ids.decode(event_id, "Event", field="eventId"))
+        )
+        if event is None:
             return None
         staff = caller.has(Role.HQ, Role.STORE_MANAGER) and store_scope(caller) in (None, event.store_id)
         rows = await interactions.visible(event=event, member_id=caller.member_id, staff=staff)

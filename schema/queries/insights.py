@@ -9,12 +9,11 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from loyalty.errors import LoyaltyError
 from loyalty.services import campaigns
 from referral.errors import ReferralError, ReferralErrorCode
 from referral.services import data_rights, members, reports, tags
 from schema import ids
-from schema.errors import SchemaError, SchemaErrorCode, as_client_error
+from schema.errors import SchemaError, SchemaErrorCode
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsGuide, IsHQ, IsStoreStaff, require_caller, store_scope
 from schema.throttles import SEARCH, throttled
@@ -54,32 +53,27 @@ class InsightQueries:
         offset: int = 0,
     ) -> list[AttributionRow] | None:
         caller = require_caller(info)
-        try:
-            _check_page(first, offset)
-            scope = store_scope(caller)
-            store = ids.decode(store_id, "Store", field="storeId") if store_id else None
-            if scope is not None and store not in (None, scope):
-                raise ReferralError(
-                    ReferralErrorCode.STORE_NOT_FOUND, "You see your own store's figures only.", "storeId"
-                )
-            campaign = ids.decode(campaign_id, "Campaign", field="campaignId") if campaign_id else None
-            if campaign is not None:
-                await campaigns.get(brand_id=caller.brand_id, campaign_id=campaign)
-            rows = await reports.attribution(
-                brand_id=caller.brand_id,
-                start=from_,
-                end=to,
-                by=reports.Dimension(by.value),
-                store_id=scope or store,
-                guide_id=ids.decode(guide_id, "Guide", field="guideId") if guide_id else None,
-                channel=channel,
-                campaign_id=campaign,
-                registration_tag=registration_tag,
-                limit=first,
-                offset=offset,
-            )
-        except (SchemaError, ReferralError, LoyaltyError) as exc:
-            raise as_client_error(exc) from None
+        _check_page(first, offset)
+        scope = store_scope(caller)
+        store = ids.decode(store_id, "Store", field="storeId") if store_id else None
+        if scope is not None and store not in (None, scope):
+            raise ReferralError(ReferralErrorCode.STORE_NOT_FOUND, "You see your own store's figures only.", "storeId")
+        campaign = ids.decode(campaign_id, "Campaign", field="campaignId") if campaign_id else None
+        if campaign is not None:
+            await campaigns.get(brand_id=caller.brand_id, campaign_id=campaign)
+        rows = await reports.attribution(
+            brand_id=caller.brand_id,
+            start=from_,
+            end=to,
+            by=reports.Dimension(by.value),
+            store_id=scope or store,
+            guide_id=ids.decode(guide_id, "Guide", field="guideId") if guide_id else None,
+            channel=channel,
+            campaign_id=campaign,
+            registration_tag=registration_tag,
+            limit=first,
+            offset=offset,
+        )
         return [AttributionRow.of(reports.Dimension(by.value), r) for r in rows]
 
     @strawberry.field(permission_classes=[IsHQ], description="Guides ranked by one figure over [from, to).")
@@ -92,13 +86,10 @@ class InsightQueries:
         first: int = 20,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     ) -> list[AttributionRow] | None:
         caller = require_caller(info)
-        try:
-            _check_page(first, 0)
-            rows = await reports.leaderboard(
-                brand_id=caller.brand_id, start=from_, end=to, metric=reports.Metric(metric.value), limit=first
-            )
-        except (SchemaError, ReferralError) as exc:
-            raise as_client_error(exc) from None
+        _check_page(first, 0)
+        rows = await reports.leaderboard(
+            brand_id=caller.brand_id, start=from_, end=to, metric=reports.Metric(metric.value), limit=first
+        )
         return [AttributionRow.of(reports.Dimension.GUIDE, r) for r in rows]
 
     @strawberry.field(permission_classes=[IsStoreStaff], description="Members by journey stage now.")
@@ -118,20 +109,14 @@ class InsightQueries:
     ) -> Connection[Member] | None:
         caller = require_caller(info)
         q = members.served_by(brand_id=caller.brand_id, guide_id=caller.guide_id, search=search)
-        try:
-            return await paginate(q, first=first, after=after, to_node=lambda row: Member(row=row))
-        except SchemaError as exc:
-            raise as_client_error(exc) from None
+        return await paginate(q, first=first, after=after, to_node=lambda row: Member(row=row))
 
     @strawberry.field(permission_classes=[IsGuide], description="Your own figures for [from, to).")
     async def my_figures(self, info: Info, from_: From, to: datetime) -> AttributionRow | None:
         caller = require_caller(info)
-        try:
-            rows = await reports.attribution(
-                brand_id=caller.brand_id, start=from_, end=to, by=reports.Dimension.GUIDE, guide_id=caller.guide_id
-            )
-        except ReferralError as exc:
-            raise as_client_error(exc) from None
+        rows = await reports.attribution(
+            brand_id=caller.brand_id, start=from_, end=to, by=reports.Dimension.GUIDE, guide_id=caller.guide_id
+        )
         empty = reports.Figures(str(caller.guide_id), *([0] * 8))
         return AttributionRow.of(reports.Dimension.GUIDE, rows[0] if rows else empty)
 

@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from loyalty.services import campaigns, claims, points, signals
 from schema import ids
-from schema.errors import DOMAIN_ERRORS, UserError, as_client_error, mutation_payload
+from schema.errors import UserError, mutation_payload
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsHQ, require_caller
 from schema.types.campaign import Campaign
@@ -30,16 +30,13 @@ class Points:
 
     @strawberry.field(description="The statement, newest first.")
     async def ledger(self, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[PointsEntry]:
-        try:
-            return await paginate(
-                points.ledger(brand_id=self.brand_id, member_id=self.member_id),
-                first=first,
-                after=after,
-                to_node=lambda row: PointsEntry(row=row),
-                newest_first=True,
-            )
-        except DOMAIN_ERRORS as exc:
-            raise as_client_error(exc) from None
+        return await paginate(
+            points.ledger(brand_id=self.brand_id, member_id=self.member_id),
+            first=first,
+            after=after,
+            to_node=lambda row: PointsEntry(row=row),
+            newest_first=True,
+        )
 
 
 @strawberry.type(description="An item code looked up: its batch, and its claim if someone claimed it.")
@@ -71,16 +68,13 @@ class LoyaltyQueries:
         self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[Campaign] | None:
         caller = require_caller(info)
-        try:
-            return await paginate(
-                campaigns.listing(brand_id=caller.brand_id),
-                first=first,
-                after=after,
-                to_node=lambda row: Campaign(row=row),
-                newest_first=True,
-            )
-        except DOMAIN_ERRORS as exc:
-            raise as_client_error(exc) from None
+        return await paginate(
+            campaigns.listing(brand_id=caller.brand_id),
+            first=first,
+            after=after,
+            to_node=lambda row: Campaign(row=row),
+            newest_first=True,
+        )
 
     @strawberry.field(permission_classes=[IsHQ], description="Look an item code up (a returned can, a complaint).")
     @mutation_payload
@@ -96,15 +90,10 @@ class LoyaltyQueries:
         self, info: Info, batch_id: strawberry.ID | None = None, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[Claim] | None:
         caller = require_caller(info)
-        try:
-            query = signals.diverted_claims(brand_id=caller.brand_id, batch_id=_batch_id(batch_id)).select_related(
-                "batch"
-            )
-            return await paginate(
-                query, first=first, after=after, to_node=lambda row: Claim(row=row, batch=row.batch), newest_first=True
-            )
-        except DOMAIN_ERRORS as exc:
-            raise as_client_error(exc) from None
+        query = signals.diverted_claims(brand_id=caller.brand_id, batch_id=_batch_id(batch_id)).select_related("batch")
+        return await paginate(
+            query, first=first, after=after, to_node=lambda row: Claim(row=row, batch=row.batch), newest_first=True
+        )
 
     @strawberry.field(
         permission_classes=[IsHQ], description="Claimed codes scanned again by someone else or elsewhere."
@@ -113,13 +102,10 @@ class LoyaltyQueries:
         self, info: Info, batch_id: strawberry.ID | None = None, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> Connection[SuspiciousScan] | None:
         caller = require_caller(info)
-        try:
-            query = signals.suspicious_scans(brand_id=caller.brand_id, batch_id=_batch_id(batch_id))
-            return await paginate(
-                query, first=first, after=after, to_node=lambda row: SuspiciousScan(row=row), newest_first=True
-            )
-        except DOMAIN_ERRORS as exc:
-            raise as_client_error(exc) from None
+        query = signals.suspicious_scans(brand_id=caller.brand_id, batch_id=_batch_id(batch_id))
+        return await paginate(
+            query, first=first, after=after, to_node=lambda row: SuspiciousScan(row=row), newest_first=True
+        )
 
     @strawberry.field(
         permission_classes=[IsHQ], description="Batches with diversion or counterfeit signals, most flagged first."

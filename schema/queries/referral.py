@@ -3,11 +3,10 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from referral.errors import ReferralError
 from referral.models import GuideStatus as GuideStatusValue
 from referral.services import chains, guides, members
 from schema import ids
-from schema.errors import SchemaError, SchemaErrorCode, as_client_error
+from schema.errors import SchemaError, SchemaErrorCode, null_when_refused
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsHQ, IsStoreStaff, require_caller, store_scope
 from schema.types.guide import Guide, GuideStatus
@@ -33,23 +32,18 @@ class ReferralQueries:
             store_scope=store_scope(caller),
             status=GuideStatusValue(status.value) if status else None,
         )
-        try:
-            return await paginate(q, first=first, after=after, to_node=lambda row: Guide(row=row))
-        except SchemaError as exc:
-            raise as_client_error(exc) from None
+        return await paginate(q, first=first, after=after, to_node=lambda row: Guide(row=row))
 
     @strawberry.field(permission_classes=[IsHQ], description="A member of the brand, or null.")
+    @null_when_refused
     async def member(self, info: Info, id: strawberry.ID) -> Member | None:
         caller = require_caller(info)
-        try:
-            return Member(row=await members.get(brand_id=caller.brand_id, member_id=ids.decode(id, "Member")))
-        except (SchemaError, ReferralError):
-            return None
+        return Member(row=await members.get(brand_id=caller.brand_id, member_id=ids.decode(id, "Member")))
 
     @strawberry.field(permission_classes=[IsHQ], description="Who brought this member, nearest first.")
     async def ancestors(self, info: Info, member_id: strawberry.ID) -> list[ChainLink] | None:
         caller = require_caller(info)
-        links = await chains.ancestors(brand_id=caller.brand_id, member_id=_decode(member_id, "Member"))
+        links = await chains.ancestors(brand_id=caller.brand_id, member_id=ids.decode(member_id, "Member"))
         return [ChainLink.of(link) for link in links]
 
     @strawberry.field(
@@ -67,20 +61,18 @@ class ReferralQueries:
     ) -> ChainPage | None:
         caller = require_caller(info)
         if (member_id is None) == (guide_id is None):
-            raise as_client_error(SchemaError(SchemaErrorCode.INVALID_ID, "Give exactly one of memberId and guideId."))
+            raise SchemaError(SchemaErrorCode.INVALID_ID, "Give exactly one of memberId and guideId.")
         if not 1 <= first <= chains.MAX_PAGE or offset < 0:
-            raise as_client_error(
-                SchemaError(
-                    SchemaErrorCode.INVALID_PAGINATION, f"first must be 1-{chains.MAX_PAGE}, offset 0 or more.", "first"
-                )
+            raise SchemaError(
+                SchemaErrorCode.INVALID_PAGINATION, f"first must be 1-{chains.MAX_PAGE}, offset 0 or more.", "first"
             )
         if member_id is not None:
             page = await chains.descendants_of_member(
-                brand_id=caller.brand_id, member_id=_decode(member_id, "Member"), limit=first, offset=offset
+                brand_id=caller.brand_id, member_id=ids.decode(member_id, "Member"), limit=first, offset=offset
             )
         else:
             page = await chains.descendants_of_guide(
-                brand_id=caller.brand_id, guide_id=_decode(guide_id, "Guide"), limit=first, offset=offset
+                brand_id=caller.brand_id, guide_id=ids.decode(guide_id, "Guide"), limit=first, offset=offset
             )
         return ChainPage(total=page.total, links=[ChainLink.of(link) for link in page.links])
 
@@ -88,10 +80,3 @@ class ReferralQueries:
     async def referral_policy(self, info: Info) -> ReferralPolicy | None:
         caller = require_caller(info)
         return ReferralPolicy.of(await info.context.loaders.policy.load(caller.brand_id))
-
-
-def _decode(value: str, type_name: str) -> int:
-    try:
-        return ids.decode(value, type_name)
-    except SchemaError as exc:
-        raise as_client_error(exc) from None

@@ -14,7 +14,6 @@ from referral.services.chains import Link
 from referral.services.touches import query as touches_query
 from schema import ids
 from schema.columns import column
-from schema.errors import SchemaError, as_client_error
 from schema.pagination import Connection, paginate
 from schema.types.profile import Profile, Touch
 from schema.types.qr import QrFormat, QrImage
@@ -107,10 +106,7 @@ class Member:
         if not _may_see_profile(info, self.row):
             return None
         q = touches_query(brand_id=self.row.brand_id, member_id=self.row.id)
-        try:
-            return await paginate(q, first=first, after=after, to_node=lambda t: Touch(row=t), newest_first=True)
-        except SchemaError as exc:
-            raise as_client_error(exc) from None
+        return await paginate(q, first=first, after=after, to_node=lambda t: Touch(row=t), newest_first=True)
 
     @strawberry.field(description="This member's invite QR (the URL the mini-program opens).")
     async def invite_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
