@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -9,3 +10,6 @@ import strawberry
 from loyalty import idempotency
 
 IdempotencyKey = Annotated[str | None, strawberry.argument(description=idempotency.DESCRIPTION)]
+
+
+From = Annotated[datetime, strawberry.argument(name="from", description="Start of the period (inclusive).")]

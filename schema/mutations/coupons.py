@@ -10,7 +10,6 @@ from loyalty.services import coupons
 from schema import ids
 from schema.arguments import IdempotencyKey
 from schema.errors import UserError, mutation_payload
-from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsGuide, IsHQ, require_caller
 from schema.throttles import WRITE_OFF, throttled
 from schema.types.coupon import Coupon, CouponTemplate, CouponTemplateInput
@@ -110,18 +109,3 @@ class CouponMutations:
             now=info.context.now(),
         )
         return CouponPayload(coupon=Coupon(row=row))
-
-
-@strawberry.type
-class CouponQueries:
-    @strawberry.field(permission_classes=[IsConsumer], description="Your coupons, oldest first.")
-    async def my_coupons(
-        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
-    ) -> Connection[Coupon] | None:
-        caller = require_caller(info)
-        return await paginate(
-            coupons.mine(brand_id=caller.brand_id, member_id=caller.member_id),
-            first=first,
-            after=after,
-            to_node=lambda row: Coupon(row=row),
-        )

@@ -7,7 +7,7 @@ from referral.services import tags
 from schema import ids
 from schema.errors import UserError, mutation_payload
 from schema.permissions import IsHQ, require_caller
-from schema.queries.insights import Tag
+from schema.types.tag import Tag
 
 
 @strawberry.type

@@ -1,6 +1,6 @@
 import strawberry
 
-from schema.mutations.coupons import CouponQueries
+from schema.queries.coupons import CouponQueries
 from schema.queries.events import EventQueries
 from schema.queries.fraud import FraudQueries
 from schema.queries.insights import InsightQueries

@@ -11,9 +11,9 @@ from events.services import check_in, events, interactions, reports, signups
 from foundation.auth.caller import Role
 from referral import qr
 from schema import ids
+from schema.arguments import From
 from schema.errors import (
     ClientError,
-    UserError,
     mutation_payload,
     null_when_refused,
     or_null,
@@ -21,38 +21,16 @@ from schema.errors import (
 from schema.mutations.events import CHECK_IN_KEY
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsSignedIn, IsStoreStaff, require_caller, store_scope
-from schema.queries.insights import From
-from schema.types.event import Event, EventRegistration
+from schema.types.event import CheckInCode, Event, EventRegistration
+from schema.types.event_report import EventDimension, EventFiguresRow
 from schema.types.interaction import EventInteraction
 from schema.types.qr import QrImage
 
-
-@strawberry.type(description="The check-in code to show at the venue, as a QR; fetch a new one before it expires.")
-class CheckInCode:
-    code: str | None = None
-    expires_at: datetime | None = None
-    qr: QrImage | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
-EventDimension = strawberry.enum(reports.EventDimension, description="How event figures are grouped.")
 _KEY_TYPE = {
     reports.EventDimension.EVENT: "Event",
     reports.EventDimension.STORE: "Store",
     reports.EventDimension.GUIDE: "Guide",
 }
-
-
-@strawberry.type(description="What events did for one event, store or inviting guide.")
-class EventFiguresRow:
-    key: strawberry.ID | None = strawberry.field(description="Null: HQ's own events (by store) or no inviting guide.")
-    sign_ups: int
-    confirmed: int
-    waitlisted: int
-    cancelled: int
-    checked_in: int
-    no_shows: int = strawberry.field(description="Confirmed, not checked in, event over.")
-    converted: int = strawberry.field(description="Checked-in members who bought within conversionDays of the start.")
 
 
 @strawberry.type

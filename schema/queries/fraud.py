@@ -10,9 +10,9 @@ from strawberry.types import Info
 
 from loyalty.services import signals
 from referral.services import fingerprints
+from schema.arguments import From
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE
 from schema.permissions import IsHQ, require_caller
-from schema.queries.insights import From
 from schema.types.fraud import FastClaimer, ReferralRing, SharedBy, WriteOffOutlier
 
 

@@ -13,21 +13,14 @@ from loyalty.services import campaigns
 from referral.errors import ReferralError, ReferralErrorCode
 from referral.services import data_rights, members, reports, tags
 from schema import ids
+from schema.arguments import From
 from schema.errors import SchemaError, SchemaErrorCode
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsGuide, IsHQ, IsStoreStaff, require_caller, store_scope
 from schema.throttles import SEARCH, throttled
 from schema.types.member import Channel, Member
 from schema.types.report import AttributionRow, Dimension, FunnelStep, Metric
-
-From = Annotated[datetime, strawberry.argument(name="from", description="Start of the period (inclusive).")]
-
-
-@strawberry.type
-class Tag:
-    id: strawberry.ID
-    name: str
-    description: str | None
+from schema.types.tag import Tag
 
 
 @strawberry.type

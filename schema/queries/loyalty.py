@@ -7,43 +7,12 @@ from strawberry.types import Info
 
 from loyalty.services import campaigns, claims, points, signals
 from schema import ids
-from schema.errors import UserError, mutation_payload
+from schema.errors import mutation_payload
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsHQ, require_caller
 from schema.types.campaign import Campaign
-from schema.types.loyalty import BatchSignal, Claim, CodeBatch, SuspiciousScan
-from schema.types.points import PointsEntry
-
-
-@strawberry.type(description="A member's points: balance, debt and statement.")
-class Points:
-    member_id: strawberry.Private[int]
-    brand_id: strawberry.Private[int]
-    balance: int
-    debt: int = strawberry.field(description="Points owed after a return; repaid from the next earnings.")
-
-    @strawberry.field(description="Points that expire within `days` days unless spent.")
-    async def expiring(self, info: Info, days: int = 30) -> int:
-        return await points.expiring(
-            member_id=self.member_id, now=info.context.now(), within_days=max(0, min(days, 3650))
-        )
-
-    @strawberry.field(description="The statement, newest first.")
-    async def ledger(self, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[PointsEntry]:
-        return await paginate(
-            points.ledger(brand_id=self.brand_id, member_id=self.member_id),
-            first=first,
-            after=after,
-            to_node=lambda row: PointsEntry(row=row),
-            newest_first=True,
-        )
-
-
-@strawberry.type(description="An item code looked up: its batch, and its claim if someone claimed it.")
-class CodeLookup:
-    batch: CodeBatch | None = None
-    claim: Claim | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+from schema.types.loyalty import BatchSignal, Claim, CodeBatch, CodeLookup, SuspiciousScan
+from schema.types.points import Points
 
 
 def _batch_id(batch_id: strawberry.ID | None) -> int | None:

@@ -17,6 +17,7 @@ from events.services.check_in import window
 from referral import qr
 from schema import ids
 from schema.columns import column
+from schema.errors import UserError
 from schema.types.qr import QrFormat, QrImage
 
 EventAudience = strawberry.enum(AudienceValue, description="Who may see and join an event.")
@@ -162,3 +163,11 @@ class EventRegistration:
     @strawberry.field(description="The guide whose invitation led to this sign-up.")
     def invited_by_guide_id(self) -> strawberry.ID | None:
         return ids.encode("Guide", self.row.invited_by_id) if self.row.invited_by_id else None
+
+
+@strawberry.type(description="The check-in code to show at the venue, as a QR; fetch a new one before it expires.")
+class CheckInCode:
+    code: str | None = None
+    expires_at: datetime | None = None
+    qr: QrImage | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)

@@ -8,6 +8,7 @@ from strawberry.types import Info
 from loyalty.models import Claim as ClaimModel, CodeBatch as BatchModel, Rescan as RescanModel
 from schema import ids
 from schema.columns import column
+from schema.errors import UserError
 
 
 @strawberry.type(description="A production run of item codes for one SKU.")
@@ -130,3 +131,10 @@ class BatchSignal:
     claims: int
     diverted_claims: int
     suspicious_scans: int
+
+
+@strawberry.type(description="An item code looked up: its batch, and its claim if someone claimed it.")
+class CodeLookup:
+    batch: CodeBatch | None = None
+    claim: Claim | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
