@@ -98,6 +98,7 @@ async def _check_in(
             attribute=guide_id is None,
             event_ref=f"event:{event.id}",
             source=f"checkin:{registration.id}",
+            conn=conn,
         )
         await on_step(
             conn,

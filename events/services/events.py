@@ -130,17 +130,18 @@ async def cancel(*, brand_id: int, event_id: int, store_scope: int | None, now: 
     """Call it off. Sign-ups stay on record; everyone signed up or waiting is told, through the
     outbox, in the same transaction (cancelling twice tells nobody twice)."""
     event = await get_managed(brand_id=brand_id, event_id=event_id, store_scope=store_scope)
-    async with in_transaction():
+    async with in_transaction() as conn:
         changed = (
             await Event.filter(id=event.id)
             .exclude(status=EventStatus.CANCELLED)
+            .using_db(conn)
             .update(status=EventStatus.CANCELLED, cancelled_at=now)
         )
         if changed:
             told = await column(
                 Registration.filter(
                     event_id=event.id, status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
-                ),
+                ).using_db(conn),
                 "member_id",
             )
             for member_id in told:
@@ -151,6 +152,7 @@ async def cancel(*, brand_id: int, event_id: int, store_scope: int | None, now: 
                     payload=notices.event_cancelled(event),
                     dedupe_key=f"event-cancelled:{event.id}:{member_id}",
                     now=now,
+                    conn=conn,
                 )
     return await Event.get(id=event.id)
 

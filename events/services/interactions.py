@@ -151,6 +151,7 @@ async def answer(
                 attribute=True,
                 event_ref=f"event:{interaction.event_id}",
                 source=f"answer:{row.id}",
+                conn=conn,
             )
             await on_step(
                 conn,

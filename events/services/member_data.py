@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from events.models import Registration
 
@@ -20,15 +20,15 @@ async def export(brand_id: int, member_id: int) -> dict[str, Any]:
     }
 
 
-async def erase(brand_id: int, member_id: int, now: datetime) -> None:
-    await Registration.filter(member_id=member_id, brand_id=brand_id).update(answers={})
+async def erase(conn: BaseDBAsyncClient, brand_id: int, member_id: int, now: datetime) -> None:
+    """Inside the erasure's transaction: the answers a member gave go with their personal data."""
+    await Registration.filter(member_id=member_id, brand_id=brand_id).using_db(conn).update(answers={})
 
 
-async def move_member(brand_id: int, absorbed_id: int, survivor_id: int) -> None:
+async def move_member(conn: BaseDBAsyncClient, brand_id: int, absorbed_id: int, survivor_id: int) -> None:
     """Inside the merge's transaction. Where both signed up for the same event, the survivor's
     registration stands and the absorbed one stays with the erased account (its place is not
     reshuffled here)."""
-    conn = connections.get("default")
     taken = await Registration.filter(member_id=survivor_id).using_db(conn).values_list("event_id", flat=True)
     await (
         Registration.filter(member_id=absorbed_id)

@@ -22,7 +22,7 @@ async def queue(*, now: datetime, window: timedelta = WINDOW) -> int:
     considered = 0
     for event in events:
         members = await column(Registration.filter(event_id=event.id, status=RegistrationStatus.CONFIRMED), "member_id")
-        async with in_transaction():
+        async with in_transaction() as conn:
             for member_id in members:
                 await outbox.enqueue(
                     brand_id=event.brand_id,
@@ -31,6 +31,7 @@ async def queue(*, now: datetime, window: timedelta = WINDOW) -> int:
                     payload=notices.reminder(event),
                     dedupe_key=f"reminder:{event.id}:{member_id}",
                     now=now,
+                    conn=conn,
                 )
         considered += len(members)
     return considered

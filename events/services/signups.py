@@ -102,6 +102,7 @@ async def sign_up(
             attribute=invitation is None,
             event_ref=f"event:{event.id}",
             source=f"signup:{registration.id}:{int(now.timestamp())}",
+            conn=conn,
         )
         # Rewarded once per member and event, however often they sign up again.
         await on_step(

@@ -3,14 +3,13 @@ calls this, inside its transaction, so the survivor keeps every claim, point, co
 
 from __future__ import annotations
 
-from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 
 from loyalty.models import CampaignProgress, Claim, Coupon, CouponHolding, PointsAccount, PointsEntry, Rescan, Reward
 from loyalty.services import points
 
 
-async def move_member(brand_id: int, absorbed_id: int, survivor_id: int) -> None:
-    conn = connections.get("default")  # the merge's transaction
+async def move_member(conn: BaseDBAsyncClient, brand_id: int, absorbed_id: int, survivor_id: int) -> None:
     accounts = await points.lock(conn, brand_id=brand_id, member_ids=[absorbed_id, survivor_id])
     absorbed, survivor = accounts[absorbed_id], accounts[survivor_id]
     survivor.balance += absorbed.balance

@@ -91,5 +91,6 @@ async def reverse(*, brand_id: int, claim_id: int, reason: str, now: datetime) -
             amount_cents=-batch.price_cents,
             source=f"return:{claim.id}",
             campaign_id=min((r.campaign_id for r in rewards), default=None),
+            conn=conn,
         )
     return result

@@ -31,7 +31,7 @@ async def reward(
     """Grant what the running campaigns for this step give, in the step's transaction (`conn`);
     `guide_id` is the guide credited with it (default: the one the member is bound to). Returns the
     rewards granted now. This is events' StepReached (events/steps.py), wired in server/wiring.py."""
-    rules = await campaigns.running(brand_id=brand_id, now=now, trigger=Trigger.of_step(step))
+    rules = await campaigns.running(brand_id=brand_id, now=now, conn=conn, trigger=Trigger.of_step(step))
     if not rules:
         return []
     member = await Member.filter(id=member_id).using_db(conn).get()

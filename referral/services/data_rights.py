@@ -85,28 +85,33 @@ async def export(*, brand_id: int, member_id: int, member_data: MemberData) -> d
 async def erase(*, brand_id: int, member_id: int, now: datetime, member_data: MemberData) -> None:
     """Erase the member's personal data and sign-in identities, here and in other domains
     (`member_data`); raises MEMBER_NOT_FOUND."""
-    async with in_transaction():
-        erased = await Member.filter(id=member_id, brand_id=brand_id, deleted_at=None).update(
-            deleted_at=now, invite_code=invites.new_member_code(), **{f: None for f in _PERSONAL}
+    async with in_transaction() as conn:
+        erased = (
+            await Member.filter(id=member_id, brand_id=brand_id, deleted_at=None)
+            .using_db(conn)
+            .update(deleted_at=now, invite_code=invites.new_member_code(), **{f: None for f in _PERSONAL})
         )
         if erased != 1:
             raise ReferralError(Code.MEMBER_NOT_FOUND, "No such member.")
-        await MemberIdentity.filter(member_id=member_id).delete()
+        await MemberIdentity.filter(member_id=member_id).using_db(conn).delete()
         # Nothing more is sent to an erased member, and their WeChat/LINE ids go with them.
-        await Message.filter(member_id=member_id, status=MessageStatus.PENDING).update(
-            status=MessageStatus.FAILED, last_error="member erased"
+        await (
+            Message.filter(member_id=member_id, status=MessageStatus.PENDING)
+            .using_db(conn)
+            .update(status=MessageStatus.FAILED, last_error="member erased")
         )
-        await Message.filter(member_id=member_id).update(recipient=None)
-        await MemberTag.filter(member_id=member_id).delete()
-        await Fingerprint.filter(member_id=member_id).delete()
+        await Message.filter(member_id=member_id).using_db(conn).update(recipient=None)
+        await MemberTag.filter(member_id=member_id).using_db(conn).delete()
+        await Fingerprint.filter(member_id=member_id).using_db(conn).delete()
         # A guide who erases their account leaves: history stays, nobody new is attributed to them.
         await (
             Guide.filter(member_id=member_id)
             .exclude(status=GuideStatus.INACTIVE)
+            .using_db(conn)
             .update(status=GuideStatus.INACTIVE, left_at=now)
         )
         for erase_rows in member_data.erase:
-            await erase_rows(brand_id, member_id, now)
+            await erase_rows(conn, brand_id, member_id, now)
 
 
 def _plain(value: Any) -> Any:

@@ -150,5 +150,5 @@ async def merge(*, brand_id: int, member_ids: tuple[int, int], now: datetime, me
             )
         )
         for move in member_data.move:
-            await move(brand_id, a, s)
+            await move(conn, brand_id, a, s)
     return await Member.get(id=s)

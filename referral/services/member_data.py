@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-# (brand_id, absorbed_id, survivor_id), inside the merge's transaction.
-MoveRows = Callable[[int, int, int], Awaitable[None]]
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+# (conn, brand_id, absorbed_id, survivor_id): conn is the merge's transaction.
+MoveRows = Callable[[BaseDBAsyncClient, int, int, int], Awaitable[None]]
 # (brand_id, member_id): sections of the export.
 ExportRows = Callable[[int, int], Awaitable[dict[str, Any]]]
-# (brand_id, member_id, now), inside the erasure's transaction.
-EraseRows = Callable[[int, int, datetime], Awaitable[None]]
+# (conn, brand_id, member_id, now): conn is the erasure's transaction.
+EraseRows = Callable[[BaseDBAsyncClient, int, int, datetime], Awaitable[None]]
 
 
 @dataclass(frozen=True)

@@ -44,10 +44,15 @@ async def sign_in(
         if member is not None:
             break
         try:
-            async with in_transaction():
-                member = await Member.create(brand_id=brand_id, invite_code=invites.new_member_code())
+            async with in_transaction() as conn:
+                member = await Member.create(brand_id=brand_id, invite_code=invites.new_member_code(), using_db=conn)
                 await MemberIdentity.create(
-                    brand_id=brand_id, member=member, provider=provider, subject=subject, unionid=unionid
+                    brand_id=brand_id,
+                    member=member,
+                    provider=provider,
+                    subject=subject,
+                    unionid=unionid,
+                    using_db=conn,
                 )
             return member, True
         except IntegrityError:
@@ -136,9 +141,10 @@ async def register(
         recruited = attribution.recruited_without_code(await _earliest_scanned_guide(brand_id, member_id), channel)
     guide, referrer, channel = recruited.guide, recruited.referrer, recruited.channel
 
-    async with in_transaction():
+    async with in_transaction() as conn:
         # The conditional update is the guard: of two racing registrations, exactly one matches.
-        updated = await Member.filter(id=member_id, brand_id=brand_id, registered_at=None, deleted_at=None).update(
+        registering = Member.filter(id=member_id, brand_id=brand_id, registered_at=None, deleted_at=None)
+        updated = await registering.using_db(conn).update(
             registered_at=now,
             channel=channel,
             referrer_id=referrer.id if referrer else None,
@@ -149,7 +155,7 @@ async def register(
             **fields,
         )
         if updated != 1:
-            member = await Member.get_or_none(id=member_id, brand_id=brand_id)
+            member = await Member.filter(id=member_id, brand_id=brand_id).using_db(conn).get_or_none()
             if member is None or member.deleted_at is not None:
                 raise ReferralError(Code.MEMBER_NOT_FOUND, "No such member.")
             raise ReferralError(Code.ALREADY_REGISTERED, "You are already a member.")
@@ -161,6 +167,7 @@ async def register(
                 store_id=guide.store_id,
                 started_at=now,
                 reason=BindingReason.REGISTRATION,
+                using_db=conn,
             )
         await touches.record(
             brand_id=brand_id,
@@ -172,6 +179,7 @@ async def register(
             store_id=guide.store_id if guide else None,
             campaign=campaign,
             other_member_id=referrer.id if referrer else None,
+            conn=conn,
         )
         if referrer is not None:
             await touches.record(
@@ -182,6 +190,7 @@ async def register(
                 other_member_id=member_id,
                 channel=Channel.MEMBER_INVITE,
                 attribute=True,
+                conn=conn,
             )
     return await Member.get(id=member_id)
 
@@ -254,13 +263,11 @@ async def rebind(
     *, brand_id: int, member_id: int, from_guide_id: int | None, to_guide: Guide, now: datetime, reason: BindingReason
 ) -> bool:
     """Move a member from one guide to another, closing the old binding; False if someone moved them first."""
-    async with in_transaction():
-        moved = await Member.filter(id=member_id, brand_id=brand_id, guide_id=from_guide_id).update(
-            guide_id=to_guide.id
-        )
-        if moved != 1:
+    async with in_transaction() as conn:
+        moving = Member.filter(id=member_id, brand_id=brand_id, guide_id=from_guide_id)
+        if await moving.using_db(conn).update(guide_id=to_guide.id) != 1:
             return False
-        await GuideBinding.filter(member_id=member_id, ended_at=None).update(ended_at=now)
+        await GuideBinding.filter(member_id=member_id, ended_at=None).using_db(conn).update(ended_at=now)
         await GuideBinding.create(
             brand_id=brand_id,
             member_id=member_id,
@@ -268,6 +275,7 @@ async def rebind(
             store_id=to_guide.store_id,
             started_at=now,
             reason=reason,
+            using_db=conn,
         )
         await touches.record(
             brand_id=brand_id,
@@ -276,6 +284,7 @@ async def rebind(
             at=now,
             guide_id=to_guide.id,
             store_id=to_guide.store_id,
+            conn=conn,
         )
     return True
 
