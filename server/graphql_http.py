@@ -24,6 +24,7 @@ from foundation.cpu import offload
 from foundation.ratelimit import RateLimited
 from schema import documents, input_limits
 from schema.root import Schema
+from server.persisted_queries import PersistedQueries, PersistedQueryError
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +38,19 @@ class _RequestError(Exception):
     """The HTTP request is not a well-formed GraphQL request."""
 
     def __init__(
-        self, message: str, status: int = 400, headers: dict[str, str] | None = None, *, unparseable: bool = False
+        self,
+        message: str,
+        status: int = 400,
+        headers: dict[str, str] | None = None,
+        *,
+        unparseable: bool = False,
+        code: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.status = status
         self.headers = headers or {}
+        self.code = code
         # A body that is not JSON at all is a 400 under either media type (graphql-http audit BCF8).
         self.unparseable = unparseable
 
@@ -105,6 +113,7 @@ class GraphQLEndpoint:
         self.max_tokens = max_tokens
         # Called before a document not seen recently is parsed and validated (a rate limit).
         self.on_new_document = on_new_document
+        self.persisted = PersistedQueries()
 
     async def handle(self, request: Request) -> Response:
         if request.method not in ("GET", "POST"):
@@ -120,7 +129,10 @@ class GraphQLEndpoint:
             # Under application/json, a parseable but invalid request is answered 200 with errors (legacy clients).
             legacy_ok = media_type == APPLICATION_JSON and exc.status == 400 and not exc.unparseable
             status = 200 if legacy_ok else exc.status
-            return _json({"errors": [{"message": exc.message}]}, status, media_type, exc.headers)
+            error: dict[str, Any] = {"message": exc.message}
+            if exc.code is not None:
+                error["extensions"] = {"code": exc.code}
+            return _json({"errors": [error]}, status, media_type, exc.headers)
         return await self._execute(request, params, media_type)
 
     def _wants_ide(self, request: Request) -> bool:
@@ -147,14 +159,18 @@ class GraphQLEndpoint:
             raise _RequestError("The request must be one JSON object (batching is not supported).")
         query, variables = raw.get("query"), raw.get("variables")
         operation_name, extensions = raw.get("operationName"), raw.get("extensions")
+        if extensions is not None and not isinstance(extensions, dict):
+            raise _RequestError("The 'extensions' parameter must be an object.")
+        try:
+            query = self.persisted.resolve(query, extensions)
+        except PersistedQueryError as exc:
+            raise _RequestError(exc.message, code=exc.code) from None
         if not isinstance(query, str) or not query.strip():
             raise _RequestError("The 'query' parameter must be a non-empty string.")
         if variables is not None and not isinstance(variables, dict):
             raise _RequestError("The 'variables' parameter must be an object.")
         if operation_name is not None and not isinstance(operation_name, str):
             raise _RequestError("The 'operationName' parameter must be a string.")
-        if extensions is not None and not isinstance(extensions, dict):
-            raise _RequestError("The 'extensions' parameter must be an object.")
         if _has_nul((query, variables, operation_name)):
             # PostgreSQL text cannot hold NUL: refuse it here, for every field, as bad input.
             raise _RequestError("Text may not contain NUL characters.")
