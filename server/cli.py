@@ -13,7 +13,7 @@ from typing import Any
 
 from foundation.settings import Settings, SettingsError
 from server.cli_staff import add_staff_commands
-from server.cli_support import Refused, with_db
+from server.cli_support import DatabaseUnavailable, Refused, check_database, with_db
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,10 +28,19 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except DatabaseUnavailable as exc:
+        print(f"database error: {exc}", file=sys.stderr)
+        return 3
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="scrm", description="Social-CRM backend for retail brands.")
+    parser = argparse.ArgumentParser(
+        prog="scrm",
+        description="Social-CRM backend for retail brands.",
+        epilog="Exit status: 0 done, 1 refused (the message says why), 2 configuration error, "
+        "3 the database cannot be reached or opened.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="run the HTTP server")
@@ -46,16 +55,16 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("seed-demo", help="create the demo brand, store and accounts").set_defaults(run=_seed_demo)
 
     brand = sub.add_parser("create-brand", help="create a brand (tenant)")
-    brand.add_argument("--slug", required=True)
-    brand.add_argument("--name", required=True)
-    brand.add_argument("--wechat-appid")
-    brand.add_argument("--line-channel-id")
+    brand.add_argument("--slug", required=True, help="the brand's short name, used to sign in (lower case)")
+    brand.add_argument("--name", required=True, help="the brand's display name")
+    brand.add_argument("--wechat-appid", help="the WeChat mini-program's AppID")
+    brand.add_argument("--line-channel-id", help="the LINE Login channel id")
     brand.set_defaults(run=_create_brand)
 
     staff = sub.add_parser("create-staff", help="create an HQ or store-manager account")
     staff.add_argument("--brand", required=True, help="brand slug")
-    staff.add_argument("--username", required=True)
-    staff.add_argument("--role", choices=["hq", "store_manager"], default="hq")
+    staff.add_argument("--username", required=True, help="the account's sign-in name")
+    staff.add_argument("--role", choices=["hq", "store_manager"], default="hq", help="default: %(default)s")
     staff.add_argument("--store-code", help="required for a store manager")
     staff.add_argument("--password-env", help="read the password from this environment variable, not a prompt")
     staff.set_defaults(run=_create_staff)
@@ -92,20 +101,31 @@ def _parser() -> argparse.ArgumentParser:
     ).set_defaults(run=_reseal_secrets)
 
     export = sub.add_parser("export-schema", help="write the GraphQL schema (SDL)")
-    export.add_argument("--output", default="schema.graphql")
+    export.add_argument("--output", default="schema.graphql", help="file to write (default: %(default)s)")
     export.set_defaults(run=_export_schema)
     return parser
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("scrm")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def _serve_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--reload", action="store_true")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=8000, help="port to listen on (default: %(default)s)")
+    parser.add_argument("--workers", type=int, default=1, help="worker processes (default: %(default)s)")
+    parser.add_argument("--reload", action="store_true", help="restart when the code changes (development)")
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
+
+    check_database(settings)  # one line and exit 3, not a traceback from every worker
 
     from foundation.logs import logging_config
 
@@ -142,6 +162,7 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> None:
         if event == "apply_done":
             print(f"applied {app_label}.{name}")
 
+    check_database(settings)
     asyncio.run(migrate(settings.database_url, progress=progress))
     print("database is up to date")
 

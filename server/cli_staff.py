@@ -26,7 +26,7 @@ def add_staff_commands(sub: Any) -> None:
     for action, help_text in ACTIONS.items():
         parser = actions.add_parser(action, help=help_text)
         parser.add_argument("--brand", required=True, help="brand slug")
-        parser.add_argument("--username", required=True)
+        parser.add_argument("--username", required=True, help="the account's sign-in name")
         if action == "set-password":
             parser.add_argument("--password-env", help="read the password from this environment variable, not a prompt")
         parser.set_defaults(run=_run, action=action)

@@ -181,3 +181,45 @@ def test_staff_accounts_change_without_sql(cli_env: dict[str, str]) -> None:
     # new password verifies and the demo one does not.
     assert state[0] == 1 and state[1] == 5
     assert verify_password(state[2], "a brand new password") and not verify_password(state[2], "demo-password")
+
+
+def test_version_and_help_for_every_option(cli_env) -> None:
+    import argparse
+
+    from server.cli import _parser
+
+    done = run(cli_env, "--version")
+    assert done.returncode == 0 and done.stdout.startswith("scrm ")
+
+    def parsers(parser: argparse.ArgumentParser):  # type: ignore[no-untyped-def]
+        yield parser
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for child in action.choices.values():
+                    yield from parsers(child)
+
+    silent = [
+        f"{p.prog} {'/'.join(a.option_strings)}"
+        for p in parsers(_parser())
+        for a in p._actions
+        if a.option_strings and not a.help and a.dest != "help"
+    ]
+    assert silent == []
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("postgres://nobody:s3cret-pw@127.0.0.1:1/x", "Connect call failed"),
+        ("postgres://nobody:s3cret-pw@127.0.0.1:5432/x", 'role "nobody" does not exist'),
+        ("mysqlx://db.example/x", "Unknown DB scheme"),
+        ("sqlite:///proc/no-such-dir/x.sqlite3", "unable to open database file"),
+    ],
+)
+@pytest.mark.parametrize("command", ["migrate", "expire-points"])
+def test_an_unusable_database_is_one_line_and_exit_3(cli_env, url, reason, command) -> None:
+    done = run({**cli_env, "DATABASE_URL": url}, command)
+    assert done.returncode == 3, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("database error: cannot use the database at ")
+    assert reason in lines[0] and "s3cret-pw" not in done.stderr and "Traceback" not in done.stderr
