@@ -65,6 +65,8 @@ class Settings:
     data_keys: Secret = field(default_factory=lambda: Secret(""))
     # Bearer token for /metrics; without one, production answers /metrics on loopback only.
     metrics_token: Secret | None = None
+    # An Apollo persisted-query manifest: when set, only the operations it lists run.
+    operations_file: str | None = None
 
     @property
     def is_development(self) -> bool:
@@ -111,6 +113,7 @@ class Settings:
             item_code_key_id=_int(env, "SCRM_ITEM_CODE_KEY_ID", 1),
             data_keys=Secret(env.get("SCRM_DATA_KEYS", "")),
             metrics_token=Secret(env["SCRM_METRICS_TOKEN"]) if env.get("SCRM_METRICS_TOKEN") else None,
+            operations_file=env.get("SCRM_OPERATIONS_FILE") or None,
         ).checked()
 
     def checked(self) -> Settings:

@@ -30,6 +30,7 @@ from server.client_fingerprints import seen_in
 from server.db import tortoise_config
 from server.exports import code_batch_csv, code_batch_labels
 from server.graphql_http import GraphQLEndpoint
+from server.persisted_queries import load_manifest
 from server.request_log import RequestContext
 from server.wiring import wire
 
@@ -124,6 +125,7 @@ def create_app(
         graphiql=settings.graphiql,
         max_tokens=settings.max_query_tokens,
         on_new_document=new_document,
+        operations=load_manifest(settings.operations_file) if settings.operations_file else None,
     )
     routes = [
         Route("/graphql", endpoint.handle, methods=["GET", "POST"]),

@@ -126,6 +126,10 @@ def _serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
     check_database(settings)  # one line and exit 3, not a traceback from every worker
+    if settings.operations_file:
+        from server.persisted_queries import load_manifest
+
+        load_manifest(settings.operations_file)  # a bad manifest is a configuration error (exit 2)
 
     from foundation.logs import logging_config
 

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 from tortoise import Tortoise, connections
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.exceptions import ConfigurationError, DBConnectionError, OperationalError
 
 from foundation.settings import Settings
@@ -53,6 +54,7 @@ def where(database_url: str) -> str:
 async def connect(settings: Settings) -> None:
     """Open the database and check it answers; raises DatabaseUnavailable in one line."""
     try:
+        _open_sqlite_file(settings.database_url)
         await Tortoise.init(config=tortoise_config(settings.database_url))
         await connections.get("default").execute_query("SELECT 1")
     except _CONNECTING as exc:
@@ -60,6 +62,14 @@ async def connect(settings: Settings) -> None:
             await Tortoise.close_connections()
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DatabaseUnavailable(f"cannot use the database at {where(settings.database_url)}: {reason}") from None
+
+
+def _open_sqlite_file(database_url: str) -> None:
+    """Open a SQLite file directly first: when aiosqlite fails to, its worker thread outlives the
+    event loop and prints a traceback at exit."""
+    if database_url.startswith("sqlite://"):
+        path = expand_db_url(database_url)["credentials"]["file_path"]
+        sqlite3.connect(path).close()
 
 
 def check_database(settings: Settings) -> None:

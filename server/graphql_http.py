@@ -105,6 +105,7 @@ class GraphQLEndpoint:
         graphiql: bool,
         max_tokens: int,
         on_new_document: Callable[[Request], Awaitable[None]] | None = None,
+        operations: dict[str, str] | None = None,
     ) -> None:
         self.schema = schema
         self.context_factory = context_factory
@@ -113,7 +114,7 @@ class GraphQLEndpoint:
         self.max_tokens = max_tokens
         # Called before a document not seen recently is parsed and validated (a rate limit).
         self.on_new_document = on_new_document
-        self.persisted = PersistedQueries()
+        self.persisted = PersistedQueries(listed=operations)
 
     async def handle(self, request: Request) -> Response:
         if request.method not in ("GET", "POST"):

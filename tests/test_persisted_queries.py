@@ -71,3 +71,54 @@ async def test_a_wrong_or_malformed_hash_registers_nothing(client: GraphQLClient
 async def test_a_document_without_a_hash_works_as_before(client: GraphQLClient) -> None:
     plain = await post(client, {"query": ME})
     assert plain.status == 200 and plain.data == {"__typename": "Query", "me": None}
+
+
+async def test_with_an_operation_list_only_the_listed_documents_run(db, upstream, clock, tmp_path) -> None:
+    from server.app import create_app
+    from tests.conftest import make_settings
+
+    listed_query = "{ __typename }"
+    manifest = {
+        "format": "apollo-persisted-query-manifest",
+        "version": 1,
+        "operations": [
+            {
+                "id": hashlib.sha256(listed_query.encode()).hexdigest(),
+                "name": "Ping",
+                "type": "query",
+                "body": listed_query,
+            },
+        ],
+    }
+    path = tmp_path / "operations.json"
+    path.write_text(json.dumps(manifest))
+    settings = make_settings(upstream, operations_file=str(path))
+    async with GraphQLClient.running(create_app(settings, manage_db=False, clock=clock)) as client:
+        by_hash = await post(client, {"extensions": persisted(listed_query)})
+        by_text = await post(client, {"query": listed_query})
+        assert by_hash.data == by_text.data == {"__typename": "Query"}
+        stranger = "{ __typename me { roles } }"
+        for body in (
+            {"query": stranger},
+            {"query": stranger, "extensions": persisted(stranger)},
+            {"extensions": persisted(stranger)},
+        ):
+            refused = await post(client, body)
+            assert refused.status == 400 and refused.error_codes == ["OPERATION_NOT_LISTED"], body
+        # A stranger's document was not registered: its hash alone is still refused.
+        assert (await post(client, {"extensions": persisted(stranger)})).error_codes == ["OPERATION_NOT_LISTED"]
+
+
+def test_a_manifest_that_lies_about_a_hash_stops_the_server(tmp_path) -> None:
+    import pytest
+
+    from foundation.settings import SettingsError
+    from server.persisted_queries import load_manifest
+
+    path = tmp_path / "operations.json"
+    path.write_text(json.dumps({"operations": [{"id": "0" * 64, "body": "{ __typename }"}]}))
+    with pytest.raises(SettingsError, match="not the sha256 of its body"):
+        load_manifest(str(path))
+    path.write_text("not json")
+    with pytest.raises(SettingsError, match="cannot read"):
+        load_manifest(str(path))
