@@ -86,7 +86,7 @@ async def revoke_sessions(*, account: StaffAccount) -> StaffAccount:
 
 async def _change(account: StaffAccount, **values: object) -> StaffAccount:
     # The version is bumped in the same UPDATE, in the database: every worker reads it on every
-    # request (server/auth/service.caller_from_token), so old tokens are refused at once everywhere.
+    # request (access/sessions.caller_from_token), so old tokens are refused at once everywhere.
     await StaffAccount.filter(id=account.id).update(token_version=F("token_version") + 1, **values)
     return await StaffAccount.get(id=account.id)
 
