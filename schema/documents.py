@@ -108,17 +108,17 @@ class AdmittingValidationCache(ValidationCache):
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
+        document = context.graphql_document
+        assert document is not None  # strawberry parses before it validates
         ready = prepared.get()
-        seen = documents.note(context.graphql_document)
-        if ready is not None and ready.document is context.graphql_document and ready.rules == context.validation_rules:
+        seen = documents.note(document)
+        if ready is not None and ready.document is document and ready.rules == context.validation_rules:
             context.pre_execution_errors = ready.errors
         elif seen > 1:
             yield from super().on_validate()
             return
         else:
-            context.pre_execution_errors = validate_document(
-                context.schema._schema, context.graphql_document, context.validation_rules
-            )  # type: ignore[arg-type]  # the parse step set graphql_document before validation
+            context.pre_execution_errors = validate_document(context.schema._schema, document, context.validation_rules)
         yield
 
 

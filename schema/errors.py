@@ -40,8 +40,9 @@ class SchemaError(Exception):
 DomainError = AuthError | ReferralError | LoyaltyError | EventError | SchemaError | RateLimited
 DOMAIN_ERRORS: tuple[type[Exception], ...] = typing.get_args(DomainError)
 
-ErrorCode = strawberry.enum(
-    Enum(  # type: ignore[misc]  # Enum's functional form, members computed from the domains' codes
+# Enum's functional form (members computed from the domains' codes) is an instance to mypy, not a class.
+ErrorCode = strawberry.enum(  # type: ignore[call-overload]
+    Enum(
         "ErrorCode",
         {
             m.value: m.value

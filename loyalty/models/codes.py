@@ -127,6 +127,7 @@ class Rescan(Model):
 
     brand_id: int
     batch_id: int
+    member_id: int | None
 
     class Meta:
         table = "rescan"

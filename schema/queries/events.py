@@ -44,8 +44,8 @@ class EventQueries:
         info: Info,
         from_: From,
         to: datetime,
-        by: EventDimension,
-        conversion_days: int = 30,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        by: EventDimension,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        conversion_days: int = 30,
     ) -> list[EventFiguresRow] | None:
         caller = require_caller(info)
         if not 1 <= conversion_days <= 365:

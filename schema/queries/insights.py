@@ -75,8 +75,8 @@ class InsightQueries:
         info: Info,
         from_: From,
         to: datetime,
-        metric: Metric,
-        first: int = 20,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        metric: Metric,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        first: int = 20,
     ) -> list[AttributionRow] | None:
         caller = require_caller(info)
         _check_page(first, 0)
