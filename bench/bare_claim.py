@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -114,6 +115,7 @@ async def claim(request: Request) -> JSONResponse:
     return JSONResponse({"claimId": claim_id, "balance": balance})
 
 
+@asynccontextmanager
 async def lifespan(app: Starlette) -> AsyncIterator[None]:
     global pool
     pool = await asyncpg.create_pool(
