@@ -16,6 +16,7 @@ from events.errors import EventError, EventErrorCode
 from foundation.auth.errors import AuthError, AuthErrorCode
 from foundation.metrics import count_outcome
 from foundation.ratelimit import RateLimited, RateLimitErrorCode
+from foundation.tenancy.errors import TenancyError, TenancyErrorCode
 from foundation.verbatim import Verbatim
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from referral.errors import ReferralError, ReferralErrorCode
@@ -37,7 +38,7 @@ class SchemaError(Exception):
         self.field = field
 
 
-DomainError = AuthError | ReferralError | LoyaltyError | EventError | SchemaError | RateLimited
+DomainError = AuthError | TenancyError | ReferralError | LoyaltyError | EventError | SchemaError | RateLimited
 DOMAIN_ERRORS: tuple[type[Exception], ...] = typing.get_args(DomainError)
 
 # Enum's functional form (members computed from the domains' codes) is an instance to mypy, not a class.
@@ -50,6 +51,7 @@ ErrorCode = strawberry.enum(  # type: ignore[call-overload]
                 SchemaErrorCode,
                 RateLimitErrorCode,
                 AuthErrorCode,
+                TenancyErrorCode,
                 ReferralErrorCode,
                 LoyaltyErrorCode,
                 EventErrorCode,

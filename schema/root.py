@@ -19,6 +19,7 @@ from strawberry.types import ExecutionContext
 
 from schema import documents, input_limits
 from schema.errors import should_mask
+from schema.mutations.brand import BrandMutations
 from schema.mutations.campaigns import CampaignMutations
 from schema.mutations.coupons import CouponMutations
 from schema.mutations.data_rights import DataRightsMutations
@@ -55,6 +56,7 @@ class Mutation(
     EventMutations,
     InteractionMutations,
     StaffMutations,
+    BrandMutations,
 ):
     pass
 

@@ -27,6 +27,7 @@ from foundation.settings import Mode, Settings, get_settings
 from schema.context import Context
 from schema.root import Schema, build_schema
 from server.client_fingerprints import seen_in
+from server.cors import BrowserOrigins
 from server.db import tortoise_config
 from server.exports import code_batch_csv, code_batch_labels
 from server.graphql_http import GraphQLEndpoint
@@ -134,7 +135,9 @@ def create_app(
         Route("/exports/code-batches/{batch_id:int}.csv", code_batch_csv(settings), methods=["GET"]),
         Route("/exports/code-batches/{batch_id:int}/labels.{kind}", code_batch_labels(settings), methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestContext)])
+    app = Starlette(
+        routes=routes, lifespan=lifespan, middleware=[Middleware(RequestContext), Middleware(BrowserOrigins)]
+    )
     app.state.settings = settings
     return app
 

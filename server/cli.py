@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from foundation.settings import Settings, SettingsError
+from server.cli_brand import add_brand_commands
 from server.cli_staff import add_staff_commands
 from server.cli_support import DatabaseUnavailable, Refused, check_database, with_db
 
@@ -69,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     staff.add_argument("--password-env", help="read the password from this environment variable, not a prompt")
     staff.set_defaults(run=_create_staff)
     add_staff_commands(sub)
+    add_brand_commands(sub)
 
     codes = sub.add_parser("export-codes", help="write a code batch's printer CSV (code, url)")
     codes.add_argument("--brand", required=True, help="brand slug")

@@ -223,3 +223,26 @@ def test_an_unusable_database_is_one_line_and_exit_3(cli_env, url, reason, comma
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("database error: cannot use the database at ")
     assert reason in lines[0] and "s3cret-pw" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_brand_origins_are_set_from_the_command_line_and_recorded(cli_env) -> None:
+    assert run(cli_env, "migrate").returncode == 0
+    assert run(cli_env, "create-brand", "--slug", "acme", "--name", "Acme").returncode == 0
+    done = run(
+        cli_env,
+        "brand",
+        "set-origins",
+        "--brand",
+        "acme",
+        "--origins",
+        "https://liff.acme.example/,HTTPS://Shop.acme.example",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "acme: browsers may call from https://liff.acme.example, https://shop.acme.example"
+    bad = run(cli_env, "brand", "set-origins", "--brand", "acme", "--origins", "http://evil.example")
+    assert bad.returncode == 1 and bad.stderr.startswith("error: An origin is https://host")
+    assert run(cli_env, "brand", "set-origins", "--brand", "nope", "--origins", "").returncode == 1
+    path = cli_env["DATABASE_URL"].removeprefix("sqlite://")
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT setting, old_value, new_value, changed_by FROM brand_change").fetchall()
+    assert rows == [("allowed_origins", "[]", '["https://liff.acme.example", "https://shop.acme.example"]', "cli")]

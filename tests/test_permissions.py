@@ -288,6 +288,10 @@ MATRIX = {
         "mutation { updateReferralPolicy(input: {allowGuideSwitch: true}) { policy { allowGuideSwitch } errors { code } } }",
         HQ,
     ),
+    "setAllowedOrigins": Op(
+        'mutation { setAllowedOrigins(origins: ["https://liff.example.com"]) { brand { allowedOrigins } errors { code } } }',
+        HQ,
+    ),
 }
 
 

@@ -19,6 +19,9 @@ class Brand(Model):
     # WeChat subscribe-message template id per notification kind ({"event_cancelled": "tpl..."}):
     # each brand registers its own templates in the mini-program console.
     wechat_templates: fields.JSONField[dict[str, str] | None] = fields.JSONField(null=True)
+    # Web origins whose pages may call the API from a browser (a LIFF app on the brand's domain).
+    # Null (none) on brands created before the column: adding a NOT NULL column needs a SQL default.
+    allowed_origins: fields.JSONField[list[str] | None] = fields.JSONField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -28,3 +31,25 @@ class Brand(Model):
         return f"<Brand {self.id} {self.slug}>"
 
     __str__ = __repr__
+
+
+class BrandChange(Model):
+    """One change of a brand's settings: what, who, when, the old and the new value (a secret is
+    recorded as changed, never shown)."""
+
+    id = fields.IntField(primary_key=True)
+    brand: fields.ForeignKeyRelation[Brand] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.CASCADE
+    )
+    setting = fields.CharField(max_length=40)
+    old_value = fields.TextField(null=True)
+    new_value = fields.TextField(null=True)
+    # "staff:<id>" for HQ through the API, "cli" for `scrm brand ...`.
+    changed_by = fields.CharField(max_length=40)
+    changed_at = fields.DatetimeField()
+
+    brand_id: int
+
+    class Meta:
+        table = "brand_change"
+        indexes = (("brand_id", "changed_at"),)

@@ -11,6 +11,9 @@ class Brand:
     pk: strawberry.Private[int]
     slug: str
     name: str
+    allowed_origins: list[str] = strawberry.field(
+        description="Web origins whose pages may call the API from a browser (setAllowedOrigins)."
+    )
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -18,4 +21,4 @@ class Brand:
 
     @classmethod
     def of(cls, row: BrandModel) -> Brand:
-        return cls(pk=row.id, slug=row.slug, name=row.name)
+        return cls(pk=row.id, slug=row.slug, name=row.name, allowed_origins=list(row.allowed_origins or []))

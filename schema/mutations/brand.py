@@ -1,0 +1,36 @@
+"""HQ changes its brand's settings; each change is recorded (who, when, old and new value)."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from foundation.tenancy import origins as allowed_origins
+from schema.errors import UserError, mutation_payload
+from schema.permissions import IsHQ, require_caller
+from schema.types.brand import Brand
+
+
+@strawberry.type
+class BrandPayload:
+    brand: Brand | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class BrandMutations:
+    @strawberry.mutation(
+        permission_classes=[IsHQ],
+        description="Replace the web origins whose pages may call the API from a browser (a LIFF app on "
+        "the brand's domain): https://host[:port], http only for localhost, at most 20.",
+    )
+    @mutation_payload
+    async def set_allowed_origins(self, info: Info, origins: list[str]) -> BrandPayload | None:
+        caller = require_caller(info)
+        row = await allowed_origins.set_allowed(
+            brand_id=caller.brand_id,
+            origins=origins,
+            changed_by=f"staff:{caller.staff_id}",
+            now=info.context.now(),
+        )
+        return BrandPayload(brand=Brand.of(row))
