@@ -39,7 +39,7 @@ def export(key: bytes, count: int) -> tuple[float, int]:
         key_id=1,
         created_at=datetime.now(UTC),
     )
-    policy = LoyaltyPolicy(brand_id=1, item_url_base="https://mp.example.com/i")
+    policy = LoyaltyPolicy(brand_id=1, item_url_base="https://mp.bench.example/i")
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as out:
         lines = 0
         start = time.perf_counter()

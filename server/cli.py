@@ -265,6 +265,10 @@ def _export_codes(settings: Settings, args: argparse.Namespace) -> None:
         if key is None:
             raise Refused(f"key {batch.key_id} of this batch is not in SCRM_ITEM_CODE_KEYS")
         policy = await policies.get(brand_id=brand.id)
+        try:
+            policies.require_printable(policy)
+        except LoyaltyError as exc:
+            raise Refused(f"{exc.message} (scrm brand set-item-url)") from None
         with (
             open(args.output, "w", encoding="utf-8", newline="") as out,
             tqdm(total=batch.quantity, unit="code", unit_scale=True, desc=f"batch {batch.id}") as bar,

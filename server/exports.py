@@ -17,7 +17,7 @@ from foundation.auth.caller import Caller, Role
 from foundation.auth.errors import AuthError, AuthErrorCode
 from foundation.settings import Settings
 from loyalty import printing
-from loyalty.errors import LoyaltyError
+from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from loyalty.models import CodeBatch, LoyaltyPolicy
 from loyalty.services import batches, policy as policies
 from referral.qr import QrFormat
@@ -37,10 +37,14 @@ def code_batch_csv(settings: Settings) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         try:
             batch, policy, key = await _hq_batch(settings, request)
+            try:
+                chunks = batches.csv_chunks(batch, policy, key)
+            except LoyaltyError as exc:
+                raise _Refusal(409, exc.message, exc.code.value) from None
         except _Refusal as refusal:
             return refusal.response
         return StreamingResponse(
-            batches.csv_chunks(batch, policy, key),
+            chunks,
             media_type="text/csv; charset=utf-8",
             headers={"content-disposition": f'attachment; filename="batch-{batch.id}-{batch.sku}.csv"'},
         )
@@ -66,7 +70,9 @@ def code_batch_labels(settings: Settings) -> Endpoint:
             except ValueError:
                 raise _Refusal(400, "start and count must be whole numbers.", "LABEL_RANGE_INVALID") from None
             except LoyaltyError as exc:
-                raise _Refusal(400, exc.message, exc.code.value) from None
+                # Nothing wrong with the request while the brand has not named its URL: 409.
+                status = 409 if exc.code is LoyaltyErrorCode.ITEM_URL_NOT_SET else 400
+                raise _Refusal(status, exc.message, exc.code.value) from None
         except _Refusal as refusal:
             return refusal.response
         name = f"batch-{batch.id}-{batch.sku}-{start}-{start + count - 1}"

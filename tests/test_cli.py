@@ -246,3 +246,47 @@ def test_brand_origins_are_set_from_the_command_line_and_recorded(cli_env) -> No
     with sqlite3.connect(path) as db:
         rows = db.execute("SELECT setting, old_value, new_value, changed_by FROM brand_change").fetchall()
     assert rows == [("allowed_origins", "[]", '["https://liff.acme.example", "https://shop.acme.example"]', "cli")]
+
+
+def test_codes_are_exported_only_once_the_brand_names_its_item_url(cli_env, tmp_path) -> None:
+    import asyncio
+
+    assert run(cli_env, "migrate").returncode == 0
+    assert run(cli_env, "create-brand", "--slug", "acme", "--name", "Acme").returncode == 0
+    path = cli_env["DATABASE_URL"].removeprefix("sqlite://")
+    with sqlite3.connect(path) as db:
+        brand_id = db.execute("SELECT id FROM brand WHERE slug = 'acme'").fetchone()[0]
+
+    async def mint() -> int:
+        from tortoise import Tortoise
+
+        from loyalty.services import batches
+        from server.db import tortoise_config
+
+        await Tortoise.init(config=tortoise_config(cli_env["DATABASE_URL"]))
+        try:
+            made = await batches.create(
+                brand_id=brand_id,
+                key_id=1,
+                sku="MILK",
+                product_name="Milk",
+                quantity=3,
+                price_cents=100,
+                points_per_item=1,
+            )
+            return made.id
+        finally:
+            await Tortoise.close_connections()
+
+    batch_id = asyncio.run(mint())
+    out = tmp_path / "codes.csv"
+    refused = run(cli_env, "export-codes", "--brand", "acme", "--batch", str(batch_id), "--output", str(out))
+    assert refused.returncode == 1 and "Set the URL printed on cans" in refused.stderr and not out.exists()
+    named = run(cli_env, "brand", "set-item-url", "--brand", "acme", "--url", "https://mp.acme.example/i")
+    assert named.returncode == 0 and named.stdout.strip() == "acme: cans print https://mp.acme.example/i?i=<code>"
+    assert (
+        run(cli_env, "export-codes", "--brand", "acme", "--batch", str(batch_id), "--output", str(out)).returncode == 0
+    )
+    assert [line.split(",")[1].split("?")[0] for line in out.read_text().splitlines()[1:]] == [
+        "https://mp.acme.example/i"
+    ] * 3

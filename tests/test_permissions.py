@@ -288,6 +288,9 @@ MATRIX = {
         "mutation { updateReferralPolicy(input: {allowGuideSwitch: true}) { policy { allowGuideSwitch } errors { code } } }",
         HQ,
     ),
+    "setItemUrlBase": Op(
+        'mutation { setItemUrlBase(url: "https://mp.acme.example/i") { itemUrlBase errors { code } } }', HQ
+    ),
     "setAllowedOrigins": Op(
         'mutation { setAllowedOrigins(origins: ["https://liff.example.com"]) { brand { allowedOrigins } errors { code } } }',
         HQ,

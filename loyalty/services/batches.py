@@ -84,9 +84,17 @@ def csv_chunks(
     batch: CodeBatch, policy: LoyaltyPolicy, key: bytes, progress: Callable[[int], None] | None = None
 ) -> Iterator[str]:
     """The printer's CSV (code, url), a chunk of lines at a time, so a million codes stream in constant memory.
+    Raises ITEM_URL_NOT_SET at once (not when the first chunk is read) while the URL is the placeholder.
 
     Codes are hex and the URL base is validated, so no field needs CSV quoting.
     """
+    policies.require_printable(policy)
+    return _csv_chunks(batch, policy, key, progress)
+
+
+def _csv_chunks(
+    batch: CodeBatch, policy: LoyaltyPolicy, key: bytes, progress: Callable[[int], None] | None
+) -> Iterator[str]:
     yield "code,url\n"
     base = f"{policy.item_url_base}?i="
     codes = item_codes.mint(key, batch.key_id, batch.id, 0, batch.quantity)
@@ -101,7 +109,9 @@ def csv_chunks(
 def labels(
     batch: CodeBatch, policy: LoyaltyPolicy, key: bytes, *, start: int, count: int, limit: int
 ) -> list[tuple[str, str]]:
-    """(code, url) for serials [start, start + count): the labels to render. Raises LABEL_RANGE_INVALID."""
+    """(code, url) for serials [start, start + count): the labels to render. Raises ITEM_URL_NOT_SET
+    or LABEL_RANGE_INVALID."""
+    policies.require_printable(policy)
     if not (0 <= start < batch.quantity and 1 <= count <= limit and start + count <= batch.quantity):
         raise LoyaltyError(
             Code.LABEL_RANGE_INVALID, f"Choose 1-{limit} labels within the batch's {batch.quantity:,} codes.", "count"

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from foundation.tenancy import origins as allowed_origins
+from loyalty.services import policy as loyalty_policy
 from schema.errors import UserError, mutation_payload
 from schema.permissions import IsHQ, require_caller
 from schema.types.brand import Brand
@@ -14,6 +15,14 @@ from schema.types.brand import Brand
 @strawberry.type
 class BrandPayload:
     brand: Brand | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class ItemUrlPayload:
+    item_url_base: str | None = strawberry.field(
+        default=None, description="Each can's QR opens this URL with ?i=<code>."
+    )
     errors: list[UserError] = strawberry.field(default_factory=list)
 
 
@@ -34,3 +43,16 @@ class BrandMutations:
             now=info.context.now(),
         )
         return BrandPayload(brand=Brand.of(row))
+
+    @strawberry.mutation(
+        permission_classes=[IsHQ],
+        description="Set the URL printed on cans (the mini-program's registered QR prefix; each code adds "
+        "?i=<code>): https, without ? or #. Code exports are refused until it is set.",
+    )
+    @mutation_payload
+    async def set_item_url_base(self, info: Info, url: str) -> ItemUrlPayload | None:
+        caller = require_caller(info)
+        row = await loyalty_policy.set_item_url_base(
+            brand_id=caller.brand_id, url=url, changed_by=f"staff:{caller.staff_id}", now=info.context.now()
+        )
+        return ItemUrlPayload(item_url_base=row.item_url_base)

@@ -88,11 +88,17 @@ class Shop:
         return (await self.client.ok(POINTS, token=token))["myPoints"]
 
 
+ITEM_URL = "https://mp.acme.example/i"
+SET_ITEM_URL = "mutation($u: String!) { setItemUrlBase(url: $u) { itemUrlBase errors { code field } } }"
+
+
 async def open_shop(client: GraphQLClient, settings: Settings) -> Shop:
     brand = await factories.brand("acme")
     store = await factories.store(brand)
     guide = await factories.guide(brand, store, "amy")
     hq = factories.staff_token(settings, await factories.staff(brand))
+    # Exports are refused until the brand names the URL its cans print.
+    assert (await client.mutate("setItemUrlBase", SET_ITEM_URL, {"u": ITEM_URL}, token=hq))["errors"] == []
     shop = Shop(client=client, settings=settings, brand=brand, store=store, guide=guide, hq=hq, batch=None)  # type: ignore[arg-type]  # set by the first use
     shop.batch = await shop.batch_of("MILK-900G")
     return shop

@@ -14,6 +14,7 @@ from referral import qr
 from referral.models import Touch, TouchKind
 from schema import ids
 from tests import factories
+from tests.loyalty.scenario import ITEM_URL, SET_ITEM_URL
 from tests.referral.helpers import consumer, register
 
 CREATE = """mutation($i: CodeBatchInput!) {
@@ -29,6 +30,7 @@ async def shop(db, settings, client):
     store = await factories.store(brand)
     guide = await factories.guide(brand, store, "amy")
     hq = factories.staff_token(settings, await factories.staff(brand))
+    assert (await client.mutate("setItemUrlBase", SET_ITEM_URL, {"u": ITEM_URL}, token=hq))["errors"] == []
     batch = await client.mutate(
         "createCodeBatch",
         CREATE,
@@ -54,7 +56,7 @@ async def codes_of(client, shop) -> list[str]:
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.text)))
     assert rows[0] == ["code", "url"] and len(rows) == 201
-    assert all(url == f"https://mp.example.com/i?i={code}" for code, url in rows[1:])
+    assert all(url == f"{ITEM_URL}?i={code}" for code, url in rows[1:])
     return [code for code, _ in rows[1:]]
 
 
@@ -192,6 +194,6 @@ async def test_export_is_hq_only_and_brand_scoped(client, shop, settings) -> Non
 async def test_a_sample_of_exported_urls_reads_back_from_qr_images(client, shop) -> None:
     codes = await codes_of(client, shop)
     for code in codes[:: len(codes) // 8]:
-        url = f"https://mp.example.com/i?i={code}"
+        url = f"{ITEM_URL}?i={code}"
         image = PIL.Image.open(io.BytesIO(qr.render(url, qr.QrFormat.PNG)))
         assert zxingcpp.read_barcodes(image)[0].text == url

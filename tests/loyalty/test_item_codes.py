@@ -63,7 +63,8 @@ def test_a_multi_chunk_export_holds_every_serial_once() -> None:
     )
     seen = []
     progress: list[int] = []
-    text = "".join(csv_chunks(batch, LoyaltyPolicy(brand_id=1), K1, progress=progress.append))
+    policy = LoyaltyPolicy(brand_id=1, item_url_base="https://mp.acme.example/i")
+    text = "".join(csv_chunks(batch, policy, K1, progress=progress.append))
     lines = text.splitlines()
     assert lines[0] == "code,url" and len(lines) == quantity + 1 and sum(progress) == quantity
     ring = ic.Keyring({1: K1}, 1)

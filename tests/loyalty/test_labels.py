@@ -10,7 +10,7 @@ import pytest
 import zxingcpp
 
 from loyalty import printing
-from tests.loyalty.scenario import Shop, open_shop
+from tests.loyalty.scenario import ITEM_URL, Shop, open_shop
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ async def get(shop: Shop, path: str, token: str | None = None):
 
 
 def expected(shop: Shop, start: int, count: int) -> set[str]:
-    return {f"https://mp.example.com/i?i={shop.code(serial=s)}" for s in range(start, start + count)}
+    return {f"{ITEM_URL}?i={shop.code(serial=s)}" for s in range(start, start + count)}
 
 
 async def test_pdf_sheets_decode_back_to_every_code(shop) -> None:
@@ -60,7 +60,7 @@ async def test_pdf_sheets_decode_back_to_every_code(shop) -> None:
                 int((height - top + cell_h) * scale),
             )
         )
-        assert [b.text for b in zxingcpp.read_barcodes(crop)] == [f"https://mp.example.com/i?i={code}"]
+        assert [b.text for b in zxingcpp.read_barcodes(crop)] == [f"{ITEM_URL}?i={code}"]
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg"])
