@@ -2,6 +2,8 @@
 
 import sqlite3
 import subprocess
+import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -9,6 +11,8 @@ import pytest
 from foundation.auth.passwords import verify_password
 from tests.conftest import TEST_DATA_KEYS
 from tests.processes import SCRM, free_port, wait_healthy
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Slow: left out of the fast loop (pytest -m 'not slow'); CI runs everything.
 pytestmark = pytest.mark.slow
@@ -248,37 +252,37 @@ def test_brand_origins_are_set_from_the_command_line_and_recorded(cli_env) -> No
     assert rows == [("allowed_origins", "[]", '["https://liff.acme.example", "https://shop.acme.example"]', "cli")]
 
 
-def test_codes_are_exported_only_once_the_brand_names_its_item_url(cli_env, tmp_path) -> None:
-    import asyncio
+MINT = """
+import asyncio, os
+from tortoise import Tortoise
+from foundation.tenancy.models import Brand
+from loyalty.services import batches
+from server.db import tortoise_config
 
+async def main():
+    await Tortoise.init(config=tortoise_config(os.environ["DATABASE_URL"]))
+    try:
+        brand = await Brand.get(slug="acme")
+        made = await batches.create(brand_id=brand.id, key_id=1, sku="MILK", product_name="Milk", quantity=3,
+                                    price_cents=100, points_per_item=1)
+        print(made.id)
+    finally:
+        await Tortoise.close_connections()
+
+asyncio.run(main())
+"""
+
+
+def test_codes_are_exported_only_once_the_brand_names_its_item_url(cli_env, tmp_path) -> None:
     assert run(cli_env, "migrate").returncode == 0
     assert run(cli_env, "create-brand", "--slug", "acme", "--name", "Acme").returncode == 0
-    path = cli_env["DATABASE_URL"].removeprefix("sqlite://")
-    with sqlite3.connect(path) as db:
-        brand_id = db.execute("SELECT id FROM brand WHERE slug = 'acme'").fetchone()[0]
-
-    async def mint() -> int:
-        from tortoise import Tortoise
-
-        from loyalty.services import batches
-        from server.db import tortoise_config
-
-        await Tortoise.init(config=tortoise_config(cli_env["DATABASE_URL"]))
-        try:
-            made = await batches.create(
-                brand_id=brand_id,
-                key_id=1,
-                sku="MILK",
-                product_name="Milk",
-                quantity=3,
-                price_cents=100,
-                points_per_item=1,
-            )
-            return made.id
-        finally:
-            await Tortoise.close_connections()
-
-    batch_id = asyncio.run(mint())
+    # No command creates a batch (HQ does it over GraphQL): a process of its own, so this test's
+    # process keeps its own database connection.
+    mint = subprocess.run(
+        [sys.executable, "-c", MINT], env=cli_env, capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert mint.returncode == 0, mint.stderr
+    batch_id = int(mint.stdout)
     out = tmp_path / "codes.csv"
     refused = run(cli_env, "export-codes", "--brand", "acme", "--batch", str(batch_id), "--output", str(out))
     assert refused.returncode == 1 and "Set the URL printed on cans" in refused.stderr and not out.exists()
