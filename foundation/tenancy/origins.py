@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 
 from tortoise.transactions import in_transaction
 
+from foundation.tenancy import changes
 from foundation.tenancy.errors import TenancyError, TenancyErrorCode as Code
-from foundation.tenancy.models import Brand, BrandChange
+from foundation.tenancy.models import Brand
 
 MAX_ORIGINS = 20
 _TTL_S = 10.0
@@ -64,14 +65,14 @@ async def set_allowed(*, brand_id: int, origins: list[str], changed_by: str, now
     async with in_transaction() as conn:
         brand = await Brand.filter(id=brand_id).select_for_update().using_db(conn).get()
         if (brand.allowed_origins or []) != kept:
-            await BrandChange.create(
+            await changes.record(
+                conn,
                 brand_id=brand_id,
                 setting="allowed_origins",
-                old_value=json.dumps(brand.allowed_origins or []),
-                new_value=json.dumps(kept),
-                changed_by=changed_by,
-                changed_at=now,
-                using_db=conn,
+                old=json.dumps(brand.allowed_origins or []),
+                new=json.dumps(kept),
+                by=changed_by,
+                at=now,
             )
             await Brand.filter(id=brand_id).using_db(conn).update(allowed_origins=kept)
     _cache = None

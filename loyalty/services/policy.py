@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from tortoise.transactions import in_transaction
 
 from foundation.rows import one_per_brand
-from foundation.tenancy.models import BrandChange
+from foundation.tenancy import changes
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import LoyaltyPolicy
 
@@ -45,15 +45,17 @@ async def set_item_url_base(*, brand_id: int, url: str, changed_by: str, now: da
         raise LoyaltyError(Code.ITEM_URL_INVALID, "The item URL must be https, without ? or #.", "url")
     policy = await get(brand_id=brand_id)
     async with in_transaction() as conn:
-        if policy.item_url_base != url:
-            await BrandChange.create(
+        # Locked, so two changes at once record each other's values as old, in order.
+        current = await LoyaltyPolicy.filter(id=policy.id).select_for_update().using_db(conn).get()
+        if current.item_url_base != url:
+            await changes.record(
+                conn,
                 brand_id=brand_id,
                 setting="item_url_base",
-                old_value=policy.item_url_base,
-                new_value=url,
-                changed_by=changed_by,
-                changed_at=now,
-                using_db=conn,
+                old=current.item_url_base,
+                new=url,
+                by=changed_by,
+                at=now,
             )
             await LoyaltyPolicy.filter(id=policy.id).using_db(conn).update(item_url_base=url)
     return await LoyaltyPolicy.get(id=policy.id)

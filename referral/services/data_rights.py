@@ -27,18 +27,7 @@ from referral.models import (
 )
 from referral.services import invites, members
 from referral.services.member_data import MemberData
-
-_PERSONAL = (
-    "display_name",
-    "name",
-    "phone",
-    "phone_consent_at",
-    "birthday",
-    "baby_due_date",
-    "baby_birth_date",
-    "gender",
-    "city",
-)
+from referral.services.profile_fields import PERSONAL_FIELDS
 
 
 async def export(*, brand_id: int, member_id: int, member_data: MemberData) -> dict[str, Any]:
@@ -55,7 +44,7 @@ async def export(*, brand_id: int, member_id: int, member_data: MemberData) -> d
         "origin_guide_id",
         "origin_store_id",
         "guide_id",
-        *_PERSONAL,
+        *PERSONAL_FIELDS,
     ]
     sections: dict[str, Any] = {}
     for export_rows in member_data.export:
@@ -89,7 +78,7 @@ async def erase(*, brand_id: int, member_id: int, now: datetime, member_data: Me
         erased = (
             await Member.filter(id=member_id, brand_id=brand_id, deleted_at=None)
             .using_db(conn)
-            .update(deleted_at=now, invite_code=invites.new_member_code(), **{f: None for f in _PERSONAL})
+            .update(deleted_at=now, invite_code=invites.new_member_code(), **{f: None for f in PERSONAL_FIELDS})
         )
         if erased != 1:
             raise ReferralError(Code.MEMBER_NOT_FOUND, "No such member.")

@@ -28,18 +28,7 @@ from referral.models import (
 )
 from referral.services import invites, members
 from referral.services.member_data import MemberData
-
-_PROFILE = (
-    "display_name",
-    "name",
-    "phone",
-    "phone_consent_at",
-    "birthday",
-    "baby_due_date",
-    "baby_birth_date",
-    "gender",
-    "city",
-)
+from referral.services.profile_fields import PERSONAL_FIELDS
 
 
 async def link(
@@ -137,7 +126,7 @@ async def merge(*, brand_id: int, member_ids: tuple[int, int], now: datetime, me
         # The survivor keeps its own answers and takes the absorbed member's where it has none.
         fill = {
             f: getattr(absorbed, f)
-            for f in _PROFILE
+            for f in PERSONAL_FIELDS
             if getattr(survivor, f) is None and getattr(absorbed, f) is not None
         }
         if fill:
@@ -146,7 +135,10 @@ async def merge(*, brand_id: int, member_ids: tuple[int, int], now: datetime, me
             Member.filter(id=a)
             .using_db(conn)
             .update(
-                deleted_at=now, referrer_id=None, invite_code=invites.new_member_code(), **{f: None for f in _PROFILE}
+                deleted_at=now,
+                referrer_id=None,
+                invite_code=invites.new_member_code(),
+                **{f: None for f in PERSONAL_FIELDS},
             )
         )
         for move in member_data.move:

@@ -12,6 +12,19 @@ import phonenumbers
 from referral.errors import ReferralError, ReferralErrorCode as Code
 from referral.models import Gender
 
+# The member's columns that identify the person: erased with the account, filled in on a merge.
+PERSONAL_FIELDS = (
+    "display_name",
+    "name",
+    "phone",
+    "phone_consent_at",
+    "birthday",
+    "baby_due_date",
+    "baby_birth_date",
+    "gender",
+    "city",
+)
+
 UNSET: Any = object()
 
 
