@@ -9,16 +9,17 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from foundation.codes import Code
+
 log = logging.getLogger(__name__)
 
 
-class RateLimitErrorCode(StrEnum):
-    RATE_LIMITED = "RATE_LIMITED"
+class RateLimitErrorCode(Code):
+    RATE_LIMITED = "RATE_LIMITED", "Too many requests: wait the time given in the message and try again."
 
 
 class RateLimited(Exception):

@@ -1,37 +1,52 @@
-from enum import StrEnum
+from foundation.codes import Code
 
 
-class LoyaltyErrorCode(StrEnum):
-    ITEM_CODE_INVALID = "ITEM_CODE_INVALID"
-    ITEM_CODE_UNKNOWN = "ITEM_CODE_UNKNOWN"
-    ITEM_CODE_ALREADY_CLAIMED = "ITEM_CODE_ALREADY_CLAIMED"
-    BATCH_REVOKED = "BATCH_REVOKED"
-    ITEM_URL_NOT_SET = "ITEM_URL_NOT_SET"
-    ITEM_URL_INVALID = "ITEM_URL_INVALID"
-    BATCH_NOT_FOUND = "BATCH_NOT_FOUND"
-    BATCH_QUANTITY_INVALID = "BATCH_QUANTITY_INVALID"
-    BATCH_FIELD_INVALID = "BATCH_FIELD_INVALID"
-    IDEMPOTENCY_KEY_INVALID = "IDEMPOTENCY_KEY_INVALID"
-    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED"
-    NOT_REGISTERED = "NOT_REGISTERED"
-    TEMPLATE_INVALID = "TEMPLATE_INVALID"
-    TEMPLATE_NOT_FOUND = "TEMPLATE_NOT_FOUND"
-    COUPON_LIMIT_REACHED = "COUPON_LIMIT_REACHED"
-    COUPON_MEMBER_LIMIT_REACHED = "COUPON_MEMBER_LIMIT_REACHED"
-    COUPON_CODE_INVALID = "COUPON_CODE_INVALID"
-    COUPON_NOT_FOUND = "COUPON_NOT_FOUND"
-    COUPON_ALREADY_WRITTEN_OFF = "COUPON_ALREADY_WRITTEN_OFF"
-    COUPON_CANCELLED = "COUPON_CANCELLED"
-    COUPON_EXPIRED = "COUPON_EXPIRED"
-    COUPON_WRONG_STORE = "COUPON_WRONG_STORE"
-    COUPON_NOT_FOR_SALE = "COUPON_NOT_FOR_SALE"
-    INSUFFICIENT_POINTS = "INSUFFICIENT_POINTS"
-    CAMPAIGN_INVALID = "CAMPAIGN_INVALID"
-    CAMPAIGN_NOT_FOUND = "CAMPAIGN_NOT_FOUND"
-    CLAIM_NOT_FOUND = "CLAIM_NOT_FOUND"
-    CLAIM_ALREADY_REVERSED = "CLAIM_ALREADY_REVERSED"
-    REASON_REQUIRED = "REASON_REQUIRED"
-    LABEL_RANGE_INVALID = "LABEL_RANGE_INVALID"
+class LoyaltyErrorCode(Code):
+    ITEM_CODE_INVALID = "ITEM_CODE_INVALID", "The item code is malformed or its signature is wrong."
+    ITEM_CODE_UNKNOWN = "ITEM_CODE_UNKNOWN", "No item carries this code."
+    ITEM_CODE_ALREADY_CLAIMED = "ITEM_CODE_ALREADY_CLAIMED", "This item's code was already claimed."
+    BATCH_REVOKED = "BATCH_REVOKED", "The code batch was revoked: its codes earn nothing."
+    ITEM_URL_NOT_SET = "ITEM_URL_NOT_SET", "The brand has not set the URL printed on its cans: exports wait for it."
+    ITEM_URL_INVALID = "ITEM_URL_INVALID", "The item URL base must be https, without ? or #."
+    BATCH_NOT_FOUND = "BATCH_NOT_FOUND", "No such code batch in this brand."
+    BATCH_QUANTITY_INVALID = (
+        "BATCH_QUANTITY_INVALID",
+        "A batch holds between 1 and the largest allowed number of codes.",
+    )
+    BATCH_FIELD_INVALID = (
+        "BATCH_FIELD_INVALID",
+        "A code batch field (SKU, product name, price, points, region) is invalid.",
+    )
+    IDEMPOTENCY_KEY_INVALID = (
+        "IDEMPOTENCY_KEY_INVALID",
+        "The idempotency key is too short or too long (the message gives the bounds).",
+    )
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED", "This idempotency key was already used for a different request."
+    NOT_REGISTERED = "NOT_REGISTERED", "The caller must register as a member first."
+    TEMPLATE_INVALID = "TEMPLATE_INVALID", "A coupon template field (name, kind, value, limits, validity) is invalid."
+    TEMPLATE_NOT_FOUND = "TEMPLATE_NOT_FOUND", "No such coupon template in this brand."
+    COUPON_LIMIT_REACHED = "COUPON_LIMIT_REACHED", "The coupon template has issued all it may."
+    COUPON_MEMBER_LIMIT_REACHED = (
+        "COUPON_MEMBER_LIMIT_REACHED",
+        "The member already holds as many of these coupons as allowed.",
+    )
+    COUPON_CODE_INVALID = "COUPON_CODE_INVALID", "The coupon's QR code is malformed."
+    COUPON_NOT_FOUND = "COUPON_NOT_FOUND", "No such coupon, or not the caller's."
+    COUPON_ALREADY_WRITTEN_OFF = "COUPON_ALREADY_WRITTEN_OFF", "The coupon was already written off."
+    COUPON_CANCELLED = "COUPON_CANCELLED", "The coupon was cancelled."
+    COUPON_EXPIRED = "COUPON_EXPIRED", "The coupon has expired."
+    COUPON_WRONG_STORE = "COUPON_WRONG_STORE", "This coupon cannot be used in this store."
+    COUPON_NOT_FOR_SALE = "COUPON_NOT_FOR_SALE", "This coupon cannot be bought with points."
+    INSUFFICIENT_POINTS = "INSUFFICIENT_POINTS", "The member's points balance is too low."
+    CAMPAIGN_INVALID = "CAMPAIGN_INVALID", "A campaign field (trigger, period, reward, rule) is invalid."
+    CAMPAIGN_NOT_FOUND = "CAMPAIGN_NOT_FOUND", "No such campaign in this brand."
+    CLAIM_NOT_FOUND = "CLAIM_NOT_FOUND", "No such claim in this brand."
+    CLAIM_ALREADY_REVERSED = "CLAIM_ALREADY_REVERSED", "The claim was already reversed."
+    REASON_REQUIRED = "REASON_REQUIRED", "A reason is required."
+    LABEL_RANGE_INVALID = (
+        "LABEL_RANGE_INVALID",
+        "The label range lies outside the batch or is larger than one print run allows.",
+    )
 
 
 class LoyaltyError(Exception):

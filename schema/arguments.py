@@ -13,3 +13,12 @@ IdempotencyKey = Annotated[str | None, strawberry.argument(description=idempoten
 
 
 From = Annotated[datetime, strawberry.argument(name="from", description="Start of the period (inclusive).")]
+To = Annotated[datetime, strawberry.argument(description="End of the period (exclusive).")]
+
+First = Annotated[int, strawberry.argument(description="How many items to return (page size).")]
+
+After = Annotated[
+    str | None, strawberry.argument(description="Continue after this cursor (a previous page's `pageInfo.endCursor`).")
+]
+
+Offset = Annotated[int, strawberry.argument(description="How many rows to skip (for lists that are not cursor pages).")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import typing
 from collections.abc import Awaitable, Callable
-from enum import Enum, StrEnum
+from enum import Enum
 from typing import Any, ParamSpec, TypeVar
 
 import strawberry
@@ -14,6 +14,7 @@ from strawberry.utils.str_converters import to_camel_case
 
 from events.errors import EventError, EventErrorCode
 from foundation.auth.errors import AuthError, AuthErrorCode
+from foundation.codes import Code
 from foundation.metrics import count_outcome
 from foundation.ratelimit import RateLimited, RateLimitErrorCode
 from foundation.tenancy.errors import TenancyError, TenancyErrorCode
@@ -22,12 +23,12 @@ from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from referral.errors import ReferralError, ReferralErrorCode
 
 
-class SchemaErrorCode(StrEnum):
+class SchemaErrorCode(Code):
     """Errors of the GraphQL translation itself, before any domain rule runs."""
 
-    INVALID_ID = "INVALID_ID"
-    INVALID_PAGINATION = "INVALID_PAGINATION"
-    CONFIRMATION_REQUIRED = "CONFIRMATION_REQUIRED"
+    INVALID_ID = "INVALID_ID", "An id argument is malformed or out of range."
+    INVALID_PAGINATION = "INVALID_PAGINATION", "`first` is out of range or `after` is not a cursor this list gave."
+    CONFIRMATION_REQUIRED = "CONFIRMATION_REQUIRED", "This irreversible action needs its confirmation argument set."
 
 
 class SchemaError(Exception):
@@ -46,7 +47,7 @@ ErrorCode = strawberry.enum(  # type: ignore[call-overload]
     Enum(
         "ErrorCode",
         {
-            m.value: m.value
+            m.value: strawberry.enum_value(m.value, description=m.description)
             for codes in (
                 SchemaErrorCode,
                 RateLimitErrorCode,
@@ -65,15 +66,24 @@ ErrorCode = strawberry.enum(  # type: ignore[call-overload]
 
 @strawberry.type(description="A refusal the client can show: a stable code, a message, and the input at fault.")
 class UserError:
-    code: ErrorCode  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-    message: str
-    field: str | None = None
+    code: ErrorCode = strawberry.field(  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        description="Stable; branch on it."
+    )
+    message: str = strawberry.field(description="Safe to show the user as it is (English).")
+    field: str | None = strawberry.field(
+        default=None, description="The argument or input field at fault, as the client named it; null if none."
+    )
 
     @classmethod
     def of(cls, exc: DomainError) -> UserError:
         # Domains name their own fields (idempotency_key, event_id); the client sees the argument's
         # name, which strawberry derives from the same Python name.
         return cls(code=ErrorCode(exc.code.value), message=exc.message, field=argument_name(exc.field))
+
+
+def refusals() -> Any:
+    """A payload's `errors` field: every mutation payload carries one, documented once."""
+    return strawberry.field(default_factory=list, description="Why the request was refused; empty when it succeeded.")
 
 
 def argument_name(field: str | None) -> str | None:

@@ -19,24 +19,26 @@ N = TypeVar("N")
 M = TypeVar("M", bound=Model)
 
 
-@strawberry.type
+@strawberry.type(description="Where a page ends, and whether another follows.")
 class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
+    has_next_page: bool = strawberry.field(description="Whether a next page exists.")
+    end_cursor: str | None = strawberry.field(
+        description="Pass as `after` to get the next page; null on an empty page."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="One item of a page, with the cursor that points at it.")
 class Edge(Generic[N]):
-    cursor: str
-    node: N
+    cursor: str = strawberry.field(description="Opaque; pass as `after` to continue after this item.")
+    node: N = strawberry.field(description="The item.")
 
 
-@strawberry.type
+@strawberry.type(description="One page of a list (cursor pagination: pass `pageInfo.endCursor` as `after`).")
 class Connection(Generic[N]):
-    edges: list[Edge[N]]
-    page_info: PageInfo
+    edges: list[Edge[N]] = strawberry.field(description="The page's items with their cursors.")
+    page_info: PageInfo = strawberry.field(description="Where this page ends.")
 
-    @strawberry.field
+    @strawberry.field(description="The page's items, without cursors.")
     def nodes(self) -> list[N]:
         return [edge.node for edge in self.edges]
 

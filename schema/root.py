@@ -40,7 +40,9 @@ log = logging.getLogger("scrm.graphql")
 _SUGGESTION = " Did you mean"
 
 
-@strawberry.type
+@strawberry.type(
+    description="What a client may change. Each mutation answers with a payload whose `errors` say why it was refused."
+)
 class Mutation(
     SignInMutations,
     LinkMutations,

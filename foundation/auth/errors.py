@@ -1,20 +1,26 @@
-from enum import StrEnum
+from foundation.codes import Code
 
 
-class AuthErrorCode(StrEnum):
-    UNAUTHENTICATED = "UNAUTHENTICATED"
-    TOKEN_INVALID = "TOKEN_INVALID"
-    TOKEN_EXPIRED = "TOKEN_EXPIRED"
-    FORBIDDEN = "FORBIDDEN"
-    UNKNOWN_BRAND = "UNKNOWN_BRAND"
-    CHANNEL_NOT_CONFIGURED = "CHANNEL_NOT_CONFIGURED"
-    WECHAT_CODE_INVALID = "WECHAT_CODE_INVALID"
-    LINE_TOKEN_INVALID = "LINE_TOKEN_INVALID"
-    UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
-    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
-    DEV_SIGN_IN_DISABLED = "DEV_SIGN_IN_DISABLED"
-    STAFF_NOT_FOUND = "STAFF_NOT_FOUND"
-    STAFF_INVALID = "STAFF_INVALID"
+class AuthErrorCode(Code):
+    UNAUTHENTICATED = "UNAUTHENTICATED", "Sign in first: the request carries no session."
+    TOKEN_INVALID = "TOKEN_INVALID", "The session token is malformed, forged or revoked: sign in again."
+    TOKEN_EXPIRED = "TOKEN_EXPIRED", "The session has expired: sign in again."
+    FORBIDDEN = "FORBIDDEN", "The caller's role may not do this."
+    UNKNOWN_BRAND = "UNKNOWN_BRAND", "No such brand."
+    CHANNEL_NOT_CONFIGURED = (
+        "CHANNEL_NOT_CONFIGURED",
+        "The brand has not configured this sign-in channel (WeChat or LINE).",
+    )
+    WECHAT_CODE_INVALID = (
+        "WECHAT_CODE_INVALID",
+        "WeChat refused the login code (expired or already used): call wx.login again.",
+    )
+    LINE_TOKEN_INVALID = "LINE_TOKEN_INVALID", "LINE refused the ID token (expired, or for another channel)."
+    UPSTREAM_UNAVAILABLE = "UPSTREAM_UNAVAILABLE", "WeChat or LINE did not answer: try again shortly."
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS", "Wrong staff e-mail or password."
+    DEV_SIGN_IN_DISABLED = "DEV_SIGN_IN_DISABLED", "Development sign-in is off on this server."
+    STAFF_NOT_FOUND = "STAFF_NOT_FOUND", "No such staff account in this brand."
+    STAFF_INVALID = "STAFF_INVALID", "A staff account field (e-mail, password, role, store) is invalid."
 
 
 class AuthError(Exception):

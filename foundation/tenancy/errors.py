@@ -1,8 +1,11 @@
-from enum import StrEnum
+from foundation.codes import Code
 
 
-class TenancyErrorCode(StrEnum):
-    ORIGIN_INVALID = "ORIGIN_INVALID"
+class TenancyErrorCode(Code):
+    ORIGIN_INVALID = (
+        "ORIGIN_INVALID",
+        "An allowed origin is scheme://host[:port], and a brand has a bounded number of them.",
+    )
 
 
 class TenancyError(Exception):

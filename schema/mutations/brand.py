@@ -7,23 +7,23 @@ from strawberry.types import Info
 
 from foundation.tenancy import origins as allowed_origins
 from loyalty.services import policy as loyalty_policy
-from schema.errors import UserError, mutation_payload
+from schema.errors import UserError, mutation_payload, refusals
 from schema.permissions import IsHQ, require_caller
 from schema.types.brand import Brand
 
 
-@strawberry.type
+@strawberry.type(description="The brand's settings as a mutation left them, or why it was refused.")
 class BrandPayload:
-    brand: Brand | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    brand: Brand | None = strawberry.field(default=None, description="The brand; null when refused.")
+    errors: list[UserError] = refusals()
 
 
-@strawberry.type
+@strawberry.type(description="The URL printed on cans, or why it was refused.")
 class ItemUrlPayload:
     item_url_base: str | None = strawberry.field(
         default=None, description="Each can's QR opens this URL with ?i=<code>."
     )
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    errors: list[UserError] = refusals()
 
 
 @strawberry.type

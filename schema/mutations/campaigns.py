@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from loyalty.models import Beneficiary, Trigger
 from loyalty.services import campaigns
 from schema import ids
-from schema.errors import UserError, mutation_payload
+from schema.errors import UserError, mutation_payload, refusals
 from schema.permissions import IsHQ, require_caller
 from schema.types.campaign import Campaign, CampaignInput
 
 
-@strawberry.type
+@strawberry.type(description="A campaign as a mutation left it, or why it was refused.")
 class CampaignPayload:
-    campaign: Campaign | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    campaign: Campaign | None = strawberry.field(default=None, description="The campaign; null when refused.")
+    errors: list[UserError] = refusals()
 
 
 @strawberry.type
@@ -25,7 +27,11 @@ class CampaignMutations:
         permission_classes=[IsHQ], description="Add a campaign rule; it applies to claims in [startsAt, endsAt)."
     )
     @mutation_payload
-    async def create_campaign(self, info: Info, input: CampaignInput) -> CampaignPayload | None:
+    async def create_campaign(
+        self,
+        info: Info,
+        input: Annotated[CampaignInput, strawberry.argument(description="The campaign's rule and reward.")],
+    ) -> CampaignPayload | None:
         caller = require_caller(info)
         spec = campaigns.CampaignSpec(
             name=input.name,

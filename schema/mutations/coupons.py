@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -9,22 +11,22 @@ from loyalty.models import CouponKind
 from loyalty.services import coupons
 from schema import ids
 from schema.arguments import IdempotencyKey
-from schema.errors import UserError, mutation_payload
+from schema.errors import UserError, mutation_payload, refusals
 from schema.permissions import IsConsumer, IsGuide, IsHQ, require_caller
 from schema.throttles import WRITE_OFF, throttled
 from schema.types.coupon import Coupon, CouponTemplate, CouponTemplateInput
 
 
-@strawberry.type
+@strawberry.type(description="A coupon template as a mutation left it, or why it was refused.")
 class CouponTemplatePayload:
-    template: CouponTemplate | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    template: CouponTemplate | None = strawberry.field(default=None, description="The template; null when refused.")
+    errors: list[UserError] = refusals()
 
 
-@strawberry.type
+@strawberry.type(description="A coupon as a mutation left it, or why it was refused.")
 class CouponPayload:
-    coupon: Coupon | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    coupon: Coupon | None = strawberry.field(default=None, description="The coupon; null when refused.")
+    errors: list[UserError] = refusals()
 
 
 @strawberry.type
@@ -33,7 +35,9 @@ class CouponMutations:
         permission_classes=[IsHQ], description="Define a coupon: gift or discount, validity, limits, stores."
     )
     @mutation_payload
-    async def create_coupon_template(self, info: Info, input: CouponTemplateInput) -> CouponTemplatePayload | None:
+    async def create_coupon_template(
+        self, info: Info, input: Annotated[CouponTemplateInput, strawberry.argument(description="The template.")]
+    ) -> CouponTemplatePayload | None:
         caller = require_caller(info)
         row = await coupons.create_template(
             brand_id=caller.brand_id,

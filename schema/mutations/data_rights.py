@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -16,7 +18,11 @@ class DataRightsMutations:
         description="Erase your account: personal data and sign-in are removed; anonymous counts stay.",
     )
     @mutation_payload
-    async def delete_my_account(self, info: Info, confirm: bool) -> DonePayload | None:
+    async def delete_my_account(
+        self,
+        info: Info,
+        confirm: Annotated[bool, strawberry.argument(description="Must be true: the account cannot be restored.")],
+    ) -> DonePayload | None:
         if not confirm:
             raise SchemaError(SchemaErrorCode.CONFIRMATION_REQUIRED, "Confirm to erase your account.", "confirm")
         caller = require_caller(info)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
@@ -10,29 +12,31 @@ from events.errors import EventError, EventErrorCode
 from events.models import Audience
 from events.services import check_in, events, invitations, signups
 from schema import ids
-from schema.errors import UserError, mutation_payload
+from schema.errors import UserError, mutation_payload, refusals
 from schema.permissions import IsConsumer, IsGuide, IsStoreStaff, require_caller, store_scope
 from schema.types.event import Event, EventInput, EventRegistration
 
 CHECK_IN_KEY = "events/check-in"
 
 
-@strawberry.type
+@strawberry.type(description="The event a mutation created or changed, or why it was refused.")
 class EventPayload:
-    event: Event | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    event: Event | None = strawberry.field(default=None, description="The event as it now is; null when refused.")
+    errors: list[UserError] = refusals()
 
 
-@strawberry.type
+@strawberry.type(description="A member's sign-up as a mutation left it, or why it was refused.")
 class RegistrationPayload:
-    registration: EventRegistration | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    registration: EventRegistration | None = strawberry.field(
+        default=None, description="The sign-up as it now is; null when refused."
+    )
+    errors: list[UserError] = refusals()
 
 
-@strawberry.type
+@strawberry.type(description="How many members a guide invited to an event, or why it was refused.")
 class InvitePayload:
     invited: int = strawberry.field(default=0, description="New invitations made (repeats are not counted).")
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    errors: list[UserError] = refusals()
 
 
 def _spec(input: EventInput) -> events.EventSpec:
@@ -70,7 +74,10 @@ class EventMutations:
     )
     @mutation_payload
     async def create_event(
-        self, info: Info, input: EventInput, store_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        input: Annotated[EventInput, strawberry.argument(description="The event's details.")],
+        store_id: strawberry.ID | None = None,
     ) -> EventPayload | None:
         caller = require_caller(info)
         scope = store_scope(caller)
@@ -87,7 +94,14 @@ class EventMutations:
 
     @strawberry.mutation(permission_classes=[IsStoreStaff], description="Change an event that is not cancelled.")
     @mutation_payload
-    async def update_event(self, info: Info, id: strawberry.ID, input: EventInput) -> EventPayload | None:
+    async def update_event(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        input: Annotated[
+            EventInput, strawberry.argument(description="The event's new details (every field; as for createEvent).")
+        ],
+    ) -> EventPayload | None:
         caller = require_caller(info)
         row = await events.update(
             brand_id=caller.brand_id,

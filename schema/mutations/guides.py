@@ -2,32 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from referral.services import enrolment as enrolments, guides
 from schema import ids
-from schema.errors import UserError, mutation_payload
+from schema.errors import UserError, mutation_payload, refusals
 from schema.permissions import IsConsumer, IsHQ, IsStoreStaff, require_caller, store_scope
 from schema.types.guide import Enrolment, Guide
 
 
-@strawberry.type
+@strawberry.type(description="An enrolment QR, or why it was refused.")
 class EnrolmentPayload:
-    enrolment: Enrolment | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    enrolment: Enrolment | None = strawberry.field(default=None, description="The enrolment QR; null when refused.")
+    errors: list[UserError] = refusals()
 
 
-@strawberry.type
+@strawberry.type(description="A guide as a mutation left them, or why it was refused.")
 class GuidePayload:
-    guide: Guide | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    guide: Guide | None = strawberry.field(default=None, description="The guide; null when refused.")
+    errors: list[UserError] = refusals()
 
 
-@strawberry.type
+@strawberry.type(description="How many members were moved to another guide.")
 class ReassignPayload:
-    moved: int = 0
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    moved: int = strawberry.field(default=0, description="Members moved.")
+    errors: list[UserError] = refusals()
 
 
 def _key(info: Info) -> bytes:
@@ -39,7 +41,10 @@ class GuideMutations:
     @strawberry.mutation(permission_classes=[IsStoreStaff], description="A store's enrolment QR for new guides.")
     @mutation_payload
     async def create_enrolment_qr(
-        self, info: Info, store_id: strawberry.ID, valid_hours: int = 72
+        self,
+        info: Info,
+        store_id: strawberry.ID,
+        valid_hours: Annotated[int, strawberry.argument(description="How long the QR works, in hours.")] = 72,
     ) -> EnrolmentPayload | None:
         caller = require_caller(info)
         row = await enrolments.create(

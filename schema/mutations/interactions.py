@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from events.models import InteractionKind
 from events.services import interactions
 from schema import ids
-from schema.errors import UserError, mutation_payload
+from schema.errors import UserError, mutation_payload, refusals
 from schema.permissions import IsConsumer, IsStoreStaff, require_caller, store_scope
 from schema.types.interaction import EventInteraction, InteractionInput
 
 
-@strawberry.type
+@strawberry.type(description="An interaction as a mutation left it, or why it was refused.")
 class InteractionPayload:
-    interaction: EventInteraction | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    interaction: EventInteraction | None = strawberry.field(
+        default=None, description="The interaction as it now is; null when refused."
+    )
+    errors: list[UserError] = refusals()
 
 
-@strawberry.type
+@strawberry.type(description="The result of answering a poll or quiz.")
 class AnswerPayload:
     correct: bool | None = strawberry.field(default=None, description="For a quiz: whether you got it right.")
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    errors: list[UserError] = refusals()
 
 
 @strawberry.type
@@ -32,7 +36,10 @@ class InteractionMutations:
     )
     @mutation_payload
     async def create_event_interaction(
-        self, info: Info, event_id: strawberry.ID, input: InteractionInput
+        self,
+        info: Info,
+        event_id: strawberry.ID,
+        input: Annotated[InteractionInput, strawberry.argument(description="What to ask or draw.")],
     ) -> InteractionPayload | None:
         caller = require_caller(info)
         row = await interactions.create(
@@ -78,7 +85,12 @@ class InteractionMutations:
         permission_classes=[IsConsumer], description="Answer a poll or quiz question (checked-in members, once)."
     )
     @mutation_payload
-    async def answer_event_interaction(self, info: Info, id: strawberry.ID, option: int) -> AnswerPayload | None:
+    async def answer_event_interaction(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        option: Annotated[int, strawberry.argument(description="Index of the chosen option, from 0.")],
+    ) -> AnswerPayload | None:
         caller = require_caller(info)
         row = await interactions.answer(
             brand_id=caller.brand_id,

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from loyalty.services import batches, claims, returns
 from schema import ids
 from schema.arguments import IdempotencyKey
-from schema.errors import UserError, mutation_payload
+from schema.errors import UserError, mutation_payload, refusals
 from schema.permissions import IsConsumer, IsHQ, require_caller
 from schema.throttles import SCAN, throttled
 from schema.types.campaign import Reward
@@ -16,43 +18,49 @@ from schema.types.coupon import Coupon
 from schema.types.loyalty import Claim, CodeBatch, CodeBatchInput
 
 
-@strawberry.type
+@strawberry.type(description="A code batch as a mutation left it, or why it was refused.")
 class CodeBatchPayload:
-    batch: CodeBatch | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    batch: CodeBatch | None = strawberry.field(default=None, description="The batch; null when refused.")
+    errors: list[UserError] = refusals()
 
 
-@strawberry.type
+@strawberry.type(description="What claiming an item code gave, or why it was refused.")
 class ClaimPayload:
-    claim: Claim | None = None
-    points_earned: int = 0
-    points_balance: int | None = None
+    claim: Claim | None = strawberry.field(default=None, description="The claim; null when refused.")
+    points_earned: int = strawberry.field(
+        default=0, description="Points the item earned (campaign points are in rewards)."
+    )
+    points_balance: int | None = strawberry.field(default=None, description="The member's balance after the claim.")
     rewards: list[Reward] = strawberry.field(
         default_factory=list, description="Campaign rewards this claim earned you."
     )
     replayed: bool = strawberry.field(
         default=False, description="True when this answers a retry of an earlier request."
     )
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    errors: list[UserError] = refusals()
 
 
-@strawberry.type
+@strawberry.type(description="What reversing a claim took back.")
 class ReversalPayload:
-    claim: Claim | None = None
-    points_taken: int = 0
+    claim: Claim | None = strawberry.field(default=None, description="The reversed claim; null when refused.")
+    points_taken: int = strawberry.field(default=0, description="Points taken back from balances.")
     debt_recorded: int = strawberry.field(default=0, description="Points the balances could not cover, now owed.")
-    coupons_cancelled: list[Coupon] = strawberry.field(default_factory=list)
+    coupons_cancelled: list[Coupon] = strawberry.field(
+        default_factory=list, description="Unused coupons the claim had earned, now cancelled."
+    )
     coupons_already_used: list[Coupon] = strawberry.field(
         default_factory=list, description="Gifts already handed over in store: not taken back."
     )
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    errors: list[UserError] = refusals()
 
 
 @strawberry.type
 class LoyaltyMutations:
     @strawberry.mutation(permission_classes=[IsHQ], description="Create a batch of item codes for one SKU.")
     @mutation_payload
-    async def create_code_batch(self, info: Info, input: CodeBatchInput) -> CodeBatchPayload | None:
+    async def create_code_batch(
+        self, info: Info, input: Annotated[CodeBatchInput, strawberry.argument(description="The production run.")]
+    ) -> CodeBatchPayload | None:
         caller = require_caller(info)
         row = await batches.create(
             brand_id=caller.brand_id,

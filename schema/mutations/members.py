@@ -2,31 +2,33 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from referral.services import fingerprints, members
 from referral.services.profile_fields import UNSET, ProfileInput as DomainProfile
-from schema.errors import UserError, mutation_payload
+from schema.errors import UserError, mutation_payload, refusals
 from schema.permissions import IsConsumer, require_caller
 from schema.types.guide import Guide
 from schema.types.member import Member, ProfileInput, RegisterInput
 
 
-@strawberry.type
+@strawberry.type(description="A member as a mutation left them, or why it was refused.")
 class MemberPayload:
-    member: Member | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    member: Member | None = strawberry.field(default=None, description="The member; null when refused.")
+    errors: list[UserError] = refusals()
 
 
-@strawberry.type
+@strawberry.type(description="Whose code a member scanned.")
 class ScanPayload:
     guide: Guide | None = strawberry.field(default=None, description="The guide whose code was scanned, if a guide's.")
     inviter: Member | None = strawberry.field(
         default=None, description="The member whose code was scanned, if a member's."
     )
     switched: bool = strawberry.field(default=False, description="True when the scan moved the member to this guide.")
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    errors: list[UserError] = refusals()
 
 
 def to_domain(profile: ProfileInput | None) -> DomainProfile:
@@ -45,7 +47,9 @@ class MemberMutations:
         permission_classes=[IsConsumer], description="Become a member, through a guide's or friend's code."
     )
     @mutation_payload
-    async def register(self, info: Info, input: RegisterInput) -> MemberPayload | None:
+    async def register(
+        self, info: Info, input: Annotated[RegisterInput, strawberry.argument(description="What the member gives.")]
+    ) -> MemberPayload | None:
         caller = require_caller(info)
         row = await members.register(
             brand_id=caller.brand_id,
@@ -76,7 +80,9 @@ class MemberMutations:
 
     @strawberry.mutation(permission_classes=[IsConsumer], description="Edit your own profile.")
     @mutation_payload
-    async def update_profile(self, info: Info, input: ProfileInput) -> MemberPayload | None:
+    async def update_profile(
+        self, info: Info, input: Annotated[ProfileInput, strawberry.argument(description="The fields to change.")]
+    ) -> MemberPayload | None:
         caller = require_caller(info)
         row = await members.update_profile(
             brand_id=caller.brand_id, member_id=caller.member_id, profile=to_domain(input), now=info.context.now()

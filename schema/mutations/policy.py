@@ -1,25 +1,31 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from referral.services import policy as policies
-from schema.errors import UserError, mutation_payload
+from schema.errors import UserError, mutation_payload, refusals
 from schema.permissions import IsHQ, require_caller
 from schema.types.policy import ReferralPolicy, ReferralPolicyInput
 
 
-@strawberry.type
+@strawberry.type(description="The referral settings as a mutation left them, or why it was refused.")
 class ReferralPolicyPayload:
-    policy: ReferralPolicy | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    policy: ReferralPolicy | None = strawberry.field(default=None, description="The settings; null when refused.")
+    errors: list[UserError] = refusals()
 
 
 @strawberry.type
 class PolicyMutations:
     @strawberry.mutation(permission_classes=[IsHQ], description="Change the brand's referral settings.")
     @mutation_payload
-    async def update_referral_policy(self, info: Info, input: ReferralPolicyInput) -> ReferralPolicyPayload | None:
+    async def update_referral_policy(
+        self,
+        info: Info,
+        input: Annotated[ReferralPolicyInput, strawberry.argument(description="The settings to change.")],
+    ) -> ReferralPolicyPayload | None:
         caller = require_caller(info)
         row = await policies.update(
             brand_id=caller.brand_id,

@@ -10,19 +10,19 @@ from strawberry.types import Info
 from access import sessions as auth
 from access.sessions import SignedIn
 from referral.services import fingerprints
-from schema.errors import UserError, mutation_payload
+from schema.errors import UserError, mutation_payload, refusals
 from schema.permissions import IsConsumer, require_caller
 from schema.throttles import SIGN_IN, STAFF_SIGN_IN, throttled
 from schema.types.viewer import Viewer
 
 
-@strawberry.type
+@strawberry.type(description="A session, or why sign-in was refused.")
 class SignInPayload:
     token: str | None = strawberry.field(default=None, description="Send as 'Authorization: Bearer <token>'.")
     expires_at: datetime | None = strawberry.field(default=None, description="When the token stops working.")
     new_member: bool = strawberry.field(default=False, description="True when this sign-in registered the member.")
-    viewer: Viewer | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    viewer: Viewer | None = strawberry.field(default=None, description="Who the session is for.")
+    errors: list[UserError] = refusals()
 
     @classmethod
     async def of(cls, info: Info, signed_in: SignedIn) -> SignInPayload:

@@ -11,7 +11,7 @@ from access import staff
 from access.models import StaffRole
 from referral.services import stores
 from schema import ids
-from schema.errors import UserError, mutation_payload
+from schema.errors import UserError, mutation_payload, refusals
 from schema.permissions import IsHQ, require_caller
 from schema.types.staff import StaffAccount
 
@@ -20,8 +20,8 @@ Password = Annotated[str, strawberry.argument(description="At least 10 character
 
 @strawberry.type(description="The account as it is after the change, or why it was refused.")
 class StaffAccountPayload:
-    account: StaffAccount | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    account: StaffAccount | None = strawberry.field(default=None, description="The staff account; null when refused.")
+    errors: list[UserError] = refusals()
 
 
 @strawberry.type

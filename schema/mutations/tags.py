@@ -5,21 +5,21 @@ from strawberry.types import Info
 
 from referral.services import tags
 from schema import ids
-from schema.errors import UserError, mutation_payload
+from schema.errors import UserError, mutation_payload, refusals
 from schema.permissions import IsHQ, require_caller
 from schema.types.tag import Tag
 
 
-@strawberry.type
+@strawberry.type(description="A tag as a mutation left it, or why it was refused.")
 class TagPayload:
-    tag: Tag | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    tag: Tag | None = strawberry.field(default=None, description="The tag; null when refused.")
+    errors: list[UserError] = refusals()
 
 
-@strawberry.type
+@strawberry.type(description="Whether a mutation that returns nothing else succeeded.")
 class DonePayload:
-    ok: bool = False
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    ok: bool = strawberry.field(default=False, description="True when it was done.")
+    errors: list[UserError] = refusals()
 
 
 @strawberry.type

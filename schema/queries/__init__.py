@@ -11,7 +11,7 @@ from schema.queries.stores import StoreQueries
 from schema.queries.viewer import ViewerQueries
 
 
-@strawberry.type
+@strawberry.type(description="What a client may read. Each field says who may ask it; others get null or FORBIDDEN.")
 class Query(
     ViewerQueries,
     StoreQueries,

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from loyalty.services import coupons
+from schema.arguments import After, First
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, require_caller
 from schema.types.coupon import Coupon
@@ -15,7 +16,7 @@ from schema.types.coupon import Coupon
 class CouponQueries:
     @strawberry.field(permission_classes=[IsConsumer], description="Your coupons, oldest first.")
     async def my_coupons(
-        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: Info, first: First = DEFAULT_PAGE, after: After = None
     ) -> Connection[Coupon] | None:
         caller = require_caller(info)
         return await paginate(

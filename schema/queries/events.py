@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
@@ -11,7 +11,7 @@ from events.services import check_in, events, interactions, reports, signups
 from foundation.auth.caller import Role
 from referral import qr
 from schema import ids
-from schema.arguments import From
+from schema.arguments import After, First, From, To
 from schema.errors import (
     ClientError,
     mutation_payload,
@@ -43,9 +43,13 @@ class EventQueries:
         self,
         info: Info,
         from_: From,
-        to: datetime,
-        by: EventDimension,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        conversion_days: int = 30,
+        to: To,
+        by: Annotated[
+            EventDimension, strawberry.argument(description="What the rows are: events, stores or inviting guides.")
+        ],  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        conversion_days: Annotated[
+            int, strawberry.argument(description="How many days after an event a purchase counts as converted (1-365).")
+        ] = 30,
     ) -> list[EventFiguresRow] | None:
         caller = require_caller(info)
         if not 1 <= conversion_days <= 365:
@@ -78,7 +82,7 @@ class EventQueries:
         permission_classes=[IsStoreStaff],
         description="The brand's events (a store manager: theirs and HQ's), newest first.",
     )
-    async def events(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[Event] | None:
+    async def events(self, info: Info, first: First = DEFAULT_PAGE, after: After = None) -> Connection[Event] | None:
         caller = require_caller(info)
         return await paginate(
             events.listing(brand_id=caller.brand_id, store_scope=store_scope(caller)),
@@ -112,7 +116,7 @@ class EventQueries:
         permission_classes=[IsConsumer], description="Events open to you that are not over, soonest first."
     )
     async def upcoming_events(
-        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: Info, first: First = DEFAULT_PAGE, after: After = None
     ) -> Connection[Event] | None:
         caller = require_caller(info)
         visible = await events.visible_to(brand_id=caller.brand_id, member_id=caller.member_id, now=info.context.now())
@@ -120,7 +124,7 @@ class EventQueries:
 
     @strawberry.field(permission_classes=[IsConsumer], description="Your sign-ups, newest first.")
     async def my_event_registrations(
-        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: Info, first: First = DEFAULT_PAGE, after: After = None
     ) -> Connection[EventRegistration] | None:
         caller = require_caller(info)
         return await paginate(
@@ -136,7 +140,7 @@ class EventQueries:
         description="Who signed up, in sign-up order; null for an event you do not run.",
     )
     async def event_registrations(
-        self, info: Info, event_id: strawberry.ID, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: Info, event_id: strawberry.ID, first: First = DEFAULT_PAGE, after: After = None
     ) -> Connection[EventRegistration] | None:
         caller = require_caller(info)
         event = await or_null(

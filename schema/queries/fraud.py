@@ -3,14 +3,12 @@ their evidence; none of them blocks a customer."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import strawberry
 from strawberry.types import Info
 
 from loyalty.services import signals
 from referral.services import fingerprints
-from schema.arguments import From
+from schema.arguments import First, From, To
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE
 from schema.permissions import IsHQ, require_caller
 from schema.types.fraud import FastClaimer, ReferralRing, SharedBy, WriteOffOutlier
@@ -21,7 +19,7 @@ class FraudQueries:
     @strawberry.field(
         permission_classes=[IsHQ], description="Members inviting each other from one device, phone or address."
     )
-    async def referral_rings(self, info: Info, first: int = DEFAULT_PAGE) -> list[ReferralRing] | None:
+    async def referral_rings(self, info: Info, first: First = DEFAULT_PAGE) -> list[ReferralRing] | None:
         caller = require_caller(info)
         rings = await fingerprints.rings(brand_id=caller.brand_id, limit=max(1, min(first, MAX_PAGE)))
         return [
@@ -38,7 +36,7 @@ class FraudQueries:
         permission_classes=[IsHQ], description="Members with 10 or more claims within 10 minutes in [from, to)."
     )
     async def fast_claimers(
-        self, info: Info, from_: From, to: datetime, first: int = DEFAULT_PAGE
+        self, info: Info, from_: From, to: To, first: First = DEFAULT_PAGE
     ) -> list[FastClaimer] | None:
         caller = require_caller(info)
         found = await signals.fast_claimers(
@@ -62,7 +60,7 @@ class FraudQueries:
         description="Guides whose write-offs of their own members' coupons in [from, to) "
         "reach 10 and 3x the brand's median.",
     )
-    async def guide_write_off_outliers(self, info: Info, from_: From, to: datetime) -> list[WriteOffOutlier] | None:
+    async def guide_write_off_outliers(self, info: Info, from_: From, to: To) -> list[WriteOffOutlier] | None:
         caller = require_caller(info)
         found = await signals.write_off_outliers(brand_id=caller.brand_id, since=from_, until=to)
         return [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -13,7 +12,7 @@ from loyalty.services import campaigns
 from referral.errors import ReferralError, ReferralErrorCode
 from referral.services import data_rights, members, reports, tags
 from schema import ids
-from schema.arguments import From
+from schema.arguments import After, First, From, Offset, To
 from schema.errors import SchemaError, SchemaErrorCode
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsGuide, IsHQ, IsStoreStaff, require_caller, store_scope
@@ -33,17 +32,19 @@ class InsightQueries:
         self,
         info: Info,
         from_: From,
-        to: datetime,
-        by: Dimension,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        to: To,
+        by: Annotated[Dimension, strawberry.argument(description="What the rows are.")],  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         store_id: strawberry.ID | None = None,
         guide_id: strawberry.ID | None = None,
-        channel: Channel | None = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        channel: Annotated[
+            Channel | None, strawberry.argument(description="Only members who registered through this channel.")
+        ] = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         campaign_id: Annotated[strawberry.ID | None, strawberry.argument(description="A campaign rule's ID.")] = None,
         registration_tag: Annotated[
             str | None, strawberry.argument(description="The free-text tag sent with `register(input: {campaign})`.")
         ] = None,
-        first: int = 50,
-        offset: int = 0,
+        first: First = 50,
+        offset: Offset = 0,
     ) -> list[AttributionRow] | None:
         caller = require_caller(info)
         _check_page(first, offset)
@@ -74,9 +75,9 @@ class InsightQueries:
         self,
         info: Info,
         from_: From,
-        to: datetime,
-        metric: Metric,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        first: int = 20,
+        to: To,
+        metric: Annotated[Metric, strawberry.argument(description="The figure guides are ranked by.")],  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        first: First = 20,
     ) -> list[AttributionRow] | None:
         caller = require_caller(info)
         _check_page(first, 0)
@@ -98,14 +99,14 @@ class InsightQueries:
     )
     @throttled(SEARCH)
     async def my_members(
-        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None, search: str | None = None
+        self, info: Info, first: First = DEFAULT_PAGE, after: After = None, search: str | None = None
     ) -> Connection[Member] | None:
         caller = require_caller(info)
         q = members.served_by(brand_id=caller.brand_id, guide_id=caller.guide_id, search=search)
         return await paginate(q, first=first, after=after, to_node=lambda row: Member(row=row))
 
     @strawberry.field(permission_classes=[IsGuide], description="Your own figures for [from, to).")
-    async def my_figures(self, info: Info, from_: From, to: datetime) -> AttributionRow | None:
+    async def my_figures(self, info: Info, from_: From, to: To) -> AttributionRow | None:
         caller = require_caller(info)
         rows = await reports.attribution(
             brand_id=caller.brand_id, start=from_, end=to, by=reports.Dimension.GUIDE, guide_id=caller.guide_id

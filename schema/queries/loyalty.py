@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from loyalty.services import campaigns, claims, points, signals
 from schema import ids
+from schema.arguments import After, First
 from schema.errors import mutation_payload
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsHQ, require_caller
@@ -34,7 +35,7 @@ class LoyaltyQueries:
 
     @strawberry.field(permission_classes=[IsHQ], description="Campaign rules, newest first.")
     async def campaigns(
-        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: Info, first: First = DEFAULT_PAGE, after: After = None
     ) -> Connection[Campaign] | None:
         caller = require_caller(info)
         return await paginate(
@@ -56,7 +57,7 @@ class LoyaltyQueries:
 
     @strawberry.field(permission_classes=[IsHQ], description="Claims scanned outside their batch's region or store.")
     async def diverted_claims(
-        self, info: Info, batch_id: strawberry.ID | None = None, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: Info, batch_id: strawberry.ID | None = None, first: First = DEFAULT_PAGE, after: After = None
     ) -> Connection[Claim] | None:
         caller = require_caller(info)
         query = signals.diverted_claims(brand_id=caller.brand_id, batch_id=_batch_id(batch_id)).select_related("batch")
@@ -68,7 +69,7 @@ class LoyaltyQueries:
         permission_classes=[IsHQ], description="Claimed codes scanned again by someone else or elsewhere."
     )
     async def suspicious_scans(
-        self, info: Info, batch_id: strawberry.ID | None = None, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: Info, batch_id: strawberry.ID | None = None, first: First = DEFAULT_PAGE, after: After = None
     ) -> Connection[SuspiciousScan] | None:
         caller = require_caller(info)
         query = signals.suspicious_scans(brand_id=caller.brand_id, batch_id=_batch_id(batch_id))
@@ -79,7 +80,7 @@ class LoyaltyQueries:
     @strawberry.field(
         permission_classes=[IsHQ], description="Batches with diversion or counterfeit signals, most flagged first."
     )
-    async def flagged_batches(self, info: Info, first: int = DEFAULT_PAGE) -> list[BatchSignal] | None:
+    async def flagged_batches(self, info: Info, first: First = DEFAULT_PAGE) -> list[BatchSignal] | None:
         caller = require_caller(info)
         rows = await signals.flagged_batches(brand_id=caller.brand_id, limit=max(1, min(first, MAX_PAGE)))
         return [

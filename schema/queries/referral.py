@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
 from referral.models import GuideStatus as GuideStatusValue
 from referral.services import chains, guides, members
 from schema import ids
+from schema.arguments import After, First, Offset
 from schema.errors import SchemaError, SchemaErrorCode, null_when_refused
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsHQ, IsStoreStaff, require_caller, store_scope
@@ -22,9 +25,11 @@ class ReferralQueries:
     async def guides(
         self,
         info: Info,
-        first: int = DEFAULT_PAGE,
-        after: str | None = None,
-        status: GuideStatus | None = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+        status: Annotated[
+            GuideStatus | None, strawberry.argument(description="Only guides with this status; all when left out.")
+        ] = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     ) -> Connection[Guide] | None:
         caller = require_caller(info)
         q = guides.query(
@@ -56,8 +61,8 @@ class ReferralQueries:
         info: Info,
         member_id: strawberry.ID | None = None,
         guide_id: strawberry.ID | None = None,
-        first: int = 100,
-        offset: int = 0,
+        first: First = 100,
+        offset: Offset = 0,
     ) -> ChainPage | None:
         caller = require_caller(info)
         if (member_id is None) == (guide_id is None):

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from access import staff
+from schema.arguments import After, First
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsHQ, require_caller
 from schema.types.staff import StaffAccount
@@ -15,7 +16,7 @@ from schema.types.staff import StaffAccount
 class StaffQueries:
     @strawberry.field(permission_classes=[IsHQ], description="The brand's store-manager accounts, oldest first.")
     async def staff_accounts(
-        self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None
+        self, info: Info, first: First = DEFAULT_PAGE, after: After = None
     ) -> Connection[StaffAccount] | None:
         caller = require_caller(info)
         return await paginate(

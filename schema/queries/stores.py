@@ -5,6 +5,7 @@ from strawberry.types import Info
 
 from referral.services import stores
 from schema import ids
+from schema.arguments import After, First
 from schema.errors import null_when_refused
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsSignedIn, require_caller
@@ -14,7 +15,7 @@ from schema.types.store import Store
 @strawberry.type
 class StoreQueries:
     @strawberry.field(permission_classes=[IsSignedIn], description="The brand's stores, oldest first.")
-    async def stores(self, info: Info, first: int = DEFAULT_PAGE, after: str | None = None) -> Connection[Store] | None:
+    async def stores(self, info: Info, first: First = DEFAULT_PAGE, after: After = None) -> Connection[Store] | None:
         caller = require_caller(info)
         return await paginate(stores.query(brand_id=caller.brand_id), first=first, after=after, to_node=Store.of)
 

@@ -9,13 +9,13 @@ from schema import ids
 @strawberry.type(description="The brand (tenant) the caller belongs to.")
 class Brand:
     pk: strawberry.Private[int]
-    slug: str
-    name: str
+    slug: str = strawberry.field(description="The brand's short name in URLs and sign-in (brandSlug).")
+    name: str = strawberry.field(description="The brand's display name.")
     allowed_origins: list[str] = strawberry.field(
         description="Web origins whose pages may call the API from a browser (setAllowedOrigins)."
     )
 
-    @strawberry.field
+    @strawberry.field(description="Global id of the brand.")
     def id(self) -> strawberry.ID:
         return ids.encode("Brand", self.pk)
 

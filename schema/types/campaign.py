@@ -8,49 +8,68 @@ from loyalty.models import Beneficiary as BeneficiaryValue, Campaign as Campaign
 from loyalty.services.campaigns import Granted
 from schema import ids
 from schema.columns import column
+from schema.enums import client_enum
 from schema.types.coupon import Coupon
 
-Beneficiary = strawberry.enum(BeneficiaryValue, description="Who a campaign rewards.")
-CampaignTrigger = strawberry.enum(TriggerValue, description="What a campaign rewards: a claim or an event step.")
+Beneficiary = client_enum(
+    BeneficiaryValue,
+    "Who a campaign rewards.",
+    {
+        BeneficiaryValue.MEMBER: "The member who scanned or took part.",
+        BeneficiaryValue.GUIDE: "The guide the member was bound to at that moment.",
+        BeneficiaryValue.INVITER: "The member who invited them.",
+    },
+)
+CampaignTrigger = client_enum(
+    TriggerValue,
+    "What a campaign rewards: a claim or an event step.",
+    {
+        TriggerValue.CLAIM: "A member claimed an item code.",
+        TriggerValue.EVENT_SIGN_UP: "A member signed up for an event.",
+        TriggerValue.EVENT_CHECK_IN: "A member checked in at an event.",
+        TriggerValue.EVENT_INTERACTION: "A member answered a poll or quiz, or won a draw, at an event.",
+    },
+    name="Trigger",
+)
 
 
 @strawberry.type(description="A campaign rule: conditions on a claim, and what it grants to whom.")
 class Campaign:
     row: strawberry.Private[CampaignModel]
 
-    @strawberry.field
+    @strawberry.field(description="Global id of the campaign.")
     def id(self) -> strawberry.ID:
         return ids.encode("Campaign", self.row.id)
 
-    name = column(str)
+    name = column(str, description="Shown to members with what it gave.")
 
-    starts_at = column(datetime)
+    starts_at = column(datetime, description="From when it applies.")
 
-    ends_at = column(datetime)
+    ends_at = column(datetime, description="Until when it applies.")
 
-    stopped_at = column(datetime | None)
+    stopped_at = column(datetime | None, description="When HQ stopped it early; null if running as planned.")
 
     @strawberry.field(description="SKUs it applies to; empty means every SKU.")
     def skus(self) -> list[str]:
         return list(self.row.skus)
 
-    first_purchase = column(bool)
+    first_purchase = column(bool, description="Only a member's first claim.")
 
-    every_nth = column(int | None)
+    every_nth = column(int | None, description="Only every n-th claim of a member.")
 
-    via_guide = column(bool)
+    via_guide = column(bool, description="Only when the member is bound to a guide.")
 
-    invited_by_member = column(bool)
+    invited_by_member = column(bool, description="Only when another member invited them.")
 
-    region = column(str | None)
+    region = column(str | None, description="Only claims made in this city.")
 
-    beneficiary = column(Beneficiary)
+    beneficiary = column(Beneficiary, description="Who receives the reward.")
 
-    points = column(int)
+    points = column(int, description="Points granted.")
 
-    trigger = column(CampaignTrigger)
+    trigger = column(CampaignTrigger, description="What it rewards: a claim or an event step.")
 
-    @strawberry.field
+    @strawberry.field(description="The coupon it grants, if any.")
     def coupon_template_id(self) -> strawberry.ID | None:
         return ids.encode("CouponTemplate", self.row.coupon_template_id) if self.row.coupon_template_id else None
 
@@ -58,18 +77,18 @@ class Campaign:
 @strawberry.input(description="Conditions left out do not restrict. A claim must meet every one that is set.")
 class CampaignInput:
     name: str
-    starts_at: datetime
-    ends_at: datetime
-    beneficiary: Beneficiary = BeneficiaryValue.MEMBER  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+    starts_at: datetime = strawberry.field(description="From when it applies; a time with an offset.")
+    ends_at: datetime = strawberry.field(description="Until when it applies.")
+    beneficiary: Beneficiary = strawberry.field(default=BeneficiaryValue.MEMBER, description="Who receives the reward.")  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     trigger: CampaignTrigger = strawberry.field(  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         default=TriggerValue.CLAIM,
         description="Event steps take only the viaGuide and invitedByMember conditions.",
     )
-    points: int = 0
+    points: int = strawberry.field(default=0, description="Points granted (0 for none).")
     coupon_template_id: strawberry.ID | None = None
     skus: list[str] = strawberry.field(default_factory=list)
-    first_purchase: bool = False
-    every_nth: int | None = None
+    first_purchase: bool = strawberry.field(default=False, description="Only a member's first claim.")
+    every_nth: int | None = strawberry.field(default=None, description="Only every n-th claim of a member.")
     via_guide: bool = strawberry.field(default=False, description="Only when the member is bound to a guide.")
     invited_by_member: bool = strawberry.field(default=False, description="Only when another member invited them.")
     region: str | None = strawberry.field(default=None, description="Only for claims made in this city.")
@@ -79,15 +98,15 @@ class CampaignInput:
 class Reward:
     granted: strawberry.Private[Granted]
 
-    @strawberry.field
+    @strawberry.field(description="The campaign that gave it.")
     def campaign_name(self) -> str:
         return self.granted.campaign_name
 
-    @strawberry.field
+    @strawberry.field(description="Points granted.")
     def points(self) -> int:
         return self.granted.reward.points
 
-    @strawberry.field
+    @strawberry.field(description="The coupon granted, if any.")
     def coupon(self) -> Coupon | None:
         return Coupon(row=self.granted.coupon) if self.granted.coupon else None
 

@@ -14,33 +14,46 @@ from referral.models import (
 from referral.services import enrolment as enrolments, policy as policies
 from schema import ids
 from schema.columns import column
+from schema.enums import client_enum
 from schema.types.member import Member
-from schema.types.qr import QrFormat, QrImage
+from schema.types.qr import QrFormat, QrFormatArgument, QrImage
 from schema.types.store import Store
 
-GuideStatus = strawberry.enum(GuideStatusValue)
-GuideRole = strawberry.enum(GuideRoleValue)
+GuideStatus = client_enum(
+    GuideStatusValue,
+    "Where a guide is in their time with the brand.",
+    {
+        GuideStatusValue.PENDING: "Enrolled by scanning the brand's QR; waiting for approval.",
+        GuideStatusValue.ACTIVE: "Approved: invites and serves members.",
+        GuideStatusValue.INACTIVE: "Left the brand; their members can be moved to another guide.",
+    },
+)
+GuideRole = client_enum(
+    GuideRoleValue,
+    "A guide's role in their store.",
+    {GuideRoleValue.GUIDE: "A shop guide.", GuideRoleValue.MANAGER: "The store's manager."},
+)
 
 
 @strawberry.type(description="A shop guide (or store manager) enrolled in the programme.")
 class Guide:
     row: strawberry.Private[GuideModel]
 
-    @strawberry.field
+    @strawberry.field(description="Global id of the guide.")
     def id(self) -> strawberry.ID:
         return ids.encode("Guide", self.row.id)
 
-    status = column(GuideStatus)
+    status = column(GuideStatus, description="Pending, active or inactive.")
 
-    role = column(GuideRole)
+    role = column(GuideRole, description="Guide or store manager.")
 
-    invite_code = column(str)
+    invite_code = column(str, description="The code in the guide's personal QR.")
 
-    approved_at = column(datetime | None)
+    approved_at = column(datetime | None, description="When HQ or the store manager approved them.")
 
-    left_at = column(datetime | None)
+    left_at = column(datetime | None, description="When they left the brand; null while active.")
 
-    @strawberry.field
+    @strawberry.field(description="The store they work in.")
     async def store(self, info: Info) -> Store:
         return Store.of(await info.context.loaders.store.load(self.row.store_id))
 
@@ -55,7 +68,7 @@ class Guide:
         return Member(row=row) if row else None
 
     @strawberry.field(description="The guide's personal QR: customers who scan it register with this guide.")
-    async def invite_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+    async def invite_qr(self, info: Info, format: QrFormatArgument = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         policy = await info.context.loaders.policy.load(self.row.brand_id)
         return await QrImage.render(info, policies.invite_url(policy, self.row.invite_code), format)
 
@@ -65,24 +78,24 @@ class Enrolment:
     row: strawberry.Private[StoreEnrolment]
     key: strawberry.Private[bytes]
 
-    @strawberry.field
+    @strawberry.field(description="Global id of the enrolment QR.")
     def id(self) -> strawberry.ID:
         return ids.encode("Enrolment", self.row.id)
 
-    expires_at = column(datetime)
+    expires_at = column(datetime, description="When it stops working.")
 
-    revoked_at = column(datetime | None)
+    revoked_at = column(datetime | None, description="When it was revoked; null if not.")
 
-    @strawberry.field
+    @strawberry.field(description="The signed token the QR carries.")
     def token(self) -> str:
         return enrolments.token_for(self.key, self.row)
 
-    @strawberry.field
+    @strawberry.field(description="The store guides join by scanning it.")
     async def store(self, info: Info) -> Store:
         return Store.of(await info.context.loaders.store.load(self.row.store_id))
 
-    @strawberry.field
-    async def qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+    @strawberry.field(description="The enrolment QR image.")
+    async def qr(self, info: Info, format: QrFormatArgument = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         policy = await info.context.loaders.policy.load(self.row.brand_id)
         url = f"{policy.invite_url_base}?e={enrolments.token_for(self.key, self.row)}"
         return await QrImage.render(info, url, format)

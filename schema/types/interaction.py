@@ -9,8 +9,17 @@ from events.models import Interaction as InteractionModel, InteractionKind as Ki
 from events.services import interactions
 from schema import ids
 from schema.columns import column
+from schema.enums import client_enum
 
-InteractionKind = strawberry.enum(KindValue)
+InteractionKind = client_enum(
+    KindValue,
+    "What kind of live interaction an event runs.",
+    {
+        KindValue.POLL: "A question without a right answer.",
+        KindValue.QUIZ: "A question with a correct option.",
+        KindValue.DRAW: "A prize draw among checked-in members.",
+    },
+)
 
 
 @strawberry.type(description="A poll, quiz question or lucky draw during an event.")
@@ -19,19 +28,19 @@ class EventInteraction:
     # Whether the caller is the event's staff (what they may see: interactions.results_visible).
     staff: strawberry.Private[bool]
 
-    @strawberry.field
+    @strawberry.field(description="Global id of the interaction.")
     def id(self) -> strawberry.ID:
         return ids.encode("Interaction", self.row.id)
 
-    kind = column(InteractionKind)
+    kind = column(InteractionKind, description="Poll, quiz or draw.")
 
-    question = column(str)
+    question = column(str, description="The question or the draw's title.")
 
-    @strawberry.field
+    @strawberry.field(description="The answers to choose from (empty for a draw).")
     def options(self) -> list[str]:
         return list(self.row.options)
 
-    closed_at = column(datetime | None)
+    closed_at = column(datetime | None, description="When it stopped taking answers; null while open.")
 
     prize_count = column(int, description="How many winners a draw picks (0 for a poll or quiz).")
 
@@ -64,15 +73,17 @@ class EventInteraction:
     def candidate_ids(self) -> list[strawberry.ID] | None:
         return [ids.encode("Member", m) for m in self.row.winners["candidates"]] if self.row.winners else None
 
-    @strawberry.field
+    @strawberry.field(description="The members a draw picked; null until drawn.")
     def winner_ids(self) -> list[strawberry.ID] | None:
         return [ids.encode("Member", m) for m in self.row.winners["members"]] if self.row.winners else None
 
 
-@strawberry.input
+@strawberry.input(description="A poll, quiz or draw to run during an event.")
 class InteractionInput:
-    kind: InteractionKind  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+    kind: InteractionKind = strawberry.field(description="Poll, quiz or draw.")  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     question: str
     options: list[str] = strawberry.field(default_factory=list)
-    correct_option: int | None = None
-    prize_count: int = 0
+    correct_option: int | None = strawberry.field(
+        default=None, description="For a quiz: the index of the right option."
+    )
+    prize_count: int = strawberry.field(default=0, description="For a draw: how many winners.")

@@ -8,32 +8,38 @@ from strawberry.types import Info
 from loyalty.models import Claim as ClaimModel, CodeBatch as BatchModel, Rescan as RescanModel
 from schema import ids
 from schema.columns import column
-from schema.errors import UserError
+from schema.errors import UserError, refusals
 
 
 @strawberry.type(description="A production run of item codes for one SKU.")
 class CodeBatch:
     row: strawberry.Private[BatchModel]
 
-    @strawberry.field
+    @strawberry.field(description="Global id of the batch.")
     def id(self) -> strawberry.ID:
         return ids.encode("CodeBatch", self.row.id)
 
-    sku = column(str)
+    sku = column(str, description="The product's stock-keeping unit.")
 
-    product_name = column(str)
+    product_name = column(str, description="The product as members see it.")
 
-    quantity = column(int)
+    quantity = column(int, description="How many codes (one per item) the batch holds.")
 
-    price_cents = column(int)
+    price_cents = column(
+        int, description="The item's price, in minor units of the brand's currency; counts as revenue per claim."
+    )
 
-    points_per_item = column(int)
+    points_per_item = column(int, description="Points a claim of one item earns.")
 
-    region = column(str | None)
+    region = column(
+        str | None, description="The city the items are meant for; a claim elsewhere is flagged as diverted."
+    )
 
-    created_at = column(datetime)
+    created_at = column(datetime, description="When the batch was made.")
 
-    revoked_at = column(datetime | None)
+    revoked_at = column(
+        datetime | None, description="When HQ revoked it (its codes earn nothing since); null if not revoked."
+    )
 
     @strawberry.field(description="Download the printer's CSV here, with an HQ token (Authorization: Bearer).")
     def export_path(self) -> str:
@@ -47,13 +53,13 @@ class CodeBatch:
         return f"/exports/code-batches/{self.row.id}/"
 
 
-@strawberry.input
+@strawberry.input(description="A production run to mint codes for.")
 class CodeBatchInput:
     sku: str
     product_name: str
-    quantity: int
-    price_cents: int
-    points_per_item: int
+    quantity: int = strawberry.field(description="How many codes (one per item) to mint.")
+    price_cents: int = strawberry.field(description="The item's price, in minor units of the brand's currency.")
+    points_per_item: int = strawberry.field(description="Points a claim of one item earns.")
     region: str | None = None
     store_id: strawberry.ID | None = None
 
@@ -63,78 +69,82 @@ class Claim:
     row: strawberry.Private[ClaimModel]
     batch: strawberry.Private[BatchModel]
 
-    @strawberry.field
+    @strawberry.field(description="Global id of the claim.")
     def id(self) -> strawberry.ID:
         return ids.encode("Claim", self.row.id)
 
-    claimed_at = column(datetime)
+    claimed_at = column(datetime, description="When the code was claimed.")
 
-    @strawberry.field
+    @strawberry.field(description="The item's SKU.")
     def sku(self) -> str:
         return self.batch.sku
 
-    @strawberry.field
+    @strawberry.field(description="The item's product name.")
     def product_name(self) -> str:
         return self.batch.product_name
 
-    @strawberry.field
+    @strawberry.field(description="The guide the member was bound to at the claim, who is credited with it.")
     async def guide_id(self, info: Info) -> strawberry.ID | None:
         return ids.encode("Guide", self.row.guide_id) if self.row.guide_id else None
 
-    @strawberry.field
+    @strawberry.field(description="The member who claimed it.")
     def member_id(self) -> strawberry.ID:
         return ids.encode("Member", self.row.member_id)
 
-    @strawberry.field
+    @strawberry.field(description="The code's batch.")
     def batch_id(self) -> strawberry.ID:
         return ids.encode("CodeBatch", self.row.batch_id)
 
-    serial = column(int)
+    serial = column(int, description="The item's serial number within its batch.")
 
     city = column(str | None, description="The city the mini-program reported, if any.")
 
     diverted = column(bool, description="Scanned outside the batch's region or store (diversion).")
 
-    reversed_at = column(datetime | None)
+    reversed_at = column(
+        datetime | None, description="When the claim was reversed (a return, or fraud); null if it stands."
+    )
 
-    reversal_reason = column(str | None)
+    reversal_reason = column(str | None, description="Why it was reversed.")
 
 
 @strawberry.type(description="A scan of a code that was already claimed, by someone else or somewhere else.")
 class SuspiciousScan:
     row: strawberry.Private[RescanModel]
 
-    @strawberry.field
+    @strawberry.field(description="Global id of the scan.")
     def id(self) -> strawberry.ID:
         return ids.encode("Rescan", self.row.id)
 
-    @strawberry.field
+    @strawberry.field(description="The code's batch.")
     def batch_id(self) -> strawberry.ID:
         return ids.encode("CodeBatch", self.row.batch_id)
 
-    serial = column(int)
+    serial = column(int, description="The item's serial number within its batch.")
 
-    @strawberry.field
+    @strawberry.field(description="Who scanned it, if signed in as a member.")
     def member_id(self) -> strawberry.ID | None:
         return ids.encode("Member", self.row.member_id) if self.row.member_id else None
 
-    scanned_at = column(datetime)
+    scanned_at = column(datetime, description="When it was scanned.")
 
-    city = column(str | None)
+    city = column(str | None, description="The city the mini-program reported, if any.")
 
     by_claimer = column(bool, description="True when the member who claimed it scanned it again, elsewhere.")
 
 
 @strawberry.type(description="A batch with diversion or counterfeit signals.")
 class BatchSignal:
-    batch: CodeBatch
-    claims: int
-    diverted_claims: int
-    suspicious_scans: int
+    batch: CodeBatch = strawberry.field(description="The batch.")
+    claims: int = strawberry.field(description="Claims of its codes.")
+    diverted_claims: int = strawberry.field(description="Claims outside its region or store.")
+    suspicious_scans: int = strawberry.field(description="Scans of its codes after they were claimed.")
 
 
 @strawberry.type(description="An item code looked up: its batch, and its claim if someone claimed it.")
 class CodeLookup:
-    batch: CodeBatch | None = None
-    claim: Claim | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
+    batch: CodeBatch | None = strawberry.field(
+        default=None, description="The batch the code belongs to; null when refused."
+    )
+    claim: Claim | None = strawberry.field(default=None, description="Its claim, if someone claimed it.")
+    errors: list[UserError] = refusals()

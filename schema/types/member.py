@@ -13,16 +13,32 @@ from referral.services import policy as policies, profiles
 from referral.services.chains import Link
 from referral.services.touches import query as touches_query
 from schema import ids
+from schema.arguments import After, First
 from schema.columns import column
+from schema.enums import client_enum
 from schema.pagination import Connection, paginate
 from schema.types.profile import Profile, Touch
-from schema.types.qr import QrFormat, QrImage
+from schema.types.qr import QrFormat, QrFormatArgument, QrImage
 
 if TYPE_CHECKING:
     from schema.types.guide import Guide
 
-Channel = strawberry.enum(ChannelValue, description="How a member came to register.")
-Gender = strawberry.enum(GenderValue)
+Channel = client_enum(
+    ChannelValue,
+    "How a member came to register.",
+    {
+        ChannelValue.GUIDE_QR: "Scanned a guide's personal QR code.",
+        ChannelValue.MEMBER_INVITE: "Followed another member's invitation.",
+        ChannelValue.PRODUCT_SCAN: "Scanned the code on an item before registering.",
+        ChannelValue.EVENT: "Came through a community event.",
+        ChannelValue.ORGANIC: "Found the mini-program without an invitation.",
+    },
+)
+Gender = client_enum(
+    GenderValue,
+    "The gender a member gave, if any.",
+    {GenderValue.FEMALE: "Female.", GenderValue.MALE: "Male.", GenderValue.OTHER: "Other, or preferred not to say."},
+)
 
 
 @strawberry.type(
@@ -31,7 +47,7 @@ Gender = strawberry.enum(GenderValue)
 class Member:
     row: strawberry.Private[MemberModel]
 
-    @strawberry.field
+    @strawberry.field(description="Global id of the member.")
     def id(self) -> strawberry.ID:
         return ids.encode("Member", self.row.id)
 
@@ -41,37 +57,39 @@ class Member:
             return self.row.display_name or self.row.name
         return privacy.public_name(self.row.display_name, self.row.name)
 
-    registered_at = column(datetime | None)
+    registered_at = column(
+        datetime | None, description="When they registered; null while only known from a scan or sign-in."
+    )
 
-    channel = column(Channel | None)
+    channel = column(Channel | None, description="How they came to register.")
 
-    invite_code = column(str)
+    invite_code = column(str, description="Their personal invite code (in their invite QR).")
 
-    @strawberry.field
+    @strawberry.field(description="Their name; for the member, their guide and HQ.")
     def name(self, info: Info) -> str | None:
         return self.row.name if _may_see_profile(info, self.row) else None
 
-    @strawberry.field
+    @strawberry.field(description="Their city; for the member, their guide and HQ.")
     def city(self, info: Info) -> str | None:
         return self.row.city if _may_see_profile(info, self.row) else None
 
-    @strawberry.field
+    @strawberry.field(description="Their gender, if given; for the member, their guide and HQ.")
     def gender(self, info: Info) -> Gender | None:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.gender if _may_see_profile(info, self.row) else None
 
-    @strawberry.field
+    @strawberry.field(description="Their birthday, if given; for the member, their guide and HQ.")
     def birthday(self, info: Info) -> date | None:
         return self.row.birthday if _may_see_profile(info, self.row) else None
 
-    @strawberry.field
+    @strawberry.field(description="Their baby's due date, if given; for the member, their guide and HQ.")
     def baby_due_date(self, info: Info) -> date | None:
         return self.row.baby_due_date if _may_see_profile(info, self.row) else None
 
-    @strawberry.field
+    @strawberry.field(description="Their baby's birth date, if given; for the member, their guide and HQ.")
     def baby_birth_date(self, info: Info) -> date | None:
         return self.row.baby_birth_date if _may_see_profile(info, self.row) else None
 
-    @strawberry.field
+    @strawberry.field(description="Their phone number: in full to the member and HQ, masked to their guide.")
     def phone(self, info: Info) -> str | None:
         return privacy.phone_for(self.row.phone, **_relation(info, self.row))
 
@@ -102,14 +120,14 @@ class Member:
         return Profile.of(computed, await loaders.member_tags.load(self.row.id))
 
     @strawberry.field(description="Touch points, newest first; for the member, their guide and HQ.")
-    async def timeline(self, info: Info, first: int = 20, after: str | None = None) -> Connection[Touch] | None:
+    async def timeline(self, info: Info, first: First = 20, after: After = None) -> Connection[Touch] | None:
         if not _may_see_profile(info, self.row):
             return None
         q = touches_query(brand_id=self.row.brand_id, member_id=self.row.id)
         return await paginate(q, first=first, after=after, to_node=lambda t: Touch(row=t), newest_first=True)
 
     @strawberry.field(description="This member's invite QR (the URL the mini-program opens).")
-    async def invite_qr(self, info: Info, format: QrFormat = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+    async def invite_qr(self, info: Info, format: QrFormatArgument = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         policy = await info.context.loaders.policy.load(self.row.brand_id)
         return await QrImage.render(info, policies.invite_url(policy, self.row.invite_code), format)
 
@@ -129,8 +147,8 @@ def _may_see_profile(info: Info, row: MemberModel) -> bool:
 
 @strawberry.type(description="One member in a referral chain, with their distance from where the walk began.")
 class ChainLink:
-    depth: int
-    member: Member
+    depth: int = strawberry.field(description="Steps from where the walk began (1: invited directly).")
+    member: Member = strawberry.field(description="The member.")
 
     @classmethod
     def of(cls, link: Link) -> ChainLink:
@@ -139,8 +157,8 @@ class ChainLink:
 
 @strawberry.type(description="One page of a referral tree, and how many members the whole tree holds.")
 class ChainPage:
-    total: int
-    links: list[ChainLink]
+    total: int = strawberry.field(description="Members in the whole tree.")
+    links: list[ChainLink] = strawberry.field(description="This page of the tree, nearest first.")
 
 
 @strawberry.input(description="Profile fields; leave a field out to keep it, send null to clear it.")
@@ -148,18 +166,18 @@ class ProfileInput:
     name: str | None = strawberry.UNSET
     phone: str | None = strawberry.UNSET
     phone_consent: bool = strawberry.field(default=False, description="Must be true to store a phone number.")
-    birthday: date | None = strawberry.UNSET
-    baby_due_date: date | None = strawberry.UNSET
-    baby_birth_date: date | None = strawberry.UNSET
-    gender: Gender | None = strawberry.UNSET  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+    birthday: date | None = strawberry.field(default=strawberry.UNSET, description="The member's birthday.")
+    baby_due_date: date | None = strawberry.field(default=strawberry.UNSET, description="The baby's due date.")
+    baby_birth_date: date | None = strawberry.field(default=strawberry.UNSET, description="The baby's birth date.")
+    gender: Gender | None = strawberry.field(default=strawberry.UNSET, description="The member's gender.")  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     city: str | None = strawberry.UNSET
 
 
-@strawberry.input
+@strawberry.input(description="What a member gives when registering.")
 class RegisterInput:
     code: str | None = strawberry.field(default=None, description="The guide's or friend's code from the QR, if any.")
     channel: Channel | None = strawberry.field(  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         default=None, description="Where registration started (product scan, event), when no code says it."
     )
     campaign: str | None = None
-    profile: ProfileInput | None = None
+    profile: ProfileInput | None = strawberry.field(default=None, description="Profile fields to store now.")

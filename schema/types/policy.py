@@ -7,11 +7,15 @@ from referral.models import ReferralPolicy as PolicyModel
 
 @strawberry.type(description="The brand's referral settings.")
 class ReferralPolicy:
-    invite_url_base: str
-    allow_guide_switch: bool
-    switch_after_days: int
-    lapsed_after_days: int
-    vip_revenue_cents: int
+    invite_url_base: str = strawberry.field(description="Invite QRs open this URL with the invite code.")
+    allow_guide_switch: bool = strawberry.field(
+        description="Whether a member may move to another guide by scanning their QR."
+    )
+    switch_after_days: int = strawberry.field(
+        description="Days a member stays with their guide before a scan may move them."
+    )
+    lapsed_after_days: int = strawberry.field(description="Days without a touch after which a member counts as lapsed.")
+    vip_revenue_cents: int = strawberry.field(description="Revenue (minor units) from which a member is tagged VIP.")
 
     @classmethod
     def of(cls, row: PolicyModel) -> ReferralPolicy:
@@ -24,10 +28,18 @@ class ReferralPolicy:
         )
 
 
-@strawberry.input
+@strawberry.input(description="Referral settings to change; fields left out keep their value.")
 class ReferralPolicyInput:
     invite_url_base: str | None = None
-    allow_guide_switch: bool | None = None
-    switch_after_days: int | None = None
-    lapsed_after_days: int | None = None
-    vip_revenue_cents: int | None = None
+    allow_guide_switch: bool | None = strawberry.field(
+        default=None, description="Whether a member may move to another guide by scanning their QR."
+    )
+    switch_after_days: int | None = strawberry.field(
+        default=None, description="Days a member stays with their guide before a scan may move them."
+    )
+    lapsed_after_days: int | None = strawberry.field(
+        default=None, description="Days without a touch after which a member counts as lapsed."
+    )
+    vip_revenue_cents: int | None = strawberry.field(
+        default=None, description="Revenue (minor units) from which a member is tagged VIP."
+    )

@@ -6,12 +6,34 @@ from strawberry.types import Info
 from referral.models import Channel as ChannelValue
 from referral.services import reports
 from schema import ids
+from schema.enums import client_enum
 from schema.types.campaign import Campaign
 from schema.types.guide import Guide
 from schema.types.store import Store
 
-Dimension = strawberry.enum(reports.Dimension, description="What attribution figures are grouped by.")
-Metric = strawberry.enum(reports.Metric, description="The figure a leaderboard ranks by.")
+Dimension = client_enum(
+    reports.Dimension,
+    "What attribution figures are grouped by.",
+    {
+        reports.Dimension.GUIDE: "The guide the member was bound to when it happened.",
+        reports.Dimension.STORE: "The store of that guide.",
+        reports.Dimension.CHANNEL: "How the member came to register.",
+        reports.Dimension.CAMPAIGN: "The campaign that rewarded it.",
+        reports.Dimension.REGISTRATION_TAG: "The tag carried by the QR code the member registered with.",
+    },
+)
+Metric = client_enum(
+    reports.Metric,
+    "The figure a leaderboard ranks by.",
+    {
+        reports.Metric.NEW_MEMBERS: "Members who registered in the period.",
+        reports.Metric.REFERRED_MEMBERS: "Members invited by other members in the period.",
+        reports.Metric.PURCHASES: "Item codes claimed in the period, less reversals.",
+        reports.Metric.REVENUE_CENTS: "Revenue of those purchases, in minor units.",
+        reports.Metric.COUPONS_WRITTEN_OFF: "Coupons used in store in the period.",
+        reports.Metric.EVENTS_ATTENDED: "Event check-ins in the period.",
+    },
+)
 
 
 _ID_TYPES = {reports.Dimension.GUIDE: "Guide", reports.Dimension.STORE: "Store", reports.Dimension.CAMPAIGN: "Campaign"}
@@ -23,14 +45,16 @@ _ID_TYPES = {reports.Dimension.GUIDE: "Guide", reports.Dimension.STORE: "Store",
 class AttributionRow:
     dimension: strawberry.Private[reports.Dimension]
     raw_key: strawberry.Private[str | None]
-    new_members: int
-    referred_members: int
-    purchases: int
-    revenue_cents: int
-    coupons_issued: int
-    coupons_written_off: int
-    event_sign_ups: int
-    events_attended: int
+    new_members: int = strawberry.field(description="Members who registered.")
+    referred_members: int = strawberry.field(description="Members invited by other members who registered.")
+    purchases: int = strawberry.field(description="Claims, less reversals.")
+    revenue_cents: int = strawberry.field(
+        description="Revenue of those claims, in minor units of the brand's currency."
+    )
+    coupons_issued: int = strawberry.field(description="Coupons issued.")
+    coupons_written_off: int = strawberry.field(description="Coupons used in store.")
+    event_sign_ups: int = strawberry.field(description="Event sign-ups.")
+    events_attended: int = strawberry.field(description="Event check-ins.")
 
     @strawberry.field(
         description="The guide, store or campaign ID, the channel (a `Channel` value, as the `channel` filter takes "
@@ -72,5 +96,5 @@ class AttributionRow:
 
 @strawberry.type(description="How many members are at each journey stage.")
 class FunnelStep:
-    stage: str
-    members: int
+    stage: str = strawberry.field(description="The journey stage.")
+    members: int = strawberry.field(description="Members at that stage now.")

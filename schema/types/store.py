@@ -8,16 +8,16 @@ from referral.models import Store as StoreModel
 from schema import ids
 
 
-@strawberry.type
+@strawberry.type(description="A store of the brand, where guides work.")
 class Store:
     pk: strawberry.Private[int]
-    code: str
-    name: str
-    city: str | None
-    is_active: bool
-    created_at: datetime
+    code: str = strawberry.field(description="The brand's own store code.")
+    name: str = strawberry.field(description="The store's name.")
+    city: str | None = strawberry.field(description="The store's city.")
+    is_active: bool = strawberry.field(description="False once the store is closed.")
+    created_at: datetime = strawberry.field(description="When it was added.")
 
-    @strawberry.field
+    @strawberry.field(description="Global id of the store.")
     def id(self) -> strawberry.ID:
         return ids.encode("Store", self.pk)
 
@@ -33,7 +33,7 @@ class Store:
         )
 
 
-@strawberry.input
+@strawberry.input(description="A store to add.")
 class CreateStoreInput:
     code: str = strawberry.field(description="The brand's own store code, unique within the brand.")
     name: str
