@@ -132,8 +132,8 @@ def create_app(
         Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
         Route("/health", health, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
-        Route("/exports/code-batches/{batch_id:int}.csv", code_batch_csv(settings), methods=["GET"]),
-        Route("/exports/code-batches/{batch_id:int}/labels.{kind}", code_batch_labels(settings), methods=["GET"]),
+        Route("/exports/code-batches/{batch_id}.csv", code_batch_csv(settings), methods=["GET"]),
+        Route("/exports/code-batches/{batch_id}/labels.{kind}", code_batch_labels(settings), methods=["GET"]),
     ]
     app = Starlette(
         routes=routes, lifespan=lifespan, middleware=[Middleware(RequestContext), Middleware(BrowserOrigins)]

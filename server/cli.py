@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from foundation import global_ids
 from foundation.settings import Settings, SettingsError
 from server.cli_brand import add_brand_commands
 from server.cli_staff import add_staff_commands
@@ -74,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
     codes = sub.add_parser("export-codes", help="write a code batch's printer CSV (code, url)")
     codes.add_argument("--brand", required=True, help="brand slug")
-    codes.add_argument("--batch", type=int, required=True, help="batch number")
+    codes.add_argument("--batch", required=True, help="the batch's id (as the API gives it) or its number")
     codes.add_argument("--output", required=True, help="file to write")
     codes.set_defaults(run=_export_codes)
 
@@ -246,6 +247,13 @@ def _create_staff(settings: Settings, args: argparse.Namespace) -> None:
     print(f"staff account {account.username} ({account.role}) created")
 
 
+def _batch_key(value: str) -> int:
+    key = global_ids.key_of(value, "CodeBatch")
+    if key is None:
+        raise Refused(f"{value!r} is not a code batch id")
+    return key
+
+
 def _export_codes(settings: Settings, args: argparse.Namespace) -> None:
     from tqdm import tqdm
 
@@ -258,7 +266,7 @@ def _export_codes(settings: Settings, args: argparse.Namespace) -> None:
         if brand is None:
             raise Refused(f"no brand {args.brand!r}")
         try:
-            batch = await batches.get(brand_id=brand.id, batch_id=args.batch)
+            batch = await batches.get(brand_id=brand.id, batch_id=_batch_key(args.batch))
         except LoyaltyError as exc:
             raise Refused(exc.message) from None
         key = settings.item_keyring.key(batch.key_id)

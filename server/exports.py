@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from access.sessions import caller_from_token
-from foundation import cpu
+from foundation import cpu, global_ids
 from foundation.auth.caller import Caller, Role
 from foundation.auth.errors import AuthError, AuthErrorCode
 from foundation.settings import Settings
@@ -113,8 +113,11 @@ async def _hq_batch(settings: Settings, request: Request) -> tuple[CodeBatch, Lo
         raise _Refusal(401, exc.message, exc.code.value) from None
     if not caller.has(Role.HQ):
         raise _Refusal(403, "HQ only.", AuthErrorCode.FORBIDDEN.value)
+    batch_id = global_ids.key_of(request.path_params["batch_id"], "CodeBatch")
+    if batch_id is None:
+        raise _Refusal(404, "No such batch.", LoyaltyErrorCode.BATCH_NOT_FOUND.value)
     try:
-        batch = await batches.get(brand_id=caller.brand_id, batch_id=int(request.path_params["batch_id"]))
+        batch = await batches.get(brand_id=caller.brand_id, batch_id=batch_id)
     except LoyaltyError as exc:
         raise _Refusal(404, exc.message, exc.code.value) from None
     key = settings.item_keyring.key(batch.key_id)

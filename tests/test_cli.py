@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from foundation import global_ids
 from foundation.auth.passwords import verify_password
 from tests.conftest import TEST_DATA_KEYS
 from tests.processes import SCRM, free_port, wait_healthy
@@ -288,9 +289,20 @@ def test_codes_are_exported_only_once_the_brand_names_its_item_url(cli_env, tmp_
     assert refused.returncode == 1 and "Set the URL printed on cans" in refused.stderr and not out.exists()
     named = run(cli_env, "brand", "set-item-url", "--brand", "acme", "--url", "https://mp.acme.example/i")
     assert named.returncode == 0 and named.stdout.strip() == "acme: cans print https://mp.acme.example/i?i=<code>"
-    assert (
-        run(cli_env, "export-codes", "--brand", "acme", "--batch", str(batch_id), "--output", str(out)).returncode == 0
+    # The batch's id as the API gives it works as well as its number; a foreign id names no batch.
+    by_id = global_ids.encode("CodeBatch", batch_id)
+    assert run(cli_env, "export-codes", "--brand", "acme", "--batch", by_id, "--output", str(out)).returncode == 0
+    wrong = run(
+        cli_env,
+        "export-codes",
+        "--brand",
+        "acme",
+        "--batch",
+        global_ids.encode("Event", batch_id),
+        "--output",
+        str(out),
     )
+    assert wrong.returncode == 1 and "is not a code batch id" in wrong.stderr
     assert [line.split(",")[1].split("?")[0] for line in out.read_text().splitlines()[1:]] == [
         "https://mp.acme.example/i"
     ] * 3

@@ -201,6 +201,9 @@ MATRIX = {
     ),
     "eventAttribution": Op("{ eventAttribution" + PERIOD + ", by: EVENT) { key signUps } }", STORE_STAFF),
     "event": Op("query($e: ID!) { event(id: $e) { title } }", SIGNED_IN, lambda c: {"e": _id("Event", c.event.id)}),
+    "node": Op(
+        "query($id: ID!) { node(id: $id) { __typename id } }", SIGNED_IN, lambda c: {"id": _id("Store", c.store.id)}
+    ),
     "upcomingEvents": Op("{ upcomingEvents { nodes { title } } }", CONSUMERS),
     "myEventRegistrations": Op("{ myEventRegistrations { nodes { status } } }", CONSUMERS),
     "eventRegistrations": Op(

@@ -4,8 +4,15 @@ a WeChat subscribe-message template (thing1: title, time2: when, thing3: note), 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from events.models import Event
+from foundation import global_ids
+
+
+def _page(event: Event) -> str:
+    """The mini-program page that shows the event, by its global id (what `event(id:)` and `node(id:)` take)."""
+    return "pages/events/detail?" + urlencode({"id": global_ids.encode("Event", event.id)})
 
 
 def _when(event: Event) -> str:
@@ -15,7 +22,7 @@ def _when(event: Event) -> str:
 def event_cancelled(event: Event) -> dict[str, Any]:
     return {
         "title": event.title,
-        "page": f"pages/events/detail?id={event.id}",
+        "page": _page(event),
         "text": f'Sorry: "{event.title}" on {_when(event)} has been cancelled.',
         "fields": {"thing1": event.title, "time2": _when(event), "thing3": "Event cancelled"},
     }
@@ -24,7 +31,7 @@ def event_cancelled(event: Event) -> dict[str, Any]:
 def waitlist_promoted(event: Event) -> dict[str, Any]:
     return {
         "title": event.title,
-        "page": f"pages/events/detail?id={event.id}",
+        "page": _page(event),
         "text": f'Good news: a place opened up and you are now confirmed for "{event.title}" on {_when(event)}.',
         "fields": {"thing1": event.title, "time2": _when(event), "thing3": "You have a place now"},
     }
@@ -34,7 +41,7 @@ def reminder(event: Event) -> dict[str, Any]:
     where = event.place or event.online_url or ""
     return {
         "title": event.title,
-        "page": f"pages/events/detail?id={event.id}",
+        "page": _page(event),
         "text": f'Reminder: "{event.title}" starts {_when(event)} at {where}. Show your ticket at the door.',
         "fields": {"thing1": event.title, "time2": _when(event), "thing3": where[:20]},
     }

@@ -5,6 +5,7 @@ from schema.queries.events import EventQueries
 from schema.queries.fraud import FraudQueries
 from schema.queries.insights import InsightQueries
 from schema.queries.loyalty import LoyaltyQueries
+from schema.queries.node import NodeQueries
 from schema.queries.referral import ReferralQueries
 from schema.queries.staff import StaffQueries
 from schema.queries.stores import StoreQueries
@@ -14,6 +15,7 @@ from schema.queries.viewer import ViewerQueries
 @strawberry.type(description="What a client may read. Each field says who may ask it; others get null or FORBIDDEN.")
 class Query(
     ViewerQueries,
+    NodeQueries,
     StoreQueries,
     ReferralQueries,
     InsightQueries,

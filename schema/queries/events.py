@@ -7,8 +7,9 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from events.models import Event as EventModel
 from events.services import check_in, events, interactions, reports, signups
-from foundation.auth.caller import Role
+from foundation.auth.caller import Caller, Role
 from referral import qr
 from schema import ids
 from schema.arguments import After, First, From, To
@@ -31,6 +32,24 @@ _KEY_TYPE = {
     reports.EventDimension.STORE: "Store",
     reports.EventDimension.GUIDE: "Guide",
 }
+
+
+async def readable_event(info: Info, caller: Caller, event_id: int) -> EventModel:
+    """The event if the caller may read it (events.readable's scope); raises EVENT_NOT_FOUND."""
+    return await events.readable(
+        brand_id=caller.brand_id,
+        event_id=event_id,
+        now=info.context.now(),
+        store_scope=store_scope(caller),
+        staff=caller.has(Role.HQ, Role.STORE_MANAGER),
+        guide_store_id=caller.store_id if caller.has(Role.GUIDE) else None,
+        member_id=caller.member_id,
+    )
+
+
+def is_event_staff(caller: Caller, event: EventModel) -> bool:
+    """HQ, or the manager of the store that runs the event: they see answers and draw results."""
+    return caller.has(Role.HQ, Role.STORE_MANAGER) and store_scope(caller) in (None, event.store_id)
 
 
 @strawberry.type
@@ -100,17 +119,7 @@ class EventQueries:
     )
     @null_when_refused
     async def event(self, info: Info, id: strawberry.ID) -> Event | None:
-        caller = require_caller(info)
-        row = await events.readable(
-            brand_id=caller.brand_id,
-            event_id=ids.decode(id, "Event"),
-            now=info.context.now(),
-            store_scope=store_scope(caller),
-            staff=caller.has(Role.HQ, Role.STORE_MANAGER),
-            guide_store_id=caller.store_id if caller.has(Role.GUIDE) else None,
-            member_id=caller.member_id,
-        )
-        return Event(row=row)
+        return Event(row=await readable_event(info, require_caller(info), ids.decode(id, "Event")))
 
     @strawberry.field(
         permission_classes=[IsConsumer], description="Events open to you that are not over, soonest first."
@@ -167,7 +176,7 @@ class EventQueries:
         )
         if event is None:
             return None
-        staff = caller.has(Role.HQ, Role.STORE_MANAGER) and store_scope(caller) in (None, event.store_id)
+        staff = is_event_staff(caller, event)
         rows = await interactions.visible(event=event, member_id=caller.member_id, staff=staff)
         return [EventInteraction(row=row, staff=staff) for row in rows]
 

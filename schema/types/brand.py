@@ -4,10 +4,11 @@ import strawberry
 
 from foundation.tenancy.models import Brand as BrandModel
 from schema import ids
+from schema.types.node import Node
 
 
 @strawberry.type(description="The brand (tenant) the caller belongs to.")
-class Brand:
+class Brand(Node):
     pk: strawberry.Private[int]
     slug: str = strawberry.field(description="The brand's short name in URLs and sign-in (brandSlug).")
     name: str = strawberry.field(description="The brand's display name.")

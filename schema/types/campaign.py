@@ -10,6 +10,7 @@ from schema import ids
 from schema.columns import column
 from schema.enums import client_enum
 from schema.types.coupon import Coupon
+from schema.types.node import Node
 
 Beneficiary = client_enum(
     BeneficiaryValue,
@@ -34,7 +35,7 @@ CampaignTrigger = client_enum(
 
 
 @strawberry.type(description="A campaign rule: conditions on a claim, and what it grants to whom.")
-class Campaign:
+class Campaign(Node):
     row: strawberry.Private[CampaignModel]
 
     @strawberry.field(description="Global id of the campaign.")

@@ -15,6 +15,7 @@ from referral import qr
 from schema import ids
 from schema.columns import column
 from schema.enums import client_enum
+from schema.types.node import Node
 from schema.types.qr import QrFormat, QrFormatArgument, QrImage
 
 CouponKind = client_enum(
@@ -34,7 +35,7 @@ CouponStatus = client_enum(
 
 
 @strawberry.type(description="A kind of coupon HQ defines; coupons are issued from it.")
-class CouponTemplate:
+class CouponTemplate(Node):
     row: strawberry.Private[TemplateModel]
 
     @strawberry.field(description="Global id of the template.")
@@ -72,7 +73,7 @@ class CouponTemplateInput:
 
 
 @strawberry.type(description="A coupon held by a member; the guide scans its QR or types its code.")
-class Coupon:
+class Coupon(Node):
     row: strawberry.Private[CouponModel]
 
     @strawberry.field(description="Global id of the coupon.")

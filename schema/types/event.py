@@ -19,6 +19,7 @@ from schema import ids
 from schema.columns import column
 from schema.enums import client_enum
 from schema.errors import UserError, refusals
+from schema.types.node import Node
 from schema.types.qr import QrFormat, QrFormatArgument, QrImage
 
 EventAudience = client_enum(
@@ -73,7 +74,7 @@ class EventQuestionInput:
 
 
 @strawberry.type(description="A community event.")
-class Event:
+class Event(Node):
     row: strawberry.Private[EventModel]
 
     @strawberry.field(description="Global id of the event.")
@@ -165,7 +166,7 @@ class EventInput:
 
 
 @strawberry.type(description="A member's place at an event (or on its waitlist).")
-class EventRegistration:
+class EventRegistration(Node):
     row: strawberry.Private[RegistrationModel]
 
     @strawberry.field(description="Global id of the sign-up.")

@@ -16,6 +16,7 @@ from schema import ids
 from schema.columns import column
 from schema.enums import client_enum
 from schema.types.member import Member
+from schema.types.node import Node
 from schema.types.qr import QrFormat, QrFormatArgument, QrImage
 from schema.types.store import Store
 
@@ -36,7 +37,7 @@ GuideRole = client_enum(
 
 
 @strawberry.type(description="A shop guide (or store manager) enrolled in the programme.")
-class Guide:
+class Guide(Node):
     row: strawberry.Private[GuideModel]
 
     @strawberry.field(description="Global id of the guide.")
@@ -74,7 +75,7 @@ class Guide:
 
 
 @strawberry.type(description="A store's enrolment QR: guides scan it to join.")
-class Enrolment:
+class Enrolment(Node):
     row: strawberry.Private[StoreEnrolment]
     key: strawberry.Private[bytes]
 

@@ -10,6 +10,7 @@ from events.services import interactions
 from schema import ids
 from schema.columns import column
 from schema.enums import client_enum
+from schema.types.node import Node
 
 InteractionKind = client_enum(
     KindValue,
@@ -23,7 +24,7 @@ InteractionKind = client_enum(
 
 
 @strawberry.type(description="A poll, quiz question or lucky draw during an event.")
-class EventInteraction:
+class EventInteraction(Node):
     row: strawberry.Private[InteractionModel]
     # Whether the caller is the event's staff (what they may see: interactions.results_visible).
     staff: strawberry.Private[bool]

@@ -9,10 +9,11 @@ from loyalty.models import Claim as ClaimModel, CodeBatch as BatchModel, Rescan 
 from schema import ids
 from schema.columns import column
 from schema.errors import UserError, refusals
+from schema.types.node import Node
 
 
 @strawberry.type(description="A production run of item codes for one SKU.")
-class CodeBatch:
+class CodeBatch(Node):
     row: strawberry.Private[BatchModel]
 
     @strawberry.field(description="Global id of the batch.")
@@ -43,14 +44,14 @@ class CodeBatch:
 
     @strawberry.field(description="Download the printer's CSV here, with an HQ token (Authorization: Bearer).")
     def export_path(self) -> str:
-        return f"/exports/code-batches/{self.row.id}.csv"
+        return f"/exports/code-batches/{self.id()}.csv"
 
     @strawberry.field(
         description="Print-ready labels: add labels.pdf?start=0&count=240 (A4 sheets, up to 2,400) or "
         "labels.zip?format=png|svg&start=0&count=1000 (one image per code, up to 20,000). HQ token required."
     )
     def labels_path(self) -> str:
-        return f"/exports/code-batches/{self.row.id}/"
+        return f"/exports/code-batches/{self.id()}/"
 
 
 @strawberry.input(description="A production run to mint codes for.")
@@ -65,7 +66,7 @@ class CodeBatchInput:
 
 
 @strawberry.type(description="A successful claim of an item code.")
-class Claim:
+class Claim(Node):
     row: strawberry.Private[ClaimModel]
     batch: strawberry.Private[BatchModel]
 
@@ -109,7 +110,7 @@ class Claim:
 
 
 @strawberry.type(description="A scan of a code that was already claimed, by someone else or somewhere else.")
-class SuspiciousScan:
+class SuspiciousScan(Node):
     row: strawberry.Private[RescanModel]
 
     @strawberry.field(description="Global id of the scan.")

@@ -17,6 +17,7 @@ from schema.arguments import After, First
 from schema.columns import column
 from schema.enums import client_enum
 from schema.pagination import Connection, paginate
+from schema.types.node import Node
 from schema.types.profile import Profile, Touch
 from schema.types.qr import QrFormat, QrFormatArgument, QrImage
 
@@ -44,7 +45,7 @@ Gender = client_enum(
 @strawberry.type(
     description="A member of the brand. Personal details show only to the member, HQ and their guide (phone masked)."
 )
-class Member:
+class Member(Node):
     row: strawberry.Private[MemberModel]
 
     @strawberry.field(description="Global id of the member.")

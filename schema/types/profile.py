@@ -9,6 +9,7 @@ from referral.services import profiles
 from schema import ids
 from schema.columns import column
 from schema.enums import client_enum
+from schema.types.node import Node
 
 Stage = client_enum(
     profiles.Stage,
@@ -94,7 +95,7 @@ class Profile:
 
 
 @strawberry.type(description="A touch point in a member's timeline.")
-class Touch:
+class Touch(Node):
     row: strawberry.Private[TouchModel]
 
     @strawberry.field(description="Global id of the touch point.")

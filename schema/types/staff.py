@@ -8,11 +8,12 @@ from strawberry.types import Info
 from access.models import StaffAccount as StaffAccountModel
 from schema import ids
 from schema.columns import column
+from schema.types.node import Node
 from schema.types.store import Store
 
 
 @strawberry.type(description="A store manager's staff account (HQ accounts are managed with `scrm staff`).")
-class StaffAccount:
+class StaffAccount(Node):
     row: strawberry.Private[StaffAccountModel]
 
     @strawberry.field(description="The account's ID, for setStaffPassword and the other account operations.")

@@ -6,10 +6,11 @@ import strawberry
 
 from referral.models import Store as StoreModel
 from schema import ids
+from schema.types.node import Node
 
 
 @strawberry.type(description="A store of the brand, where guides work.")
-class Store:
+class Store(Node):
     pk: strawberry.Private[int]
     code: str = strawberry.field(description="The brand's own store code.")
     name: str = strawberry.field(description="The store's name.")

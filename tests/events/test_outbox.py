@@ -2,6 +2,7 @@
 their HTTP APIs on 127.0.0.1), sent once even when a worker dies between sending and recording."""
 
 from datetime import timedelta
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -60,6 +61,12 @@ async def test_cancelling_an_event_tells_everyone_once_on_their_channel(client, 
         "TPL-CANCEL",
         "Baby yoga",
     )
+    # The page opens the event by the id the API takes, so the mini-program can ask for it as it is.
+    page, _, query = wechat["page"].partition("?")
+    [linked] = parse_qs(query)["id"]
+    assert page == "pages/events/detail" and linked == eid(event)
+    shown = await client.ok("query($e: ID!) { event(id: $e) { title } }", {"e": linked}, token=tokens[0])
+    assert shown == {"event": {"title": "Baby yoga"}}
     [line] = upstream.line_pushed
     assert (
         line["to"] == "line-ln"
