@@ -45,6 +45,7 @@ class ReferralErrorCode(Code):
         "IDENTITY_PROVIDER_TAKEN",
         "This WeChat or LINE account is already linked to another member.",
     )
+    TEMPLATE_ID_INVALID = "TEMPLATE_ID_INVALID", "A WeChat template id is 8-64 letters, digits, '-' or '_'."
     MERGE_CONFLICT = (
         "MERGE_CONFLICT",
         "Both accounts are guides, or both have a sign-in of one kind: HQ merges them.",

@@ -16,5 +16,7 @@ def _read(root: Any, info: Info) -> Any:
     return getattr(root.row, info.python_name)
 
 
-def column(graphql_type: Any, *, description: str | None = None) -> Any:
-    return strawberry.field(resolver=_read, graphql_type=graphql_type, description=description)
+def column(graphql_type: Any, *, description: str | None = None, deprecation_reason: str | None = None) -> Any:
+    return strawberry.field(
+        resolver=_read, graphql_type=graphql_type, description=description, deprecation_reason=deprecation_reason
+    )

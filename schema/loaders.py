@@ -54,6 +54,10 @@ class Loaders:
         return _by_id(Campaign, self._brand_id)
 
     @cached_property
+    def coupon_template(self) -> DataLoader[int, CouponTemplate | None]:
+        return _by_id(CouponTemplate, self._brand_id)
+
+    @cached_property
     def guide(self) -> DataLoader[int, Guide | None]:
         return _by_id(Guide, self._brand_id)
 

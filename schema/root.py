@@ -34,7 +34,7 @@ from schema.mutations.staff import StaffMutations
 from schema.mutations.stores import StoreMutations
 from schema.mutations.tags import TagMutations
 from schema.queries import Query
-from schema.scalars import AwareDateTime
+from schema.scalars import MINOR_UNITS, AwareDateTime, MinorUnits
 
 log = logging.getLogger("scrm.graphql")
 _SUGGESTION = " Did you mean"
@@ -132,7 +132,7 @@ def build_schema(
         mutation=mutation,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not introspection),
-        scalar_overrides={datetime: AwareDateTime},
+        scalar_overrides={datetime: AwareDateTime, MinorUnits: MINOR_UNITS},
     )
     built.validation_rules = validation_rules
     input_limits.document(built._schema)

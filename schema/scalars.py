@@ -1,4 +1,4 @@
-"""The DateTime scalar, stricter than strawberry's: an instant, or a refusal the client can branch on.
+"""Our scalars. DateTime, stricter than strawberry's: an instant, or a refusal the client can branch on.
 
 A time without an offset is refused rather than guessed: the same "09:00" is a different instant in
 Shanghai and in Tokyo, and a report or an event start that silently shifts by hours is worse than an
@@ -9,6 +9,7 @@ converted between offsets. Accepted times are converted to UTC, the one offset t
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import NewType
 
 import dateutil.parser
 from graphql import GraphQLError
@@ -51,4 +52,27 @@ AwareDateTime = ScalarDefinition(
     parse_value=parse_instant,
     parse_literal=None,
     origin=datetime,
+)
+
+
+# JavaScript reads integers exactly up to 2**53; a revenue total can pass 2**31 (GraphQL's Int).
+_SAFE = 2**53 - 1
+MinorUnits = NewType("MinorUnits", int)
+
+
+def _amount(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not -_SAFE <= value <= _SAFE:
+        raise GraphQLError("An amount is a whole number below 2^53.", extensions={"code": "AMOUNT_INVALID"})
+    return value
+
+
+MINOR_UNITS = ScalarDefinition(
+    name="MinorUnits",
+    description="A whole number of a currency's minor unit (fen for CNY, yen for JPY): a JSON number, "
+    "exact in JavaScript (below 2^53).",
+    specified_by_url=None,
+    serialize=_amount,
+    parse_value=_amount,
+    parse_literal=None,
+    origin=MinorUnits,
 )

@@ -306,3 +306,66 @@ def test_codes_are_exported_only_once_the_brand_names_its_item_url(cli_env, tmp_
     assert [line.split(",")[1].split("?")[0] for line in out.read_text().splitlines()[1:]] == [
         "https://mp.acme.example/i"
     ] * 3
+
+
+def test_regional_settings_templates_and_secrets_from_the_command_line(cli_env) -> None:
+    assert run(cli_env, "migrate").returncode == 0
+    assert run(cli_env, "create-brand", "--slug", "acme", "--name", "Acme").returncode == 0
+    done = run(
+        cli_env,
+        "brand",
+        "set",
+        "--brand",
+        "acme",
+        "--time-zone",
+        "Asia/Tokyo",
+        "--locales",
+        "ja,en",
+        "--default-locale",
+        "ja",
+        "--currency",
+        "JPY",
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == (
+        "acme: time zone Asia/Tokyo, locales ja,en (default ja), currency JPY, event links unset"
+    )
+    bad = run(cli_env, "brand", "set", "--brand", "acme", "--time-zone", "Asia/Atlantis")
+    assert bad.returncode == 1 and bad.stderr.strip() == "error: Not an IANA time zone name (such as Asia/Shanghai)."
+    template = run(
+        cli_env,
+        "brand",
+        "set-template",
+        "--brand",
+        "acme",
+        "--purpose",
+        "event_reminder",
+        "--template-id",
+        "tplRemind_01",
+    )
+    assert template.returncode == 0 and template.stdout.strip() == "acme: event_reminder uses template tplRemind_01"
+    unknown = run(
+        cli_env, "brand", "set-template", "--brand", "acme", "--purpose", "birthday", "--template-id", "tpl12345"
+    )
+    assert unknown.returncode == 1 and "no purpose 'birthday'" in unknown.stderr
+    secret = "0123456789abcdef0123456789abcdef"
+    rotated = run(
+        {**cli_env, "NEW_WX": secret}, "brand", "set-secrets", "--brand", "acme", "--wechat-secret-env", "NEW_WX"
+    )
+    assert rotated.returncode == 0 and rotated.stdout.strip() == "acme: replaced wechat_secret"
+    assert secret not in rotated.stdout + rotated.stderr
+    unset = run(cli_env, "brand", "set-secrets", "--brand", "acme", "--line-token-env", "NOT_SET_ANYWHERE")
+    assert unset.returncode == 1 and "NOT_SET_ANYWHERE is not set" in unset.stderr
+    path = cli_env["DATABASE_URL"].removeprefix("sqlite://")
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT setting, old_value, new_value, changed_by FROM brand_change ORDER BY id").fetchall()
+        stored = db.execute("SELECT wechat_secret FROM brand").fetchone()[0]
+    assert sorted(rows) == [
+        ("currency", "CNY", "JPY", "cli"),
+        ("default_locale", "zh-Hans", "ja", "cli"),
+        ("locales", "zh-Hans", "ja,en", "cli"),
+        ("time_zone", "Asia/Shanghai", "Asia/Tokyo", "cli"),
+        ("wechat_secret", None, "(changed)", "cli"),
+        ("wechat_template:event_reminder", None, "tplRemind_01", "cli"),
+    ]
+    assert secret not in stored

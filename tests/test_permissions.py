@@ -298,6 +298,19 @@ MATRIX = {
         'mutation { setAllowedOrigins(origins: ["https://liff.example.com"]) { brand { allowedOrigins } errors { code } } }',
         HQ,
     ),
+    "updateBrandSettings": Op(
+        'mutation { updateBrandSettings(input: {timeZone: "Asia/Tokyo"}) { brand { timeZone } errors { code } } }', HQ
+    ),
+    "setWechatTemplate": Op(
+        'mutation { setWechatTemplate(purpose: EVENT_REMINDER, templateId: "tpl-reminder-1") '
+        "{ brand { wechatTemplates { templateId } } errors { code } } }",
+        HQ,
+    ),
+    "replaceChannelSecrets": Op(
+        'mutation { replaceChannelSecrets(input: {wechatSecret: "0123456789abcdef0123456789abcdef"}) '
+        "{ brand { hasWechatSecret } errors { code } } }",
+        HQ,
+    ),
 }
 
 

@@ -22,6 +22,14 @@ class Brand(Model):
     # Web origins whose pages may call the API from a browser (a LIFF app on the brand's domain).
     # Null (none) on brands created before the column: adding a NOT NULL column needs a SQL default.
     allowed_origins: fields.JSONField[list[str] | None] = fields.JSONField(null=True)
+    # Regional settings (foundation/tenancy/regional.py); null on brands created before them means
+    # the defaults there (Asia/Shanghai, zh-Hans, CNY).
+    time_zone = fields.CharField(max_length=64, null=True)
+    locales: fields.JSONField[list[str] | None] = fields.JSONField(null=True)
+    default_locale = fields.CharField(max_length=16, null=True)
+    currency = fields.CharField(max_length=3, null=True)
+    # Where a LINE message or a web page links an event (a LIFF URL); the mini-program opens its own page.
+    event_link_base = fields.CharField(max_length=300, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

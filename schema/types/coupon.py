@@ -15,6 +15,7 @@ from referral import qr
 from schema import ids
 from schema.columns import column
 from schema.enums import client_enum
+from schema.types.money import Money, money
 from schema.types.node import Node
 from schema.types.qr import QrFormat, QrFormatArgument, QrImage
 
@@ -52,6 +53,10 @@ class CouponTemplate(Node):
         return await info.context.loaders.coupons_issued.load(self.row)
 
     points_price = column(int | None, description="Members may buy one for this many points (null: not for sale).")
+
+    @strawberry.field(description="What a discount takes off (0 for a gift).")
+    async def value(self, info: Info) -> Money:
+        return await money(info, self.row.value_cents)
 
 
 @strawberry.input(description="A coupon template to create.")
@@ -91,6 +96,11 @@ class Coupon(Node):
     written_off_at = column(datetime | None, description="When a guide wrote it off; null if unused.")
 
     points_cost = column(int, description="Points paid for it; given back if HQ cancels it.")
+
+    @strawberry.field(description="What the coupon is: its template's name, kind and value.")
+    async def template(self, info: Info) -> CouponTemplate | None:
+        row = await info.context.loaders.coupon_template.load(self.row.template_id)
+        return CouponTemplate(row=row) if row is not None else None
 
     @strawberry.field(description="The QR a guide scans to use the coupon (it holds the code).")
     async def qr(self, info: Info, format: QrFormatArgument = QrFormat.PNG) -> QrImage:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable

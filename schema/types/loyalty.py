@@ -9,6 +9,7 @@ from loyalty.models import Claim as ClaimModel, CodeBatch as BatchModel, Rescan 
 from schema import ids
 from schema.columns import column
 from schema.errors import UserError, refusals
+from schema.types.money import Money, money
 from schema.types.node import Node
 
 
@@ -26,9 +27,11 @@ class CodeBatch(Node):
 
     quantity = column(int, description="How many codes (one per item) the batch holds.")
 
-    price_cents = column(
-        int, description="The item's price, in minor units of the brand's currency; counts as revenue per claim."
-    )
+    price_cents = column(int, description="The item's price in minor units.", deprecation_reason="Use price.")
+
+    @strawberry.field(description="The item's price; counts as revenue per claim.")
+    async def price(self, info: Info) -> Money:
+        return await money(info, self.row.price_cents)
 
     points_per_item = column(int, description="Points a claim of one item earns.")
 

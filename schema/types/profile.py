@@ -3,12 +3,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry.types import Info
 
 from referral.models import Touch as TouchModel, TouchKind as TouchKindValue
 from referral.services import profiles
 from schema import ids
 from schema.columns import column
 from schema.enums import client_enum
+from schema.types.money import Money, money
 from schema.types.node import Node
 
 Stage = client_enum(
@@ -68,9 +70,13 @@ class Profile:
     value: ValueScore = strawberry.field(description="Their value score and how it was reached.")
     purchases: int = strawberry.field(description="Claims that stand (reversals excluded).")
     revenue_cents: int = strawberry.field(
-        description="Revenue of those claims, in minor units of the brand's currency."
+        description="Revenue of those claims, in minor units.", deprecation_reason="Use revenue."
     )
     last_touch_at: datetime | None = strawberry.field(description="Their latest touch point.")
+
+    @strawberry.field(description="Revenue of those claims.")
+    async def revenue(self, info: Info) -> Money:
+        return await money(info, self.revenue_cents)
 
     @classmethod
     def of(cls, profile: profiles.Profile, manual_tags: list[str]) -> Profile:
@@ -106,7 +112,11 @@ class Touch(Node):
 
     occurred_at = column(datetime, description="When it happened.")
 
-    amount_cents = column(int, description="The money involved, in minor units of the brand's currency (0 if none).")
+    amount_cents = column(int, description="The money involved, in minor units.", deprecation_reason="Use amount.")
+
+    @strawberry.field(description="The money involved (0 if none).")
+    async def amount(self, info: Info) -> Money:
+        return await money(info, self.row.amount_cents)
 
     campaign = column(
         str | None, description="The registration tag the member registered with (on REGISTRATION touches)."

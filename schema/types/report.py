@@ -9,6 +9,7 @@ from schema import ids
 from schema.enums import client_enum
 from schema.types.campaign import Campaign
 from schema.types.guide import Guide
+from schema.types.money import Money, money
 from schema.types.store import Store
 
 Dimension = client_enum(
@@ -49,12 +50,16 @@ class AttributionRow:
     referred_members: int = strawberry.field(description="Members invited by other members who registered.")
     purchases: int = strawberry.field(description="Claims, less reversals.")
     revenue_cents: int = strawberry.field(
-        description="Revenue of those claims, in minor units of the brand's currency."
+        description="Revenue of those claims, in minor units (overflows past 2^31).", deprecation_reason="Use revenue."
     )
     coupons_issued: int = strawberry.field(description="Coupons issued.")
     coupons_written_off: int = strawberry.field(description="Coupons used in store.")
     event_sign_ups: int = strawberry.field(description="Event sign-ups.")
     events_attended: int = strawberry.field(description="Event check-ins.")
+
+    @strawberry.field(description="Revenue of those claims.")
+    async def revenue(self, info: Info) -> Money:
+        return await money(info, self.revenue_cents)
 
     @strawberry.field(
         description="The guide, store or campaign ID, the channel (a `Channel` value, as the `channel` filter takes "
