@@ -45,6 +45,8 @@ class ReferralErrorCode(Code):
         "IDENTITY_PROVIDER_TAKEN",
         "This WeChat or LINE account is already linked to another member.",
     )
+    INBOX_ITEM_NOT_FOUND = "INBOX_ITEM_NOT_FOUND", "No such message in the caller's inbox."
+    LOCALE_INVALID = "LOCALE_INVALID", "The locale is not one the brand offers (Brand.locales)."
     TEMPLATE_ID_INVALID = "TEMPLATE_ID_INVALID", "A WeChat template id is 8-64 letters, digits, '-' or '_'."
     MERGE_CONFLICT = (
         "MERGE_CONFLICT",

@@ -25,6 +25,7 @@ from schema.mutations.coupons import CouponMutations
 from schema.mutations.data_rights import DataRightsMutations
 from schema.mutations.events import EventMutations
 from schema.mutations.guides import GuideMutations
+from schema.mutations.inbox import InboxMutations
 from schema.mutations.interactions import InteractionMutations
 from schema.mutations.loyalty import LoyaltyMutations
 from schema.mutations.members import MemberMutations
@@ -59,6 +60,7 @@ class Mutation(
     InteractionMutations,
     StaffMutations,
     BrandMutations,
+    InboxMutations,
 ):
     pass
 

@@ -12,8 +12,10 @@ from datetime import UTC, datetime
 from foundation.integrations.clients import Integrations
 from foundation.integrations.line_push import PushOutcome
 from foundation.integrations.wechat import SendOutcome
+from foundation.tenancy import regional
 from foundation.tenancy.models import Brand
-from referral.models import Message, MessageChannel
+from referral.models import Member, Message, MessageChannel
+from referral.notices import catalogue
 from referral.services import outbox
 
 log = logging.getLogger("scrm.notifications")
@@ -30,8 +32,19 @@ class Deliverer:
         done: Counter[str] = Counter()
         messages = await outbox.lease_due(now=self._clock(), limit=limit)
         brands = {b.id: b for b in await Brand.filter(id__in={m.brand_id for m in messages})}
+        locales = dict(
+            await Member.filter(id__in={m.member_id for m in messages}).values_list("id", "locale")  # type: ignore[arg-type]
+        )
         for message in messages:
-            done[await self._deliver(message, brands[message.brand_id])] += 1
+            brand = brands[message.brand_id]
+            settings = regional.of(brand)
+            words = catalogue.for_push(
+                message.kind,
+                message.payload,
+                locale=settings.locale_for(locales.get(message.member_id)),
+                zone=settings.zone,
+            )
+            done[await self._deliver(message, brand, words)] += 1
         return done
 
     async def run_forever(self, *, interval_s: float = 5.0) -> None:
@@ -41,9 +54,8 @@ class Deliverer:
                 log.info("delivered: %s", dict(done))
             await asyncio.sleep(0 if sum(done.values()) else interval_s)
 
-    async def _deliver(self, message: Message, brand: Brand) -> str:
+    async def _deliver(self, message: Message, brand: Brand, words: catalogue.Push) -> str:
         now = self._clock()
-        payload = message.payload
         if message.channel is MessageChannel.LINE:
             if not brand.line_channel_access_token:
                 await outbox.failed(message, error="brand has no LINE channel access token")
@@ -51,7 +63,7 @@ class Deliverer:
             outcome, reason = await self._line.push(
                 access_token=brand.line_channel_access_token,
                 to=message.recipient or "",
-                text=payload["text"],
+                text=words.text,
                 retry_key=str(message.retry_key),
             )
             if outcome is PushOutcome.SENT:
@@ -73,8 +85,8 @@ class Deliverer:
             secret=brand.wechat_secret,
             openid=message.recipient or "",
             template_id=template,
-            data=payload.get("fields", {}),
-            page=payload.get("page"),
+            data=words.fields,
+            page=words.page,
         )
         if result is SendOutcome.SENT:
             await outbox.sent(message, now=now)

@@ -49,6 +49,7 @@ async def _objects(client, settings, clock) -> tuple[dict[str, str], dict[str, s
         token=hq,
     )
     manager = await factories.staff(shop.brand, "mgr", factories.StaffRole.STORE_MANAGER, shop.store)
+    inbox = await client.ok("{ myInbox(first: 1) { nodes { id } } }", token=mum_token)
     seen = await client.ok(
         "query($m: ID!) { member(id: $m) { timeline(first: 1) { nodes { id } } } suspiciousScans { nodes { id } } }",
         {"m": gid("Member", mum.id)},
@@ -73,6 +74,7 @@ async def _objects(client, settings, clock) -> tuple[dict[str, str], dict[str, s
         "Campaign": campaign["campaign"]["id"],
         "CouponTemplate": template,
         "Coupon": claimed["rewards"][0]["coupon"]["id"],
+        "InboxItem": inbox["myInbox"]["nodes"][0]["id"],
     }
     return made, {"hq": hq, "mum": mum_token, "friend": friend_token}
 
@@ -89,7 +91,7 @@ async def test_hq_fetches_every_kind_by_its_id(client, settings, clock) -> None:
 async def test_a_member_fetches_what_is_theirs_and_nothing_of_others(client, settings, clock) -> None:
     made, tokens = await _objects(client, settings, clock)
     theirs = {"Brand", "Store", "Guide", "Member", "Touch", "Event", "Registration", "Interaction", "Claim", "Coupon"}
-    theirs.add("CouponTemplate")
+    theirs |= {"CouponTemplate", "InboxItem"}
 
     for kind, id in made.items():
         as_owner = (await client.ok(NODE, {"id": id}, token=tokens["mum"]))["node"]

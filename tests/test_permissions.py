@@ -298,6 +298,9 @@ MATRIX = {
         'mutation { setAllowedOrigins(origins: ["https://liff.example.com"]) { brand { allowedOrigins } errors { code } } }',
         HQ,
     ),
+    "myInbox": Op("{ myInbox { nodes { title } } }", CONSUMERS),
+    "myUnreadCount": Op("{ myUnreadCount }", CONSUMERS),
+    "markInboxRead": Op("mutation { markInboxRead { unreadCount errors { code } } }", CONSUMERS),
     "updateBrandSettings": Op(
         'mutation { updateBrandSettings(input: {timeZone: "Asia/Tokyo"}) { brand { timeZone } errors { code } } }', HQ
     ),

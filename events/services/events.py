@@ -149,7 +149,7 @@ async def cancel(*, brand_id: int, event_id: int, store_scope: int | None, now: 
                     brand_id=brand_id,
                     member_id=member_id,
                     kind=MessageKind.EVENT_CANCELLED,
-                    payload=notices.event_cancelled(event),
+                    params=notices.about(event),
                     dedupe_key=f"event-cancelled:{event.id}:{member_id}",
                     now=now,
                     conn=conn,

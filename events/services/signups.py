@@ -162,7 +162,7 @@ async def _promote(conn: BaseDBAsyncClient, event: Event, now: datetime) -> Regi
         brand_id=event.brand_id,
         member_id=first.member_id,
         kind=MessageKind.WAITLIST_PROMOTED,
-        payload=notices.waitlist_promoted(event),
+        params=notices.about(event),
         dedupe_key=f"promoted:{first.id}:{int(now.timestamp())}",
         now=now,
         conn=conn,

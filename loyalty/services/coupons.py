@@ -219,7 +219,6 @@ async def issue_within(
         campaign_id=campaign_id,
         conn=conn,
     )
-    expires = coupon.expires_at.strftime("%Y-%m-%d")
     await outbox.enqueue(
         brand_id=template.brand_id,
         member_id=member_id,
@@ -227,11 +226,10 @@ async def issue_within(
         now=now,
         dedupe_key=f"coupon:{coupon.id}",
         conn=conn,
-        payload={
-            "title": template.name,
+        params={
+            "coupon": template.name,
+            "expires_at": coupon.expires_at.isoformat(),
             "page": "pages/coupons/index",
-            "text": f"You have a new coupon: {template.name}, valid until {expires}.",
-            "fields": {"thing1": template.name, "time2": expires, "thing3": "New coupon"},
         },
     )
     return coupon

@@ -14,6 +14,7 @@ from referral.models.enums import (
 )
 from referral.models.fingerprints import Fingerprint, FingerprintKind
 from referral.models.guides import Guide, GuideBinding, StoreEnrolment
+from referral.models.inbox import InboxItem
 from referral.models.members import Member, MemberIdentity
 from referral.models.outbox import Message
 from referral.models.policy import ReferralPolicy
@@ -32,6 +33,7 @@ __all__ = [
     "GuideRole",
     "GuideStatus",
     "IdentityProvider",
+    "InboxItem",
     "Member",
     "MemberIdentity",
     "Message",

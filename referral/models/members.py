@@ -49,6 +49,8 @@ class Member(Model):
     baby_birth_date = fields.DateField(null=True)
     gender = fields.CharEnumField(Gender, max_length=8, null=True)
     city = fields.CharField(max_length=64, null=True)
+    # The locale the member chose (BCP 47, one the brand offers); null: the brand's default.
+    locale = fields.CharField(max_length=16, null=True)
     deleted_at = fields.DatetimeField(null=True)
 
     brand_id: int

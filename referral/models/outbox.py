@@ -22,7 +22,8 @@ class Message(Model):
         "referral.Member", related_name=False, on_delete=fields.CASCADE
     )
     kind = fields.CharEnumField(MessageKind, max_length=24)
-    # What to say: {"title": ..., "text": ..., "page": mini-program page, "fields": {template field: value}}
+    # The facts the texts are rendered from at send time (referral/notices). Messages queued before
+    # the catalogue hold the text itself: {"title", "text", "page", "fields"}.
     payload: fields.JSONField[dict[str, Any]] = fields.JSONField()
     dedupe_key = fields.CharField(max_length=100)
     # Chosen when queued, from the member's sign-ins; null when they have none we can reach.

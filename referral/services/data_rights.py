@@ -18,6 +18,7 @@ from referral.models import (
     Guide,
     GuideBinding,
     GuideStatus,
+    InboxItem,
     Member,
     MemberIdentity,
     MemberTag,
@@ -44,6 +45,7 @@ async def export(*, brand_id: int, member_id: int, member_data: MemberData) -> d
         "origin_guide_id",
         "origin_store_id",
         "guide_id",
+        "locale",
         *PERSONAL_FIELDS,
     ]
     sections: dict[str, Any] = {}
@@ -65,6 +67,9 @@ async def export(*, brand_id: int, member_id: int, member_data: MemberData) -> d
                 "kind", "occurred_at", "guide_id", "store_id", "channel", "campaign", "amount_cents", "other_member_id"
             ),
             "tags": await MemberTag.filter(member_id=member.id).values_list("tag__name", flat=True),
+            "inbox": await InboxItem.filter(member_id=member.id)
+            .order_by("id")
+            .values("kind", "params", "created_at", "read_at"),
             "invited": await Member.filter(referrer_id=member.id, registered_at__isnull=False).count(),
         }
     )
@@ -91,6 +96,8 @@ async def erase(*, brand_id: int, member_id: int, now: datetime, member_data: Me
         )
         await Message.filter(member_id=member_id).using_db(conn).update(recipient=None)
         await MemberTag.filter(member_id=member_id).using_db(conn).delete()
+        # The inbox holds what the member was told (event titles, coupon names): it goes with them.
+        await InboxItem.filter(member_id=member_id).using_db(conn).delete()
         await Fingerprint.filter(member_id=member_id).using_db(conn).delete()
         # A guide who erases their account leaves: history stays, nobody new is attributed to them.
         await (

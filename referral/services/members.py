@@ -10,6 +10,8 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from foundation.tenancy import regional
+from foundation.tenancy.models import Brand
 from referral.errors import ReferralError, ReferralErrorCode as Code
 from referral.models import (
     BindingReason,
@@ -25,7 +27,7 @@ from referral.models import (
     TouchKind,
 )
 from referral.services import attribution, invites, policy as policies, touches
-from referral.services.profile_fields import ProfileInput, clean, full_phone
+from referral.services.profile_fields import UNSET, ProfileInput, clean, full_phone
 from referral.sql import Statement
 
 MAX_TAG = 64
@@ -128,7 +130,8 @@ async def register(
     Raises ALREADY_REGISTERED, CODE_INVALID, CODE_UNKNOWN, GUIDE_INACTIVE, INVITE_SELF,
     INVITER_NOT_REGISTERED, or a profile field error; on any error nothing changes.
     """
-    fields = clean(profile or ProfileInput(), today=now.date(), now=now)
+    profile = profile or ProfileInput()
+    fields = clean(profile, today=now.date(), now=now, offered=await _offered(brand_id, profile))
     campaign = (campaign or "").strip() or None
     if campaign is not None and len(campaign) > MAX_TAG:
         raise ReferralError(
@@ -308,9 +311,16 @@ def served_by(*, brand_id: int, guide_id: int, search: str | None = None) -> Que
     return q.filter(found)
 
 
+async def _offered(brand_id: int, profile: ProfileInput) -> tuple[str, ...]:
+    """The locales the brand offers its members (read only when the member chooses one)."""
+    if profile.locale is UNSET or profile.locale is None:
+        return ()
+    return regional.of(await Brand.get(id=brand_id)).locales
+
+
 async def update_profile(*, brand_id: int, member_id: int, profile: ProfileInput, now: datetime) -> Member:
     """Change the given profile fields; raises MEMBER_NOT_FOUND or a field error, changing nothing."""
-    fields = clean(profile, today=now.date(), now=now)
+    fields = clean(profile, today=now.date(), now=now, offered=await _offered(brand_id, profile))
     member = await get(brand_id=brand_id, member_id=member_id)
     if fields:
         await Member.filter(id=member.id).update(**fields)

@@ -33,25 +33,34 @@ async def enqueue(
     brand_id: int,
     member_id: int,
     kind: MessageKind,
-    payload: dict[str, Any],
+    params: dict[str, Any],
     dedupe_key: str,
     now: datetime,
     conn: BaseDBAsyncClient | None = None,
 ) -> None:
-    """Queue a message in the caller's transaction; the same (brand, dedupe_key) is queued once.
-    LINE is preferred when the member has both (its retry key makes delivery exactly once)."""
+    """Queue a notice in the caller's transaction: into the member's in-app inbox always (it needs no
+    consent), and to push when the member has a channel. `params` are the facts the texts are
+    rendered from (referral/notices), in the member's locale and the brand's time zone, when read or
+    sent. The same (brand, dedupe_key) is queued once. LINE is preferred when the member has both
+    (its retry key makes delivery exactly once)."""
     identities = {i.provider: i.subject for i in await MemberIdentity.filter(member_id=member_id)}
     channel, recipient = None, None
     if IdentityProvider.LINE in identities:
         channel, recipient = MessageChannel.LINE, identities[IdentityProvider.LINE]
     elif IdentityProvider.WECHAT in identities:
         channel, recipient = MessageChannel.WECHAT, identities[IdentityProvider.WECHAT]
+    facts = json.dumps(params, ensure_ascii=False)
+    inbox, item = Statement(conn), (brand_id, member_id, kind.value, facts, dedupe_key[:100], now)
+    await inbox.execute(
+        "INSERT INTO inbox_item (brand_id, member_id, kind, params, dedupe_key, created_at) "
+        f"VALUES ({', '.join(inbox.p(v) for v in item)}) ON CONFLICT (brand_id, dedupe_key) DO NOTHING"
+    )
     q = Statement(conn)
     values = (
         brand_id,
         member_id,
         kind.value,
-        json.dumps(payload, ensure_ascii=False),
+        facts,
         dedupe_key[:100],
         channel.value if channel else None,
         recipient,

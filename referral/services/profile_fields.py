@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import phonenumbers
 
+from foundation.tenancy.regional import SUPPORTED_LOCALES
 from referral.errors import ReferralError, ReferralErrorCode as Code
 from referral.models import Gender
 
@@ -40,12 +42,24 @@ class ProfileInput:
     baby_birth_date: date | None = UNSET
     gender: Gender | None = UNSET
     city: str | None = UNSET
+    locale: str | None = UNSET
 
 
-def clean(profile: ProfileInput, *, today: date, now: datetime, default_region: str = "CN") -> dict[str, Any]:
+def clean(
+    profile: ProfileInput,
+    *,
+    today: date,
+    now: datetime,
+    default_region: str = "CN",
+    offered: Sequence[str] = SUPPORTED_LOCALES,
+) -> dict[str, Any]:
     """The model fields to write; raises NAME_INVALID, PHONE_INVALID, PHONE_CONSENT_REQUIRED,
-    DATE_INVALID or CITY_INVALID naming the field."""
+    DATE_INVALID, CITY_INVALID or LOCALE_INVALID (not one of `offered`, the brand's) naming the field."""
     out: dict[str, Any] = {}
+    if profile.locale is not UNSET:
+        if profile.locale is not None and profile.locale not in offered:
+            raise ReferralError(Code.LOCALE_INVALID, f"Choose one of {', '.join(offered)}.", "locale")
+        out["locale"] = profile.locale
     if profile.name is not UNSET:
         out["name"] = text(profile.name, "name", Code.NAME_INVALID)
     if profile.city is not UNSET:

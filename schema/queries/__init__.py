@@ -3,6 +3,7 @@ import strawberry
 from schema.queries.coupons import CouponQueries
 from schema.queries.events import EventQueries
 from schema.queries.fraud import FraudQueries
+from schema.queries.inbox import InboxQueries
 from schema.queries.insights import InsightQueries
 from schema.queries.loyalty import LoyaltyQueries
 from schema.queries.node import NodeQueries
@@ -20,6 +21,7 @@ class Query(
     ReferralQueries,
     InsightQueries,
     CouponQueries,
+    InboxQueries,
     LoyaltyQueries,
     EventQueries,
     FraudQueries,

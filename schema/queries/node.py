@@ -28,6 +28,7 @@ from loyalty.models import (
 )
 from referral.models import (
     Guide as GuideModel,
+    InboxItem as InboxModel,
     Member as MemberModel,
     Store as StoreModel,
     StoreEnrolment,
@@ -43,6 +44,7 @@ from schema.types.campaign import Campaign
 from schema.types.coupon import Coupon, CouponTemplate
 from schema.types.event import Event, EventRegistration
 from schema.types.guide import Enrolment, Guide
+from schema.types.inbox import InboxItem
 from schema.types.interaction import EventInteraction
 from schema.types.loyalty import Claim, CodeBatch, SuspiciousScan
 from schema.types.member import Member
@@ -165,6 +167,7 @@ KINDS: dict[str, Fetch] = {
     "Campaign": _hq(CampaignModel, lambda row: Campaign(row=row)),
     "CouponTemplate": _anyone(TemplateModel, lambda row: CouponTemplate(row=row)),
     "Coupon": _owner_or_hq(CouponModel, lambda row: Coupon(row=row)),
+    "InboxItem": _owner_or_hq(InboxModel, lambda row: InboxItem(row=row)),
 }
 
 

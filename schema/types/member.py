@@ -74,6 +74,10 @@ class Member(Node):
     def city(self, info: Info) -> str | None:
         return self.row.city if _may_see_profile(info, self.row) else None
 
+    @strawberry.field(description="The language they chose; null: the brand's default. For them, their guide and HQ.")
+    def locale(self, info: Info) -> str | None:
+        return self.row.locale if _may_see_profile(info, self.row) else None
+
     @strawberry.field(description="Their gender, if given; for the member, their guide and HQ.")
     def gender(self, info: Info) -> Gender | None:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         return self.row.gender if _may_see_profile(info, self.row) else None
@@ -172,6 +176,9 @@ class ProfileInput:
     baby_birth_date: date | None = strawberry.field(default=strawberry.UNSET, description="The baby's birth date.")
     gender: Gender | None = strawberry.field(default=strawberry.UNSET, description="The member's gender.")  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     city: str | None = strawberry.UNSET
+    locale: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The language to be told things in: one of the brand's locales."
+    )
 
 
 @strawberry.input(description="What a member gives when registering.")

@@ -3,12 +3,14 @@ their HTTP APIs on 127.0.0.1), sent once even when a worker dies between sending
 
 from datetime import timedelta
 from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from events.services import reminders
 from foundation.integrations.clients import open_integrations
 from referral.models import IdentityProvider, MemberIdentity, Message, MessageStatus
+from referral.notices import catalogue
 from referral.services import outbox
 from server.notifications import Deliverer
 from tests import factories
@@ -68,11 +70,9 @@ async def test_cancelling_an_event_tells_everyone_once_on_their_channel(client, 
     shown = await client.ok("query($e: ID!) { event(id: $e) { title } }", {"e": linked}, token=tokens[0])
     assert shown == {"event": {"title": "Baby yoga"}}
     [line] = upstream.line_pushed
-    assert (
-        line["to"] == "line-ln"
-        and "Baby yoga" in line["messages"][0]["text"]
-        and "cancelled" in line["messages"][0]["text"]
-    )
+    # In the brand's default locale (zh-Hans) and time zone (Asia/Shanghai: the 02:00 UTC start is 10:00).
+    assert line["to"] == "line-ln"
+    assert line["messages"][0]["text"] == "活动已取消\n抱歉：1月10日周日 10:00 的“Baby yoga”已取消。"
     statuses = sorted((m.channel.value if m.channel else "-", m.status.value) for m in await Message.all())
     assert statuses == [("-", "failed"), ("line", "sent"), ("wechat", "sent")]
     assert await post.run_once() == {}  # nothing is sent twice
@@ -88,7 +88,7 @@ async def test_a_promotion_from_the_waitlist_is_announced(client, town, upstream
     assert await post.run_once() == {"sent": 1}
     assert (
         upstream.line_pushed[0]["to"] == "line-waiting"
-        and "confirmed" in upstream.line_pushed[0]["messages"][0]["text"]
+        and "您已确认参加" in upstream.line_pushed[0]["messages"][0]["text"]
     )
 
 
@@ -138,11 +138,12 @@ async def test_unreachable_upstreams_are_retried_with_back_off(client, town, ups
 async def _send_only(post: Deliverer, message: Message, town) -> None:
     """Do what a worker does up to the moment it would record the outcome."""
     brand = town["brand"]
+    words = catalogue.for_push(message.kind, message.payload, locale="zh-Hans", zone=ZoneInfo("Asia/Shanghai"))
     if message.channel.value == "line":
         await post._line.push(
             access_token=brand.line_channel_access_token,
             to=message.recipient,
-            text=message.payload["text"],
+            text=words.text,
             retry_key=str(message.retry_key),
         )
     else:
@@ -152,7 +153,7 @@ async def _send_only(post: Deliverer, message: Message, town) -> None:
             secret=brand.wechat_secret,
             openid=message.recipient,
             template_id=brand.wechat_templates["event_cancelled"],
-            data=message.payload["fields"],
+            data=words.fields,
             page=None,
         )
 
@@ -167,7 +168,7 @@ async def test_reminders_the_day_before_go_out_once(client, town, upstream, post
     assert await reminders.queue(now=town["clock"].now) == 1
     assert await reminders.queue(now=town["clock"].now) == 1  # considered again, queued once
     assert await post.run_once() == {"sent": 1}
-    assert upstream.line_pushed[0]["messages"][0]["text"].startswith("Reminder:")
+    assert upstream.line_pushed[0]["messages"][0]["text"].startswith("活动明天开始\n提醒：“Baby yoga”将于")
 
 
 async def test_a_wechat_message_never_handed_over_is_sent_after_a_crash(client, town, upstream, post) -> None:
