@@ -298,6 +298,9 @@ MATRIX = {
         'mutation { setAllowedOrigins(origins: ["https://liff.example.com"]) { brand { allowedOrigins } errors { code } } }',
         HQ,
     ),
+    "verifyPhoneWithWechat": Op(
+        'mutation { verifyPhoneWithWechat(code: "no-such-code") { member { phone } errors { code } } }', CONSUMERS
+    ),
     "myInbox": Op("{ myInbox { nodes { title } } }", CONSUMERS),
     "myUnreadCount": Op("{ myUnreadCount }", CONSUMERS),
     "markInboxRead": Op("mutation { markInboxRead { unreadCount errors { code } } }", CONSUMERS),

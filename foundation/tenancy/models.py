@@ -61,3 +61,25 @@ class BrandChange(Model):
     class Meta:
         table = "brand_change"
         indexes = (("brand_id", "changed_at"),)
+
+
+class PlatformToken(Model):
+    """A platform access token shared by every worker and machine (a WeChat app's, for one): fetched
+    by one worker, used by all until shortly before it expires (foundation/integrations/wechat_tokens.py)."""
+
+    key = fields.CharField(max_length=100, primary_key=True)
+    token = SealedField(null=True)
+    # sha256 of the token: sealing is randomised, so a "forget this token, not a newer one" update
+    # compares this instead.
+    fingerprint = fields.CharField(max_length=64, null=True)
+    expires_at = fields.DatetimeField(null=True)
+    # A worker that is fetching a new token holds this until then; the others wait for its token.
+    refreshing_until = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "platform_token"
+
+    def __repr__(self) -> str:
+        return f"<PlatformToken {self.key}>"
+
+    __str__ = __repr__

@@ -44,6 +44,8 @@ class Member(Model):
     name = fields.CharField(max_length=64, null=True)
     phone = fields.CharField(max_length=20, null=True)
     phone_consent_at = fields.DatetimeField(null=True)
+    # Set when WeChat's getPhoneNumber confirmed the number; null for a number the member typed.
+    phone_verified_at = fields.DatetimeField(null=True)
     birthday = fields.DateField(null=True)
     baby_due_date = fields.DateField(null=True)
     baby_birth_date = fields.DateField(null=True)

@@ -20,6 +20,7 @@ PERSONAL_FIELDS = (
     "name",
     "phone",
     "phone_consent_at",
+    "phone_verified_at",
     "birthday",
     "baby_due_date",
     "baby_birth_date",
@@ -66,7 +67,7 @@ def clean(
         out["city"] = text(profile.city, "city", Code.CITY_INVALID)
     if profile.phone is not UNSET:
         if not profile.phone:
-            out["phone"], out["phone_consent_at"] = None, None
+            out["phone"], out["phone_consent_at"], out["phone_verified_at"] = None, None, None
         else:
             phone = _phone(profile.phone, default_region)
             if not profile.phone_consent:
@@ -75,7 +76,8 @@ def clean(
                     "Please agree to let the brand store your phone number.",
                     "phone_consent",
                 )
-            out["phone"], out["phone_consent_at"] = phone, now
+            # A typed number is the member's word for it: unverified until WeChat confirms one.
+            out["phone"], out["phone_consent_at"], out["phone_verified_at"] = phone, now, None
     if profile.birthday not in (UNSET, None):
         _date_between(profile.birthday, date(1900, 1, 1), today, "birthday")
     if profile.baby_due_date not in (UNSET, None):
@@ -104,6 +106,11 @@ def full_phone(raw: str, default_region: str = "CN") -> str | None:
         return _phone(raw, default_region) if len(raw) <= 32 else None
     except ReferralError:
         return None
+
+
+def e164(raw: str, default_region: str = "CN") -> str:
+    """The number in E.164 (+8613812345678); raises PHONE_INVALID."""
+    return _phone(raw, default_region)
 
 
 def _phone(raw: str, default_region: str) -> str:

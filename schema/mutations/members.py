@@ -7,7 +7,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from referral.services import fingerprints, members
+from referral.services import fingerprints, members, phones
 from referral.services.profile_fields import UNSET, ProfileInput as DomainProfile
 from schema.errors import UserError, mutation_payload, refusals
 from schema.permissions import IsConsumer, require_caller
@@ -86,5 +86,24 @@ class MemberMutations:
         caller = require_caller(info)
         row = await members.update_profile(
             brand_id=caller.brand_id, member_id=caller.member_id, profile=to_domain(input), now=info.context.now()
+        )
+        return MemberPayload(member=Member(row=row))
+
+    @strawberry.mutation(
+        permission_classes=[IsConsumer],
+        description="Store the phone number WeChat verified: pass the code of the mini-program's getPhoneNumber "
+        "button (the tap is the member's consent, recorded with the number).",
+    )
+    @mutation_payload
+    async def verify_phone_with_wechat(
+        self, info: Info, code: Annotated[str, strawberry.argument(description="e.detail.code from getPhoneNumber.")]
+    ) -> MemberPayload | None:
+        caller = require_caller(info)
+        row = await phones.verify_with_wechat(
+            brand_id=caller.brand_id,
+            member_id=caller.member_id or 0,
+            code=code,
+            wechat=info.context.integrations.wechat,
+            now=info.context.now(),
         )
         return MemberPayload(member=Member(row=row))

@@ -98,6 +98,10 @@ class Member(Node):
     def phone(self, info: Info) -> str | None:
         return privacy.phone_for(self.row.phone, **_relation(info, self.row))
 
+    @strawberry.field(description="Whether WeChat confirmed the phone number (getPhoneNumber); false for a typed one.")
+    def phone_verified(self, info: Info) -> bool | None:
+        return self.row.phone_verified_at is not None if _may_see_profile(info, self.row) else None
+
     @strawberry.field(description="The guide serving this member now.")
     async def guide(self, info: Info) -> Annotated[Guide, strawberry.lazy("schema.types.guide")] | None:
         from schema.types.guide import Guide

@@ -49,6 +49,9 @@ class FakeUpstream:
     line_pushed: list[dict[str, Any]] = field(default_factory=list)
     wechat_sent: list[dict[str, Any]] = field(default_factory=list)
     wechat_send_errcode: int = 0  # -1: busy, 43101: the user has not subscribed
+    # Access tokens issued (appid by token), and getPhoneNumber codes (code -> appid, E.164 digits, country code).
+    wechat_access_tokens: dict[str, str] = field(default_factory=dict)
+    wechat_phone_codes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
 
     def reset(self) -> None:
         self.wechat_apps.clear()
@@ -62,6 +65,21 @@ class FakeUpstream:
         self.line_pushed.clear()
         self.wechat_sent.clear()
         self.wechat_send_errcode = 0
+        self.wechat_access_tokens.clear()
+        self.wechat_phone_codes.clear()
+
+    @property
+    def wechat_token_fetches(self) -> int:
+        return sum(1 for r in self.requests if r.path == "/cgi-bin/token")
+
+    def wechat_phone_code(self, appid: str, number: str, country_code: str = "86") -> str:
+        code = secrets.token_hex(16)
+        self.wechat_phone_codes[code] = (appid, number, country_code)
+        return code
+
+    def _wechat_app_of(self, rec: Recorded) -> str | None:
+        """The app whose access token the request carries, if the fake issued it."""
+        return self.wechat_access_tokens.get(rec.params.get("access_token", ""))
 
     def wechat_code(self, appid: str, openid: str, unionid: str | None = None) -> str:
         code = secrets.token_hex(16)
@@ -112,7 +130,34 @@ class FakeUpstream:
             return JSONResponse({"errcode": -1, "errmsg": "system error"})
         if self.wechat_apps.get(rec.params.get("appid", "")) != rec.params.get("secret"):
             return JSONResponse({"errcode": 40013, "errmsg": "invalid appid"})
-        return JSONResponse({"access_token": "AT-" + secrets.token_hex(8), "expires_in": 7200})
+        token = "AT-" + secrets.token_hex(8)
+        self.wechat_access_tokens[token] = rec.params["appid"]
+        return JSONResponse({"access_token": token, "expires_in": 7200})
+
+    async def wechat_phone(self, request: Request) -> JSONResponse:
+        """POST wxa/business/getuserphonenumber?access_token=...: a getPhoneNumber code, once."""
+        rec = await self._record(request)
+        appid = self._wechat_app_of(rec)
+        if appid is None:
+            return JSONResponse({"errcode": 40001, "errmsg": "invalid credential"})
+        if self.failing:
+            return JSONResponse({"errcode": -1, "errmsg": "system error"})
+        found = self.wechat_phone_codes.pop((rec.body or {}).get("code", ""), None)
+        if found is None or found[0] != appid:
+            return JSONResponse({"errcode": 40029, "errmsg": "invalid code"})
+        _, number, country = found
+        return JSONResponse(
+            {
+                "errcode": 0,
+                "errmsg": "ok",
+                "phone_info": {
+                    "phoneNumber": number,
+                    "purePhoneNumber": number,
+                    "countryCode": country,
+                    "watermark": {"timestamp": int(time.time()), "appid": appid},
+                },
+            }
+        )
 
     async def jscode2session(self, request: Request) -> JSONResponse:
         rec = await self._record(request)
@@ -148,7 +193,7 @@ class FakeUpstream:
     async def wechat_subscribe_send(self, request: Request) -> JSONResponse:
         """POST cgi-bin/message/subscribe/send?access_token=...: a mini-program subscribe message."""
         rec = await self._record(request)
-        if not rec.params.get("access_token", "").startswith("AT-"):
+        if self._wechat_app_of(rec) is None:
             return JSONResponse({"errcode": 40001, "errmsg": "invalid credential"})
         if self.failing or self.wechat_send_errcode:
             return JSONResponse({"errcode": self.wechat_send_errcode or -1, "errmsg": "refused"})
@@ -177,6 +222,7 @@ class FakeUpstream:
                 Route("/cgi-bin/message/subscribe/send", self.wechat_subscribe_send, methods=["POST"]),
                 Route("/v2/bot/message/push", self.line_push, methods=["POST"]),
                 Route("/cgi-bin/token", self.wechat_token),
+                Route("/wxa/business/getuserphonenumber", self.wechat_phone, methods=["POST"]),
                 Route("/sns/jscode2session", self.jscode2session),
                 Route("/oauth2/v2.1/verify", self.line_verify, methods=["POST"]),
             ]
