@@ -81,7 +81,9 @@ class RedisTokens:
 
     async def read(self, key: str) -> str | None:
         value = await self._redis.get(self._prefix + key)
-        return value.decode() if value else None
+        if not value:
+            return None
+        return value.decode() if isinstance(value, bytes) else str(value)
 
     async def claim(self, key: str) -> bool:
         return bool(await self._redis.set(self._prefix + key + ":refreshing", "1", nx=True, px=int(CLAIM_S * 1000)))
