@@ -17,10 +17,7 @@ class LoyaltyErrorCode(Code):
         "BATCH_FIELD_INVALID",
         "A code batch field (SKU, product name, price, points, region) is invalid.",
     )
-    IDEMPOTENCY_KEY_INVALID = (
-        "IDEMPOTENCY_KEY_INVALID",
-        "The idempotency key is too short or too long (the message gives the bounds).",
-    )
+    IDEMPOTENCY_KEY_INVALID = "IDEMPOTENCY_KEY_INVALID", "An idempotency key is 8-64 printable ASCII characters."
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED", "This idempotency key was already used for a different request."
     NOT_REGISTERED = "NOT_REGISTERED", "The caller must register as a member first."
     TEMPLATE_INVALID = "TEMPLATE_INVALID", "A coupon template field (name, kind, value, limits, validity) is invalid."

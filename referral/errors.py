@@ -46,6 +46,11 @@ class ReferralErrorCode(Code):
         "This WeChat or LINE account is already linked to another member.",
     )
     PHONE_CODE_INVALID = "PHONE_CODE_INVALID", "WeChat refused the getPhoneNumber code (used or expired): tap again."
+    TEMPLATE_ID_UNKNOWN = (
+        "TEMPLATE_ID_UNKNOWN",
+        "Not one of the brand's subscribe-message templates (Brand.wechatTemplates).",
+    )
+    IDEMPOTENCY_KEY_INVALID = "IDEMPOTENCY_KEY_INVALID", "An idempotency key is 8-64 printable ASCII characters."
     INBOX_ITEM_NOT_FOUND = "INBOX_ITEM_NOT_FOUND", "No such message in the caller's inbox."
     LOCALE_INVALID = "LOCALE_INVALID", "The locale is not one the brand offers (Brand.locales)."
     TEMPLATE_ID_INVALID = "TEMPLATE_ID_INVALID", "A WeChat template id is 8-64 letters, digits, '-' or '_'."

@@ -21,6 +21,7 @@ from schema import documents, input_limits
 from schema.errors import should_mask
 from schema.mutations.brand import BrandMutations
 from schema.mutations.campaigns import CampaignMutations
+from schema.mutations.consent import ConsentMutations
 from schema.mutations.coupons import CouponMutations
 from schema.mutations.data_rights import DataRightsMutations
 from schema.mutations.events import EventMutations
@@ -61,6 +62,7 @@ class Mutation(
     StaffMutations,
     BrandMutations,
     InboxMutations,
+    ConsentMutations,
 ):
     pass
 

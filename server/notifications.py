@@ -16,7 +16,7 @@ from foundation.tenancy import regional
 from foundation.tenancy.models import Brand
 from referral.models import Member, Message, MessageChannel
 from referral.notices import catalogue
-from referral.services import outbox
+from referral.services import consent, outbox
 
 log = logging.getLogger("scrm.notifications")
 
@@ -55,30 +55,44 @@ class Deliverer:
             await asyncio.sleep(0 if sum(done.values()) else interval_s)
 
     async def _deliver(self, message: Message, brand: Brand, words: catalogue.Push) -> str:
-        now = self._clock()
         if message.channel is MessageChannel.LINE:
-            if not brand.line_channel_access_token:
-                await outbox.failed(message, error="brand has no LINE channel access token")
-                return "failed"
-            outcome, reason = await self._line.push(
-                access_token=brand.line_channel_access_token,
-                to=message.recipient or "",
-                text=words.text,
-                retry_key=str(message.retry_key),
-            )
-            if outcome is PushOutcome.SENT:
-                await outbox.sent(message, now=now)
-                return "sent"
-            if outcome is PushOutcome.RETRY:
-                await outbox.retry(message, now=now, error=reason)
-                return "retry"
-            await outbox.failed(message, error=reason)
+            return await self._push_line(message, brand, words)
+        return await self._push_wechat(message, brand, words)
+
+    async def _push_line(self, message: Message, brand: Brand, words: catalogue.Push) -> str:
+        now = self._clock()
+        if not brand.line_channel_access_token:
+            await outbox.failed(message, error="brand has no LINE channel access token")
             return "failed"
+        outcome, reason = await self._line.push(
+            access_token=brand.line_channel_access_token,
+            to=message.recipient or "",
+            text=words.text,
+            retry_key=str(message.retry_key),
+        )
+        if outcome is PushOutcome.SENT:
+            await outbox.sent(message, now=now)
+            return "sent"
+        if outcome is PushOutcome.RETRY:
+            await outbox.retry(message, now=now, error=reason)
+            return "retry"
+        await outbox.failed(message, error=reason)
+        return "failed"
+
+    async def _push_wechat(self, message: Message, brand: Brand, words: catalogue.Push) -> str:
+        """Only against an unused acceptance of the template (consent.take); without one the message
+        goes over LINE if the member has it, else it stays in the inbox only."""
+        now = self._clock()
         template = (brand.wechat_templates or {}).get(message.kind.value)
         if not (brand.wechat_appid and brand.wechat_secret and template):
-            await outbox.failed(message, error=f"brand has no WeChat template for {message.kind.value}")
-            return "failed"
+            return await self._elsewhere(
+                message, brand, words, f"brand has no WeChat template for {message.kind.value}"
+            )
+        credit = await consent.take(member_id=message.member_id, template_id=template, message_id=message.id, now=now)
+        if credit is None:
+            return await self._elsewhere(message, brand, words, "no subscribe-message credit")
         if not await outbox.handing_over(message, now=now):
+            await consent.give_back(credit)
             return "lost lease"
         result = await self._wechat.send_subscribe_message(
             appid=brand.wechat_appid,
@@ -92,10 +106,20 @@ class Deliverer:
             await outbox.sent(message, now=now)
             return "sent"
         if result is SendOutcome.RETRY:
+            await consent.give_back(credit)
             await outbox.retry(message, now=now, error="wechat busy or unreachable")
             return "retry"
+        if result is SendOutcome.NO_CONSENT:
+            await consent.void(credit, now=now)
+            return await self._elsewhere(message, brand, words, "wechat 43101: no acceptance for the template")
         if result is SendOutcome.MAYBE_SENT:
             await outbox.unknown(message, error="wechat did not answer in time; not resent")
             return "unknown"
         await outbox.failed(message, error="wechat refused the message")
         return "failed"
+
+    async def _elsewhere(self, message: Message, brand: Brand, words: catalogue.Push, reason: str) -> str:
+        if await outbox.line_instead(message):
+            return await self._push_line(message, brand, words)
+        await outbox.skipped(message, reason=f"{reason}; in the inbox only")
+        return "skipped"

@@ -301,6 +301,12 @@ MATRIX = {
     "verifyPhoneWithWechat": Op(
         'mutation { verifyPhoneWithWechat(code: "no-such-code") { member { phone } errors { code } } }', CONSUMERS
     ),
+    "recordSubscribeResults": Op(
+        'mutation { recordSubscribeResults(results: [{templateId: "tpl-unknown", result: ACCEPT}]) '
+        "{ credits { available } errors { code } } }",
+        CONSUMERS,
+    ),
+    "mySubscribeCredits": Op("{ mySubscribeCredits { templateId available } }", CONSUMERS),
     "myInbox": Op("{ myInbox { nodes { title } } }", CONSUMERS),
     "myUnreadCount": Op("{ myUnreadCount }", CONSUMERS),
     "markInboxRead": Op("mutation { markInboxRead { unreadCount errors { code } } }", CONSUMERS),

@@ -1,8 +1,10 @@
 """Referral models. Tortoise discovers every model imported here."""
 
+from referral.models.consent import SubscribeConsent
 from referral.models.enums import (
     BindingReason,
     Channel,
+    ConsentSource,
     Gender,
     GuideRole,
     GuideStatus,
@@ -10,6 +12,7 @@ from referral.models.enums import (
     MessageChannel,
     MessageKind,
     MessageStatus,
+    SubscribeResult,
     TouchKind,
 )
 from referral.models.fingerprints import Fingerprint, FingerprintKind
@@ -25,6 +28,7 @@ from referral.models.touches import Touch
 __all__ = [
     "BindingReason",
     "Channel",
+    "ConsentSource",
     "Fingerprint",
     "FingerprintKind",
     "Gender",
@@ -44,6 +48,8 @@ __all__ = [
     "ReferralPolicy",
     "Store",
     "StoreEnrolment",
+    "SubscribeConsent",
+    "SubscribeResult",
     "Tag",
     "Touch",
     "TouchKind",

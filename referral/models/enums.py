@@ -73,9 +73,25 @@ class MessageChannel(StrEnum):
     LINE = "line"
 
 
+class SubscribeResult(StrEnum):
+    """What wx.requestSubscribeMessage reports for a template (and WeChat pushes)."""
+
+    ACCEPT = "accept"
+    REJECT = "reject"
+    BAN = "ban"  # the mini-program is barred from subscribe messages
+    FILTER = "filter"  # WeChat filtered the template (for example, it was deleted)
+
+
+class ConsentSource(StrEnum):
+    CLIENT = "client"  # the mini-program reported it (recordSubscribeResults)
+    PUSH = "push"  # WeChat's server pushed it (subscribe_msg_popup_event / _change_event)
+
+
 class MessageStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
+    # Not pushed (no channel may carry it: no subscribe credit, not a LINE friend); it is in the inbox.
+    SKIPPED = "skipped"
     FAILED = "failed"  # refused for good (no channel, user declined, too many attempts)
     UNKNOWN = "unknown"  # may or may not have reached WeChat: never sent again (at most once)

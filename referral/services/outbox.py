@@ -114,6 +114,23 @@ async def failed(message: Message, *, error: str) -> None:
     await _finish(message, status=MessageStatus.FAILED, last_error=error[:200])
 
 
+async def skipped(message: Message, *, reason: str) -> None:
+    """No channel may carry it now (no subscribe credit and no LINE friendship): it stays in the inbox."""
+    await _finish(message, status=MessageStatus.SKIPPED, last_error=reason[:200])
+
+
+async def line_instead(message: Message) -> bool:
+    """Carry the message over LINE when the member has it (WeChat may not); False when they do not."""
+    line = await MemberIdentity.get_or_none(member_id=message.member_id, provider=IdentityProvider.LINE)
+    if line is None:
+        return False
+    changed = await Message.filter(id=message.id, status=MessageStatus.SENDING, attempts=message.attempts).update(
+        channel=MessageChannel.LINE, recipient=line.subject
+    )
+    message.channel, message.recipient = MessageChannel.LINE, line.subject
+    return bool(changed)
+
+
 async def unknown(message: Message, *, error: str) -> None:
     await _finish(message, status=MessageStatus.UNKNOWN, last_error=error[:200])
 

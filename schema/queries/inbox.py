@@ -1,4 +1,4 @@
-"""What a member reads of their in-app inbox."""
+"""What a member reads of their in-app inbox, and what they may be pushed."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from referral.services import inbox
 from schema.arguments import After, First
+from schema.mutations.consent import SubscribeCredit, credits_of
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, require_caller
 from schema.types.inbox import InboxItem
@@ -34,3 +35,10 @@ class InboxQueries:
     async def my_unread_count(self, info: Info) -> int | None:
         caller = require_caller(info)
         return await inbox.unread(brand_id=caller.brand_id, member_id=caller.member_id or 0)
+
+    @strawberry.field(
+        permission_classes=[IsConsumer],
+        description="Your unused WeChat subscribe-message acceptances, per template.",
+    )
+    async def my_subscribe_credits(self, info: Info) -> list[SubscribeCredit] | None:
+        return await credits_of(require_caller(info).member_id or 0)

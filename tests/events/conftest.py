@@ -1,5 +1,7 @@
 import pytest
 
+from foundation.integrations.clients import open_integrations
+from server.notifications import Deliverer
 from tests import factories
 
 
@@ -11,3 +13,15 @@ async def town(db, settings, clock) -> dict:
     guide = await factories.guide(brand, store, "amy")
     hq = factories.staff_token(settings, await factories.staff(brand))
     return dict(brand=brand, store=store, guide=guide, hq=hq, settings=settings, clock=clock)
+
+
+@pytest.fixture
+async def post(town, upstream, settings):
+    brand = town["brand"]
+    brand.line_channel_access_token = "line-channel-token"
+    brand.wechat_templates = {"event_cancelled": "TPL-CANCEL", "waitlist_promoted": "TPL-PROMO"}
+    await brand.save()
+    upstream.wechat_apps[brand.wechat_appid] = brand.wechat_secret
+    upstream.line_channel_tokens.add("line-channel-token")
+    async with open_integrations(settings) as integrations:
+        yield Deliverer(integrations, clock=lambda: town["clock"].now)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from events.models import Event
-from referral.models import Member
-from referral.services import members
+from referral.models import ConsentSource, IdentityProvider, Member, MemberIdentity, SubscribeResult
+from referral.services import consent, members
 from schema import ids
 from tests import factories
 
@@ -23,3 +23,19 @@ async def mother(town: dict, subject: str, via: str | None = None) -> tuple[Memb
 
 def eid(event: Event) -> str:
     return ids.encode("Event", event.id)
+
+
+async def person(town, subject: str, provider: IdentityProvider) -> str:
+    """A member reachable on `provider`; on WeChat, one who accepted each template once in the popup."""
+    member, token = await mother(town, subject)
+    await MemberIdentity.filter(member_id=member.id).update(provider=provider, subject=f"{provider.value}-{subject}")
+    if provider is IdentityProvider.WECHAT:
+        accepted = [consent.Answer(t, SubscribeResult.ACCEPT) for t in ("TPL-CANCEL", "TPL-PROMO")]
+        await consent.record(
+            brand_id=member.brand_id,
+            member_id=member.id,
+            answers=accepted,
+            source=ConsentSource.CLIENT,
+            now=town["clock"].now,
+        )
+    return token

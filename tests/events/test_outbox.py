@@ -5,37 +5,16 @@ from datetime import timedelta
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from events.services import reminders
-from foundation.integrations.clients import open_integrations
-from referral.models import IdentityProvider, MemberIdentity, Message, MessageStatus
+from referral.models import IdentityProvider, Message, MessageStatus
 from referral.notices import catalogue
 from referral.services import outbox
 from server.notifications import Deliverer
 from tests import factories
-from tests.events.helpers import SIGN_UP, eid, mother
+from tests.events.helpers import SIGN_UP, eid, person
 
 CANCEL_EVENT = "mutation($e: ID!) { cancelEvent(id: $e) { event { status } errors { code } } }"
 LEAVE = "mutation($e: ID!) { cancelEventSignUp(eventId: $e) { registration { status } errors { code } } }"
-
-
-@pytest.fixture
-async def post(town, upstream, settings):
-    brand = town["brand"]
-    brand.line_channel_access_token = "line-channel-token"
-    brand.wechat_templates = {"event_cancelled": "TPL-CANCEL", "waitlist_promoted": "TPL-PROMO"}
-    await brand.save()
-    upstream.wechat_apps[brand.wechat_appid] = brand.wechat_secret
-    upstream.line_channel_tokens.add("line-channel-token")
-    async with open_integrations(settings) as integrations:
-        yield Deliverer(integrations, clock=lambda: town["clock"].now)
-
-
-async def person(town, subject: str, provider: IdentityProvider) -> str:
-    member, token = await mother(town, subject)
-    await MemberIdentity.filter(member_id=member.id).update(provider=provider, subject=f"{provider.value}-{subject}")
-    return token
 
 
 async def test_cancelling_an_event_tells_everyone_once_on_their_channel(client, town, upstream, post) -> None:
