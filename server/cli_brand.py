@@ -56,6 +56,8 @@ def add_brand_commands(sub: Any) -> None:
     secrets.add_argument("--wechat-secret-env", metavar="VAR", help="variable holding the new WeChat AppSecret")
     secrets.add_argument("--line-secret-env", metavar="VAR", help="variable holding the new LINE channel secret")
     secrets.add_argument("--line-token-env", metavar="VAR", help="variable holding the new LINE access token")
+    secrets.add_argument("--wechat-push-token-env", metavar="VAR", help="variable holding the message-push Token")
+    secrets.add_argument("--wechat-aes-key-env", metavar="VAR", help="variable holding the EncodingAESKey")
     secrets.set_defaults(run=_set_secrets)
 
 
@@ -155,13 +157,15 @@ def _set_secrets(settings: Settings, args: argparse.Namespace) -> None:
         ("wechat_secret", args.wechat_secret_env),
         ("line_channel_secret", args.line_secret_env),
         ("line_channel_access_token", args.line_token_env),
+        ("wechat_callback_token", args.wechat_push_token_env),
+        ("wechat_aes_key", args.wechat_aes_key_env),
     ):
         if var is not None:
             if not os.environ.get(var):
                 raise Refused(f"environment variable {var} is not set")
             given[field] = os.environ[var]
     if not given:
-        raise Refused("name at least one of --wechat-secret-env, --line-secret-env, --line-token-env")
+        raise Refused("name at least one of the --...-env options (scrm brand set-secrets --help)")
     brand = _on_brand(
         settings,
         args.brand,

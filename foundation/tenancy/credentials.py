@@ -15,7 +15,13 @@ from foundation.tenancy.errors import TenancyError, TenancyErrorCode as Code
 from foundation.tenancy.models import Brand
 
 CHANGED = "(changed)"
-_LENGTHS = {"wechat_secret": (16, 64), "line_channel_secret": (16, 64), "line_channel_access_token": (32, 512)}
+_LENGTHS = {
+    "wechat_secret": (16, 64),
+    "line_channel_secret": (16, 64),
+    "line_channel_access_token": (32, 512),
+    "wechat_callback_token": (3, 32),
+    "wechat_aes_key": (43, 43),
+}
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,9 @@ class Secrets:
     wechat_secret: str | None = None
     line_channel_secret: str | None = None
     line_channel_access_token: str | None = None
+    # What the mini-program console's 消息推送 page shows: the Token and the EncodingAESKey.
+    wechat_callback_token: str | None = None
+    wechat_aes_key: str | None = None
 
     def given(self) -> dict[str, str]:
         return {name: value for name, value in vars(self).items() if value is not None}

@@ -16,6 +16,9 @@ class Brand(Model):
     line_channel_id = fields.CharField(max_length=64, null=True, unique=True)
     line_channel_secret = SealedField(null=True)
     line_channel_access_token = SealedField(null=True)
+    # WeChat's server push (消息推送): the Token it signs with and the EncodingAESKey of safe mode.
+    wechat_callback_token = SealedField(null=True)
+    wechat_aes_key = SealedField(null=True)
     # WeChat subscribe-message template id per notification kind ({"event_cancelled": "tpl..."}):
     # each brand registers its own templates in the mini-program console.
     wechat_templates: fields.JSONField[dict[str, str] | None] = fields.JSONField(null=True)
@@ -83,3 +86,23 @@ class PlatformToken(Model):
         return f"<PlatformToken {self.key}>"
 
     __str__ = __repr__
+
+
+class SeenNonce(Model):
+    """A signed push's nonce, remembered for as long as its timestamp is acceptable: a second push
+    with the same nonce is a replay and is refused."""
+
+    id = fields.BigIntField(primary_key=True)
+    brand: fields.ForeignKeyRelation[Brand] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.CASCADE
+    )
+    channel = fields.CharField(max_length=8)
+    nonce = fields.CharField(max_length=64)
+    seen_at = fields.DatetimeField()
+
+    brand_id: int
+
+    class Meta:
+        table = "seen_nonce"
+        unique_together = (("brand", "channel", "nonce"),)
+        indexes = (("seen_at",),)

@@ -11,7 +11,13 @@ from foundation.tenancy.models import Brand
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,39}")
 
 
-CREDENTIALS = ("wechat_secret", "line_channel_secret", "line_channel_access_token")
+CREDENTIALS = (
+    "wechat_secret",
+    "line_channel_secret",
+    "line_channel_access_token",
+    "wechat_callback_token",
+    "wechat_aes_key",
+)
 
 
 class BrandError(ValueError):

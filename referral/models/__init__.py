@@ -17,6 +17,7 @@ from referral.models.enums import (
 )
 from referral.models.fingerprints import Fingerprint, FingerprintKind
 from referral.models.guides import Guide, GuideBinding, StoreEnrolment
+from referral.models.inbound import InboundMessage
 from referral.models.inbox import InboxItem
 from referral.models.members import Member, MemberIdentity
 from referral.models.outbox import Message
@@ -37,6 +38,7 @@ __all__ = [
     "GuideRole",
     "GuideStatus",
     "IdentityProvider",
+    "InboundMessage",
     "InboxItem",
     "Member",
     "MemberIdentity",

@@ -18,12 +18,14 @@ from referral.models import (
     Guide,
     GuideBinding,
     GuideStatus,
+    InboundMessage,
     InboxItem,
     Member,
     MemberIdentity,
     MemberTag,
     Message,
     MessageStatus,
+    SubscribeConsent,
     Touch,
 )
 from referral.services import invites, members
@@ -70,6 +72,12 @@ async def export(*, brand_id: int, member_id: int, member_data: MemberData) -> d
             "inbox": await InboxItem.filter(member_id=member.id)
             .order_by("id")
             .values("kind", "params", "created_at", "read_at"),
+            "messagesToBrand": await InboundMessage.filter(member_id=member.id)
+            .order_by("id")
+            .values("channel", "text", "received_at"),
+            "subscribeAnswers": await SubscribeConsent.filter(member_id=member.id)
+            .order_by("id")
+            .values("template_id", "result", "source", "created_at", "used_at", "voided_at"),
             "invited": await Member.filter(referrer_id=member.id, registered_at__isnull=False).count(),
         }
     )
@@ -98,6 +106,8 @@ async def erase(*, brand_id: int, member_id: int, now: datetime, member_data: Me
         await MemberTag.filter(member_id=member_id).using_db(conn).delete()
         # The inbox holds what the member was told (event titles, coupon names): it goes with them.
         await InboxItem.filter(member_id=member_id).using_db(conn).delete()
+        await InboundMessage.filter(member_id=member_id).using_db(conn).delete()
+        await SubscribeConsent.filter(member_id=member_id).using_db(conn).delete()
         await Fingerprint.filter(member_id=member_id).using_db(conn).delete()
         # A guide who erases their account leaves: history stays, nobody new is attributed to them.
         await (

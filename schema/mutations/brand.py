@@ -36,6 +36,12 @@ class ChannelSecretsInput:
     line_channel_access_token: str | None = strawberry.field(
         default=None, description="A LINE channel access token (long-lived or v2.1)."
     )
+    wechat_callback_token: str | None = strawberry.field(
+        default=None, description="The Token of the mini-program's message push (消息推送) settings."
+    )
+    wechat_aes_key: str | None = strawberry.field(
+        default=None, description="Its EncodingAESKey (43 characters), for safe mode."
+    )
 
 
 @strawberry.type(description="The brand's settings as a mutation left them, or why it was refused.")

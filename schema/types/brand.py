@@ -84,6 +84,13 @@ class Brand(Node):
     def has_wechat_secret(self) -> bool:
         return bool(self.row.wechat_secret)
 
+    @strawberry.field(
+        description="Whether WeChat's message push is set up (Token and EncodingAESKey; never shown): "
+        "its URL is /wechat/<slug>/callback."
+    )
+    def has_wechat_push(self) -> bool:
+        return bool(self.row.wechat_callback_token and self.row.wechat_aes_key)
+
     @strawberry.field(description="Whether the LINE channel secret and access token are both set (never shown).")
     def has_line_credentials(self) -> bool:
         return bool(self.row.line_channel_secret and self.row.line_channel_access_token)

@@ -1,0 +1,74 @@
+"""What the platforms push to us about members: WeChat's subscribe-popup answers and subscription
+changes (the consent ledger), and messages members write (kept for two-way messaging)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+
+from foundation.integrations.wechat_push import PopupAnswer, Push, SubscriptionChange, UserText
+from foundation.tenancy.models import Brand
+from referral.models import ConsentSource, InboundMessage, MessageChannel, SubscribeResult
+from referral.services import consent
+
+_RESULTS = {r.value: r for r in SubscribeResult}
+
+
+async def from_wechat(*, brand: Brand, pushes: list[Push], now: datetime) -> Counter[str]:
+    """Apply a WeChat push; returns what was done, by kind. Pushes about an openid that is not one of
+    the brand's members, or a template that is not one of its own, are ignored."""
+    done: Counter[str] = Counter()
+    templates = set((brand.wechat_templates or {}).values())
+    for push in pushes:
+        member_id = await consent.member_of_openid(brand_id=brand.id, openid=push.openid)
+        if member_id is None:
+            done["unknown member"] += 1
+            continue
+        if isinstance(push, PopupAnswer):
+            result = _RESULTS.get(push.result)
+            if result is None or push.template_id not in templates:
+                done["ignored"] += 1
+                continue
+            await consent.record(
+                brand_id=brand.id,
+                member_id=member_id,
+                answers=[consent.Answer(push.template_id, result)],
+                source=ConsentSource.PUSH,
+                now=now,
+            )
+            done["consent"] += 1
+        elif isinstance(push, SubscriptionChange):
+            if push.status == SubscribeResult.REJECT.value:
+                await consent.turned_off(brand_id=brand.id, member_id=member_id, template_id=push.template_id, now=now)
+            done["change"] += 1
+        elif isinstance(push, UserText):
+            sent = datetime.fromtimestamp(push.sent_at, UTC) if push.sent_at else now
+            stored = await _store(brand.id, member_id, MessageChannel.WECHAT, push.message_id, push.text, sent)
+            done["message" if stored else "duplicate"] += 1
+    return done
+
+
+async def _store(
+    brand_id: int,
+    member_id: int,
+    channel: MessageChannel,
+    platform_id: str,
+    text: str,
+    at: datetime,
+    reply_token: str | None = None,
+) -> bool:
+    try:
+        await InboundMessage.create(
+            brand_id=brand_id,
+            member_id=member_id,
+            channel=channel,
+            platform_id=platform_id[:64],
+            text=text,
+            reply_token=reply_token,
+            received_at=at,
+        )
+    except IntegrityError:
+        return False
+    return True
