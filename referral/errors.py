@@ -51,6 +51,8 @@ class ReferralErrorCode(Code):
         "Not one of the brand's subscribe-message templates (Brand.wechatTemplates).",
     )
     IDEMPOTENCY_KEY_INVALID = "IDEMPOTENCY_KEY_INVALID", "An idempotency key is 8-64 printable ASCII characters."
+    LINE_QUOTA_EXCEEDED = "LINE_QUOTA_EXCEEDED", "The send needs more LINE messages than the month's plan has left."
+    LINE_UNAVAILABLE = "LINE_UNAVAILABLE", "LINE did not answer, or the brand has no LINE channel token."
     INBOX_ITEM_NOT_FOUND = "INBOX_ITEM_NOT_FOUND", "No such message in the caller's inbox."
     LOCALE_INVALID = "LOCALE_INVALID", "The locale is not one the brand offers (Brand.locales)."
     TEMPLATE_ID_INVALID = "TEMPLATE_ID_INVALID", "A WeChat template id is 8-64 letters, digits, '-' or '_'."

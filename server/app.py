@@ -31,6 +31,7 @@ from server.cors import BrowserOrigins
 from server.db import tortoise_config
 from server.exports import code_batch_csv, code_batch_labels
 from server.graphql_http import GraphQLEndpoint
+from server.line_webhook import line_webhook_endpoint
 from server.persisted_queries import load_manifest
 from server.request_log import RequestContext
 from server.wechat_callback import wechat_callback
@@ -135,6 +136,7 @@ def create_app(
         Route("/metrics", metrics, methods=["GET"]),
         Route("/exports/code-batches/{batch_id}.csv", code_batch_csv(settings), methods=["GET"]),
         Route("/wechat/{brand}/callback", wechat_callback(clock), methods=["GET", "POST"]),
+        Route("/line/{brand}/webhook", line_webhook_endpoint(clock), methods=["POST"]),
         Route("/exports/code-batches/{batch_id}/labels.{kind}", code_batch_labels(settings), methods=["GET"]),
     ]
     app = Starlette(

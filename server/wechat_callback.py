@@ -16,6 +16,7 @@ from foundation import cpu
 from foundation.integrations import wechat_push
 from foundation.tenancy import nonces, service as brands
 from referral.services import inbound
+from server import request_body
 
 log = logging.getLogger("scrm.wechat.callback")
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -31,7 +32,9 @@ def wechat_callback(clock: Callable[[], datetime]) -> Endpoint:
         try:
             if request.method == "GET":
                 return PlainTextResponse(wechat_push.echo(creds, params))
-            body = await _body(request)
+            body = await request_body.limited(request, wechat_push.MAX_BODY)
+            if body is None:
+                raise wechat_push.CallbackRefused(413, "body too large")
             now = clock()
             nonce, pushes = await cpu.offload(partial(wechat_push.read, creds, params, body, now=now.timestamp()))
             if not await nonces.first_time(brand_id=brand.id, channel="wechat", nonce=nonce, now=now):
@@ -44,14 +47,3 @@ def wechat_callback(clock: Callable[[], datetime]) -> Endpoint:
         return PlainTextResponse("success")
 
     return endpoint
-
-
-async def _body(request: Request) -> bytes:
-    """At most MAX_BODY bytes; a longer body is refused without reading it all."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > wechat_push.MAX_BODY:
-            raise wechat_push.CallbackRefused(413, "body too large")
-        chunks.append(chunk)
-    return b"".join(chunks)

@@ -41,5 +41,9 @@ async def open_integrations(settings: Settings) -> AsyncIterator[Integrations]:
                 tokens=SharedTokens(store),
             ),
             line=LineLogin(base_url=settings.line_api_base_url, http=http),
-            line_push=LinePush(base_url=settings.line_api_base_url, http=http),
+            line_push=LinePush(
+                base_url=settings.line_api_base_url,
+                timeout_s=settings.upstream_timeout_s,
+                max_threads=settings.upstream_max_threads,
+            ),
         )

@@ -87,6 +87,9 @@ class MemberIdentity(Model):
     provider = fields.CharEnumField(IdentityProvider, max_length=16)
     subject = fields.CharField(max_length=128)
     unionid = fields.CharField(max_length=128, null=True)
+    # LINE: whether the user is the official account's friend (follow) or not (unfollow, block);
+    # null until LINE told us. A push goes only where it is not False.
+    pushable = fields.BooleanField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     brand_id: int

@@ -8,9 +8,18 @@ from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
 
+from foundation.integrations.line_webhook import Followed, LineEvent
 from foundation.integrations.wechat_push import PopupAnswer, Push, SubscriptionChange, UserText
+from foundation.tenancy import nonces
 from foundation.tenancy.models import Brand
-from referral.models import ConsentSource, InboundMessage, MessageChannel, SubscribeResult
+from referral.models import (
+    ConsentSource,
+    IdentityProvider,
+    InboundMessage,
+    MemberIdentity,
+    MessageChannel,
+    SubscribeResult,
+)
 from referral.services import consent
 
 _RESULTS = {r.value: r for r in SubscribeResult}
@@ -46,6 +55,32 @@ async def from_wechat(*, brand: Brand, pushes: list[Push], now: datetime) -> Cou
         elif isinstance(push, UserText):
             sent = datetime.fromtimestamp(push.sent_at, UTC) if push.sent_at else now
             stored = await _store(brand.id, member_id, MessageChannel.WECHAT, push.message_id, push.text, sent)
+            done["message" if stored else "duplicate"] += 1
+    return done
+
+
+async def from_line(*, brand: Brand, events: list[LineEvent], now: datetime) -> Counter[str]:
+    """Apply a LINE delivery: each event once (by its webhookEventId: a redelivery or a replayed body
+    changes nothing); events about users who are not the brand's members are ignored."""
+    done: Counter[str] = Counter()
+    for event in events:
+        if not await nonces.first_time(brand_id=brand.id, channel="line", nonce=event.event_id, now=now):
+            done["repeated"] += 1
+            continue
+        identity = await MemberIdentity.get_or_none(
+            brand_id=brand.id, provider=IdentityProvider.LINE, subject=event.user_id
+        )
+        if identity is None:
+            done["unknown member"] += 1
+            continue
+        if isinstance(event, Followed):
+            await MemberIdentity.filter(id=identity.id).update(pushable=event.following)
+            done["follow" if event.following else "unfollow"] += 1
+        else:
+            sent = datetime.fromtimestamp(event.sent_at_ms / 1000, UTC) if event.sent_at_ms else now
+            stored = await _store(
+                brand.id, identity.member_id, MessageChannel.LINE, event.message_id, event.text, sent, event.reply_token
+            )
             done["message" if stored else "duplicate"] += 1
     return done
 

@@ -43,7 +43,10 @@ async def enqueue(
     rendered from (referral/notices), in the member's locale and the brand's time zone, when read or
     sent. The same (brand, dedupe_key) is queued once. LINE is preferred when the member has both
     (its retry key makes delivery exactly once)."""
-    identities = {i.provider: i.subject for i in await MemberIdentity.filter(member_id=member_id)}
+    # A LINE user who unfollowed or blocked the account cannot be pushed (pushable is False).
+    identities = {
+        i.provider: i.subject for i in await MemberIdentity.filter(member_id=member_id) if i.pushable is not False
+    }
     channel, recipient = None, None
     if IdentityProvider.LINE in identities:
         channel, recipient = MessageChannel.LINE, identities[IdentityProvider.LINE]
@@ -122,7 +125,7 @@ async def skipped(message: Message, *, reason: str) -> None:
 async def line_instead(message: Message) -> bool:
     """Carry the message over LINE when the member has it (WeChat may not); False when they do not."""
     line = await MemberIdentity.get_or_none(member_id=message.member_id, provider=IdentityProvider.LINE)
-    if line is None:
+    if line is None or line.pushable is False:
         return False
     changed = await Message.filter(id=message.id, status=MessageStatus.SENDING, attempts=message.attempts).update(
         channel=MessageChannel.LINE, recipient=line.subject

@@ -52,6 +52,8 @@ class FakeUpstream:
     # Access tokens issued (appid by token), and getPhoneNumber codes (code -> appid, E.164 digits, country code).
     wechat_access_tokens: dict[str, str] = field(default_factory=dict)
     wechat_phone_codes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    # LINE's monthly allowance (None: unlimited); pushes accepted count against it.
+    line_quota: int | None = None
 
     def reset(self) -> None:
         self.wechat_apps.clear()
@@ -67,6 +69,7 @@ class FakeUpstream:
         self.wechat_send_errcode = 0
         self.wechat_access_tokens.clear()
         self.wechat_phone_codes.clear()
+        self.line_quota = None
 
     @property
     def wechat_token_fetches(self) -> int:
@@ -216,11 +219,32 @@ class FakeUpstream:
         self.line_pushed.append(rec.body)
         return JSONResponse({"sentMessages": [{"id": secrets.token_hex(8)}]})
 
+    def _line_authorized(self, rec: Recorded) -> bool:
+        return rec.headers.get("authorization", "").removeprefix("Bearer ") in self.line_channel_tokens
+
+    async def line_quota_limit(self, request: Request) -> JSONResponse:
+        """GET v2/bot/message/quota."""
+        rec = await self._record(request)
+        if not self._line_authorized(rec):
+            return JSONResponse({"message": "Authentication failed"}, status_code=401)
+        if self.line_quota is None:
+            return JSONResponse({"type": "none"})
+        return JSONResponse({"type": "limited", "value": self.line_quota})
+
+    async def line_quota_used(self, request: Request) -> JSONResponse:
+        """GET v2/bot/message/quota/consumption."""
+        rec = await self._record(request)
+        if not self._line_authorized(rec):
+            return JSONResponse({"message": "Authentication failed"}, status_code=401)
+        return JSONResponse({"totalUsage": len(self.line_pushed)})
+
     def app(self) -> Starlette:
         return Starlette(
             routes=[
                 Route("/cgi-bin/message/subscribe/send", self.wechat_subscribe_send, methods=["POST"]),
                 Route("/v2/bot/message/push", self.line_push, methods=["POST"]),
+                Route("/v2/bot/message/quota", self.line_quota_limit),
+                Route("/v2/bot/message/quota/consumption", self.line_quota_used),
                 Route("/cgi-bin/token", self.wechat_token),
                 Route("/wxa/business/getuserphonenumber", self.wechat_phone, methods=["POST"]),
                 Route("/sns/jscode2session", self.jscode2session),
