@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from itertools import islice
 
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from loyalty import item_codes
@@ -19,8 +20,13 @@ _SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 EXPORT_CHUNK = 10_000
 
 
-def query(*, brand_id: int) -> QuerySet[CodeBatch]:
-    return CodeBatch.filter(brand_id=brand_id).order_by("id")
+def query(*, brand_id: int, search: str | None = None) -> QuerySet[CodeBatch]:
+    """The brand's batches, optionally those whose SKU or product name contains `search`."""
+    q = CodeBatch.filter(brand_id=brand_id)
+    term = (search or "").strip()
+    if term:
+        q = q.filter(Q(sku__icontains=term) | Q(product_name__icontains=term))
+    return q.order_by("id")
 
 
 async def get(*, brand_id: int, batch_id: int) -> CodeBatch:

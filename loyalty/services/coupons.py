@@ -29,6 +29,15 @@ from referral.sql import Statement
 COUPON_PREFIX = "C"
 
 
+def templates(*, brand_id: int, for_sale_only: bool, search: str | None = None) -> QuerySet[CouponTemplate]:
+    """The brand's coupon templates: every one (HQ), or the points shop (those members may buy)."""
+    q = CouponTemplate.filter(brand_id=brand_id)
+    if for_sale_only:
+        q = q.filter(points_price__isnull=False)
+    term = (search or "").strip()
+    return q.filter(name__icontains=term) if term else q
+
+
 def mine(*, brand_id: int, member_id: int) -> QuerySet[Coupon]:
     return Coupon.filter(brand_id=brand_id, member_id=member_id)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -23,6 +23,7 @@ from referral.models import (
     IdentityProvider,
     Member,
     MemberIdentity,
+    MemberTag,
     Touch,
     TouchKind,
 )
@@ -293,11 +294,35 @@ async def rebind(
 
 
 def served_by(*, brand_id: int, guide_id: int, search: str | None = None) -> QuerySet[Member]:
-    """A guide's current members (registered, not erased), optionally matching a name, an invite code,
-    or a phone number: the whole number, or exactly its last four digits. A longer or shorter ending
-    never matches: a guide sees phones masked, and suffixes of growing length would unmask one digit
-    at a time."""
+    """A guide's current members (registered, not erased), optionally matching `search` (matching())."""
     q = Member.filter(brand_id=brand_id, guide_id=guide_id, registered_at__isnull=False, deleted_at=None)
+    return matching(q, search)
+
+
+def listing(
+    *,
+    brand_id: int,
+    search: str | None = None,
+    tag_id: int | None = None,
+    guide_id: int | None = None,
+    store_id: int | None = None,
+) -> QuerySet[Member]:
+    """The brand's registered members for HQ's lists, narrowed by search, a tag, a guide or a store
+    (the store of the guide serving them now)."""
+    q = Member.filter(brand_id=brand_id, registered_at__isnull=False, deleted_at=None)
+    if tag_id is not None:
+        q = q.filter(id__in=Subquery(MemberTag.filter(brand_id=brand_id, tag_id=tag_id).values("member_id")))
+    if guide_id is not None:
+        q = q.filter(guide_id=guide_id)
+    if store_id is not None:
+        q = q.filter(guide__store_id=store_id)
+    return matching(q, search)
+
+
+def matching(q: QuerySet[Member], search: str | None) -> QuerySet[Member]:
+    """Members matching a name, an invite code, or a phone number: the whole number, or exactly its
+    last four digits. A longer or shorter ending never matches: a guide sees phones masked, and
+    suffixes of growing length would unmask one digit at a time."""
     term = (search or "").strip()
     if not term:
         return q

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
-from loyalty.services import campaigns, claims, points, signals
+from loyalty.services import batches, campaigns, claims, points, signals
 from schema import ids
 from schema.arguments import After, First
 from schema.errors import mutation_payload
@@ -92,3 +94,20 @@ class LoyaltyQueries:
             )
             for s in rows
         ]
+
+    @strawberry.field(permission_classes=[IsHQ], description="Code batches, newest first; search by SKU or product.")
+    async def code_batches(
+        self,
+        info: Info,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+        search: Annotated[str | None, strawberry.argument(description="Part of a SKU or product name.")] = None,
+    ) -> Connection[CodeBatch] | None:
+        caller = require_caller(info)
+        return await paginate(
+            batches.query(brand_id=caller.brand_id, search=search),
+            first=first,
+            after=after,
+            to_node=lambda row: CodeBatch(row=row),
+            newest_first=True,
+        )

@@ -10,7 +10,7 @@ from referral.services import chains, guides, members
 from schema import ids
 from schema.arguments import After, First, Offset
 from schema.errors import SchemaError, SchemaErrorCode, null_when_refused
-from schema.pagination import DEFAULT_PAGE, Connection, paginate
+from schema.pagination import DEFAULT_PAGE, Connection, PageInfo, paginate
 from schema.permissions import IsHQ, IsStoreStaff, require_caller, store_scope
 from schema.types.guide import Guide, GuideStatus
 from schema.types.member import ChainLink, ChainPage, Member
@@ -85,3 +85,32 @@ class ReferralQueries:
     async def referral_policy(self, info: Info) -> ReferralPolicy | None:
         caller = require_caller(info)
         return ReferralPolicy.of(await info.context.loaders.policy.load(caller.brand_id))
+
+    @strawberry.field(
+        permission_classes=[IsStoreStaff],
+        description="The brand's registered members, oldest first (a store manager: their store's), narrowed "
+        "by search (name, invite code, the whole phone number or exactly its last four digits), tag, guide or store.",
+    )
+    async def members(
+        self,
+        info: Info,
+        first: First = DEFAULT_PAGE,
+        after: After = None,
+        search: Annotated[str | None, strawberry.argument(description="Name, invite code or phone.")] = None,
+        tag_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only members with this tag.")] = None,
+        guide_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only this guide's.")] = None,
+        store_id: Annotated[strawberry.ID | None, strawberry.argument(description="Only this store's.")] = None,
+    ) -> Connection[Member] | None:
+        caller = require_caller(info)
+        wanted_store = ids.decode(store_id, "Store", field="storeId") if store_id else None
+        scope = store_scope(caller)
+        if scope is not None and wanted_store not in (None, scope):
+            return Connection(edges=[], page_info=PageInfo(has_next_page=False, end_cursor=None))
+        q = members.listing(
+            brand_id=caller.brand_id,
+            search=search,
+            tag_id=ids.decode(tag_id, "Tag", field="tagId") if tag_id else None,
+            guide_id=ids.decode(guide_id, "Guide", field="guideId") if guide_id else None,
+            store_id=scope if scope is not None else wanted_store,
+        )
+        return await paginate(q, first=first, after=after, to_node=lambda row: Member(row=row))
