@@ -225,9 +225,18 @@ def poisoned(base: dict, path: list[str], value: Any) -> dict:
     copy = restore(copy)
     node = copy
     for key in path[:-1]:
-        node = node.setdefault(key, {})
-    node[path[-1]] = value
+        node = _element(node).setdefault(key, {})
+    _element(node)[path[-1]] = value
     return copy
+
+
+def _element(node: Any) -> dict:
+    """A list of input objects is poisoned in its first element."""
+    if isinstance(node, list):
+        if not node:
+            node.append({})
+        return node[0]
+    return node
 
 
 @dataclass(frozen=True)
@@ -291,8 +300,13 @@ class LogTrap(logging.Handler):
         self.lines.append(f"{record.getMessage()} {extra} {record.exc_text or ''}")
 
 
+# Caches of the platforms' state, not the brand's data: a refused call may still have fetched WeChat's
+# access token (shared by every worker) on its way to WeChat's refusal.
+NOT_DATA = {"platform_token"}
+
+
 async def row_counts() -> tuple[int, ...]:
-    tables = sorted({m._meta.db_table for app in Tortoise.apps.values() for m in app.values()})
+    tables = sorted({m._meta.db_table for app in Tortoise.apps.values() for m in app.values()} - NOT_DATA)
     sql = "SELECT " + ", ".join(f'(SELECT COUNT(*) FROM "{t}") AS c{i}' for i, t in enumerate(tables))
     rows = await connections.get("default").execute_query_dict(sql)
     return tuple(rows[0].values())
