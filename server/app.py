@@ -14,7 +14,8 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
@@ -26,6 +27,7 @@ from foundation.ratelimit import open_limiter
 from foundation.settings import Mode, Settings, get_settings
 from schema.context import Context
 from schema.root import Schema, build_schema
+from server import graphiql
 from server.client_fingerprints import seen_in
 from server.cors import BrowserOrigins
 from server.db import tortoise_config
@@ -139,6 +141,8 @@ def create_app(
         Route("/line/{brand}/webhook", line_webhook_endpoint(clock), methods=["POST"]),
         Route("/exports/code-batches/{batch_id}/labels.{kind}", code_batch_labels(settings), methods=["GET"]),
     ]
+    if settings.graphiql:
+        routes.append(Mount(graphiql.ASSETS_URL.rstrip("/"), app=StaticFiles(directory=graphiql.ASSETS)))
     app = Starlette(
         routes=routes, lifespan=lifespan, middleware=[Middleware(RequestContext), Middleware(BrowserOrigins)]
     )

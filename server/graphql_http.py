@@ -16,7 +16,6 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from strawberry.exceptions import MissingQueryError
-from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types.graphql import OperationType
 
@@ -24,6 +23,7 @@ from foundation.cpu import offload
 from foundation.ratelimit import RateLimited
 from schema import documents, input_limits
 from schema.root import Schema
+from server import graphiql
 from server.persisted_queries import PersistedQueries, PersistedQueryError
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ class GraphQLEndpoint:
         if request.method not in ("GET", "POST"):
             return PlainTextResponse("Method Not Allowed", 405, headers={"Allow": "GET, POST"})
         if request.method == "GET" and self._wants_ide(request):
-            return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+            return HTMLResponse(graphiql.page())
         media_type = negotiate(request.headers.get("accept"))
         if media_type is None:
             return PlainTextResponse(f"Acceptable: {GRAPHQL_RESPONSE_JSON}, {APPLICATION_JSON}", 406)
