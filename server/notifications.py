@@ -43,6 +43,7 @@ class Deliverer:
                 message.payload,
                 locale=settings.locale_for(locales.get(message.member_id)),
                 zone=settings.zone,
+                event_link_base=settings.event_link_base,
             )
             done[await self._deliver(message, brand, words)] += 1
         return done

@@ -9,6 +9,7 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -109,12 +110,20 @@ class Push:
     page: str | None
 
 
-def for_push(kind: MessageKind, payload: dict[str, Any], *, locale: str, zone: ZoneInfo) -> Push:
+def for_push(
+    kind: MessageKind, payload: dict[str, Any], *, locale: str, zone: ZoneInfo, event_link_base: str | None = None
+) -> Push:
+    """`event_link_base` (the brand's LIFF URL for events) adds a link to the event to LINE's text."""
     if "text" in payload:  # queued before the catalogue, with its words
         return Push(text=payload["text"], fields=payload.get("fields", {}), page=payload.get("page"))
     rendered = render(kind, payload, locale=locale, zone=zone)
+    link = (
+        f"\n{event_link_base}?{urlencode({'id': payload['event_id']})}"
+        if event_link_base and "event_id" in payload
+        else ""
+    )
     return Push(
-        text=f"{rendered.title}\n{rendered.body}",
+        text=f"{rendered.title}\n{rendered.body}{link}",
         fields=wechat_fields(kind, payload, locale=locale, zone=zone),
         page=rendered.page,
     )

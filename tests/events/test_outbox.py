@@ -2,7 +2,7 @@
 their HTTP APIs on 127.0.0.1), sent once even when a worker dies between sending and recording."""
 
 from datetime import timedelta
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 from zoneinfo import ZoneInfo
 
 from events.services import reminders
@@ -55,6 +55,19 @@ async def test_cancelling_an_event_tells_everyone_once_on_their_channel(client, 
     statuses = sorted((m.channel.value if m.channel else "-", m.status.value) for m in await Message.all())
     assert statuses == [("-", "failed"), ("line", "sent"), ("wechat", "sent")]
     assert await post.run_once() == {}  # nothing is sent twice
+
+
+async def test_a_line_notice_links_the_event_on_the_brands_liff_page(client, town, upstream, post) -> None:
+    brand = town["brand"]
+    brand.event_link_base = "https://liff.line.me/1650000000-abcd/events"
+    await brand.save(update_fields=["event_link_base"])
+    event = await factories.event(brand, now=town["clock"].now)
+    token = await person(town, "ln", IdentityProvider.LINE)
+    await client.mutate("signUpForEvent", SIGN_UP, {"e": eid(event), "a": None}, token=token)
+    await client.mutate("cancelEvent", CANCEL_EVENT, {"e": eid(event)}, token=town["hq"])
+    assert await post.run_once() == {"sent": 1}
+    last_line = upstream.line_pushed[0]["messages"][0]["text"].splitlines()[-1]
+    assert last_line == "https://liff.line.me/1650000000-abcd/events?" + urlencode({"id": eid(event)})
 
 
 async def test_a_promotion_from_the_waitlist_is_announced(client, town, upstream, post) -> None:
