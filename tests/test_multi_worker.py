@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+import redis.asyncio as aioredis
 
 from access.models import StaffRole
 from events.models import Event, Registration, RegistrationStatus
@@ -30,6 +31,7 @@ pytestmark = pytest.mark.slow
 
 CLAIM = """mutation($c: String!, $k: String) { claimItemCode(code: $c, idempotencyKey: $k) { pointsEarned errors { code } } }"""
 WRITE_OFF = """mutation($c: String!) { writeOffCoupon(code: $c) { coupon { status } errors { code } } }"""
+VERIFY_PHONE = """mutation($c: String!) { verifyPhoneWithWechat(code: $c) { member { phone } errors { code } } }"""
 ISSUE = """mutation($t: ID!, $m: ID!) { issueCoupon(templateId: $t, memberId: $m) { coupon { id } errors { code } } }"""
 
 
@@ -166,3 +168,33 @@ async def test_signing_staff_out_refuses_their_tokens_at_once_on_every_worker(db
             assert done.returncode == 0 and "signed out" in done.stdout, done.stderr
             after = [await http.post("/graphql", json={"query": me}, headers=headers) for _ in range(12)]
             assert all(r.json()["errors"][0]["extensions"]["code"] == "TOKEN_INVALID" for r in after)
+
+
+@pytest.mark.parametrize("store", ["database", "redis"])
+async def test_two_worker_processes_share_one_wechat_access_token(db, database, settings, upstream, store) -> None:
+    if db != "postgres":
+        pytest.skip("several workers share a PostgreSQL server; SQLite is the single-process default")
+    settings = Settings(secret_key=settings.secret_key)
+    brand = await factories.brand("acme")
+    upstream.wechat_apps[brand.wechat_appid] = brand.wechat_secret
+    people = [(await factories.member(brand, f"m{i}")) for i in range(30)]
+    tokens = [factories.member_token(settings, m) for m in people]
+    codes = [upstream.wechat_phone_code(brand.wechat_appid, f"1381234{i:04d}") for i in range(30)]
+    env = {**server_env(database), "SCRM_WECHAT_API_BASE_URL": upstream.base_url}
+    if store == "redis":
+        env["REDIS_URL"] = "redis://127.0.0.1:6379/14"
+        client = aioredis.from_url(env["REDIS_URL"])
+        await client.flushdb()
+        await client.aclose()
+
+    with serving(env, workers=2) as (base, supervisor):
+        assert len(worker_pids(supervisor)) == 2
+        limits = httpx.Limits(max_connections=60, max_keepalive_connections=0)  # new connections: both workers serve
+        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+            done = await asyncio.gather(
+                *(post(http, VERIFY_PHONE, {"c": code}, token) for code, token in zip(codes, tokens, strict=True))
+            )
+
+    assert [p["errors"] for p in done] == [[]] * 30
+    assert sorted(p["member"]["phone"] for p in done) == sorted(f"+861381234{i:04d}" for i in range(30))
+    assert upstream.wechat_token_fetches == 1
