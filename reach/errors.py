@@ -1,0 +1,16 @@
+from foundation.codes import Code
+
+
+class ReachErrorCode(Code):
+    SEGMENT_INVALID = "SEGMENT_INVALID", "The segment's conditions are empty, contradictory, too deep or name nothing."
+    SEGMENT_NOT_FOUND = "SEGMENT_NOT_FOUND", "No such segment in this brand."
+
+
+class ReachError(Exception):
+    """A reach rule refused the request; `field` names the input at fault, if one is."""
+
+    def __init__(self, code: ReachErrorCode, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field

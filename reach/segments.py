@@ -1,0 +1,77 @@
+"""Segments: who matches a set of conditions now, counted and listed in one SQL statement each, for
+HQ (the whole brand), a store manager (their store's members) or a guide (their own)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from reach import conditions as c
+from reach.errors import ReachError, ReachErrorCode as Code
+from reach.segment_sql import where
+from referral.sql import Statement
+
+MAX_DEPTH = 6
+MAX_CONDITIONS = 40
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose members a caller may select: the brand's, a store's, or one guide's."""
+
+    brand_id: int
+    store_id: int | None = None
+    guide_id: int | None = None
+
+
+def check(condition: c.Condition) -> None:
+    """Refuse (SEGMENT_INVALID) a tree that is empty, too deep or too big, or a leaf that cannot hold."""
+    count = _check(condition, depth=1)
+    if count > MAX_CONDITIONS:
+        raise ReachError(Code.SEGMENT_INVALID, f"At most {MAX_CONDITIONS} conditions.", "condition")
+
+
+def _check(x: c.Condition, depth: int) -> int:
+    if depth > MAX_DEPTH:
+        raise ReachError(Code.SEGMENT_INVALID, f"Conditions nest at most {MAX_DEPTH} deep.", "condition")
+    if isinstance(x, c.AllOf | c.AnyOf):
+        if not x.parts:
+            raise ReachError(Code.SEGMENT_INVALID, "AND and OR need at least one condition.", "condition")
+        return 1 + sum(_check(part, depth + 1) for part in x.parts)
+    if isinstance(x, c.NotThis):
+        return 1 + _check(x.part, depth + 1)
+    if isinstance(x, c.RegisteredBetween) and not x.start < x.end:
+        raise ReachError(Code.SEGMENT_INVALID, "The registration period must start before it ends.", "condition")
+    if isinstance(x, c.BabyAgeMonths) and not 0 <= x.at_least <= x.at_most <= 240:
+        raise ReachError(Code.SEGMENT_INVALID, "A baby's age is 0-240 months, the least first.", "condition")
+    for days in (getattr(x, "within_days", None), getattr(x, "days", None), getattr(x, "expiring_within_days", None)):
+        if days is not None and not 1 <= days <= 3660:
+            raise ReachError(Code.SEGMENT_INVALID, "A number of days is 1-3660.", "condition")
+    if isinstance(x, c.Bought | c.PointsAtLeast) and min(getattr(x, "at_least", 1), getattr(x, "points", 0)) < 0:
+        raise ReachError(Code.SEGMENT_INVALID, "Counts and points are not negative.", "condition")
+    return 1
+
+
+def _select(columns: str, scope: Scope, condition: c.Condition, now: datetime, tail: str = "") -> tuple[Statement, str]:
+    q = Statement()
+    clauses = [f"m.brand_id = {q.p(scope.brand_id)}", "m.registered_at IS NOT NULL", "m.deleted_at IS NULL"]
+    if scope.guide_id is not None:
+        clauses.append(f"m.guide_id = {q.p(scope.guide_id)}")
+    if scope.store_id is not None:
+        store = q.p(scope.store_id)
+        clauses.append(f"EXISTS (SELECT 1 FROM guide sg WHERE sg.id = m.guide_id AND sg.store_id = {store})")
+    clauses.append(where(condition, q, now=now))
+    return q, f"SELECT {columns} FROM member m WHERE {' AND '.join(clauses)}{tail}"
+
+
+async def count(*, scope: Scope, condition: c.Condition, now: datetime) -> int:
+    check(condition)
+    q, sql = _select("COUNT(*) AS n", scope, condition, now)
+    return int((await q.rows(sql))[0]["n"])
+
+
+async def member_ids(*, scope: Scope, condition: c.Condition, now: datetime, limit: int | None = None) -> list[int]:
+    """The members the segment holds now, in id order (a sample with `limit`)."""
+    check(condition)
+    q, sql = _select("m.id", scope, condition, now, " ORDER BY m.id" + (f" LIMIT {int(limit)}" if limit else ""))
+    return [int(row["id"]) for row in await q.rows(sql)]
