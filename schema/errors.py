@@ -20,6 +20,7 @@ from foundation.ratelimit import RateLimited, RateLimitErrorCode
 from foundation.tenancy.errors import TenancyError, TenancyErrorCode
 from foundation.verbatim import Verbatim
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode
+from reach.errors import ReachError, ReachErrorCode
 from referral.errors import ReferralError, ReferralErrorCode
 
 
@@ -39,7 +40,9 @@ class SchemaError(Exception):
         self.field = field
 
 
-DomainError = AuthError | TenancyError | ReferralError | LoyaltyError | EventError | SchemaError | RateLimited
+DomainError = (
+    AuthError | TenancyError | ReferralError | LoyaltyError | EventError | ReachError | SchemaError | RateLimited
+)
 DOMAIN_ERRORS: tuple[type[Exception], ...] = typing.get_args(DomainError)
 
 # Enum's functional form (members computed from the domains' codes) is an instance to mypy, not a class.
@@ -56,6 +59,7 @@ ErrorCode = strawberry.enum(  # type: ignore[call-overload]
                 ReferralErrorCode,
                 LoyaltyErrorCode,
                 EventErrorCode,
+                ReachErrorCode,
             )
             for m in codes
         },

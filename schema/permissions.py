@@ -49,6 +49,12 @@ class IsStoreStaff(_HasRole):
     roles = frozenset({Role.STORE_MANAGER, Role.HQ})
 
 
+class IsServing(_HasRole):
+    """Those who serve members: guides (their own), store managers (their store's), HQ (the brand's)."""
+
+    roles = frozenset({Role.GUIDE, Role.STORE_MANAGER, Role.HQ})
+
+
 class IsHQ(_HasRole):
     roles = frozenset({Role.HQ})
 

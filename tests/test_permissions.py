@@ -310,6 +310,9 @@ MATRIX = {
     "members": Op('{ members(search: "mum") { nodes { id } } }', STORE_STAFF),
     "codeBatches": Op("{ codeBatches { nodes { sku } } }", HQ),
     "couponTemplates": Op("{ couponTemplates { nodes { name } } }", SIGNED_IN),
+    "segmentPreview": Op(
+        'query { segmentPreview(condition: {city: "上海"}) { count } }', GUIDES | frozenset({"store_manager", "hq"})
+    ),
     "myInbox": Op("{ myInbox { nodes { title } } }", CONSUMERS),
     "myUnreadCount": Op("{ myUnreadCount }", CONSUMERS),
     "markInboxRead": Op("mutation { markInboxRead { unreadCount errors { code } } }", CONSUMERS),

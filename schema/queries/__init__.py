@@ -7,6 +7,7 @@ from schema.queries.inbox import InboxQueries
 from schema.queries.insights import InsightQueries
 from schema.queries.loyalty import LoyaltyQueries
 from schema.queries.node import NodeQueries
+from schema.queries.reach import ReachQueries
 from schema.queries.referral import ReferralQueries
 from schema.queries.staff import StaffQueries
 from schema.queries.stores import StoreQueries
@@ -26,6 +27,7 @@ class Query(
     EventQueries,
     FraudQueries,
     StaffQueries,
+    ReachQueries,
 ):
     pass
 

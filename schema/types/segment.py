@@ -1,0 +1,128 @@
+"""Segment conditions as GraphQL input (one condition per object, @oneOf), translated into reach's."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from reach import conditions as c
+from referral.models import Channel as ChannelValue, Gender as GenderValue
+from schema import ids
+from schema.types.member import Channel, Gender, Member
+
+
+@strawberry.input(description="A period [from, to).")
+class PeriodInput:
+    from_: datetime = strawberry.field(name="from", description="Start (inclusive), with its offset.")
+    to: datetime = strawberry.field(description="End (exclusive), with its offset.")
+
+
+@strawberry.input(description="Purchases (claims that stand).")
+class BoughtInput:
+    at_least: int = strawberry.field(default=1, description="How many, at least.")
+    sku: str | None = strawberry.field(default=None, description="Only of this SKU.")
+    within_days: int | None = strawberry.field(default=None, description="Only in the last N days.")
+
+
+@strawberry.input(description="An unused coupon.")
+class HoldsCouponInput:
+    template_id: strawberry.ID | None = strawberry.field(default=None, description="Only of this template.")
+    expiring_within_days: int | None = strawberry.field(default=None, description="Only expiring within N days.")
+
+
+@strawberry.input(description="An event sign-up.")
+class AtEventInput:
+    event_id: strawberry.ID | None = strawberry.field(default=None, description="This event; any if left out.")
+    attended: bool = strawberry.field(default=False, description="Checked in, not only signed up.")
+
+
+@strawberry.input(description="A range of whole months, both ends included.")
+class MonthsInput:
+    at_least: int = strawberry.field(description="Youngest, in months.")
+    at_most: int = strawberry.field(description="Oldest, in months.")
+
+
+@strawberry.input(one_of=True, description="One condition: set exactly one field. Combine with allOf, anyOf, not.")
+class SegmentCondition:
+    all_of: list[SegmentCondition] | None = strawberry.field(default=strawberry.UNSET, description="All of these.")
+    any_of: list[SegmentCondition] | None = strawberry.field(default=strawberry.UNSET, description="Any of these.")
+    not_: SegmentCondition | None = strawberry.field(default=strawberry.UNSET, name="not", description="Not this.")
+    tag_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="Carries this tag.")
+    channel: Channel | None = strawberry.field(default=strawberry.UNSET, description="Came by this channel.")  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+    store_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="Served by this store.")
+    guide_id: strawberry.ID | None = strawberry.field(default=strawberry.UNSET, description="Served by this guide.")
+    registered: PeriodInput | None = strawberry.field(default=strawberry.UNSET, description="Registered in.")
+    bought: BoughtInput | None = strawberry.field(default=strawberry.UNSET, description="Has bought.")
+    no_purchase_for_days: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Bought before, nothing for N days."
+    )
+    points_at_least: int | None = strawberry.field(default=strawberry.UNSET, description="Has this many points.")
+    holds_coupon: HoldsCouponInput | None = strawberry.field(default=strawberry.UNSET, description="Holds a coupon.")
+    at_event: AtEventInput | None = strawberry.field(default=strawberry.UNSET, description="Signed up or came.")
+    baby_age_months: MonthsInput | None = strawberry.field(
+        default=strawberry.UNSET, description="The baby's age today."
+    )
+    city: str | None = strawberry.field(default=strawberry.UNSET, description="Lives in this city.")
+    gender: Gender | None = strawberry.field(default=strawberry.UNSET, description="Has this gender.")  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+    locale: str | None = strawberry.field(default=strawberry.UNSET, description="Speaks this locale.")
+    wechat_credit: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Has an unused subscribe acceptance of this template id."
+    )
+    line_friend: bool | None = strawberry.field(default=strawberry.UNSET, description="true: can be pushed on LINE.")
+
+    def to_domain(self) -> c.Condition:  # noqa: C901 - one branch per field of the one-of
+        if self.all_of:
+            return c.AllOf(tuple(x.to_domain() for x in self.all_of))
+        if self.any_of:
+            return c.AnyOf(tuple(x.to_domain() for x in self.any_of))
+        if self.all_of is not strawberry.UNSET or self.any_of is not strawberry.UNSET:
+            return c.AllOf(())  # an empty list: refused by reach as empty
+        if self.not_:
+            return c.NotThis(self.not_.to_domain())
+        if self.tag_id:
+            return c.HasTag(ids.decode(self.tag_id, "Tag", field="tagId"))
+        if self.channel:
+            return c.CameBy(ChannelValue(self.channel.value))
+        if self.store_id:
+            return c.InStore(ids.decode(self.store_id, "Store", field="storeId"))
+        if self.guide_id:
+            return c.ServedBy(ids.decode(self.guide_id, "Guide", field="guideId"))
+        if self.registered:
+            return c.RegisteredBetween(self.registered.from_, self.registered.to)
+        if self.bought:
+            return c.Bought(self.bought.at_least, self.bought.sku, self.bought.within_days)
+        if self.no_purchase_for_days is not strawberry.UNSET and self.no_purchase_for_days is not None:
+            return c.NoPurchaseFor(self.no_purchase_for_days)
+        if self.points_at_least is not strawberry.UNSET and self.points_at_least is not None:
+            return c.PointsAtLeast(self.points_at_least)
+        if self.holds_coupon:
+            template = self.holds_coupon.template_id
+            return c.HoldsCoupon(
+                ids.decode(template, "CouponTemplate", field="templateId") if template else None,
+                self.holds_coupon.expiring_within_days,
+            )
+        if self.at_event:
+            event = self.at_event.event_id
+            return c.AtEvent(ids.decode(event, "Event", field="eventId") if event else None, self.at_event.attended)
+        if self.baby_age_months:
+            return c.BabyAgeMonths(self.baby_age_months.at_least, self.baby_age_months.at_most)
+        if self.city:
+            return c.LivesIn(self.city)
+        if self.gender:
+            return c.GenderIs(GenderValue(self.gender.value))
+        if self.locale:
+            return c.SpeaksLocale(self.locale)
+        if self.wechat_credit:
+            return c.WechatCredit(self.wechat_credit)
+        if self.line_friend is True:
+            return c.LineFriend()
+        if self.line_friend is False:
+            return c.NotThis(c.LineFriend())
+        return c.AllOf(())
+
+
+@strawberry.type(description="Who a segment holds now: how many, and the first few.")
+class SegmentPreview:
+    count: int = strawberry.field(description="Members the conditions select, in the caller's scope.")
+    sample: list[Member] = strawberry.field(description="The first members by id, up to sampleSize.")

@@ -1,0 +1,56 @@
+"""The segment editor's live count over GraphQL: HQ sees the brand, a store manager their store, a
+guide their own members; a consumer may not; malformed conditions are typed errors."""
+
+from __future__ import annotations
+
+from access.models import StaffRole
+from referral.models import Member
+from tests import factories
+from tests.loyalty.scenario import gid, open_shop
+
+PREVIEW = """query($c: SegmentCondition!) { segmentPreview(condition: $c, sampleSize: 5) {
+  count sample { id } } }"""
+
+
+async def test_each_role_counts_within_its_scope(client, settings) -> None:
+    shop = await open_shop(client, settings)
+    other_store = await factories.store(shop.brand, "S2")
+    other_guide = await factories.guide(shop.brand, other_store, "bo")
+    near = [(await shop.mother(f"near{i}", via=shop.guide.invite_code))[0] for i in range(3)]
+    far, _ = await shop.mother("far", via=other_guide.invite_code)
+    await Member.filter(id__in=[near[0].id, far.id]).update(city="北京")
+    guide_token = factories.member_token(settings, await Member.get(id=shop.guide.member_id))
+    manager = factories.staff_token(
+        settings, await factories.staff(shop.brand, "mgr2", StaffRole.STORE_MANAGER, other_store)
+    )
+    in_beijing = {"city": "北京"}
+
+    hq = (await client.ok(PREVIEW, {"c": in_beijing}, token=shop.hq))["segmentPreview"]
+    guide = (await client.ok(PREVIEW, {"c": in_beijing}, token=guide_token))["segmentPreview"]
+    store = (await client.ok(PREVIEW, {"c": in_beijing}, token=manager))["segmentPreview"]
+
+    assert hq == {"count": 2, "sample": [{"id": gid("Member", near[0].id)}, {"id": gid("Member", far.id)}]}
+    assert guide == {"count": 1, "sample": [{"id": gid("Member", near[0].id)}]}
+    assert store == {"count": 1, "sample": [{"id": gid("Member", far.id)}]}
+
+    either = {"anyOf": [{"city": "北京"}, {"not": {"storeId": gid("Store", shop.store.id)}}]}
+    assert (await client.ok(PREVIEW, {"c": either}, token=shop.hq))["segmentPreview"]["count"] == 2
+
+
+async def test_consumers_may_not_and_bad_conditions_are_typed_errors(client, settings) -> None:
+    shop = await open_shop(client, settings)
+    _, mum = await shop.mother("mum")
+    refused = await client.post(PREVIEW, {"c": {"city": "北京"}}, token=mum)
+    assert refused.body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    for condition, code in (
+        ({"anyOf": []}, "SEGMENT_INVALID"),
+        ({"babyAgeMonths": {"atLeast": 12, "atMost": 6}}, "SEGMENT_INVALID"),
+        ({"tagId": "not-an-id"}, "INVALID_ID"),
+    ):
+        response = await client.post(PREVIEW, {"c": condition}, token=shop.hq)
+        assert response.body["data"] == {"segmentPreview": None}, response.body
+        assert response.body["errors"][0]["extensions"]["code"] == code
+    # @oneOf: two conditions in one object are refused before anything runs.
+    both = await client.post(PREVIEW, {"c": {"city": "北京", "locale": "ja"}}, token=shop.hq)
+    assert both.body.get("errors") and not (both.body.get("data") or {}).get("segmentPreview")
