@@ -4,6 +4,7 @@ from foundation.codes import Code
 class ReachErrorCode(Code):
     SEGMENT_INVALID = "SEGMENT_INVALID", "The segment's conditions are empty, contradictory, too deep or name nothing."
     SEGMENT_NOT_FOUND = "SEGMENT_NOT_FOUND", "No such segment in this brand."
+    SEGMENT_NAME_TAKEN = "SEGMENT_NAME_TAKEN", "The brand already has a segment with this name."
 
 
 class ReachError(Exception):

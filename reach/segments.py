@@ -6,8 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from reach import conditions as c
+from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
+
+from reach import condition_json, conditions as c
 from reach.errors import ReachError, ReachErrorCode as Code
+from reach.models import Segment
 from reach.segment_sql import where
 from referral.sql import Statement
 
@@ -75,3 +79,45 @@ async def member_ids(*, scope: Scope, condition: c.Condition, now: datetime, lim
     check(condition)
     q, sql = _select("m.id", scope, condition, now, " ORDER BY m.id" + (f" LIMIT {int(limit)}" if limit else ""))
     return [int(row["id"]) for row in await q.rows(sql)]
+
+
+async def save(
+    *, brand_id: int, name: str, condition: c.Condition, created_by: str, now: datetime, segment_id: int | None = None
+) -> Segment:
+    """Save a new segment (or replace one's name and conditions); raises SEGMENT_INVALID or, for a
+    name the brand already uses, SEGMENT_NAME_TAKEN; changes nothing then."""
+    check(condition)
+    name = name.strip()
+    if not 1 <= len(name) <= 80 or not name.isprintable():
+        raise ReachError(Code.SEGMENT_INVALID, "A segment's name has 1-80 printable characters.", "name")
+    definition = condition_json.dump(condition)
+    try:
+        if segment_id is None:
+            return await Segment.create(
+                brand_id=brand_id,
+                name=name,
+                definition=definition,
+                created_by=created_by,
+                created_at=now,
+                updated_at=now,
+            )
+        row = await get(brand_id=brand_id, segment_id=segment_id)
+        await Segment.filter(id=row.id).update(name=name, definition=definition, updated_at=now)
+        return await Segment.get(id=row.id)
+    except IntegrityError:
+        raise ReachError(Code.SEGMENT_NAME_TAKEN, "The brand already has a segment with this name.", "name") from None
+
+
+async def get(*, brand_id: int, segment_id: int) -> Segment:
+    row = await Segment.get_or_none(id=segment_id, brand_id=brand_id)
+    if row is None:
+        raise ReachError(Code.SEGMENT_NOT_FOUND, "No such segment.", "segment_id")
+    return row
+
+
+def listing(*, brand_id: int) -> QuerySet[Segment]:
+    return Segment.filter(brand_id=brand_id)
+
+
+def conditions_of(segment: Segment) -> c.Condition:
+    return condition_json.load(segment.definition)

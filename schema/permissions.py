@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from foundation.auth.caller import Caller, Role
 from foundation.auth.errors import AuthErrorCode
+from reach import segments
 from schema.errors import ClientError
 
 
@@ -62,3 +63,13 @@ class IsHQ(_HasRole):
 def store_scope(caller: Caller) -> int | None:
     """The one store a store manager may act on; None (every store of the brand) for HQ."""
     return None if caller.has(Role.HQ) else caller.store_id
+
+
+def segment_scope(caller: Caller) -> segments.Scope:
+    """Whose members a segment selects for the caller: HQ the brand's, a store manager their store's,
+    a guide their own."""
+    if caller.has(Role.HQ):
+        return segments.Scope(caller.brand_id)
+    if caller.has(Role.STORE_MANAGER):
+        return segments.Scope(caller.brand_id, store_id=caller.store_id)
+    return segments.Scope(caller.brand_id, guide_id=caller.guide_id or 0)

@@ -31,6 +31,7 @@ from schema.mutations.interactions import InteractionMutations
 from schema.mutations.loyalty import LoyaltyMutations
 from schema.mutations.members import MemberMutations
 from schema.mutations.policy import PolicyMutations
+from schema.mutations.reach import ReachMutations
 from schema.mutations.sign_in import LinkMutations, SignInMutations
 from schema.mutations.staff import StaffMutations
 from schema.mutations.stores import StoreMutations
@@ -63,6 +64,7 @@ class Mutation(
     BrandMutations,
     InboxMutations,
     ConsentMutations,
+    ReachMutations,
 ):
     pass
 

@@ -32,6 +32,7 @@ APPS: dict[str, tuple[list[str], str]] = {
     "auth": (["access.models"], "access.migrations"),
     "loyalty": (["loyalty.models"], "loyalty.migrations"),
     "events": (["events.models"], "events.migrations"),
+    "reach": (["reach.models"], "reach.migrations"),
 }
 
 

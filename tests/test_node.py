@@ -50,6 +50,11 @@ async def _objects(client, settings, clock) -> tuple[dict[str, str], dict[str, s
     )
     manager = await factories.staff(shop.brand, "mgr", factories.StaffRole.STORE_MANAGER, shop.store)
     inbox = await client.ok("{ myInbox(first: 1) { nodes { id } } }", token=mum_token)
+    segment = await client.mutate(
+        "saveSegment",
+        'mutation { saveSegment(name: "All", condition: {bought: {}}) { segment { id } errors { code } } }',
+        token=hq,
+    )
     seen = await client.ok(
         "query($m: ID!) { member(id: $m) { timeline(first: 1) { nodes { id } } } suspiciousScans { nodes { id } } }",
         {"m": gid("Member", mum.id)},
@@ -75,6 +80,7 @@ async def _objects(client, settings, clock) -> tuple[dict[str, str], dict[str, s
         "CouponTemplate": template,
         "Coupon": claimed["rewards"][0]["coupon"]["id"],
         "InboxItem": inbox["myInbox"]["nodes"][0]["id"],
+        "Segment": segment["segment"]["id"],
     }
     return made, {"hq": hq, "mum": mum_token, "friend": friend_token}
 

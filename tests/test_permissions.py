@@ -313,6 +313,10 @@ MATRIX = {
     "segmentPreview": Op(
         'query { segmentPreview(condition: {city: "上海"}) { count } }', GUIDES | frozenset({"store_manager", "hq"})
     ),
+    "segments": Op("{ segments { nodes { name } } }", STORE_STAFF),
+    "saveSegment": Op(
+        'mutation { saveSegment(name: "Shanghai", condition: {city: "上海"}) { count errors { code } } }', STORE_STAFF
+    ),
     "myInbox": Op("{ myInbox { nodes { title } } }", CONSUMERS),
     "myUnreadCount": Op("{ myUnreadCount }", CONSUMERS),
     "markInboxRead": Op("mutation { markInboxRead { unreadCount errors { code } } }", CONSUMERS),

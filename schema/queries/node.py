@@ -26,6 +26,7 @@ from loyalty.models import (
     CouponTemplate as TemplateModel,
     Rescan as RescanModel,
 )
+from reach.models import Segment as SegmentModel
 from referral.models import (
     Guide as GuideModel,
     InboxItem as InboxModel,
@@ -50,6 +51,7 @@ from schema.types.loyalty import Claim, CodeBatch, SuspiciousScan
 from schema.types.member import Member
 from schema.types.node import Node
 from schema.types.profile import Touch
+from schema.types.segment import Segment
 from schema.types.staff import StaffAccount
 from schema.types.store import Store
 from schema.types.tag import Tag
@@ -144,6 +146,11 @@ async def _claim(info: Info, caller: Caller, pk: int) -> Node | None:
     return Claim(row=row, batch=await BatchModel.get(id=row.batch_id))
 
 
+async def _segment(info: Info, caller: Caller, pk: int) -> Node | None:
+    row = await _row(SegmentModel, caller, pk) if caller.has(Role.HQ, Role.STORE_MANAGER) else None
+    return Segment(row=row) if row is not None else None
+
+
 def _tag(row: TagModel) -> Tag:
     return Tag(id=ids.encode("Tag", row.id), name=row.name, description=row.description)
 
@@ -168,6 +175,7 @@ KINDS: dict[str, Fetch] = {
     "CouponTemplate": _anyone(TemplateModel, lambda row: CouponTemplate(row=row)),
     "Coupon": _owner_or_hq(CouponModel, lambda row: Coupon(row=row)),
     "InboxItem": _owner_or_hq(InboxModel, lambda row: InboxItem(row=row)),
+    "Segment": _segment,
 }
 
 

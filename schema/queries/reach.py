@@ -7,20 +7,12 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from foundation.auth.caller import Caller, Role
-from reach import segments
-from schema.permissions import IsServing, require_caller
+from reach import segments as saved
+from schema.arguments import After, First
+from schema.pagination import DEFAULT_PAGE, Connection, paginate
+from schema.permissions import IsServing, IsStoreStaff, require_caller, segment_scope
 from schema.types.member import Member
-from schema.types.segment import SegmentCondition, SegmentPreview
-
-
-def scope_of(caller: Caller) -> segments.Scope:
-    """HQ selects from the brand, a store manager from their store, a guide from their own members."""
-    if caller.has(Role.HQ):
-        return segments.Scope(caller.brand_id)
-    if caller.has(Role.STORE_MANAGER):
-        return segments.Scope(caller.brand_id, store_id=caller.store_id)
-    return segments.Scope(caller.brand_id, guide_id=caller.guide_id or 0)
+from schema.types.segment import Segment, SegmentCondition, SegmentPreview
 
 
 @strawberry.type
@@ -37,8 +29,21 @@ class ReachQueries:
         sample_size: Annotated[int, strawberry.argument(description="How many members to show, 0-50.")] = 10,
     ) -> SegmentPreview | None:
         caller = require_caller(info)
-        wanted, scope, now = condition.to_domain(), scope_of(caller), info.context.now()
-        count = await segments.count(scope=scope, condition=wanted, now=now)
-        sample = await segments.member_ids(scope=scope, condition=wanted, now=now, limit=max(0, min(sample_size, 50)))
+        wanted, scope, now = condition.to_domain(), segment_scope(caller), info.context.now()
+        count = await saved.count(scope=scope, condition=wanted, now=now)
+        sample = await saved.member_ids(scope=scope, condition=wanted, now=now, limit=max(0, min(sample_size, 50)))
         rows = await info.context.loaders.member.load_many(sample) if sample else []
         return SegmentPreview(count=count, sample=[Member(row=row) for row in rows if row is not None])
+
+    @strawberry.field(permission_classes=[IsStoreStaff], description="The brand's saved segments, newest first.")
+    async def segments(
+        self, info: Info, first: First = DEFAULT_PAGE, after: After = None
+    ) -> Connection[Segment] | None:
+        caller = require_caller(info)
+        return await paginate(
+            saved.listing(brand_id=caller.brand_id),
+            first=first,
+            after=after,
+            to_node=lambda row: Segment(row=row),
+            newest_first=True,
+        )

@@ -7,9 +7,12 @@ from datetime import datetime
 import strawberry
 
 from reach import conditions as c
+from reach.models import Segment as SegmentModel
 from referral.models import Channel as ChannelValue, Gender as GenderValue
 from schema import ids
+from schema.columns import column
 from schema.types.member import Channel, Gender, Member
+from schema.types.node import Node
 
 
 @strawberry.input(description="A period [from, to).")
@@ -126,3 +129,18 @@ class SegmentCondition:
 class SegmentPreview:
     count: int = strawberry.field(description="Members the conditions select, in the caller's scope.")
     sample: list[Member] = strawberry.field(description="The first members by id, up to sampleSize.")
+
+
+@strawberry.type(description="A saved segment: conditions evaluated whenever it is used, never a stored list.")
+class Segment(Node):
+    row: strawberry.Private[SegmentModel]
+
+    @strawberry.field(description="Global id of the segment.")
+    def id(self) -> strawberry.ID:
+        return ids.encode("Segment", self.row.id)
+
+    name = column(str, description="The brand's name for it.")
+
+    created_at = column(datetime, description="When it was saved first.")
+
+    updated_at = column(datetime, description="When it was last changed.")

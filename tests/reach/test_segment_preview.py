@@ -54,3 +54,30 @@ async def test_consumers_may_not_and_bad_conditions_are_typed_errors(client, set
     # @oneOf: two conditions in one object are refused before anything runs.
     both = await client.post(PREVIEW, {"c": {"city": "北京", "locale": "ja"}}, token=shop.hq)
     assert both.body.get("errors") and not (both.body.get("data") or {}).get("segmentPreview")
+
+
+SAVE = """mutation($n: String!, $c: SegmentCondition!, $id: ID) { saveSegment(name: $n, condition: $c, segmentId: $id) {
+  segment { id name } count errors { code field } } }"""
+
+
+async def test_a_saved_segment_keeps_its_conditions_and_names_are_unique(client, settings) -> None:
+    shop = await open_shop(client, settings)
+    mum, _ = await shop.mother("mum")
+    await Member.filter(id=mum.id).update(city="上海")
+    lapsed = {"allOf": [{"city": "上海"}, {"not": {"bought": {"withinDays": 60}}}]}
+
+    saved = await client.mutate("saveSegment", SAVE, {"n": "Shanghai, lapsed", "c": lapsed}, token=shop.hq)
+    again = await client.mutate("saveSegment", SAVE, {"n": " Shanghai, lapsed ", "c": lapsed}, token=shop.hq)
+    renamed = await client.mutate(
+        "saveSegment", SAVE, {"n": "Lapsed in Shanghai", "c": lapsed, "id": saved["segment"]["id"]}, token=shop.hq
+    )
+
+    assert saved["count"] == 1 and saved["errors"] == []
+    assert again == {"segment": None, "count": None, "errors": [{"code": "SEGMENT_NAME_TAKEN", "field": "name"}]}
+    assert renamed["segment"] == {"id": saved["segment"]["id"], "name": "Lapsed in Shanghai"}
+    listed = await client.ok("{ segments { nodes { id name } } }", token=shop.hq)
+    assert listed["segments"]["nodes"] == [renamed["segment"]]
+    found = await client.ok(
+        "query($id: ID!) { node(id: $id) { ... on Segment { name } } }", {"id": saved["segment"]["id"]}, token=shop.hq
+    )
+    assert found == {"node": {"name": "Lapsed in Shanghai"}}
