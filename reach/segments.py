@@ -64,7 +64,7 @@ def _select(columns: str, scope: Scope, condition: c.Condition, now: datetime, t
     if scope.store_id is not None:
         store = q.p(scope.store_id)
         clauses.append(f"EXISTS (SELECT 1 FROM guide sg WHERE sg.id = m.guide_id AND sg.store_id = {store})")
-    clauses.append(where(condition, q, now=now))
+    clauses.append(where(condition, q, brand_id=scope.brand_id, now=now))
     return q, f"SELECT {columns} FROM member m WHERE {' AND '.join(clauses)}{tail}"
 
 

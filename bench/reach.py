@@ -1,0 +1,281 @@
+"""Segment counts at scale (PostgreSQL): the GraphQL segment editor's live count against hand-written
+SQL for the same members, measured side by side in alternating rounds.
+
+python -m bench.reach [--members 100000] [--repeat 15]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+
+import asyncpg
+import httpx
+from starlette.datastructures import Secret
+
+from bench.scratch_db import scratch_database
+from foundation.auth import tokens
+from foundation.settings import Mode, Settings
+from server.app import create_app
+from server.migrate import migrate
+
+NOW = datetime.now(UTC)
+SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
+CITIES = ["上海", "北京", "广州", "深圳", "杭州", "成都", "南京", "武汉", "西安", "苏州"]
+SKUS = ["MILK-1", "MILK-2", "MILK-3", "GOLD-1", "GOLD-2"]
+
+
+async def load(conn: asyncpg.Connection, members: int, seed: int) -> None:
+    rng = random.Random(seed)
+    await conn.execute("INSERT INTO brand (id, slug, name, created_at) VALUES (1, 'bench', 'Bench', $1)", NOW)
+    await conn.copy_records_to_table(
+        "store",
+        columns=["id", "brand_id", "code", "name", "is_active", "created_at"],
+        records=[(i, 1, f"S{i}", f"Store {i}", True, NOW) for i in range(1, 51)],
+    )
+    guides = 500
+    member_rows = [(g, 1, NOW, NOW, f"G{g:09d}", None, None, None, None, None) for g in range(1, guides + 1)]
+    for n in range(guides + 1, guides + members + 1):
+        member_rows.append(
+            (
+                n,
+                1,
+                NOW,
+                NOW - timedelta(days=rng.randint(0, 730)),
+                f"M{n:09d}",
+                rng.choice(CITIES),
+                rng.choice(["female", "male", None]),
+                date.today() - timedelta(days=rng.randint(0, 1100)),
+                None,
+                "guide_qr",
+            )
+        )
+    await conn.copy_records_to_table(
+        "member",
+        columns=[
+            "id",
+            "brand_id",
+            "created_at",
+            "registered_at",
+            "invite_code",
+            "city",
+            "gender",
+            "baby_birth_date",
+            "guide_id",
+            "channel",
+        ],
+        records=member_rows,
+    )
+    await conn.copy_records_to_table(
+        "guide",
+        columns=["id", "brand_id", "member_id", "store_id", "role", "status", "invite_code", "created_at"],
+        records=[(g, 1, g, (g - 1) % 50 + 1, "guide", "active", f"GG{g:08d}", NOW) for g in range(1, guides + 1)],
+    )
+    # Members point at guides, guides at their own member rows: link customers once both exist.
+    await conn.execute("UPDATE member SET guide_id = 1 + (id * 7919) % $1 WHERE id > $1", guides)
+    await conn.execute("INSERT INTO tag (id, brand_id, name, created_at) VALUES (1, 1, 'VIC', $1)", NOW)
+    customers = range(guides + 1, guides + members + 1)
+    await conn.copy_records_to_table(
+        "member_tag",
+        columns=["brand_id", "member_id", "tag_id", "created_at"],
+        records=[(1, m, 1, NOW) for m in customers if rng.random() < 0.1],
+    )
+    await conn.copy_records_to_table(
+        "code_batch",
+        columns=[
+            "id",
+            "brand_id",
+            "sku",
+            "product_name",
+            "quantity",
+            "price_cents",
+            "points_per_item",
+            "key_id",
+            "created_at",
+        ],
+        records=[(i + 1, 1, sku, sku, 10_000_000, 29_900, 30, 1, NOW) for i, sku in enumerate(SKUS)],
+    )
+    claims, serial = [], 0
+    for m in customers:
+        for _ in range(rng.choice([0, 0, 1, 1, 2, 3, 4])):
+            serial += 1
+            claims.append((serial, NOW - timedelta(days=rng.randint(0, 730)), 30, rng.randint(1, 5), 1, m, False))
+    await conn.copy_records_to_table(
+        "claim",
+        columns=["serial", "claimed_at", "points", "batch_id", "brand_id", "member_id", "diverted"],
+        records=claims,
+    )
+    await conn.copy_records_to_table(
+        "points_account",
+        columns=["brand_id", "member_id", "balance", "debt", "purchases"],
+        records=[(1, m, rng.randint(0, 1000), 0, 0) for m in customers],
+    )
+    await conn.execute(
+        "INSERT INTO coupon_template (id, brand_id, name, kind, value_cents, valid_days, per_member_limit, issued_count,"
+        " store_ids, created_at) VALUES (1, 1, 'Gift', 'gift', 0, 30, 1, 0, '[]', $1)",
+        NOW,
+    )
+    await conn.copy_records_to_table(
+        "coupon",
+        columns=["code", "status", "issued_at", "expires_at", "brand_id", "member_id", "template_id", "points_cost"],
+        records=[
+            (f"C{m:011d}", "issued", NOW, NOW + timedelta(days=rng.randint(1, 30)), 1, m, 1, 0)
+            for m in customers
+            if rng.random() < 0.2
+        ],
+    )
+    await conn.execute(
+        "INSERT INTO event (id, brand_id, title, description, starts_at, ends_at, signup_opens_at, signup_closes_at,"
+        " cancel_deadline, check_in_opens_minutes, capacity, allow_walk_ins, audience, questions, status,"
+        " confirmed_count, waitlist_seq, created_at) VALUES (1, 1, 'Yoga', '', $1, $1, $1, $1, $1, 60, 100000,"
+        " false, 'all', '[]', 'published', 0, 0, $1)",
+        NOW - timedelta(days=10),
+    )
+    await conn.copy_records_to_table(
+        "registration",
+        columns=[
+            "status",
+            "answers",
+            "ticket_code",
+            "signed_up_at",
+            "checked_in_at",
+            "walk_in",
+            "brand_id",
+            "event_id",
+            "member_id",
+        ],
+        records=[
+            ("confirmed", "{}", f"T{m}", NOW, NOW if rng.random() < 0.7 else None, False, 1, 1, m)
+            for m in customers
+            if rng.random() < 0.05
+        ],
+    )
+    await conn.copy_records_to_table(
+        "member_identity",
+        columns=["provider", "subject", "pushable", "created_at", "brand_id", "member_id"],
+        records=[
+            (("line" if m % 2 else "wechat"), f"u{m}", (rng.random() < 0.9) if m % 2 else None, NOW, 1, m)
+            for m in customers
+        ],
+    )
+    await conn.execute("ANALYZE")
+
+
+# (name, GraphQL condition, hand-written SQL counting the same members)
+CASES: list[tuple[str, dict, str]] = [
+    (
+        "Shanghai, bought in the last 30 days",
+        {"allOf": [{"city": "上海"}, {"bought": {"withinDays": 30}}]},
+        "SELECT COUNT(*) FROM member m WHERE m.brand_id = 1 AND m.registered_at IS NOT NULL AND m.deleted_at IS NULL"
+        " AND m.city = '上海' AND m.id IN (SELECT member_id FROM claim WHERE reversed_at IS NULL"
+        " AND claimed_at >= now() - interval '30 days')",
+    ),
+    (
+        "lapsed: bought before, nothing for 60 days",
+        {"noPurchaseForDays": 60},
+        "SELECT COUNT(*) FROM (SELECT c.member_id FROM claim c JOIN member m ON m.id = c.member_id"
+        " WHERE m.brand_id = 1 AND m.registered_at IS NOT NULL AND m.deleted_at IS NULL AND c.reversed_at IS NULL"
+        " GROUP BY c.member_id HAVING max(c.claimed_at) < now() - interval '60 days') x",
+    ),
+    (
+        "baby 5-7 months, a LINE friend",
+        {"allOf": [{"babyAgeMonths": {"atLeast": 5, "atMost": 7}}, {"lineFriend": True}]},
+        "SELECT COUNT(*) FROM member m JOIN member_identity i ON i.member_id = m.id AND i.provider = 'line'"
+        " AND (i.pushable IS NULL OR i.pushable) WHERE m.brand_id = 1 AND m.registered_at IS NOT NULL"
+        " AND m.deleted_at IS NULL AND m.baby_birth_date > (current_date - interval '8 months')::date"
+        " AND m.baby_birth_date <= (current_date - interval '5 months')::date",
+    ),
+    (
+        "VIC tag or 900+ points",
+        {"anyOf": [{"tagId": "VGFnOjE="}, {"pointsAtLeast": 900}]},
+        "SELECT COUNT(*) FROM member m WHERE m.brand_id = 1 AND m.registered_at IS NOT NULL AND m.deleted_at IS NULL"
+        " AND (m.id IN (SELECT member_id FROM member_tag WHERE tag_id = 1)"
+        " OR m.id IN (SELECT member_id FROM points_account WHERE balance >= 900))",
+    ),
+    (
+        "attended an event, coupon expiring within 7 days",
+        {"allOf": [{"atEvent": {"attended": True}}, {"holdsCoupon": {"expiringWithinDays": 7}}]},
+        "SELECT COUNT(DISTINCT m.id) FROM member m JOIN registration r ON r.member_id = m.id"
+        " AND r.checked_in_at IS NOT NULL JOIN coupon k ON k.member_id = m.id AND k.status = 'issued'"
+        " AND k.expires_at > now() AND k.expires_at <= now() + interval '7 days'"
+        " WHERE m.brand_id = 1 AND m.registered_at IS NOT NULL AND m.deleted_at IS NULL",
+    ),
+]
+PREVIEW = "query($c: SegmentCondition!) { segmentPreview(condition: $c, sampleSize: 10) { count } }"
+
+
+async def timed(fn: Callable[[], Awaitable[int]]) -> tuple[float, int]:
+    start = time.perf_counter()
+    n = await fn()
+    return (time.perf_counter() - start) * 1000, n
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    async with scratch_database(args.admin_url, "scrm_bench_reach") as url:
+        await migrate(url)
+        conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+        started = time.perf_counter()
+        await load(conn, args.members, args.seed)
+        print(
+            f"loaded {args.members:,} members with claims, tags, points, coupons, events, identities "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
+        settings = Settings(
+            mode=Mode.PRODUCTION,
+            database_url=url + "?minsize=1&maxsize=4",
+            secret_key=Secret(SECRET),
+            graphiql=False,
+            introspection=False,
+        )
+        token = tokens.issue(secret=SECRET, brand_id=1, kind="staff", principal_id=1, ttl_s=3600)[0]
+        await conn.execute(
+            "INSERT INTO staff_account (id, brand_id, username, password_hash, role, is_active, token_version,"
+            " created_at) VALUES (1, 1, 'hq', 'no password: a token only', 'hq', true, 1, $1)",
+            NOW,
+        )
+        app = create_app(settings)
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=60) as http,
+        ):
+
+            async def gql(condition: dict) -> int:
+                response = await http.post(
+                    "/graphql",
+                    json={"query": PREVIEW, "variables": {"c": condition}},
+                    headers={"authorization": f"Bearer {token}"},
+                )
+                body = response.json()
+                assert response.status_code == 200 and "errors" not in body, body
+                return int(body["data"]["segmentPreview"]["count"])
+
+            print("\n| segment | members | GraphQL ms (median) | hand SQL ms (median) | ratio |")
+            print("| --- | --- | --- | --- | --- |")
+            for name, condition, sql in CASES:
+                ours, hand, counts = [], [], set()
+                for _ in range(args.repeat):  # alternating rounds, side by side
+                    ms, n = await timed(lambda condition=condition: gql(condition))
+                    ours.append(ms)
+                    counts.add(n)
+                    ms, n = await timed(lambda sql=sql: conn.fetchval(sql))
+                    hand.append(ms)
+                    counts.add(n)
+                assert len(counts) == 1, (name, counts)
+                a, b = statistics.median(ours), statistics.median(hand)
+                print(f"| {name} | {counts.pop():,} | {a:.1f} | {b:.1f} | {a / b:.2f} |")
+        await conn.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
