@@ -120,6 +120,11 @@ class WechatCredit:
 
 
 @dataclass(frozen=True)
+class MarketingConsent:
+    """Agreed to receive marketing (and has not withdrawn)."""
+
+
+@dataclass(frozen=True)
 class LineFriend:
     """Can be pushed on LINE (a LINE sign-in that has not unfollowed or blocked)."""
 
@@ -143,5 +148,6 @@ Condition = (
     | GenderIs
     | SpeaksLocale
     | WechatCredit
+    | MarketingConsent
     | LineFriend
 )

@@ -95,6 +95,8 @@ class _Compiler:
         if isinstance(x, c.WechatCredit):
             unused = "x.result = 'accept' AND x.used_at IS NULL AND x.voided_at IS NULL"
             return self.of("subscribe_consent", f"{unused} AND x.template_id = {p(x.template_id)}")
+        if isinstance(x, c.MarketingConsent):
+            return "m.marketing_consent_at IS NOT NULL"
         if isinstance(x, c.LineFriend):
             return self.of("member_identity", "x.provider = 'line' AND (x.pushable IS NULL OR x.pushable)")
         raise TypeError(f"no SQL for {type(x).__name__}")

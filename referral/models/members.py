@@ -46,6 +46,8 @@ class Member(Model):
     phone_consent_at = fields.DatetimeField(null=True)
     # Set when WeChat's getPhoneNumber confirmed the number; null for a number the member typed.
     phone_verified_at = fields.DatetimeField(null=True)
+    # When the member agreed to receive marketing (broadcasts); null: they have not, or withdrew.
+    marketing_consent_at = fields.DatetimeField(null=True)
     birthday = fields.DateField(null=True)
     baby_due_date = fields.DateField(null=True)
     baby_birth_date = fields.DateField(null=True)

@@ -21,6 +21,7 @@ PERSONAL_FIELDS = (
     "phone",
     "phone_consent_at",
     "phone_verified_at",
+    "marketing_consent_at",
     "birthday",
     "baby_due_date",
     "baby_birth_date",
@@ -44,6 +45,8 @@ class ProfileInput:
     gender: Gender | None = UNSET
     city: str | None = UNSET
     locale: str | None = UNSET
+    # True records consent to marketing now, False withdraws it; left out, unchanged.
+    marketing_consent: bool | None = UNSET
 
 
 def clean(
@@ -57,6 +60,8 @@ def clean(
     """The model fields to write; raises NAME_INVALID, PHONE_INVALID, PHONE_CONSENT_REQUIRED,
     DATE_INVALID, CITY_INVALID or LOCALE_INVALID (not one of `offered`, the brand's) naming the field."""
     out: dict[str, Any] = {}
+    if profile.marketing_consent is not UNSET and profile.marketing_consent is not None:
+        out["marketing_consent_at"] = now if profile.marketing_consent else None
     if profile.locale is not UNSET:
         if profile.locale is not None and profile.locale not in offered:
             raise ReferralError(Code.LOCALE_INVALID, f"Choose one of {', '.join(offered)}.", "locale")

@@ -36,7 +36,17 @@ def to_domain(profile: ProfileInput | None) -> DomainProfile:
         return DomainProfile()
     values = {
         name: (UNSET if getattr(profile, name) is strawberry.UNSET else getattr(profile, name))
-        for name in ("name", "phone", "birthday", "baby_due_date", "baby_birth_date", "gender", "city", "locale")
+        for name in (
+            "name",
+            "phone",
+            "birthday",
+            "baby_due_date",
+            "baby_birth_date",
+            "gender",
+            "city",
+            "locale",
+            "marketing_consent",
+        )
     }
     return DomainProfile(phone_consent=profile.phone_consent, **values)
 

@@ -98,6 +98,10 @@ class Member(Node):
     def phone(self, info: Info) -> str | None:
         return privacy.phone_for(self.row.phone, **_relation(info, self.row))
 
+    @strawberry.field(description="Whether they agreed to marketing messages; for them, their guide and HQ.")
+    def marketing_consent(self, info: Info) -> bool | None:
+        return self.row.marketing_consent_at is not None if _may_see_profile(info, self.row) else None
+
     @strawberry.field(description="Whether WeChat confirmed the phone number (getPhoneNumber); false for a typed one.")
     def phone_verified(self, info: Info) -> bool | None:
         return self.row.phone_verified_at is not None if _may_see_profile(info, self.row) else None
@@ -182,6 +186,9 @@ class ProfileInput:
     city: str | None = strawberry.UNSET
     locale: str | None = strawberry.field(
         default=strawberry.UNSET, description="The language to be told things in: one of the brand's locales."
+    )
+    marketing_consent: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="true: agree to receive marketing messages; false: withdraw."
     )
 
 

@@ -72,6 +72,9 @@ class SegmentCondition:
     wechat_credit: str | None = strawberry.field(
         default=strawberry.UNSET, description="Has an unused subscribe acceptance of this template id."
     )
+    marketing_consent: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="true: agreed to marketing; false: has not."
+    )
     line_friend: bool | None = strawberry.field(default=strawberry.UNSET, description="true: can be pushed on LINE.")
 
     def to_domain(self) -> c.Condition:  # noqa: C901 - one branch per field of the one-of
@@ -118,6 +121,10 @@ class SegmentCondition:
             return c.SpeaksLocale(self.locale)
         if self.wechat_credit:
             return c.WechatCredit(self.wechat_credit)
+        if self.marketing_consent is True:
+            return c.MarketingConsent()
+        if self.marketing_consent is False:
+            return c.NotThis(c.MarketingConsent())
         if self.line_friend is True:
             return c.LineFriend()
         if self.line_friend is False:

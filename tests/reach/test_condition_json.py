@@ -22,6 +22,7 @@ EVERY_KIND = c.AllOf(
         c.GenderIs(Gender.FEMALE),
         c.SpeaksLocale("ja"),
         c.WechatCredit("tpl-1"),
+        c.MarketingConsent(),
         c.LineFriend(),
     )
 )

@@ -37,7 +37,11 @@ async def cast(db, settings):
     people["m4"] = await factories.member(brand, "m4")
     today = NOW.date()
     await Member.filter(id=people["m1"].id).update(
-        city="上海", gender=Gender.FEMALE, locale="zh-Hans", baby_birth_date=today - relativedelta(months=6)
+        city="上海",
+        gender=Gender.FEMALE,
+        locale="zh-Hans",
+        baby_birth_date=today - relativedelta(months=6),
+        marketing_consent_at=NOW,
     )
     await Member.filter(id=people["m2"].id).update(
         city="北京", baby_birth_date=today - relativedelta(months=13), registered_at=NOW - timedelta(days=10)
@@ -127,6 +131,7 @@ async def test_each_condition_counts_exactly(cast) -> None:
         c.SpeaksLocale("zh-Hans"): ["m1"],
         c.WechatCredit("TPL-CANCEL"): ["m2"],
         c.LineFriend(): ["m1"],  # m3 blocked the account
+        c.MarketingConsent(): ["m1"],
     }
     for condition, names in expect.items():
         assert await _who(cast, condition) == names, condition

@@ -81,3 +81,18 @@ async def test_a_saved_segment_keeps_its_conditions_and_names_are_unique(client,
         "query($id: ID!) { node(id: $id) { ... on Segment { name } } }", {"id": saved["segment"]["id"]}, token=shop.hq
     )
     assert found == {"node": {"name": "Lapsed in Shanghai"}}
+
+
+async def test_marketing_consent_is_given_and_withdrawn_by_the_member(client, settings) -> None:
+    shop = await open_shop(client, settings)
+    _, token = await shop.mother("mum")
+    update = """mutation($c: Boolean) { updateProfile(input: {marketingConsent: $c}) {
+      member { marketingConsent } errors { code } } }"""
+    consenting = {"marketingConsent": True}
+
+    given = await client.mutate("updateProfile", update, {"c": True}, token=token)
+    assert given == {"member": {"marketingConsent": True}, "errors": []}
+    assert (await client.ok(PREVIEW, {"c": consenting}, token=shop.hq))["segmentPreview"]["count"] == 1
+    withdrawn = await client.mutate("updateProfile", update, {"c": False}, token=token)
+    assert withdrawn["member"] == {"marketingConsent": False}
+    assert (await client.ok(PREVIEW, {"c": consenting}, token=shop.hq))["segmentPreview"]["count"] == 0
