@@ -15,15 +15,16 @@ from server.demo import DEMO_BRAND, DEMO_HQ_PASSWORD, DEMO_HQ_USER
 
 ASSETS = Path(__file__).parent / "graphiql_assets"
 ASSETS_URL = "/graphiql/assets/"
-# The page's CDN addresses and the vendored file each stands for.
+# Each asset strawberry's page loads from its CDN, by package path, and the vendored file that
+# replaces it (whatever host the page names, the same bytes are served from here).
 _LOCAL = {
-    "https://unpkg.com/react@18.2.0/umd/react.production.min.js": "react.production.min.js",
-    "https://unpkg.com/react-dom@18.2.0/umd/react-dom.production.min.js": "react-dom.production.min.js",
-    "https://unpkg.com/js-cookie@3.0.5/dist/js.cookie.min.js": "js.cookie.min.js",
-    "https://unpkg.com/graphiql@3.8.3/graphiql.min.css": "graphiql.min.css",
-    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/style.css": "plugin-explorer.css",
-    "https://unpkg.com/graphiql@3.8.3/graphiql.min.js": "graphiql.min.js",
-    "https://unpkg.com/@graphiql/plugin-explorer@1.0.2/dist/index.umd.js": "plugin-explorer.umd.js",
+    "react@18.2.0/umd/react.production.min.js": "react.production.min.js",
+    "react-dom@18.2.0/umd/react-dom.production.min.js": "react-dom.production.min.js",
+    "js-cookie@3.0.5/dist/js.cookie.min.js": "js.cookie.min.js",
+    "graphiql@3.8.3/graphiql.min.css": "graphiql.min.css",
+    "@graphiql/plugin-explorer@1.0.2/dist/style.css": "plugin-explorer.css",
+    "graphiql@3.8.3/graphiql.min.js": "graphiql.min.js",
+    "@graphiql/plugin-explorer@1.0.2/dist/index.umd.js": "plugin-explorer.umd.js",
 }
 
 # One tab per role: sign in (the demo data of `scrm dev`), then what that role does most.
@@ -85,10 +86,10 @@ mutation Settings {{
 @cache
 def page() -> str:
     html = get_graphql_ide_html(graphql_ide="graphiql")
-    for remote, local in _LOCAL.items():
-        if remote not in html:
-            raise RuntimeError(f"strawberry's GraphiQL page no longer loads {remote}: rerun clients/graphiql/vendor.sh")
-        html = html.replace(remote, ASSETS_URL + local)
+    for path, local in _LOCAL.items():
+        html, found = re.subn(r'"https?://[^"/]+/' + re.escape(path) + '"', f'"{ASSETS_URL}{local}"', html)
+        if found != 1:
+            raise RuntimeError(f"strawberry's GraphiQL page no longer loads {path}: rerun clients/graphiql/vendor.sh")
     # Same-origin now: no CORS mode for the assets.
     html = re.sub(r"\n\s*crossorigin\n", "\n", html)
     tabs = json.dumps([{"query": e["query"]} for e in EXAMPLES], ensure_ascii=False)

@@ -68,8 +68,10 @@ async def record(
                 .order_by("id")
                 .first()
             )
-            if partner is not None:
-                await SubscribeConsent.filter(id=partner.id).using_db(conn).update(paired=True)
+            # Conditional: two reports racing for the same partner cannot both pair with it.
+            if partner is not None and await SubscribeConsent.filter(id=partner.id, paired=False).using_db(conn).update(
+                paired=True
+            ):
                 continue
             try:
                 async with in_transaction() as row_conn:  # a savepoint: a retried report is not an error
