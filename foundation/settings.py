@@ -54,6 +54,9 @@ class Settings:
     line_api_base_url: str = "https://api.line.me/"
     upstream_timeout_s: float = 5.0
     upstream_max_threads: int = 16
+    # Pushes per second the outbox worker sends on each channel (its pace, whatever the backlog).
+    outbox_rate_line: float = 50.0
+    outbox_rate_wechat: float = 20.0
     redis_url: str | None = None
     # Limits on scans and sign-ins by member, IP and account (see foundation/ratelimit.py).
     rate_limits: Mapping[str, Rate] = field(default_factory=lambda: dict(DEFAULT_RULES))
@@ -107,6 +110,8 @@ class Settings:
             line_api_base_url=_url(env, "SCRM_LINE_API_BASE_URL", cls.line_api_base_url),
             upstream_timeout_s=_float(env, "SCRM_UPSTREAM_TIMEOUT", cls.upstream_timeout_s),
             upstream_max_threads=_int(env, "SCRM_UPSTREAM_MAX_THREADS", cls.upstream_max_threads),
+            outbox_rate_line=_float(env, "SCRM_OUTBOX_RATE_LINE", cls.outbox_rate_line),
+            outbox_rate_wechat=_float(env, "SCRM_OUTBOX_RATE_WECHAT", cls.outbox_rate_wechat),
             redis_url=env.get("REDIS_URL") or None,
             rate_limits=_rate_limits(env),
             item_code_keys=Secret(env.get("SCRM_ITEM_CODE_KEYS", "")),

@@ -5,6 +5,16 @@ class ReachErrorCode(Code):
     SEGMENT_INVALID = "SEGMENT_INVALID", "The segment's conditions are empty, contradictory, too deep or name nothing."
     SEGMENT_NOT_FOUND = "SEGMENT_NOT_FOUND", "No such segment in this brand."
     SEGMENT_NAME_TAKEN = "SEGMENT_NAME_TAKEN", "The brand already has a segment with this name."
+    BROADCAST_INVALID = "BROADCAST_INVALID", "A field of the broadcast is missing or out of range (the field is named)."
+    BROADCAST_NOT_FOUND = "BROADCAST_NOT_FOUND", "No such broadcast in this brand."
+    BROADCAST_ALREADY_SENT = "BROADCAST_ALREADY_SENT", "The broadcast was sent or cancelled already: it cannot change."
+    SEND_TIME_PASSED = "SEND_TIME_PASSED", "The send time is in the past."
+    SEGMENT_EMPTY = "SEGMENT_EMPTY", "The segment selects nobody now."
+    COUPON_TEMPLATE_UNKNOWN = "COUPON_TEMPLATE_UNKNOWN", "No such coupon template in this brand."
+    COUPON_OUT_OF_STOCK = "COUPON_OUT_OF_STOCK", "The coupon template has fewer coupons left than the audience."
+    NO_MARKETING_CONSENT = "NO_MARKETING_CONSENT", "The member has not agreed to marketing messages."
+    MEMBER_NOT_FOUND = "MEMBER_NOT_FOUND", "No such member in this brand."
+    IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED", "This idempotency key was used for a different broadcast."
 
 
 class ReachError(Exception):

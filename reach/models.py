@@ -1,5 +1,6 @@
 """Reach models. Tortoise discovers every model imported here."""
 
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
@@ -7,6 +8,8 @@ from tortoise.models import Model
 
 if TYPE_CHECKING:
     from foundation.tenancy.models import Brand
+    from loyalty.models import CouponTemplate
+    from referral.models import Member
 
 
 class Segment(Model):
@@ -33,4 +36,98 @@ class Segment(Model):
         return f"<Segment {self.id}>"
 
 
-__all__ = ["Segment"]
+class BroadcastStatus(StrEnum):
+    SCHEDULED = "scheduled"  # waiting for its send time; may be cancelled
+    QUEUED = "queued"  # the audience is fixed; its messages are being written to the outbox
+    SENT = "sent"  # every message is in the outbox (the outbox delivers them at its rate)
+    CANCELLED = "cancelled"
+
+
+class AudienceGroup(StrEnum):
+    RECIPIENT = "recipient"
+    HOLDOUT = "holdout"  # chosen at random (seeded), sent nothing: the comparison for the lift
+
+
+class SkipReason(StrEnum):
+    NO_MARKETING_CONSENT = "no_marketing_consent"
+    FREQUENCY_CAP = "frequency_cap"
+    COUPON_UNAVAILABLE = "coupon_unavailable"  # the template ran out, or the member holds as many as allowed
+    CONSENT_WITHDRAWN = "consent_withdrawn"  # withdrawn between queueing and delivery
+
+
+class Broadcast(Model):
+    """A message from the brand to a segment at a time. Its audience is fixed when it is sent
+    (broadcast_recipient), so the report and the lift refer to exactly those members."""
+
+    id = fields.IntField(primary_key=True)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    name = fields.CharField(max_length=80)
+    segment: fields.ForeignKeyRelation[Segment] = fields.ForeignKeyField(
+        "reach.Segment", related_name=False, on_delete=fields.RESTRICT
+    )
+    title = fields.CharField(max_length=40)
+    # With {name}, {guide}, {points} and {coupon}, filled in per member when queued.
+    body = fields.CharField(max_length=500)
+    page = fields.CharField(max_length=200, null=True)
+    coupon_template: fields.ForeignKeyNullableRelation["CouponTemplate"] = fields.ForeignKeyField(
+        "loyalty.CouponTemplate", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    send_at = fields.DatetimeField()
+    # Minutes after local midnight (the brand's zone) when nothing is pushed; the window may wrap midnight.
+    quiet_from = fields.IntField(null=True)
+    quiet_to = fields.IntField(null=True)
+    # A member who received this many broadcasts in the 7 days before is skipped.
+    frequency_cap = fields.IntField()
+    holdout_percent = fields.IntField(default=0)
+    holdout_seed = fields.BigIntField()
+    conversion_days = fields.IntField(default=14)
+    status = fields.CharEnumField(BroadcastStatus, max_length=10, default=BroadcastStatus.SCHEDULED)
+    audience = fields.IntField(null=True)
+    created_by = fields.CharField(max_length=40)
+    idempotency_key = fields.CharField(max_length=64, null=True)
+    created_at = fields.DatetimeField()
+    queued_at = fields.DatetimeField(null=True)
+    cancelled_at = fields.DatetimeField(null=True)
+
+    brand_id: int
+    segment_id: int
+    coupon_template_id: int | None
+
+    class Meta:
+        table = "broadcast"
+        unique_together = (("brand", "idempotency_key"),)
+        indexes = (("status", "send_at"),)
+
+    def __repr__(self) -> str:
+        return f"<Broadcast {self.id}>"
+
+
+class BroadcastRecipient(Model):
+    """One member of a broadcast's audience as it stood when sent. (broadcast, member) is unique: a
+    member is written once whatever happens to the worker. Delivery state is the outbox message's,
+    found by its dedupe key (reach.broadcasts.message_key)."""
+
+    id = fields.BigIntField(primary_key=True)
+    broadcast: fields.ForeignKeyRelation[Broadcast] = fields.ForeignKeyField(
+        "reach.Broadcast", related_name=False, on_delete=fields.CASCADE
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.CASCADE
+    )
+    audience_group = fields.CharEnumField(AudienceGroup, max_length=10)
+    skip_reason = fields.CharEnumField(SkipReason, max_length=24, null=True)
+    # True once its message is in the outbox (and its coupon issued, under the message's key).
+    queued = fields.BooleanField(default=False)
+
+    broadcast_id: int
+    member_id: int
+
+    class Meta:
+        table = "broadcast_recipient"
+        unique_together = (("broadcast", "member"),)
+        indexes = (("member_id", "queued"),)
+
+
+__all__ = ["AudienceGroup", "Broadcast", "BroadcastRecipient", "BroadcastStatus", "Segment", "SkipReason"]

@@ -42,7 +42,8 @@ class _Compiler:
         if isinstance(x, c.AnyOf):
             return "(" + " OR ".join(self.sql(part) for part in x.parts) + ")"
         if isinstance(x, c.NotThis):
-            return f"(NOT {self.sql(x.part)})"
+            # SQL's NOT of an unknown is unknown: "not in Beijing" must keep members with no city.
+            return f"(NOT COALESCE({self.sql(x.part)}, FALSE))"
         if isinstance(x, c.HasTag):
             return self.of("member_tag", f"x.tag_id = {p(x.tag_id)}")
         if isinstance(x, c.CameBy):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 
@@ -56,8 +57,15 @@ def _check(x: c.Condition, depth: int) -> int:
     return 1
 
 
-def _select(columns: str, scope: Scope, condition: c.Condition, now: datetime, tail: str = "") -> tuple[Statement, str]:
-    q = Statement()
+def _select(
+    columns: str,
+    scope: Scope,
+    condition: c.Condition,
+    now: datetime,
+    tail: str = "",
+    conn: BaseDBAsyncClient | None = None,
+) -> tuple[Statement, str]:
+    q = Statement(conn)
     clauses = [f"m.brand_id = {q.p(scope.brand_id)}", "m.registered_at IS NOT NULL", "m.deleted_at IS NULL"]
     if scope.guide_id is not None:
         clauses.append(f"m.guide_id = {q.p(scope.guide_id)}")
@@ -74,10 +82,18 @@ async def count(*, scope: Scope, condition: c.Condition, now: datetime) -> int:
     return int((await q.rows(sql))[0]["n"])
 
 
-async def member_ids(*, scope: Scope, condition: c.Condition, now: datetime, limit: int | None = None) -> list[int]:
+async def member_ids(
+    *,
+    scope: Scope,
+    condition: c.Condition,
+    now: datetime,
+    limit: int | None = None,
+    conn: BaseDBAsyncClient | None = None,
+) -> list[int]:
     """The members the segment holds now, in id order (a sample with `limit`)."""
     check(condition)
-    q, sql = _select("m.id", scope, condition, now, " ORDER BY m.id" + (f" LIMIT {int(limit)}" if limit else ""))
+    tail = " ORDER BY m.id" + (f" LIMIT {int(limit)}" if limit else "")
+    q, sql = _select("m.id", scope, condition, now, tail, conn)
     return [int(row["id"]) for row in await q.rows(sql)]
 
 

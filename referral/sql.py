@@ -37,3 +37,14 @@ async def violations(checks: dict[str, str]) -> list[str]:
         rows = await Statement().rows(sql)
         found += [f"{name}: {dict(row)}" for row in rows]
     return found
+
+
+async def insert_many(
+    conn: BaseDBAsyncClient, table: str, columns: tuple[str, ...], rows: list[list[Any]], tail: str = ""
+) -> None:
+    """One INSERT run for many rows (executemany); `tail` is an ON CONFLICT clause, if any."""
+    if not rows:
+        return
+    postgres = conn.capabilities.dialect == "postgres"
+    marks = ", ".join(f"${i}" if postgres else "?" for i in range(1, len(columns) + 1))
+    await conn.execute_many(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}){tail}", rows)

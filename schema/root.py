@@ -20,6 +20,7 @@ from strawberry.types import ExecutionContext
 from schema import documents, input_limits
 from schema.errors import should_mask
 from schema.mutations.brand import BrandMutations
+from schema.mutations.broadcasts import BroadcastMutations
 from schema.mutations.campaigns import CampaignMutations
 from schema.mutations.consent import ConsentMutations
 from schema.mutations.coupons import CouponMutations
@@ -65,6 +66,7 @@ class Mutation(
     InboxMutations,
     ConsentMutations,
     ReachMutations,
+    BroadcastMutations,
 ):
     pass
 

@@ -318,11 +318,13 @@ def _queue_event_reminders(settings: Settings, args: argparse.Namespace) -> None
 
 def _deliver_notifications(settings: Settings, args: argparse.Namespace) -> None:
     from foundation.integrations.clients import open_integrations
+    from referral.models import MessageChannel
     from server.notifications import Deliverer
 
     async def run() -> dict[str, int]:
         async with open_integrations(settings) as integrations:
-            deliverer = Deliverer(integrations)
+            rates = {MessageChannel.LINE: settings.outbox_rate_line, MessageChannel.WECHAT: settings.outbox_rate_wechat}
+            deliverer = Deliverer(integrations, rates=rates)
             if args.once:
                 return dict(await deliverer.run_once(limit=500))
             await deliverer.run_forever(interval_s=args.interval)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from foundation.integrations.clients import Integrations
@@ -14,22 +14,36 @@ from foundation.integrations.line_push import PushOutcome
 from foundation.integrations.wechat import SendOutcome
 from foundation.tenancy import regional
 from foundation.tenancy.models import Brand
+from reach import broadcast_queue, delivery
+from reach.models import SkipReason
 from referral.models import Member, Message, MessageChannel
 from referral.notices import catalogue
 from referral.services import consent, outbox
+from server.pacing import Pacer
 
 log = logging.getLogger("scrm.notifications")
 
 
 class Deliverer:
-    def __init__(self, integrations: Integrations, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self,
+        integrations: Integrations,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        *,
+        rates: Mapping[MessageChannel, float] | None = None,
+        pacers: Mapping[MessageChannel, Pacer] | None = None,
+    ) -> None:
+        """`rates`: pushes per second per channel (settings.outbox_rate_*); unpaced when left out."""
         self._wechat = integrations.wechat
         self._line = integrations.line_push
         self._clock = clock
+        self._pacers = dict(pacers or {channel: Pacer(rate) for channel, rate in (rates or {}).items()})
 
     async def run_once(self, *, limit: int = 50) -> Counter[str]:
-        """Deliver what is due now; returns how many messages ended in each state."""
+        """Queue the broadcasts that are due, then deliver what is due now; returns how many messages
+        ended in each state."""
         done: Counter[str] = Counter()
+        await broadcast_queue.run_due(now=self._clock(), line=self._line)
         messages = await outbox.lease_due(now=self._clock(), limit=limit)
         brands = {b.id: b for b in await Brand.filter(id__in={m.brand_id for m in messages})}
         locales = dict(
@@ -45,8 +59,20 @@ class Deliverer:
                 zone=settings.zone,
                 event_link_base=settings.event_link_base,
             )
-            done[await self._deliver(message, brand, words)] += 1
+            held = await delivery.hold(message, zone=settings.zone, now=self._clock())
+            if isinstance(held, SkipReason):
+                await outbox.skipped(message, reason=f"not sent: {held.value}")
+                done["skipped"] += 1
+            elif held is not None:
+                await outbox.defer(message, until=held, reason="quiet hours")
+                done["held"] += 1
+            else:
+                done[await self._deliver(message, brand, words)] += 1
         return done
+
+    async def _pace(self, channel: MessageChannel) -> None:
+        if (pacer := self._pacers.get(channel)) is not None:
+            await pacer.wait()
 
     async def run_forever(self, *, interval_s: float = 5.0) -> None:
         while True:
@@ -65,6 +91,7 @@ class Deliverer:
         if not brand.line_channel_access_token:
             await outbox.failed(message, error="brand has no LINE channel access token")
             return "failed"
+        await self._pace(MessageChannel.LINE)
         outcome, reason = await self._line.push(
             access_token=brand.line_channel_access_token,
             to=message.recipient or "",
@@ -92,6 +119,7 @@ class Deliverer:
         credit = await consent.take(member_id=message.member_id, template_id=template, message_id=message.id, now=now)
         if credit is None:
             return await self._elsewhere(message, brand, words, "no subscribe-message credit")
+        await self._pace(MessageChannel.WECHAT)
         if not await outbox.handing_over(message, now=now):
             await consent.give_back(credit)
             return "lost lease"

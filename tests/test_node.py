@@ -55,6 +55,13 @@ async def _objects(client, settings, clock) -> tuple[dict[str, str], dict[str, s
         'mutation { saveSegment(name: "All", condition: {bought: {}}) { segment { id } errors { code } } }',
         token=hq,
     )
+    broadcast = await client.mutate(
+        "createBroadcast",
+        "mutation($s: ID!) { createBroadcast(input: {name: \"Hello\", segmentId: $s, title: \"Hi\", body: \"Hi\"}) "
+        "{ broadcast { id } errors { code } } }",
+        {"s": segment["segment"]["id"]},
+        token=hq,
+    )
     seen = await client.ok(
         "query($m: ID!) { member(id: $m) { timeline(first: 1) { nodes { id } } } suspiciousScans { nodes { id } } }",
         {"m": gid("Member", mum.id)},
@@ -81,6 +88,7 @@ async def _objects(client, settings, clock) -> tuple[dict[str, str], dict[str, s
         "Coupon": claimed["rewards"][0]["coupon"]["id"],
         "InboxItem": inbox["myInbox"]["nodes"][0]["id"],
         "Segment": segment["segment"]["id"],
+        "Broadcast": broadcast["broadcast"]["id"],
     }
     return made, {"hq": hq, "mum": mum_token, "friend": friend_token}
 

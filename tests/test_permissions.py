@@ -317,6 +317,20 @@ MATRIX = {
     "saveSegment": Op(
         'mutation { saveSegment(name: "Shanghai", condition: {city: "上海"}) { count errors { code } } }', STORE_STAFF
     ),
+    "broadcasts": Op("{ broadcasts { nodes { name } } }", HQ),
+    "createBroadcast": Op(
+        'mutation { createBroadcast(input: {name: "Hi", segmentId: "U2VnbWVudDo5OTk=", title: "Hi", body: "Hi"}) '
+        "{ broadcast { id } errors { code } } }",
+        HQ,
+    ),
+    "cancelBroadcast": Op(
+        'mutation { cancelBroadcast(broadcastId: "QnJvYWRjYXN0Ojk5OQ==") { broadcast { id } errors { code } } }', HQ
+    ),
+    "sendTestBroadcast": Op(
+        'mutation { sendTestBroadcast(broadcastId: "QnJvYWRjYXN0Ojk5OQ==", memberId: "TWVtYmVyOjk5OQ==") '
+        "{ route errors { code } } }",
+        HQ,
+    ),
     "myInbox": Op("{ myInbox { nodes { title } } }", CONSUMERS),
     "myUnreadCount": Op("{ myUnreadCount }", CONSUMERS),
     "markInboxRead": Op("mutation { markInboxRead { unreadCount errors { code } } }", CONSUMERS),

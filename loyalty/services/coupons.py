@@ -179,8 +179,10 @@ async def issue_within(
     idempotency_key: str | None = None,
     points_cost: int = 0,
     campaign_id: int | None = None,
+    notify: bool = True,
 ) -> Coupon:
-    """Issue inside the caller's transaction (`campaign_id`: the rule issuing it, credited in reports).
+    """Issue inside the caller's transaction (`campaign_id`: the rule issuing it, credited in reports;
+    `notify` False when the caller's own message tells the member, as a broadcast's does).
     Raises COUPON_LIMIT_REACHED or COUPON_MEMBER_LIMIT_REACHED
     after its own writes: the caller rolls back (a campaign does so to a savepoint and goes on)."""
     # Only a limited template is counted on its row: that UPDATE locks the row until commit, so
@@ -228,6 +230,8 @@ async def issue_within(
         campaign_id=campaign_id,
         conn=conn,
     )
+    if not notify:
+        return coupon
     await outbox.enqueue(
         brand_id=template.brand_id,
         member_id=member_id,

@@ -66,6 +66,7 @@ class MessageKind(StrEnum):
     WAITLIST_PROMOTED = "waitlist_promoted"
     COUPON_ISSUED = "coupon_issued"
     EVENT_REMINDER = "event_reminder"
+    BROADCAST = "broadcast"  # the brand's own words (reach/broadcasts.py), marketing: needs consent
 
 
 class MessageChannel(StrEnum):

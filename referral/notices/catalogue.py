@@ -35,6 +35,9 @@ MESSAGES: dict[MessageKind, tuple[str, str]] = {
     ),
     MessageKind.COUPON_ISSUED: ("New coupon", "You have a new coupon: %(coupon)s, valid until %(expires)s."),
 }
+# Kinds whose words the brand writes itself (params "title" and "body", personalised when queued):
+# they are not translated by the catalogue.
+WRITTEN = frozenset({MessageKind.BROADCAST})
 ONLINE = "online"
 # What a WeChat subscribe message's `thing` field holds at most.
 _THING = 20
@@ -82,6 +85,8 @@ def _values(params: dict[str, Any], locale_tag: str, zone: ZoneInfo) -> dict[str
 
 
 def render(kind: MessageKind, params: dict[str, Any], *, locale: str, zone: ZoneInfo) -> Rendered:
+    if kind in WRITTEN:
+        return Rendered(title=str(params["title"]), body=str(params["body"]), page=params.get("page"))
     title, body = MESSAGES[kind]
     return Rendered(
         title=gettext(locale, title),
@@ -92,12 +97,13 @@ def render(kind: MessageKind, params: dict[str, Any], *, locale: str, zone: Zone
 
 def wechat_fields(kind: MessageKind, params: dict[str, Any], *, locale: str, zone: ZoneInfo) -> dict[str, str]:
     """The subscribe-message template's fields: thing1 what, time2 when (WeChat's own format), thing3 note."""
-    at = params.get("starts_at") or params.get("expires_at")
+    at = params.get("starts_at") or params.get("expires_at") or params.get("sent_at")
     what = params.get("title") or params.get("coupon") or ""
+    note = str(params["body"]) if kind in WRITTEN else gettext(locale, MESSAGES[kind][0])
     return {
         "thing1": what[:_THING],
         "time2": datetime.fromisoformat(at).astimezone(zone).strftime("%Y-%m-%d %H:%M") if at else "",
-        "thing3": gettext(locale, MESSAGES[kind][0])[:_THING],
+        "thing3": note[:_THING],
     }
 
 

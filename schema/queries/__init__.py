@@ -1,5 +1,6 @@
 import strawberry
 
+from schema.queries.broadcasts import BroadcastQueries
 from schema.queries.coupons import CouponQueries
 from schema.queries.events import EventQueries
 from schema.queries.fraud import FraudQueries
@@ -28,6 +29,7 @@ class Query(
     FraudQueries,
     StaffQueries,
     ReachQueries,
+    BroadcastQueries,
 ):
     pass
 

@@ -26,7 +26,7 @@ from loyalty.models import (
     CouponTemplate as TemplateModel,
     Rescan as RescanModel,
 )
-from reach.models import Segment as SegmentModel
+from reach.models import Broadcast as BroadcastModel, Segment as SegmentModel
 from referral.models import (
     Guide as GuideModel,
     InboxItem as InboxModel,
@@ -51,6 +51,7 @@ from schema.types.loyalty import Claim, CodeBatch, SuspiciousScan
 from schema.types.member import Member
 from schema.types.node import Node
 from schema.types.profile import Touch
+from schema.types.broadcast import Broadcast
 from schema.types.segment import Segment
 from schema.types.staff import StaffAccount
 from schema.types.store import Store
@@ -176,6 +177,7 @@ KINDS: dict[str, Fetch] = {
     "Coupon": _owner_or_hq(CouponModel, lambda row: Coupon(row=row)),
     "InboxItem": _owner_or_hq(InboxModel, lambda row: InboxItem(row=row)),
     "Segment": _segment,
+    "Broadcast": _hq(BroadcastModel, lambda row: Broadcast(row=row)),
 }
 
 

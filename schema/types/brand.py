@@ -18,6 +18,7 @@ MessagePurpose = client_enum(
         MessageKind.WAITLIST_PROMOTED: "A place opened up for them at an event.",
         MessageKind.COUPON_ISSUED: "They received a coupon.",
         MessageKind.EVENT_REMINDER: "An event they signed up for is tomorrow.",
+        MessageKind.BROADCAST: "A message the brand sends to a segment (marketing: only with their consent).",
     },
     name="MessagePurpose",
 )

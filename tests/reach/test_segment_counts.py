@@ -142,6 +142,9 @@ async def test_and_or_not_and_scopes(cast) -> None:
     assert await _who(cast, either) == ["m1", "m2"]
     assert await _who(cast, c.AllOf((either, c.LivesIn("北京")))) == ["m2"]
     assert await _who(cast, c.NotThis(c.Bought())) == ["m3"]
+    # Only m1 gave a gender: "not female" keeps the two who said nothing (SQL's NOT of NULL would not).
+    assert await _who(cast, c.NotThis(c.GenderIs(Gender.FEMALE))) == ["m2", "m3"]
+    assert await _who(cast, c.NotThis(c.NotThis(c.GenderIs(Gender.FEMALE)))) == ["m1"]
     assert await _who(cast, c.AllOf((c.NotThis(c.LineFriend()), c.NotThis(c.WechatCredit("TPL-CANCEL"))))) == ["m3"]
     assert await _who(cast, c.CameBy(Channel.GUIDE_QR), store_id=cast["a"].id) == ["m1", "m3"]
     assert await _who(cast, c.CameBy(Channel.GUIDE_QR), guide_id=cast["gb"].id) == ["m2"]

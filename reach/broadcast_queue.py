@@ -1,0 +1,201 @@
+"""Sending a broadcast when its time comes, in two steps that each survive a worker's death:
+
+1. Fix the audience: in one transaction, claim the broadcast (SCHEDULED -> QUEUED, a conditional
+   update: HQ pressing twice or two workers racing, one wins), write one row per member the segment
+   holds now, hold out the seeded share, and mark who is skipped (no marketing consent, frequency cap).
+2. Write the messages, a chunk of recipients per transaction: issue each one's coupon (keyed by the
+   message key, so never twice), fill in their own words, queue the message (inbox, then LINE or
+   WeChat), and mark the chunk queued. A chunk a worker died in rolls back whole and is done again.
+The outbox then delivers at its pace, holding messages in quiet hours and re-checking consent."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+from datetime import datetime
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from foundation.integrations.line_push import LinePush, LineUnavailable
+from foundation.tenancy import regional
+from foundation.tenancy.models import Brand
+from loyalty.errors import LoyaltyError
+from loyalty.models import CouponTemplate
+from loyalty.services import coupons
+from reach import holdout, quiet_hours, segments
+from reach.broadcasts import CAP_WINDOW, message_key, params_of, personal_values
+from reach.models import AudienceGroup, Broadcast, BroadcastStatus, Segment, SkipReason
+from referral.models import MessageChannel, MessageKind
+from referral.services import outbox
+from referral.sql import Statement, insert_many
+
+log = logging.getLogger("scrm.broadcasts")
+CHUNK = 1000
+
+
+async def run_due(*, now: datetime, line: LinePush | None = None) -> Counter[str]:
+    """Send what is due: fix the audience of each broadcast whose time has come, then write the
+    messages of every broadcast still being queued (one a dead worker left half done, too)."""
+    done: Counter[str] = Counter()
+    due = await Broadcast.filter(status=BroadcastStatus.SCHEDULED, send_at__lte=now).order_by("id")
+    for row in due:
+        done["audiences"] += await fix_audience(row.id, now=now)
+    for row in await Broadcast.filter(status=BroadcastStatus.QUEUED).order_by("id"):
+        done["messages"] += (await write_messages(row.id, now=now, line=line)).total()
+    return done
+
+
+async def fix_audience(broadcast_id: int, *, now: datetime) -> int:
+    """Claim the broadcast and write its audience; 0 when another worker (or a cancel) got there first."""
+    async with in_transaction() as conn:
+        if (
+            not await Broadcast.filter(id=broadcast_id, status=BroadcastStatus.SCHEDULED)
+            .using_db(conn)
+            .update(status=BroadcastStatus.QUEUED, queued_at=now)
+        ):
+            return 0
+        row = await Broadcast.get(id=broadcast_id, using_db=conn)
+        segment = await Segment.get(id=row.segment_id, using_db=conn)
+        members = await segments.member_ids(
+            scope=segments.Scope(brand_id=row.brand_id), condition=segments.conditions_of(segment), now=now, conn=conn
+        )
+        # Hashing a large audience is CPU work: off the event loop.
+        groups = await asyncio.to_thread(_groups, row.holdout_seed, row.holdout_percent, members)
+        await insert_many(
+            conn,
+            "broadcast_recipient",
+            ("broadcast_id", "member_id", "audience_group", "queued"),
+            [[row.id, m, g.value, False] for m, g in zip(members, groups, strict=True)],
+        )
+        await _skip_unconsented(conn, row)
+        await _skip_capped(conn, row, now)
+        await Broadcast.filter(id=row.id).using_db(conn).update(audience=len(members))
+    log.info("broadcast audience fixed", extra={"broadcast": broadcast_id, "audience": len(members)})
+    return len(members)
+
+
+def _groups(seed: int, percent: int, members: list[int]) -> list[AudienceGroup]:
+    return [AudienceGroup.HOLDOUT if holdout.held_out(seed, m, percent) else AudienceGroup.RECIPIENT for m in members]
+
+
+async def _skip_unconsented(conn: BaseDBAsyncClient, row: Broadcast) -> None:
+    q = Statement(conn)
+    await q.execute(
+        f"UPDATE broadcast_recipient SET skip_reason = {q.p(SkipReason.NO_MARKETING_CONSENT.value)} "
+        f"WHERE broadcast_id = {q.p(row.id)} AND audience_group = {q.p(AudienceGroup.RECIPIENT.value)} "
+        f"AND member_id IN (SELECT id FROM member WHERE brand_id = {q.p(row.brand_id)} "
+        "AND marketing_consent_at IS NULL)"
+    )
+
+
+async def _skip_capped(conn: BaseDBAsyncClient, row: Broadcast, now: datetime) -> None:
+    """Members who were sent `frequency_cap` broadcasts in the week before are skipped (all broadcasts count)."""
+    q = Statement(conn)
+    await q.execute(
+        f"UPDATE broadcast_recipient SET skip_reason = {q.p(SkipReason.FREQUENCY_CAP.value)} "
+        f"WHERE broadcast_id = {q.p(row.id)} AND audience_group = {q.p(AudienceGroup.RECIPIENT.value)} "
+        "AND skip_reason IS NULL AND member_id IN (SELECT r.member_id FROM broadcast_recipient r "
+        f"JOIN broadcast b ON b.id = r.broadcast_id WHERE b.brand_id = {q.p(row.brand_id)} AND b.id <> {q.p(row.id)} "
+        f"AND b.queued_at >= {q.p(now - CAP_WINDOW)} AND r.queued AND r.skip_reason IS NULL "
+        f"GROUP BY r.member_id HAVING COUNT(*) >= {q.p(row.frequency_cap)})"
+    )
+
+
+async def write_messages(broadcast_id: int, *, now: datetime, line: LinePush | None) -> Counter[MessageChannel | None]:
+    """Queue the messages of a broadcast whose audience is fixed, chunk by chunk; SENT when all are."""
+    row = await Broadcast.get(id=broadcast_id)
+    brand = await Brand.get(id=row.brand_id)
+    template = await CouponTemplate.get(id=row.coupon_template_id) if row.coupon_template_id else None
+    zone = regional.of(brand).zone
+    # Quiet hours hold, they do not drop: a broadcast due in them is queued for when they end.
+    send_at = quiet_hours.release(now, zone=zone, quiet_from=row.quiet_from, quiet_to=row.quiet_to) or now
+    line_left = await _line_left(brand, line)
+    chosen: Counter[MessageChannel | None] = Counter()
+    while True:
+        async with in_transaction() as conn:
+            recipients = await _next_chunk(conn, row.id)
+            if not recipients:
+                await (
+                    Broadcast.filter(id=row.id, status=BroadcastStatus.QUEUED)
+                    .using_db(conn)
+                    .update(status=BroadcastStatus.SENT)
+                )
+                return chosen
+            values = await personal_values(conn, [m for _, m in recipients])
+            unavailable: list[int] = []
+            notices: list[outbox.Notice] = []
+            for recipient_id, member_id in recipients:
+                mine = values.get(member_id, {})
+                if template is not None:
+                    if not await _coupon(conn, template, row.id, member_id, now):
+                        unavailable.append(recipient_id)
+                        continue
+                    mine["coupon"] = template.name
+                notices.append(
+                    outbox.Notice(member_id, params_of(row, mine, now), dedupe_key=message_key(row.id, member_id))
+                )
+            budget = None if line_left is None else max(0, line_left - chosen[MessageChannel.LINE])
+            chosen += await outbox.enqueue_many(
+                conn,
+                brand_id=row.brand_id,
+                kind=MessageKind.BROADCAST,
+                notices=notices,
+                now=now,
+                send_at=send_at,
+                line_budget=budget,
+            )
+            refused = set(unavailable)
+            await _mark(conn, [r for r, _ in recipients if r not in refused], unavailable)
+
+
+async def _next_chunk(conn: BaseDBAsyncClient, broadcast_id: int) -> list[tuple[int, int]]:
+    q = Statement(conn)
+    lock = " FOR UPDATE SKIP LOCKED" if q.postgres else ""
+    rows = await q.rows(
+        f"SELECT id, member_id FROM broadcast_recipient WHERE broadcast_id = {q.p(broadcast_id)} "
+        f"AND audience_group = {q.p(AudienceGroup.RECIPIENT.value)} AND skip_reason IS NULL AND NOT queued "
+        f"ORDER BY id LIMIT {CHUNK}{lock}"
+    )
+    return [(int(r["id"]), int(r["member_id"])) for r in rows]
+
+
+async def _coupon(
+    conn: BaseDBAsyncClient, template: CouponTemplate, broadcast_id: int, member_id: int, now: datetime
+) -> bool:
+    """Issue the recipient's coupon within the template's limits; False when none can be had."""
+    try:
+        async with in_transaction() as savepoint:  # a refusal undoes only this member's issue
+            await coupons.issue_within(
+                savepoint,
+                template,
+                member_id=member_id,
+                now=now,
+                idempotency_key=message_key(broadcast_id, member_id),
+                notify=False,
+            )
+    except LoyaltyError:
+        return False
+    return True
+
+
+async def _mark(conn: BaseDBAsyncClient, queued: list[int], unavailable: list[int]) -> None:
+    for ids, change in ((queued, "queued = TRUE"), (unavailable, "skip_reason = ")):
+        if not ids:
+            continue
+        q = Statement(conn)
+        setting = change + (q.p(SkipReason.COUPON_UNAVAILABLE.value) if change.endswith("= ") else "")
+        await q.execute(f"UPDATE broadcast_recipient SET {setting} WHERE id IN ({', '.join(q.p(i) for i in ids)})")
+
+
+async def _line_left(brand: Brand, line: LinePush | None) -> int | None:
+    """LINE pushes left this month (None: no limit known). Without a LINE client or token, none go
+    over LINE from here: the outbox would refuse them anyway."""
+    if line is None or not brand.line_channel_access_token:
+        return 0
+    try:
+        quota = await line.quota(access_token=brand.line_channel_access_token)
+    except LineUnavailable:
+        return None  # unknown: LINE's own 429 tells the outbox, which retries later
+    return quota.left
