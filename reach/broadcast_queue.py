@@ -190,10 +190,12 @@ async def _mark(conn: BaseDBAsyncClient, queued: list[int], unavailable: list[in
 
 
 async def _line_left(brand: Brand, line: LinePush | None) -> int | None:
-    """LINE pushes left this month (None: no limit known). Without a LINE client or token, none go
-    over LINE from here: the outbox would refuse them anyway."""
-    if line is None or not brand.line_channel_access_token:
+    """LINE pushes left this month (None: no limit known, or no client to ask). Without the brand's
+    token none go over LINE: the outbox could not send them."""
+    if not brand.line_channel_access_token:
         return 0
+    if line is None:
+        return None
     try:
         quota = await line.quota(access_token=brand.line_channel_access_token)
     except LineUnavailable:

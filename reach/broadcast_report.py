@@ -177,8 +177,10 @@ async def _channels(row: Broadcast) -> dict[MessageChannel | None, Counter[Recip
     )
     found: dict[MessageChannel | None, Counter[RecipientState]] = {}
     for r in rows:
-        channel = MessageChannel(r["channel"]) if r["channel"] else None
-        found.setdefault(channel, Counter())[_BY_STATUS[MessageStatus(r["status"])]] += int(r["n"])
+        state = _BY_STATUS[MessageStatus(r["status"])]
+        # Meant for WeChat but without an acceptance to spend: it went to the inbox only.
+        channel = MessageChannel(r["channel"]) if r["channel"] and state is not RecipientState.INBOX_ONLY else None
+        found.setdefault(channel, Counter())[state] += int(r["n"])
     return found
 
 
@@ -205,5 +207,7 @@ async def deliveries(row: Broadcast, recipients: list[BroadcastRecipient]) -> di
         else:
             state = _BY_STATUS[message.status]
             reason = message.last_error if state in (RecipientState.REFUSED, RecipientState.UNCERTAIN) else None
-            found[r.member_id] = Delivery(state, reason, message.channel)
+            found[r.member_id] = Delivery(
+                state, reason, None if state is RecipientState.INBOX_ONLY else message.channel
+            )
     return found
