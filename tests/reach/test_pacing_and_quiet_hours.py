@@ -1,0 +1,54 @@
+"""The outbox's pace per channel, and quiet hours that wrap midnight and cross a DST change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from reach.quiet_hours import release
+from server.pacing import Pacer
+
+
+async def test_a_pacer_spaces_sends_evenly_at_its_rate() -> None:
+    now = [100.0]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(round(seconds, 6))
+        now[0] += seconds
+
+    pacer = Pacer(20.0, clock=lambda: now[0], sleep=sleep)
+    for _ in range(5):
+        await pacer.wait()
+    assert slept == [0.05] * 4 and round(now[0], 6) == 100.2
+    now[0] += 10  # idle: the next send goes at once, no burst is saved up
+    await pacer.wait()
+    await pacer.wait()
+    assert slept == [0.05] * 5
+
+
+def test_quiet_hours_wrap_midnight_and_release_at_their_end() -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    at = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)  # 22:00 local
+    assert release(at, zone=shanghai, quiet_from=21 * 60, quiet_to=8 * 60) == datetime(
+        2026, 6, 2, 8, 0, tzinfo=shanghai
+    )
+    early = datetime(2026, 6, 1, 22, 30, tzinfo=UTC)  # 06:30 local, the next day
+    assert release(early, zone=shanghai, quiet_from=21 * 60, quiet_to=8 * 60) == datetime(
+        2026, 6, 2, 8, 0, tzinfo=shanghai
+    )
+    noon = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)
+    assert release(noon, zone=shanghai, quiet_from=21 * 60, quiet_to=8 * 60) is None
+    assert release(noon, zone=shanghai, quiet_from=None, quiet_to=None) is None
+    # A window inside one day: 12:00-13:30.
+    assert release(noon, zone=shanghai, quiet_from=12 * 60, quiet_to=13 * 60 + 30) == datetime(
+        2026, 6, 1, 13, 30, tzinfo=shanghai
+    )
+
+
+def test_quiet_hours_end_at_the_local_time_across_a_dst_change() -> None:
+    london = ZoneInfo("Europe/London")
+    # 22:00 on Saturday 28 March 2026 (GMT); clocks go forward at 01:00 that night.
+    at = datetime(2026, 3, 28, 22, 0, tzinfo=UTC)
+    ends = release(at, zone=london, quiet_from=21 * 60, quiet_to=8 * 60)
+    assert ends is not None and ends.astimezone(UTC) == datetime(2026, 3, 29, 7, 0, tzinfo=UTC)  # 08:00 BST
