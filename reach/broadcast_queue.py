@@ -27,8 +27,8 @@ from loyalty.services import coupons
 from reach import holdout, quiet_hours, segments
 from reach.broadcasts import CAP_WINDOW, message_key, params_of, personal_values
 from reach.models import AudienceGroup, Broadcast, BroadcastStatus, Segment, SkipReason
-from referral.models import MessageChannel, MessageKind
-from referral.services import outbox
+from referral.models import MessageChannel, MessageKind, TouchKind
+from referral.services import outbox, touches
 from referral.sql import Statement, insert_many
 
 log = logging.getLogger("scrm.broadcasts")
@@ -148,6 +148,14 @@ async def write_messages(broadcast_id: int, *, now: datetime, line: LinePush | N
             )
             refused = set(unavailable)
             await _mark(conn, [r for r, _ in recipients if r not in refused], unavailable)
+            # The member's timeline shows what came after the broadcast.
+            await touches.record_many(
+                conn,
+                brand_id=row.brand_id,
+                kind=TouchKind.BROADCAST_RECEIVED,
+                at=now,
+                sources={n.member_id: n.dedupe_key for n in notices},
+            )
 
 
 async def _next_chunk(conn: BaseDBAsyncClient, broadcast_id: int) -> list[tuple[int, int]]:

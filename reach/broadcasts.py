@@ -51,6 +51,12 @@ def message_key(broadcast_id: int, member_id: int) -> str:
     return f"broadcast:{broadcast_id}:{member_id}"
 
 
+def broadcast_of(key: str | None) -> int | None:
+    """The broadcast a message key (or a touch's source) names; None for anything else."""
+    parts = (key or "").split(":")
+    return int(parts[1]) if len(parts) == 3 and parts[0] == "broadcast" and parts[1].isdigit() else None
+
+
 async def create(
     *, brand_id: int, draft: Draft, created_by: str, now: datetime, idempotency_key: str | None = None
 ) -> Broadcast:

@@ -57,7 +57,7 @@ async def _objects(client, settings, clock) -> tuple[dict[str, str], dict[str, s
     )
     broadcast = await client.mutate(
         "createBroadcast",
-        "mutation($s: ID!) { createBroadcast(input: {name: \"Hello\", segmentId: $s, title: \"Hi\", body: \"Hi\"}) "
+        'mutation($s: ID!) { createBroadcast(input: {name: "Hello", segmentId: $s, title: "Hi", body: "Hi"}) '
         "{ broadcast { id } errors { code } } }",
         {"s": segment["segment"]["id"]},
         token=hq,

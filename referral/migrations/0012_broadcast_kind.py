@@ -3,16 +3,7 @@ from tortoise.migrations import operations as ops
 from referral.models.enums import MessageKind
 from tortoise import fields
 
-
-class AlterFieldState(ops.AlterField):
-    """A new enum value changes only the field's description: varchar(24) needs no DDL, and SQLite's
-    generated table rebuild would drop the tables' unique (brand_id, dedupe_key)."""
-
-    async def database_forward(self, *args, **kwargs):
-        return None
-
-    async def database_backward(self, *args, **kwargs):
-        return None
+from referral.migrations import _state_only
 
 
 class Migration(migrations.Migration):
@@ -21,12 +12,12 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
-        AlterFieldState(
+        _state_only.AlterFieldState(
             model_name='InboxItem',
             name='kind',
             field=fields.CharEnumField(description='EVENT_CANCELLED: event_cancelled\nWAITLIST_PROMOTED: waitlist_promoted\nCOUPON_ISSUED: coupon_issued\nEVENT_REMINDER: event_reminder\nBROADCAST: broadcast', enum_type=MessageKind, max_length=24),
         ),
-        AlterFieldState(
+        _state_only.AlterFieldState(
             model_name='Message',
             name='kind',
             field=fields.CharEnumField(description='EVENT_CANCELLED: event_cancelled\nWAITLIST_PROMOTED: waitlist_promoted\nCOUPON_ISSUED: coupon_issued\nEVENT_REMINDER: event_reminder\nBROADCAST: broadcast', enum_type=MessageKind, max_length=24),

@@ -57,6 +57,9 @@ class TouchKind(StrEnum):
     EVENT_SIGN_UP = "event_sign_up"
     EVENT_CHECK_IN = "event_check_in"
     EVENT_INTERACTION = "event_interaction"
+    # The brand's broadcast was queued to the member (source: its message key). The brand acted, not
+    # the member: it does not make them active (profiles.OUTWARD).
+    BROADCAST_RECEIVED = "broadcast_received"
 
 
 class MessageKind(StrEnum):

@@ -150,6 +150,10 @@ def profile_of(member: Member, stats: Stats, policy: ReferralPolicy, now: dateti
     return Profile(stage_of(member, stats), auto_tags(member, stats, policy, now), value_of(stats), stats)
 
 
+# Touches the brand makes on its own: they do not show the member is active (or no longer lapsed).
+OUTWARD = frozenset({TouchKind.BROADCAST_RECEIVED})
+
+
 async def stats_for(*, brand_id: int, member_ids: Sequence[int]) -> dict[int, Stats]:
     """Stats of many members in two queries, whatever their number (DataLoaders batch into this)."""
     stats = {member_id: Stats() for member_id in member_ids}
@@ -168,7 +172,7 @@ async def stats_for(*, brand_id: int, member_ids: Sequence[int]) -> dict[int, St
         if kind in (TouchKind.PURCHASE, TouchKind.PURCHASE_REVERSED):
             s.revenue_cents += int(row["amount"] or 0)
         last = row["last"]
-        if last is not None and (s.last_touch_at is None or last > s.last_touch_at):
+        if kind not in OUTWARD and last is not None and (s.last_touch_at is None or last > s.last_touch_at):
             s.last_touch_at = last
     await _referral_stats(brand_id, member_ids, stats)
     return stats

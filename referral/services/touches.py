@@ -9,7 +9,7 @@ from tortoise.queryset import QuerySet
 
 from referral.models import Channel, Touch, TouchKind
 from referral.services.attribution import guide_at
-from referral.sql import Statement
+from referral.sql import Statement, insert_many
 
 
 def query(*, brand_id: int, member_id: int) -> QuerySet[Touch]:
@@ -74,3 +74,18 @@ async def record(
         f"amount_cents, other_member_id, source) VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING id"
     )
     return bool(rows)
+
+
+async def record_many(
+    conn: BaseDBAsyncClient, *, brand_id: int, kind: TouchKind, at: datetime, sources: dict[int, str]
+) -> None:
+    """Append one unattributed touch per member (`sources`: member id -> source), in one INSERT run;
+    each (kind, source) once, as in record."""
+    rows = [[brand_id, member_id, kind.value, at, 0, source] for member_id, source in sources.items()]
+    await insert_many(
+        conn,
+        "touch",
+        ("brand_id", "member_id", "kind", "occurred_at", "amount_cents", "source"),
+        rows,
+        " ON CONFLICT DO NOTHING",
+    )

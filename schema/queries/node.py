@@ -41,6 +41,7 @@ from schema.errors import or_null
 from schema.permissions import IsSignedIn, require_caller, store_scope
 from schema.queries.events import is_event_staff, readable_event
 from schema.types.brand import Brand
+from schema.types.broadcast import Broadcast
 from schema.types.campaign import Campaign
 from schema.types.coupon import Coupon, CouponTemplate
 from schema.types.event import Event, EventRegistration
@@ -51,7 +52,6 @@ from schema.types.loyalty import Claim, CodeBatch, SuspiciousScan
 from schema.types.member import Member
 from schema.types.node import Node
 from schema.types.profile import Touch
-from schema.types.broadcast import Broadcast
 from schema.types.segment import Segment
 from schema.types.staff import StaffAccount
 from schema.types.store import Store

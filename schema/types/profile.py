@@ -5,6 +5,7 @@ from datetime import datetime
 import strawberry
 from strawberry.types import Info
 
+from reach.broadcasts import broadcast_of
 from referral.models import Touch as TouchModel, TouchKind as TouchKindValue
 from referral.services import profiles
 from schema import ids
@@ -41,6 +42,7 @@ TouchKind = client_enum(
         TouchKindValue.EVENT_SIGN_UP: "Signed up for an event.",
         TouchKindValue.EVENT_CHECK_IN: "Checked in at an event.",
         TouchKindValue.EVENT_INTERACTION: "Took part in an event's poll, quiz or draw.",
+        TouchKindValue.BROADCAST_RECEIVED: "Was sent a broadcast (broadcastId says which): what follows came after it.",
     },
 )
 
@@ -117,6 +119,11 @@ class Touch(Node):
     @strawberry.field(description="The money involved (0 if none).")
     async def amount(self, info: Info) -> Money:
         return await money(info, self.row.amount_cents)
+
+    @strawberry.field(description="For BROADCAST_RECEIVED: the broadcast's global id; null otherwise.")
+    def broadcast_id(self) -> strawberry.ID | None:
+        found = broadcast_of(self.row.source) if self.row.kind is TouchKindValue.BROADCAST_RECEIVED else None
+        return ids.encode("Broadcast", found) if found is not None else None
 
     campaign = column(
         str | None, description="The registration tag the member registered with (on REGISTRATION touches)."

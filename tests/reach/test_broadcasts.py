@@ -80,6 +80,12 @@ async def test_each_member_is_reached_once_the_way_they_can_be_in_their_own_word
     ]
     assert report["report"]["skipped"] == [{"reason": "NO_MARKETING_CONSENT", "count": 1}]
     rows = (await client.ok(RECIPIENTS, {"id": made["id"]}, token=town["hq"]))["node"]["recipients"]["nodes"]
+    timeline = await client.ok(
+        "query($m: ID!) { member(id: $m) { timeline(first: 10) { nodes { kind broadcastId } } } }",
+        {"m": gid("Member", lina.id)},
+        token=town["hq"],
+    )
+    assert {"kind": "BROADCAST_RECEIVED", "broadcastId": made["id"]} in timeline["member"]["timeline"]["nodes"]
     states = {r["member"]["id"]: (r["state"], r["route"], r["reason"]) for r in rows}
     assert states == {
         gid("Member", lina.id): ("SENT", "LINE", None),
