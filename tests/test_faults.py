@@ -252,3 +252,84 @@ async def test_the_outbox_worker_killed_mid_delivery_sends_each_message_once(dat
     from server import invariants
 
     assert await invariants.violations() == []
+
+
+async def test_a_broadcast_worker_killed_mid_queue_doubles_and_loses_nothing(database, pg_settings, upstream) -> None:
+    from loyalty.models import Coupon, CouponKind
+    from loyalty.services import coupons
+    from reach import broadcasts, segments
+    from reach.conditions import MarketingConsent
+    from reach.models import BroadcastRecipient
+    from referral.models import Member
+
+    n = 3000
+    brand = await factories.brand("acme")
+    brand.line_channel_access_token = "line-channel-token"
+    await brand.save()
+    upstream.line_channel_tokens.add("line-channel-token")
+    now = datetime.now(UTC)
+    await Member.bulk_create(
+        [
+            Member(brand_id=brand.id, invite_code=f"I{i:07d}", registered_at=now, marketing_consent_at=now)
+            for i in range(n)
+        ],
+        batch_size=1000,
+    )
+    ids = await Member.filter(brand_id=brand.id).values_list("id", flat=True)
+    await MemberIdentity.bulk_create(
+        [MemberIdentity(brand_id=brand.id, member_id=m, provider=IdentityProvider.LINE, subject=f"U{m}") for m in ids],
+        batch_size=1000,
+    )
+    gift = await coupons.create_template(
+        brand_id=brand.id, name="Gift", kind=CouponKind.GIFT, valid_days=30, total_limit=n
+    )
+    segment = await segments.save(
+        brand_id=brand.id, name="All", condition=MarketingConsent(), created_by="staff:1", now=now
+    )
+    await broadcasts.create(
+        brand_id=brand.id,
+        draft=broadcasts.Draft(
+            name="News", segment_id=segment.id, title="Hi", body="A gift: {coupon}", coupon_template_id=gift.id
+        ),
+        created_by="staff:1",
+        now=now,
+    )
+
+    env = {
+        **server_env(database),
+        "SCRM_LINE_API_BASE_URL": upstream.base_url,
+        "SCRM_WECHAT_API_BASE_URL": upstream.base_url,
+        "SCRM_OUTBOX_RATE_LINE": "100000",
+    }
+    worker = subprocess.Popen(
+        [SCRM, "deliver-notifications", "--interval", "0.1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        # Killed once a chunk of the audience is queued, while the next is being written.
+        for _ in range(2000):
+            if await BroadcastRecipient.filter(queued=True).count() >= 1000:
+                break
+            await asyncio.sleep(0.01)
+        os.kill(worker.pid, signal.SIGKILL)
+    finally:
+        worker.wait()
+    queued_at_kill = await BroadcastRecipient.filter(queued=True).count()
+    assert 1000 <= queued_at_kill < n, queued_at_kill
+    assert await Coupon.all().count() == queued_at_kill  # the chunk it died in left nothing behind
+
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    async with open_integrations(pg_settings) as integrations:
+        deliverer = Deliverer(integrations, clock=lambda: later)
+        while await deliverer.run_once(limit=500):
+            pass
+
+    assert await BroadcastRecipient.filter(queued=True).count() == n
+    assert await Message.filter(status=MessageStatus.SENT).count() == n
+    assert len(await Coupon.all().distinct().values_list("member_id", flat=True)) == await Coupon.all().count() == n
+    assert len(upstream.line_pushed) == n and len({p["to"] for p in upstream.line_pushed}) == n
+    from server import invariants
+
+    assert await invariants.violations() == []
