@@ -1,7 +1,8 @@
-"""Segment counts at scale (PostgreSQL): the GraphQL segment editor's live count against hand-written
-SQL for the same members, measured side by side in alternating rounds.
+"""Reach at scale (PostgreSQL): the GraphQL segment editor's live count against hand-written SQL for
+the same members, measured side by side in alternating rounds; then a broadcast to every member
+(audience fixed, messages queued) and its delivery to the fake LINE at the configured rate.
 
-python -m bench.reach [--members 100000] [--repeat 15]
+python -m bench.reach [--members 100000] [--repeat 15] [--rate 200] [--deliver 2000]
 """
 
 from __future__ import annotations
@@ -163,6 +164,7 @@ async def load(conn: asyncpg.Connection, members: int, seed: int) -> None:
             for m in customers
         ],
     )
+    await conn.execute("UPDATE member SET marketing_consent_at = $1 WHERE id > $2", NOW, guides)
     await conn.execute("ANALYZE")
 
 
@@ -220,6 +222,8 @@ async def main() -> None:
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rate", type=float, default=200.0, help="LINE pushes per second the outbox is set to")
+    parser.add_argument("--deliver", type=int, default=2000, help="LINE pushes to time at that rate")
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     async with scratch_database(args.admin_url, "scrm_bench_reach") as url:
@@ -274,7 +278,71 @@ async def main() -> None:
                 assert len(counts) == 1, (name, counts)
                 a, b = statistics.median(ours), statistics.median(hand)
                 print(f"| {name} | {counts.pop():,} | {a:.1f} | {b:.1f} | {a / b:.2f} |")
+            await broadcast_figures(http, token, args.rate, args.deliver)
         await conn.close()
+
+
+SAVE = 'mutation($c: SegmentCondition!) { saveSegment(name: "All", condition: $c) { segment { id } errors { code } } }'
+CREATE = """mutation($s: ID!) { createBroadcast(input: {name: "News", segmentId: $s, title: "Hi {name}",
+  body: "{guide} has news for you. You have {points} points.", holdoutPercent: 10, frequencyCap: 5}) {
+  broadcast { id } errors { code message } } }"""
+
+
+async def broadcast_figures(http: httpx.AsyncClient, token: str, rate: float, deliver: int) -> None:
+    """Queue a broadcast to every member who agreed to marketing, then time delivery to the fake LINE."""
+    from foundation.integrations.clients import open_integrations
+    from foundation.tenancy.models import Brand
+    from reach import broadcast_queue
+    from reach.models import Broadcast, BroadcastRecipient
+    from referral.models import Message, MessageChannel
+    from server.notifications import Deliverer
+    from tests.fakes.upstream import FakeUpstream, ServedFake
+
+    async def gql(query: str, variables: dict) -> dict:
+        response = await http.post(
+            "/graphql", json={"query": query, "variables": variables}, headers={"authorization": f"Bearer {token}"}
+        )
+        body = response.json()
+        assert response.status_code == 200 and "errors" not in body, body
+        return body["data"]
+
+    segment = (await gql(SAVE, {"c": {"marketingConsent": True}}))["saveSegment"]["segment"]["id"]
+    made = await gql(CREATE, {"s": segment})
+    assert made["createBroadcast"]["errors"] == [], made
+
+    brand = await Brand.get(id=1)
+    brand.line_channel_access_token = "bench-line-token"
+    await brand.save()
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    audience = await broadcast_queue.fix_audience((await Broadcast.get()).id, now=now)
+    fixed = time.perf_counter() - started
+    queued = await broadcast_queue.write_messages((await Broadcast.get()).id, now=now, line=None)
+    total = time.perf_counter() - started
+    recipients = await BroadcastRecipient.filter(queued=True).count()
+    print(
+        f"\nbroadcast to {audience:,} members (10% held out): audience fixed in {fixed:.2f} s, "
+        f"{recipients:,} messages queued (LINE {queued[MessageChannel.LINE]:,}, WeChat "
+        f"{queued[MessageChannel.WECHAT]:,}, inbox only {queued[None]:,}) in {total:.2f} s in all"
+    )
+
+    # Delivery: the first `deliver` LINE messages, the outbox paced at `rate` a second.
+    # Only the first `deliver` LINE messages are due: the figure is LINE's pace, nothing else's.
+    first = await Message.filter(channel=MessageChannel.LINE).order_by("id").limit(deliver).values_list("id", flat=True)
+    await Message.exclude(id__in=list(first)).update(next_attempt_at=now + timedelta(days=1))
+    with ServedFake(FakeUpstream()) as fake:
+        fake.line_channel_tokens.add("bench-line-token")
+        settings = Settings(line_api_base_url=fake.base_url, wechat_api_base_url=fake.base_url)
+        async with open_integrations(settings) as integrations:
+            deliverer = Deliverer(integrations, rates={MessageChannel.LINE: rate})
+            started = time.perf_counter()
+            while len(fake.line_pushed) < deliver and await deliverer.run_once(limit=500):
+                pass
+            took = time.perf_counter() - started
+    print(
+        f"delivered {len(fake.line_pushed):,} LINE pushes to the fake in {took:.2f} s: "
+        f"{len(fake.line_pushed) / took:.0f}/s against a configured {rate:.0f}/s"
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -26,13 +27,14 @@ from loyalty.models import CouponTemplate
 from loyalty.services import coupons
 from reach import holdout, quiet_hours, segments
 from reach.broadcasts import CAP_WINDOW, message_key, params_of, personal_values
-from reach.models import AudienceGroup, Broadcast, BroadcastStatus, Segment, SkipReason
+from reach.models import AudienceGroup, Broadcast, BroadcastRecipient, BroadcastStatus, Segment, SkipReason
 from referral.models import MessageChannel, MessageKind, TouchKind
 from referral.services import outbox, touches
 from referral.sql import Statement, insert_many
 
 log = logging.getLogger("scrm.broadcasts")
 CHUNK = 1000
+WRITERS = 2
 
 
 async def run_due(*, now: datetime, line: LinePush | None = None) -> Counter[str]:
@@ -66,7 +68,7 @@ async def fix_audience(broadcast_id: int, *, now: datetime) -> int:
         await insert_many(
             conn,
             "broadcast_recipient",
-            ("broadcast_id", "member_id", "audience_group", "queued"),
+            {"broadcast_id": "int", "member_id": "int", "audience_group": "text", "queued": "boolean"},
             [[row.id, m, g.value, False] for m, g in zip(members, groups, strict=True)],
         )
         await _skip_unconsented(conn, row)
@@ -103,49 +105,79 @@ async def _skip_capped(conn: BaseDBAsyncClient, row: Broadcast, now: datetime) -
     )
 
 
-async def write_messages(broadcast_id: int, *, now: datetime, line: LinePush | None) -> Counter[MessageChannel | None]:
-    """Queue the messages of a broadcast whose audience is fixed, chunk by chunk; SENT when all are."""
+async def write_messages(
+    broadcast_id: int, *, now: datetime, line: LinePush | None, writers: int = WRITERS
+) -> Counter[MessageChannel | None]:
+    """Queue the messages of a broadcast whose audience is fixed, chunk by chunk (`writers` chunks at
+    a time, on their own connections: the database's insert cost is the bound); SENT when all are."""
     row = await Broadcast.get(id=broadcast_id)
     brand = await Brand.get(id=row.brand_id)
-    template = await CouponTemplate.get(id=row.coupon_template_id) if row.coupon_template_id else None
-    zone = regional.of(brand).zone
-    # Quiet hours hold, they do not drop: a broadcast due in them is queued for when they end.
-    send_at = quiet_hours.release(now, zone=zone, quiet_from=row.quiet_from, quiet_to=row.quiet_to) or now
-    line_left = await _line_left(brand, line)
-    chosen: Counter[MessageChannel | None] = Counter()
-    while True:
+    writer = _Writer(
+        row=row,
+        template=await CouponTemplate.get(id=row.coupon_template_id) if row.coupon_template_id else None,
+        # Quiet hours hold, they do not drop: a broadcast due in them is queued for when they end.
+        send_at=quiet_hours.release(now, zone=regional.of(brand).zone, quiet_from=row.quiet_from, quiet_to=row.quiet_to)
+        or now,
+        now=now,
+        line_left=await _line_left(brand, line),
+    )
+
+    async def loop() -> None:
+        while await writer.chunk():
+            pass
+
+    await asyncio.gather(*(loop() for _ in range(writers)))
+    # A writer stops at an empty chunk; another may still hold rows it skipped (SKIP LOCKED): only
+    # when none is left is the broadcast SENT.
+    if not await _unwritten(row.id):
+        await Broadcast.filter(id=row.id, status=BroadcastStatus.QUEUED).update(status=BroadcastStatus.SENT)
+    return writer.chosen
+
+
+@dataclass
+class _Writer:
+    row: Broadcast
+    template: CouponTemplate | None
+    send_at: datetime
+    now: datetime
+    line_left: int | None
+    chosen: Counter[MessageChannel | None] = field(default_factory=Counter)
+
+    async def chunk(self) -> bool:
+        """Write one chunk in one transaction; False when there was none left to take."""
+        row, now = self.row, self.now
         async with in_transaction() as conn:
             recipients = await _next_chunk(conn, row.id)
             if not recipients:
-                await (
-                    Broadcast.filter(id=row.id, status=BroadcastStatus.QUEUED)
-                    .using_db(conn)
-                    .update(status=BroadcastStatus.SENT)
-                )
-                return chosen
+                return False
             values = await personal_values(conn, [m for _, m in recipients])
             unavailable: list[int] = []
             notices: list[outbox.Notice] = []
             for recipient_id, member_id in recipients:
                 mine = values.get(member_id, {})
-                if template is not None:
-                    if not await _coupon(conn, template, row.id, member_id, now):
+                if self.template is not None:
+                    if not await _coupon(conn, self.template, row.id, member_id, now):
                         unavailable.append(recipient_id)
                         continue
-                    mine["coupon"] = template.name
+                    mine["coupon"] = self.template.name
                 notices.append(
                     outbox.Notice(member_id, params_of(row, mine, now), dedupe_key=message_key(row.id, member_id))
                 )
-            budget = None if line_left is None else max(0, line_left - chosen[MessageChannel.LINE])
-            chosen += await outbox.enqueue_many(
+            # Reserved before the await: concurrent writers never spend the same LINE quota.
+            left = self.line_left
+            budget = None if left is None else min(len(notices), left)
+            self.line_left = None if left is None or budget is None else left - budget
+            chosen = await outbox.enqueue_many(
                 conn,
                 brand_id=row.brand_id,
                 kind=MessageKind.BROADCAST,
                 notices=notices,
                 now=now,
-                send_at=send_at,
+                send_at=self.send_at,
                 line_budget=budget,
             )
+            if self.line_left is not None and budget is not None:  # give back what was not used
+                self.line_left += budget - chosen[MessageChannel.LINE]
             refused = set(unavailable)
             await _mark(conn, [r for r, _ in recipients if r not in refused], unavailable)
             # The member's timeline shows what came after the broadcast.
@@ -156,6 +188,14 @@ async def write_messages(broadcast_id: int, *, now: datetime, line: LinePush | N
                 at=now,
                 sources={n.member_id: n.dedupe_key for n in notices},
             )
+        self.chosen += chosen
+        return True
+
+
+async def _unwritten(broadcast_id: int) -> bool:
+    return await BroadcastRecipient.exists(
+        broadcast_id=broadcast_id, audience_group=AudienceGroup.RECIPIENT, skip_reason=None, queued=False
+    )
 
 
 async def _next_chunk(conn: BaseDBAsyncClient, broadcast_id: int) -> list[tuple[int, int]]:

@@ -32,8 +32,11 @@ class Deliverer:
         *,
         rates: Mapping[MessageChannel, float] | None = None,
         pacers: Mapping[MessageChannel, Pacer] | None = None,
+        concurrency: int = 8,
     ) -> None:
-        """`rates`: pushes per second per channel (settings.outbox_rate_*); unpaced when left out."""
+        """`rates`: pushes per second per channel (settings.outbox_rate_*); unpaced when left out.
+        `concurrency`: messages in flight at once."""
+        self._concurrency = concurrency
         self._wechat = integrations.wechat
         self._line = integrations.line_push
         self._clock = clock
@@ -49,26 +52,33 @@ class Deliverer:
         locales = dict(
             await Member.filter(id__in={m.member_id for m in messages}).values_list("id", "locale")  # type: ignore[arg-type]
         )
-        for message in messages:
-            brand = brands[message.brand_id]
-            settings = regional.of(brand)
-            words = catalogue.for_push(
-                message.kind,
-                message.payload,
-                locale=settings.locale_for(locales.get(message.member_id)),
-                zone=settings.zone,
-                event_link_base=settings.event_link_base,
-            )
-            held = await delivery.hold(message, zone=settings.zone, now=self._clock())
-            if isinstance(held, SkipReason):
-                await outbox.skipped(message, reason=f"not sent: {held.value}")
-                done["skipped"] += 1
-            elif held is not None:
-                await outbox.defer(message, until=held, reason="quiet hours")
-                done["held"] += 1
-            else:
-                done[await self._deliver(message, brand, words)] += 1
+        gate = asyncio.Semaphore(self._concurrency)
+
+        async def one(message: Message) -> None:
+            async with gate:
+                done[await self._one(message, brands[message.brand_id], locales.get(message.member_id))] += 1
+
+        # Side by side: the pace (Pacer) sets when each request starts, not a round trip's length.
+        await asyncio.gather(*(one(message) for message in messages))
         return done
+
+    async def _one(self, message: Message, brand: Brand, locale: str | None) -> str:
+        settings = regional.of(brand)
+        words = catalogue.for_push(
+            message.kind,
+            message.payload,
+            locale=settings.locale_for(locale),
+            zone=settings.zone,
+            event_link_base=settings.event_link_base,
+        )
+        held = await delivery.hold(message, zone=settings.zone, now=self._clock())
+        if isinstance(held, SkipReason):
+            await outbox.skipped(message, reason=f"not sent: {held.value}")
+            return "skipped"
+        if held is not None:
+            await outbox.defer(message, until=held, reason="quiet hours")
+            return "held"
+        return await self._deliver(message, brand, words)
 
     async def _pace(self, channel: MessageChannel) -> None:
         if (pacer := self._pacers.get(channel)) is not None:

@@ -20,9 +20,10 @@ class Pacer:
         self._next = 0.0
 
     async def wait(self) -> None:
-        """Return when the next send may go."""
+        """Return when the next send may go. The slot is taken before sleeping, so senders waiting
+        side by side get successive slots, not the same one."""
         now = self._clock()
-        if self._next > now:
-            await self._sleep(self._next - now)
-            now = self._next
-        self._next = now + self._gap
+        slot = max(self._next, now)
+        self._next = slot + self._gap
+        if slot > now:
+            await self._sleep(slot - now)

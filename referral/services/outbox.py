@@ -91,6 +91,29 @@ class Notice:
 
 
 INBOX_ONLY = "no channel; in the inbox only"
+INBOX_COLUMNS = {
+    "brand_id": "int",
+    "member_id": "int",
+    "kind": "text",
+    "params": "jsonb",
+    "dedupe_key": "text",
+    "created_at": "timestamptz",
+}
+MESSAGE_COLUMNS = {
+    "brand_id": "int",
+    "member_id": "int",
+    "kind": "text",
+    "payload": "jsonb",
+    "dedupe_key": "text",
+    "channel": "text",
+    "recipient": "text",
+    "retry_key": "uuid",
+    "status": "text",
+    "attempts": "int",
+    "next_attempt_at": "timestamptz",
+    "last_error": "text",
+    "created_at": "timestamptz",
+}
 
 
 async def enqueue_many(
@@ -131,12 +154,8 @@ async def enqueue_many(
             + [str(uuid.uuid4()), status.value, 0, send_at, None if channel else INBOX_ONLY, now]
         )
     ignore = " ON CONFLICT (brand_id, dedupe_key) DO NOTHING"
-    await insert_many(
-        conn, "inbox_item", ("brand_id", "member_id", "kind", "params", "dedupe_key", "created_at"), inbox, ignore
-    )
-    columns: tuple[str, ...] = ("brand_id", "member_id", "kind", "payload", "dedupe_key", "channel", "recipient")
-    columns += ("retry_key", "status", "attempts", "next_attempt_at", "last_error", "created_at")
-    await insert_many(conn, "message", columns, messages, ignore)
+    await insert_many(conn, "inbox_item", INBOX_COLUMNS, inbox, ignore)
+    await insert_many(conn, "message", MESSAGE_COLUMNS, messages, ignore)
     return chosen
 
 

@@ -85,7 +85,14 @@ async def record_many(
     await insert_many(
         conn,
         "touch",
-        ("brand_id", "member_id", "kind", "occurred_at", "amount_cents", "source"),
+        {
+            "brand_id": "int",
+            "member_id": "int",
+            "kind": "text",
+            "occurred_at": "timestamptz",
+            "amount_cents": "bigint",
+            "source": "text",
+        },
         rows,
         " ON CONFLICT DO NOTHING",
     )

@@ -27,6 +27,21 @@ async def test_a_pacer_spaces_sends_evenly_at_its_rate() -> None:
     assert slept == [0.05] * 5
 
 
+async def test_senders_waiting_side_by_side_get_successive_slots() -> None:
+    import asyncio
+
+    now = [0.0]
+    woke: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        await asyncio.sleep(0)
+        woke.append(round(now[0] + seconds, 6))
+
+    pacer = Pacer(10.0, clock=lambda: now[0], sleep=sleep)
+    await asyncio.gather(*(pacer.wait() for _ in range(4)))
+    assert sorted(woke) == [0.1, 0.2, 0.3]  # the first goes at once
+
+
 def test_quiet_hours_wrap_midnight_and_release_at_their_end() -> None:
     shanghai = ZoneInfo("Asia/Shanghai")
     at = datetime(2026, 6, 1, 14, 0, tzinfo=UTC)  # 22:00 local
