@@ -14,6 +14,12 @@ class ReachErrorCode(Code):
     COUPON_OUT_OF_STOCK = "COUPON_OUT_OF_STOCK", "The coupon template has fewer coupons left than the audience."
     NO_MARKETING_CONSENT = "NO_MARKETING_CONSENT", "The member has not agreed to marketing messages."
     MEMBER_NOT_FOUND = "MEMBER_NOT_FOUND", "No such member in this brand."
+    TASK_INVALID = "TASK_INVALID", "A field of the task is missing or out of range (the field is named)."
+    TASK_NOT_FOUND = "TASK_NOT_FOUND", "No such task among yours."
+    TASK_ALREADY_DONE = "TASK_ALREADY_DONE", "The task was marked done already, with another outcome."
+    MEMBER_NOT_YOURS = "MEMBER_NOT_YOURS", "The member is not one of yours: a guide messages only their own members."
+    MESSAGE_INVALID = "MESSAGE_INVALID", "A message is 1-500 characters."
+    MESSAGE_LIMIT_REACHED = "MESSAGE_LIMIT_REACHED", "You sent this member as many messages today as allowed."
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED", "This idempotency key was used for a different broadcast."
 
 

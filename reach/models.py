@@ -9,7 +9,7 @@ from tortoise.models import Model
 if TYPE_CHECKING:
     from foundation.tenancy.models import Brand
     from loyalty.models import CouponTemplate
-    from referral.models import Member
+    from referral.models import Guide, Member
 
 
 class Segment(Model):
@@ -130,4 +130,90 @@ class BroadcastRecipient(Model):
         indexes = (("member_id", "queued"),)
 
 
-__all__ = ["AudienceGroup", "Broadcast", "BroadcastRecipient", "BroadcastStatus", "Segment", "SkipReason"]
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+class TaskOutcome(StrEnum):
+    REACHED = "reached"  # spoke with the member
+    BOUGHT = "bought"  # and they bought
+    NO_ANSWER = "no_answer"
+    DECLINED = "declined"  # they did not want to hear about it
+    WRONG_CONTACT = "wrong_contact"
+
+
+class TaskList(Model):
+    """HQ (or a store manager) turned a segment into one task per member, for the member's guide."""
+
+    id = fields.IntField(primary_key=True)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    segment: fields.ForeignKeyRelation[Segment] = fields.ForeignKeyField(
+        "reach.Segment", related_name=False, on_delete=fields.RESTRICT
+    )
+    title = fields.CharField(max_length=80)
+    note = fields.CharField(max_length=500, null=True)
+    due_at = fields.DatetimeField(null=True)
+    # Members of the segment who had a guide (one task each), and those who had none (no task).
+    assigned = fields.IntField(default=0)
+    unassigned = fields.IntField(default=0)
+    created_by = fields.CharField(max_length=40)
+    idempotency_key = fields.CharField(max_length=64, null=True)
+    created_at = fields.DatetimeField()
+
+    brand_id: int
+    segment_id: int
+
+    class Meta:
+        table = "task_list"
+        unique_together = (("brand", "idempotency_key"),)
+
+
+class GuideTask(Model):
+    """One thing a guide is asked to do for one of their members ("call about stage 2"). `source` is
+    unique in the brand: a task list or a journey step makes a member's task once, whatever retries."""
+
+    id = fields.BigIntField(primary_key=True)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    guide: fields.ForeignKeyRelation["Guide"] = fields.ForeignKeyField(
+        "referral.Guide", related_name=False, on_delete=fields.RESTRICT
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.CASCADE
+    )
+    title = fields.CharField(max_length=80)
+    note = fields.CharField(max_length=500, null=True)
+    due_at = fields.DatetimeField(null=True)
+    status = fields.CharEnumField(TaskStatus, max_length=8, default=TaskStatus.OPEN)
+    outcome = fields.CharEnumField(TaskOutcome, max_length=16, null=True)
+    outcome_note = fields.CharField(max_length=500, null=True)
+    source = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField()
+    done_at = fields.DatetimeField(null=True)
+
+    brand_id: int
+    guide_id: int
+    member_id: int
+
+    class Meta:
+        table = "guide_task"
+        unique_together = (("brand", "source"),)
+        indexes = (("guide_id", "status"),)
+
+
+__all__ = [
+    "AudienceGroup",
+    "Broadcast",
+    "BroadcastRecipient",
+    "BroadcastStatus",
+    "GuideTask",
+    "Segment",
+    "SkipReason",
+    "TaskList",
+    "TaskOutcome",
+    "TaskStatus",
+]

@@ -3,6 +3,7 @@ HQ (the whole brand), a store manager (their store's members) or a guide (their 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,15 +58,20 @@ def _check(x: c.Condition, depth: int) -> int:
     return 1
 
 
-def _select(
-    columns: str,
+def select_sql(
+    columns: str | Callable[[Statement], str],
     scope: Scope,
     condition: c.Condition,
     now: datetime,
     tail: str = "",
     conn: BaseDBAsyncClient | None = None,
 ) -> tuple[Statement, str]:
+    """`SELECT columns FROM member m WHERE <the scope and the conditions>tail`, with its parameters:
+    for counting, listing, or feeding an INSERT (tasks). Columns may add parameters through the
+    returned Statement; a callable `columns` gets the Statement first, so its
+    parameters come before the WHERE's (SQLite binds "?" by position)."""
     q = Statement(conn)
+    columns = columns(q) if callable(columns) else columns
     clauses = [f"m.brand_id = {q.p(scope.brand_id)}", "m.registered_at IS NOT NULL", "m.deleted_at IS NULL"]
     if scope.guide_id is not None:
         clauses.append(f"m.guide_id = {q.p(scope.guide_id)}")
@@ -78,7 +84,7 @@ def _select(
 
 async def count(*, scope: Scope, condition: c.Condition, now: datetime) -> int:
     check(condition)
-    q, sql = _select("COUNT(*) AS n", scope, condition, now)
+    q, sql = select_sql("COUNT(*) AS n", scope, condition, now)
     return int((await q.rows(sql))[0]["n"])
 
 
@@ -93,7 +99,7 @@ async def member_ids(
     """The members the segment holds now, in id order (a sample with `limit`)."""
     check(condition)
     tail = " ORDER BY m.id" + (f" LIMIT {int(limit)}" if limit else "")
-    q, sql = _select("m.id", scope, condition, now, tail, conn)
+    q, sql = select_sql("m.id", scope, condition, now, tail, conn)
     return [int(row["id"]) for row in await q.rows(sql)]
 
 

@@ -37,6 +37,7 @@ from schema.mutations.sign_in import LinkMutations, SignInMutations
 from schema.mutations.staff import StaffMutations
 from schema.mutations.stores import StoreMutations
 from schema.mutations.tags import TagMutations
+from schema.mutations.tasks import TaskMutations
 from schema.queries import Query
 from schema.scalars import MINOR_UNITS, AwareDateTime, MinorUnits
 
@@ -67,6 +68,7 @@ class Mutation(
     ConsentMutations,
     ReachMutations,
     BroadcastMutations,
+    TaskMutations,
 ):
     pass
 

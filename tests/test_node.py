@@ -4,8 +4,11 @@ listed, and by nobody else (another brand, another member, a role the list refus
 from __future__ import annotations
 
 import pytest
+from tortoise import connections
 
 from foundation import global_ids
+from reach import tasks as guide_tasks
+from reach.models import GuideTask as GuideTaskModel
 from schema.queries.node import KINDS
 from tests import factories
 from tests.loyalty.scenario import gid, open_shop
@@ -62,6 +65,18 @@ async def _objects(client, settings, clock) -> tuple[dict[str, str], dict[str, s
         {"s": segment["segment"]["id"]},
         token=hq,
     )
+    await guide_tasks.create_one(
+        connections.get("default"),
+        brand_id=shop.brand.id,
+        guide_id=shop.guide.id,
+        member_id=mum.id,
+        title="Call about stage 2",
+        note=None,
+        due_at=None,
+        source="test:1",
+        now=clock.now,
+    )
+    task = await GuideTaskModel.get(source="test:1")
     seen = await client.ok(
         "query($m: ID!) { member(id: $m) { timeline(first: 1) { nodes { id } } } suspiciousScans { nodes { id } } }",
         {"m": gid("Member", mum.id)},
@@ -89,6 +104,7 @@ async def _objects(client, settings, clock) -> tuple[dict[str, str], dict[str, s
         "InboxItem": inbox["myInbox"]["nodes"][0]["id"],
         "Segment": segment["segment"]["id"],
         "Broadcast": broadcast["broadcast"]["id"],
+        "GuideTask": gid("GuideTask", task.id),
     }
     return made, {"hq": hq, "mum": mum_token, "friend": friend_token}
 

@@ -331,6 +331,19 @@ MATRIX = {
         "{ route errors { code } } }",
         HQ,
     ),
+    "myTasks": Op("{ myTasks { nodes { title } } }", GUIDES),
+    "createGuideTasks": Op(
+        'mutation { createGuideTasks(segmentId: "U2VnbWVudDo5OTk=", title: "Call") { taskList { assigned } '
+        "errors { code } } }",
+        STORE_STAFF,
+    ),
+    "completeTask": Op(
+        'mutation { completeTask(taskId: "R3VpZGVUYXNrOjk5OQ==", outcome: REACHED) { task { id } errors { code } } }',
+        GUIDES,
+    ),
+    "messageMyMember": Op(
+        'mutation { messageMyMember(memberId: "TWVtYmVyOjk5OQ==", text: "Hello") { route errors { code } } }', GUIDES
+    ),
     "myInbox": Op("{ myInbox { nodes { title } } }", CONSUMERS),
     "myUnreadCount": Op("{ myUnreadCount }", CONSUMERS),
     "markInboxRead": Op("mutation { markInboxRead { unreadCount errors { code } } }", CONSUMERS),

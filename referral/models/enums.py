@@ -60,6 +60,8 @@ class TouchKind(StrEnum):
     # The brand's broadcast was queued to the member (source: its message key). The brand acted, not
     # the member: it does not make them active (profiles.OUTWARD).
     BROADCAST_RECEIVED = "broadcast_received"
+    # A guide did a task for the member (credited to the guide: tasks done in their figures).
+    TASK_DONE = "task_done"
 
 
 class MessageKind(StrEnum):
@@ -70,6 +72,7 @@ class MessageKind(StrEnum):
     COUPON_ISSUED = "coupon_issued"
     EVENT_REMINDER = "event_reminder"
     BROADCAST = "broadcast"  # the brand's own words (reach/broadcasts.py), marketing: needs consent
+    GUIDE_MESSAGE = "guide_message"  # a guide's own words to one of their members (reach/guide_messages.py)
 
 
 class MessageChannel(StrEnum):

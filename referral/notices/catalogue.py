@@ -37,7 +37,7 @@ MESSAGES: dict[MessageKind, tuple[str, str]] = {
 }
 # Kinds whose words the brand writes itself (params "title" and "body", personalised when queued):
 # they are not translated by the catalogue.
-WRITTEN = frozenset({MessageKind.BROADCAST})
+WRITTEN = frozenset({MessageKind.BROADCAST, MessageKind.GUIDE_MESSAGE})
 ONLINE = "online"
 # What a WeChat subscribe message's `thing` field holds at most.
 _THING = 20

@@ -151,7 +151,7 @@ def profile_of(member: Member, stats: Stats, policy: ReferralPolicy, now: dateti
 
 
 # Touches the brand makes on its own: they do not show the member is active (or no longer lapsed).
-OUTWARD = frozenset({TouchKind.BROADCAST_RECEIVED})
+OUTWARD = frozenset({TouchKind.BROADCAST_RECEIVED, TouchKind.TASK_DONE})
 
 
 async def stats_for(*, brand_id: int, member_ids: Sequence[int]) -> dict[int, Stats]:

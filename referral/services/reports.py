@@ -38,6 +38,7 @@ class Metric(StrEnum):
     REVENUE_CENTS = "revenue_cents"
     COUPONS_WRITTEN_OFF = "coupons_written_off"
     EVENTS_ATTENDED = "events_attended"
+    TASKS_DONE = "tasks_done"
 
 
 _KEYS = {
@@ -62,6 +63,7 @@ class Figures:
     coupons_written_off: int
     event_sign_ups: int
     events_attended: int
+    tasks_done: int
 
 
 _FIGURES = """
@@ -72,7 +74,8 @@ _FIGURES = """
     SUM(CASE WHEN t.kind = 'coupon_issued' THEN 1 ELSE 0 END) AS coupons_issued,
     SUM(CASE WHEN t.kind = 'coupon_written_off' THEN 1 ELSE 0 END) AS coupons_written_off,
     SUM(CASE WHEN t.kind = 'event_sign_up' THEN 1 ELSE 0 END) AS event_sign_ups,
-    SUM(CASE WHEN t.kind = 'event_check_in' THEN 1 ELSE 0 END) AS events_attended
+    SUM(CASE WHEN t.kind = 'event_check_in' THEN 1 ELSE 0 END) AS events_attended,
+    SUM(CASE WHEN t.kind = 'task_done' THEN 1 ELSE 0 END) AS tasks_done
 """
 
 

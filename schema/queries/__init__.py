@@ -12,6 +12,7 @@ from schema.queries.reach import ReachQueries
 from schema.queries.referral import ReferralQueries
 from schema.queries.staff import StaffQueries
 from schema.queries.stores import StoreQueries
+from schema.queries.tasks import TaskQueries
 from schema.queries.viewer import ViewerQueries
 
 
@@ -30,6 +31,7 @@ class Query(
     StaffQueries,
     ReachQueries,
     BroadcastQueries,
+    TaskQueries,
 ):
     pass
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 import strawberry
@@ -111,7 +112,7 @@ class InsightQueries:
         rows = await reports.attribution(
             brand_id=caller.brand_id, start=from_, end=to, by=reports.Dimension.GUIDE, guide_id=caller.guide_id
         )
-        empty = reports.Figures(str(caller.guide_id), *([0] * 8))
+        empty = reports.Figures(str(caller.guide_id), *([0] * (len(dataclasses.fields(reports.Figures)) - 1)))
         return AttributionRow.of(reports.Dimension.GUIDE, rows[0] if rows else empty)
 
     @strawberry.field(permission_classes=[IsHQ], description="Tags HQ has defined.")

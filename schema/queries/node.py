@@ -26,7 +26,7 @@ from loyalty.models import (
     CouponTemplate as TemplateModel,
     Rescan as RescanModel,
 )
-from reach.models import Broadcast as BroadcastModel, Segment as SegmentModel
+from reach.models import Broadcast as BroadcastModel, GuideTask as GuideTaskModel, Segment as SegmentModel
 from referral.models import (
     Guide as GuideModel,
     InboxItem as InboxModel,
@@ -56,6 +56,7 @@ from schema.types.segment import Segment
 from schema.types.staff import StaffAccount
 from schema.types.store import Store
 from schema.types.tag import Tag
+from schema.types.task import GuideTask
 
 M = TypeVar("M", bound=Model)
 Fetch = Callable[[Info, Caller, int], Awaitable[Node | None]]
@@ -152,6 +153,13 @@ async def _segment(info: Info, caller: Caller, pk: int) -> Node | None:
     return Segment(row=row) if row is not None else None
 
 
+async def _guide_task(info: Info, caller: Caller, pk: int) -> Node | None:
+    row = await _row(GuideTaskModel, caller, pk)
+    if row is None or not (caller.has(Role.HQ) or (caller.guide_id is not None and row.guide_id == caller.guide_id)):
+        return None
+    return GuideTask(row=row)
+
+
 def _tag(row: TagModel) -> Tag:
     return Tag(id=ids.encode("Tag", row.id), name=row.name, description=row.description)
 
@@ -178,6 +186,7 @@ KINDS: dict[str, Fetch] = {
     "InboxItem": _owner_or_hq(InboxModel, lambda row: InboxItem(row=row)),
     "Segment": _segment,
     "Broadcast": _hq(BroadcastModel, lambda row: Broadcast(row=row)),
+    "GuideTask": _guide_task,
 }
 
 

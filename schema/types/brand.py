@@ -19,6 +19,7 @@ MessagePurpose = client_enum(
         MessageKind.COUPON_ISSUED: "They received a coupon.",
         MessageKind.EVENT_REMINDER: "An event they signed up for is tomorrow.",
         MessageKind.BROADCAST: "A message the brand sends to a segment (marketing: only with their consent).",
+        MessageKind.GUIDE_MESSAGE: "A message from their guide, one to one (only with their consent).",
     },
     name="MessagePurpose",
 )

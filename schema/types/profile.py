@@ -42,6 +42,7 @@ TouchKind = client_enum(
         TouchKindValue.EVENT_SIGN_UP: "Signed up for an event.",
         TouchKindValue.EVENT_CHECK_IN: "Checked in at an event.",
         TouchKindValue.EVENT_INTERACTION: "Took part in an event's poll, quiz or draw.",
+        TouchKindValue.TASK_DONE: "Their guide did a task for them (a call, a visit), credited to the guide.",
         TouchKindValue.BROADCAST_RECEIVED: "Was sent a broadcast (broadcastId says which): what follows came after it.",
     },
 )

@@ -33,6 +33,7 @@ Metric = client_enum(
         reports.Metric.REVENUE_CENTS: "Revenue of those purchases, in minor units.",
         reports.Metric.COUPONS_WRITTEN_OFF: "Coupons used in store in the period.",
         reports.Metric.EVENTS_ATTENDED: "Event check-ins in the period.",
+        reports.Metric.TASKS_DONE: "Tasks guides marked done in the period (myTasks).",
     },
 )
 
@@ -56,6 +57,7 @@ class AttributionRow:
     coupons_written_off: int = strawberry.field(description="Coupons used in store.")
     event_sign_ups: int = strawberry.field(description="Event sign-ups.")
     events_attended: int = strawberry.field(description="Event check-ins.")
+    tasks_done: int = strawberry.field(description="Tasks the guide marked done (credited to guide and store).")
 
     @strawberry.field(description="Revenue of those claims.")
     async def revenue(self, info: Info) -> Money:

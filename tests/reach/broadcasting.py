@@ -31,13 +31,14 @@ async def person(
     consents: bool = True,
     credits: int = 1,
     name: str | None = None,
+    via: str | None = None,
 ) -> Member:
-    """A registered member of the guide's, reachable on `provider` (None: on neither), who agreed to
-    marketing unless told otherwise; on WeChat with `credits` acceptances of the broadcast template."""
+    """A registered member of the town's guide (or of the guide whose code is `via`; "" for none),
+    reachable on `provider` (None: on neither), who agreed to marketing unless told otherwise; on
+    WeChat with `credits` acceptances of the broadcast template."""
     member = await factories.member(town["brand"], subject)
-    await members.register(
-        brand_id=town["brand"].id, member_id=member.id, now=datetime.now(UTC), code=town["guide"].invite_code
-    )
+    code = town["guide"].invite_code if via is None else (via or None)
+    await members.register(brand_id=town["brand"].id, member_id=member.id, now=datetime.now(UTC), code=code)
     await Member.filter(id=member.id).update(
         display_name=name or subject.title(), marketing_consent_at=town["clock"].now if consents else None
     )
