@@ -20,6 +20,10 @@ class ReachErrorCode(Code):
     MEMBER_NOT_YOURS = "MEMBER_NOT_YOURS", "The member is not one of yours: a guide messages only their own members."
     MESSAGE_INVALID = "MESSAGE_INVALID", "A message is 1-500 characters."
     MESSAGE_LIMIT_REACHED = "MESSAGE_LIMIT_REACHED", "You sent this member as many messages today as allowed."
+    JOURNEY_INVALID = "JOURNEY_INVALID", "The journey's definition is not valid (the message says where)."
+    JOURNEY_NOT_FOUND = "JOURNEY_NOT_FOUND", "No such journey in this brand."
+    JOURNEY_NAME_TAKEN = "JOURNEY_NAME_TAKEN", "The brand already has a journey with this name."
+    JOURNEY_HAS_RUNS = "JOURNEY_HAS_RUNS", "Members are in this journey: its steps cannot change (make a new one)."
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED", "This idempotency key was used for a different broadcast."
 
 

@@ -205,12 +205,73 @@ class GuideTask(Model):
         indexes = (("guide_id", "status"),)
 
 
+class RunStatus(StrEnum):
+    ACTIVE = "active"  # a step is due at next_at
+    DONE = "done"  # every step ran
+    EXITED = "exited"  # a condition step did not hold
+
+
+class Journey(Model):
+    """An automated sequence: a trigger starts a run for a member, the steps run in order
+    (reach/journey_definition.py). Its steps never change once members are in it."""
+
+    id = fields.IntField(primary_key=True)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    name = fields.CharField(max_length=80)
+    definition: fields.JSONField[dict[str, Any]] = fields.JSONField()
+    active = fields.BooleanField(default=True)
+    # Triggers count from here: switching a journey on does not sweep up everyone's past.
+    active_since = fields.DatetimeField()
+    created_by = fields.CharField(max_length=40)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    brand_id: int
+
+    class Meta:
+        table = "journey"
+        unique_together = (("brand", "name"),)
+
+
+class JourneyRun(Model):
+    """One member's way through a journey for one occurrence of its trigger (the baby's birth date,
+    the last claim, the event): (journey, member, occurrence) is unique, so a member enters once per
+    occurrence however often the trigger is evaluated. `step` is the next step to run."""
+
+    id = fields.BigIntField(primary_key=True)
+    journey: fields.ForeignKeyRelation[Journey] = fields.ForeignKeyField(
+        "reach.Journey", related_name=False, on_delete=fields.CASCADE
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.CASCADE
+    )
+    occurrence = fields.CharField(max_length=64)
+    step = fields.IntField(default=0)
+    status = fields.CharEnumField(RunStatus, max_length=8, default=RunStatus.ACTIVE)
+    next_at = fields.DatetimeField()
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    journey_id: int
+    member_id: int
+
+    class Meta:
+        table = "journey_run"
+        unique_together = (("journey", "member", "occurrence"),)
+        indexes = (("status", "next_at"),)
+
+
 __all__ = [
     "AudienceGroup",
     "Broadcast",
     "BroadcastRecipient",
     "BroadcastStatus",
     "GuideTask",
+    "Journey",
+    "JourneyRun",
+    "RunStatus",
     "Segment",
     "SkipReason",
     "TaskList",

@@ -83,13 +83,10 @@ async def _insert(
     conn: BaseDBAsyncClient, listed: TaskList, scope: segments.Scope, condition: c.Condition, now: datetime
 ) -> int:
     def columns(q: Statement) -> str:
-        def typed(value: object, pg_type: str) -> str:
-            return f"CAST({q.p(value)} AS {pg_type})" if q.postgres else q.p(value)
-
         return (
-            f"m.brand_id, m.guide_id, m.id, {typed(listed.title, 'TEXT')}, {typed(listed.note, 'TEXT')}, "
-            f"{typed(listed.due_at, 'TIMESTAMPTZ')}, {typed(TaskStatus.OPEN.value, 'TEXT')}, "
-            f"{typed(f'list:{listed.id}:', 'TEXT')} || CAST(m.id AS TEXT), {typed(now, 'TIMESTAMPTZ')}"
+            f"m.brand_id, m.guide_id, m.id, {q.typed(listed.title, 'TEXT')}, {q.typed(listed.note, 'TEXT')}, "
+            f"{q.typed(listed.due_at, 'TIMESTAMPTZ')}, {q.typed(TaskStatus.OPEN.value, 'TEXT')}, "
+            f"{q.typed(f'list:{listed.id}:', 'TEXT')} || CAST(m.id AS TEXT), {q.typed(now, 'TIMESTAMPTZ')}"
         )
 
     active = f"'{GuideStatus.ACTIVE.value}'"

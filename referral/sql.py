@@ -23,6 +23,10 @@ class Statement:
         self.params.append(value)
         return f"${len(self.params)}" if self.postgres else "?"
 
+    def typed(self, value: Any, pg_type: str) -> str:
+        """A parameter in a SELECT list, where PostgreSQL cannot infer its type (INSERT ... SELECT)."""
+        return f"CAST({self.p(value)} AS {pg_type})" if self.postgres else self.p(value)
+
     async def rows(self, sql: str) -> list[dict[str, Any]]:
         return await self.conn.execute_query_dict(sql, self.params)
 

@@ -29,6 +29,7 @@ from schema.mutations.events import EventMutations
 from schema.mutations.guides import GuideMutations
 from schema.mutations.inbox import InboxMutations
 from schema.mutations.interactions import InteractionMutations
+from schema.mutations.journeys import JourneyMutations
 from schema.mutations.loyalty import LoyaltyMutations
 from schema.mutations.members import MemberMutations
 from schema.mutations.policy import PolicyMutations
@@ -69,6 +70,7 @@ class Mutation(
     ReachMutations,
     BroadcastMutations,
     TaskMutations,
+    JourneyMutations,
 ):
     pass
 

@@ -93,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
     deliver.add_argument("--once", action="store_true", help="deliver what is due now, then exit")
     deliver.add_argument("--interval", type=float, default=5.0, help="seconds between polls when idle")
     deliver.set_defaults(run=_deliver_notifications)
+    sub.add_parser(
+        "run-journeys", help="enter members whose journey trigger occurred and run due steps (cron; safe to repeat)"
+    ).set_defaults(run=_run_journeys)
 
     sub.add_parser(
         "check-invariants",
@@ -314,6 +317,15 @@ def _queue_event_reminders(settings: Settings, args: argparse.Namespace) -> None
 
     considered = with_db(settings, lambda: reminders.queue(now=datetime.now(UTC)))
     print(f"reminders considered for {considered} sign-ups (each is queued once)")
+
+
+def _run_journeys(settings: Settings, args: argparse.Namespace) -> None:
+    from datetime import UTC, datetime
+
+    from reach import journeys
+
+    done = with_db(settings, lambda: journeys.run(now=datetime.now(UTC)))
+    print(f"journeys: {dict(done) or 'nothing due'}")
 
 
 def _deliver_notifications(settings: Settings, args: argparse.Namespace) -> None:

@@ -41,6 +41,12 @@ def add_brand_commands(sub: Any) -> None:
     item_url.add_argument("--brand", required=True, help="brand slug")
     item_url.add_argument("--url", required=True, help="https, without ? or #; each code adds ?i=<code>")
     item_url.set_defaults(run=_set_item_url)
+    journey = actions.add_parser(
+        "install-journey", help="save journeys from JSON files (reach/reference_journeys/ holds the reference ones)"
+    )
+    journey.add_argument("--brand", required=True, help="brand slug")
+    journey.add_argument("files", nargs="+", help="journey files: {name, trigger, steps}")
+    journey.set_defaults(run=_install_journey)
     template = actions.add_parser("set-template", help="name the WeChat subscribe-message template of a purpose")
     template.add_argument("--brand", required=True, help="brand slug")
     template.add_argument(
@@ -66,6 +72,7 @@ def _on_brand(settings: Settings, slug: str, change: Callable[[int], Awaitable[A
     from foundation.tenancy import service as brands
     from foundation.tenancy.errors import TenancyError
     from loyalty.errors import LoyaltyError
+    from reach.errors import ReachError
     from referral.errors import ReferralError
 
     async def run() -> Any:
@@ -74,7 +81,7 @@ def _on_brand(settings: Settings, slug: str, change: Callable[[int], Awaitable[A
             raise Refused(f"no brand {slug!r}")
         try:
             return await change(brand.id)
-        except (TenancyError, LoyaltyError, ReferralError) as exc:
+        except (TenancyError, LoyaltyError, ReferralError, ReachError) as exc:
             raise Refused(exc.message) from None
 
     return with_db(settings, run)
@@ -116,6 +123,27 @@ def _set_origins(settings: Settings, args: argparse.Namespace) -> None:
         lambda brand_id: origins.set_allowed(brand_id=brand_id, origins=listed, changed_by="cli", now=_now()),
     )
     print(f"{brand.slug}: browsers may call from " + (", ".join(brand.allowed_origins or []) or "no origin"))
+
+
+def _install_journey(settings: Settings, args: argparse.Namespace) -> None:
+    import json
+
+    from reach import journeys
+
+    for path in args.files:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        if not isinstance(data, dict) or "name" not in data:
+            raise Refused(f'{path}: a journey file is {{"name", "trigger", "steps"}}')
+        definition = {"trigger": data.get("trigger"), "steps": data.get("steps")}
+        row = _on_brand(
+            settings,
+            args.brand,
+            lambda brand_id, name=data["name"], definition=definition: journeys.save(
+                brand_id=brand_id, name=str(name), definition=definition, active=True, created_by="cli", now=_now()
+            ),
+        )
+        print(f"{args.brand}: journey {row.name!r} saved (id {row.id}), on from now")
 
 
 def _set_item_url(settings: Settings, args: argparse.Namespace) -> None:

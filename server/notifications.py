@@ -14,7 +14,7 @@ from foundation.integrations.line_push import PushOutcome
 from foundation.integrations.wechat import SendOutcome
 from foundation.tenancy import regional
 from foundation.tenancy.models import Brand
-from reach import broadcast_queue, delivery
+from reach import broadcast_queue, delivery, journeys
 from reach.models import SkipReason
 from referral.models import Member, Message, MessageChannel
 from referral.notices import catalogue
@@ -47,6 +47,7 @@ class Deliverer:
         ended in each state."""
         done: Counter[str] = Counter()
         await broadcast_queue.run_due(now=self._clock(), line=self._line)
+        await journeys.run(now=self._clock())
         messages = await outbox.lease_due(now=self._clock(), limit=limit)
         brands = {b.id: b for b in await Brand.filter(id__in={m.brand_id for m in messages})}
         locales = dict(

@@ -77,6 +77,12 @@ async def _objects(client, settings, clock) -> tuple[dict[str, str], dict[str, s
         now=clock.now,
     )
     task = await GuideTaskModel.get(source="test:1")
+    journey = await client.mutate(
+        "saveJourney",
+        'mutation($d: JSON!) { saveJourney(name: "Welcome", definition: $d) { journey { id } errors { code } } }',
+        {"d": {"trigger": {"kind": "registered"}, "steps": [{"kind": "message", "title": "Hi", "body": "Welcome"}]}},
+        token=hq,
+    )
     seen = await client.ok(
         "query($m: ID!) { member(id: $m) { timeline(first: 1) { nodes { id } } } suspiciousScans { nodes { id } } }",
         {"m": gid("Member", mum.id)},
@@ -105,6 +111,7 @@ async def _objects(client, settings, clock) -> tuple[dict[str, str], dict[str, s
         "Segment": segment["segment"]["id"],
         "Broadcast": broadcast["broadcast"]["id"],
         "GuideTask": gid("GuideTask", task.id),
+        "Journey": journey["journey"]["id"],
     }
     return made, {"hq": hq, "mum": mum_token, "friend": friend_token}
 

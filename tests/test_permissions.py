@@ -344,6 +344,12 @@ MATRIX = {
     "messageMyMember": Op(
         'mutation { messageMyMember(memberId: "TWVtYmVyOjk5OQ==", text: "Hello") { route errors { code } } }', GUIDES
     ),
+    "journeys": Op("{ journeys { nodes { name } } }", HQ),
+    "saveJourney": Op(
+        'mutation { saveJourney(name: "Welcome", definition: {trigger: {kind: "registered"}, '
+        'steps: [{kind: "message", title: "Hi", body: "Welcome"}]}) { journey { name } errors { code } } }',
+        HQ,
+    ),
     "myInbox": Op("{ myInbox { nodes { title } } }", CONSUMERS),
     "myUnreadCount": Op("{ myUnreadCount }", CONSUMERS),
     "markInboxRead": Op("mutation { markInboxRead { unreadCount errors { code } } }", CONSUMERS),

@@ -6,6 +6,7 @@ from schema.queries.events import EventQueries
 from schema.queries.fraud import FraudQueries
 from schema.queries.inbox import InboxQueries
 from schema.queries.insights import InsightQueries
+from schema.queries.journeys import JourneyQueries
 from schema.queries.loyalty import LoyaltyQueries
 from schema.queries.node import NodeQueries
 from schema.queries.reach import ReachQueries
@@ -32,6 +33,7 @@ class Query(
     ReachQueries,
     BroadcastQueries,
     TaskQueries,
+    JourneyQueries,
 ):
     pass
 

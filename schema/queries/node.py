@@ -26,7 +26,12 @@ from loyalty.models import (
     CouponTemplate as TemplateModel,
     Rescan as RescanModel,
 )
-from reach.models import Broadcast as BroadcastModel, GuideTask as GuideTaskModel, Segment as SegmentModel
+from reach.models import (
+    Broadcast as BroadcastModel,
+    GuideTask as GuideTaskModel,
+    Journey as JourneyModel,
+    Segment as SegmentModel,
+)
 from referral.models import (
     Guide as GuideModel,
     InboxItem as InboxModel,
@@ -48,6 +53,7 @@ from schema.types.event import Event, EventRegistration
 from schema.types.guide import Enrolment, Guide
 from schema.types.inbox import InboxItem
 from schema.types.interaction import EventInteraction
+from schema.types.journey import Journey
 from schema.types.loyalty import Claim, CodeBatch, SuspiciousScan
 from schema.types.member import Member
 from schema.types.node import Node
@@ -187,6 +193,7 @@ KINDS: dict[str, Fetch] = {
     "Segment": _segment,
     "Broadcast": _hq(BroadcastModel, lambda row: Broadcast(row=row)),
     "GuideTask": _guide_task,
+    "Journey": _hq(JourneyModel, lambda row: Journey(row=row)),
 }
 
 
