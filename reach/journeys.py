@@ -89,5 +89,7 @@ async def run(*, now: datetime) -> Counter[str]:
     for journey in journeys:
         trigger = journey_definition.parse(journey.definition).trigger
         done["entered"] += await journey_triggers.enter(journey, trigger, now=now, zone=zones[journey.brand_id])
-    done.update(await journey_runs.advance_due(now=now))
+    # Batch after batch until none is due (a batch that only waits or lost its runs to another runner ends it).
+    while batch := await journey_runs.advance_due(now=now):
+        done.update(batch)
     return done

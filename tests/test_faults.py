@@ -333,3 +333,62 @@ async def test_a_broadcast_worker_killed_mid_queue_doubles_and_loses_nothing(dat
     from server import invariants
 
     assert await invariants.violations() == []
+
+
+async def test_journeys_killed_mid_run_and_run_again_do_each_step_once(database, pg_settings) -> None:
+    import json
+    from pathlib import Path
+
+    from loyalty.models import Coupon, CouponKind
+    from loyalty.services import coupons
+    from reach import journeys
+    from reach.models import GuideTask, JourneyRun, RunStatus
+    from referral.models import Member
+
+    n = 1500
+    brand = await factories.brand("acme")
+    guide = await factories.guide(brand, await factories.store(brand), "amy")
+    now = datetime.now(UTC)
+    born = (now - timedelta(days=200)).date()  # over 6 months old: entered when the journey counts from before
+    await Member.bulk_create(
+        [
+            Member(
+                brand_id=brand.id, invite_code=f"J{i:07d}", registered_at=now, guide_id=guide.id, baby_birth_date=born
+            )
+            for i in range(n)
+        ],
+        batch_size=1000,
+    )
+    await coupons.create_template(brand_id=brand.id, name="Stage 2 trial can", kind=CouponKind.GIFT, valid_days=30)
+    data = json.loads((Path(journeys.__file__).parent / "reference_journeys" / "next_stage_due.json").read_text())
+    journey = await journeys.save(
+        brand_id=brand.id,
+        name=data["name"],
+        definition={"trigger": data["trigger"], "steps": data["steps"]},
+        active=True,
+        created_by="test",
+        now=now - timedelta(days=30),
+    )
+    assert journey.id
+
+    env = {**server_env(database), "SCRM_OUTBOX_RATE_LINE": "100000"}
+    runner = subprocess.Popen([SCRM, "run-journeys"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(3000):
+            if await JourneyRun.filter(status=RunStatus.DONE).count() >= 200:
+                break
+            await asyncio.sleep(0.01)
+        os.kill(runner.pid, signal.SIGKILL)
+    finally:
+        runner.wait()
+    done_at_kill = await JourneyRun.filter(status=RunStatus.DONE).count()
+    assert 200 <= done_at_kill < n, done_at_kill
+
+    again = subprocess.run([SCRM, "run-journeys"], env=env, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    twice = subprocess.run([SCRM, "run-journeys"], env=env, capture_output=True, text=True, timeout=300)
+    assert "nothing due" in twice.stdout or "'entered': 0" in twice.stdout, twice.stdout
+
+    assert await JourneyRun.filter(status=RunStatus.DONE).count() == await JourneyRun.all().count() == n
+    assert await GuideTask.all().count() == n and await Coupon.all().count() == n
+    assert len(set(await Coupon.all().values_list("member_id", flat=True))) == n
