@@ -24,6 +24,13 @@ class ReachErrorCode(Code):
     JOURNEY_NOT_FOUND = "JOURNEY_NOT_FOUND", "No such journey in this brand."
     JOURNEY_NAME_TAKEN = "JOURNEY_NAME_TAKEN", "The brand already has a journey with this name."
     JOURNEY_HAS_RUNS = "JOURNEY_HAS_RUNS", "Members are in this journey: its steps cannot change (make a new one)."
+    CONVERSATION_NOT_FOUND = "CONVERSATION_NOT_FOUND", "No such conversation among yours."
+    REPLY_WINDOW_CLOSED = (
+        "REPLY_WINDOW_CLOSED",
+        "The platform allows no more answers now (WeChat: 48 hours, 5 answers).",
+    )
+    REPLY_FAILED = "REPLY_FAILED", "The platform did not take the answer; try again."
+    KEYWORD_INVALID = "KEYWORD_INVALID", "A keyword reply's field is missing or out of range (the field is named)."
     IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED", "This idempotency key was used for a different broadcast."
 
 

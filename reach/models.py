@@ -263,8 +263,98 @@ class JourneyRun(Model):
         indexes = (("status", "next_at"),)
 
 
+class ConversationStatus(StrEnum):
+    WAITING = "waiting"  # the member wrote last: for their guide to answer
+    ANSWERED = "answered"
+
+
+class Direction(StrEnum):
+    IN = "in"  # the member wrote
+    OUT = "out"  # the brand answered (a keyword reply, a guide, HQ)
+
+
+class KeywordMatch(StrEnum):
+    EXACT = "exact"
+    CONTAINS = "contains"
+
+
+class Conversation(Model):
+    """A member's thread with the brand, one per member, across WeChat and LINE."""
+
+    id = fields.BigIntField(primary_key=True)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "referral.Member", related_name=False, on_delete=fields.CASCADE
+    )
+    # The guide who answers: the member's when the conversation last went to a guide.
+    guide_id = fields.IntField(null=True)
+    status = fields.CharEnumField(ConversationStatus, max_length=10, default=ConversationStatus.WAITING)
+    last_at = fields.DatetimeField()
+
+    brand_id: int
+    member_id: int
+
+    class Meta:
+        table = "conversation"
+        unique_together = (("brand", "member"),)
+        indexes = (("guide_id", "last_at"), ("brand_id", "last_at"))
+
+
+class ConversationMessage(Model):
+    """One message of a conversation: the member's (a copy of the inbound message, once) or an answer."""
+
+    id = fields.BigIntField(primary_key=True)
+    conversation: fields.ForeignKeyRelation[Conversation] = fields.ForeignKeyField(
+        "reach.Conversation", related_name=False, on_delete=fields.CASCADE
+    )
+    direction = fields.CharEnumField(Direction, max_length=4)
+    channel = fields.CharField(max_length=8, null=True)  # wechat, line; null: the in-app inbox
+    text = fields.TextField()
+    # Who answered: "keyword:<id>", "guide:<id>", "staff:<id>"; null for the member's own.
+    author = fields.CharField(max_length=40, null=True)
+    # How an answer went: reply_token, push, customer_service, inbox.
+    via = fields.CharField(max_length=20, null=True)
+    inbound_id = fields.BigIntField(null=True, unique=True)
+    request_key = fields.CharField(max_length=64, null=True, unique=True)
+    at = fields.DatetimeField()
+
+    conversation_id: int
+
+    class Meta:
+        table = "conversation_message"
+        indexes = (("conversation_id", "at"),)
+
+
+class KeywordReply(Model):
+    """HQ's automatic answer to a member's message that is (or contains) a keyword, per locale."""
+
+    id = fields.IntField(primary_key=True)
+    brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
+        "tenancy.Brand", related_name=False, on_delete=fields.RESTRICT
+    )
+    keyword = fields.CharField(max_length=40)
+    match = fields.CharEnumField(KeywordMatch, max_length=8)
+    locale = fields.CharField(max_length=16, null=True)  # null: any locale
+    reply = fields.CharField(max_length=500)
+    created_at = fields.DatetimeField()
+
+    brand_id: int
+
+    class Meta:
+        table = "keyword_reply"
+        unique_together = (("brand", "keyword", "match", "locale"),)
+
+
 __all__ = [
     "AudienceGroup",
+    "Conversation",
+    "ConversationMessage",
+    "ConversationStatus",
+    "Direction",
+    "KeywordMatch",
+    "KeywordReply",
     "Broadcast",
     "BroadcastRecipient",
     "BroadcastStatus",

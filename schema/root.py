@@ -23,6 +23,7 @@ from schema.mutations.brand import BrandMutations
 from schema.mutations.broadcasts import BroadcastMutations
 from schema.mutations.campaigns import CampaignMutations
 from schema.mutations.consent import ConsentMutations
+from schema.mutations.conversations import ConversationMutations
 from schema.mutations.coupons import CouponMutations
 from schema.mutations.data_rights import DataRightsMutations
 from schema.mutations.events import EventMutations
@@ -71,6 +72,7 @@ class Mutation(
     BroadcastMutations,
     TaskMutations,
     JourneyMutations,
+    ConversationMutations,
 ):
     pass
 

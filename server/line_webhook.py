@@ -15,6 +15,7 @@ from starlette.responses import PlainTextResponse, Response
 from foundation import cpu
 from foundation.integrations import line_webhook
 from foundation.tenancy import service as brands
+from reach import conversations
 from referral.services import inbound
 from server import request_body
 
@@ -36,11 +37,22 @@ def line_webhook_endpoint(clock: Callable[[], datetime]) -> Endpoint:
         except line_webhook.WebhookRefused as refused:
             log.warning("line webhook refused for brand %s: %s", brand.id, refused.reason)
             return PlainTextResponse("refused", status_code=refused.status)
-        done = await inbound.from_line(brand=brand, events=events, now=clock())
+        now = clock()
+        done = await inbound.from_line(brand=brand, events=events, now=now)
+        await _converse(request, done.stored, now)
         if events and done["repeated"] == len(events):
             log.warning("line webhook refused for brand %s: replayed delivery", brand.id)
             return PlainTextResponse("replayed", status_code=409)
-        log.info("line webhook for brand %s: %s", brand.id, dict(done))
+        log.info("line webhook for brand %s: %s", brand.id, dict(done.done))
         return PlainTextResponse("ok")
 
     return endpoint
+
+
+async def _converse(request: Request, stored: list[int], now: datetime) -> None:
+    """File the members' messages in their conversations; a keyword reply goes out now (a LINE reply
+    token lives about a minute)."""
+    if stored:
+        integrations = request.app.state.integrations
+        platforms = conversations.Platforms(line=integrations.line_push, wechat=integrations.wechat)
+        await conversations.receive(inbound_ids=stored, platforms=platforms, now=now)

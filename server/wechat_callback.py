@@ -15,6 +15,7 @@ from starlette.responses import PlainTextResponse, Response
 from foundation import cpu
 from foundation.integrations import wechat_push
 from foundation.tenancy import nonces, service as brands
+from reach import conversations
 from referral.services import inbound
 from server import request_body
 
@@ -43,7 +44,17 @@ def wechat_callback(clock: Callable[[], datetime]) -> Endpoint:
             log.warning("wechat push refused for brand %s: %s", brand.id, refused.reason)
             return PlainTextResponse("refused", status_code=refused.status)
         done = await inbound.from_wechat(brand=brand, pushes=pushes, now=now)
-        log.info("wechat push for brand %s: %s", brand.id, dict(done))
+        await _converse(request, done.stored, now)
+        log.info("wechat push for brand %s: %s", brand.id, dict(done.done))
         return PlainTextResponse("success")
 
     return endpoint
+
+
+async def _converse(request: Request, stored: list[int], now: datetime) -> None:
+    """File the members' messages in their conversations; a keyword reply goes out now (a LINE reply
+    token lives about a minute)."""
+    if stored:
+        integrations = request.app.state.integrations
+        platforms = conversations.Platforms(line=integrations.line_push, wechat=integrations.wechat)
+        await conversations.receive(inbound_ids=stored, platforms=platforms, now=now)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from events.services import member_data as event_member_data
 from events.steps import StepReached
 from loyalty.services import member_data as loyalty_member_data, merging as loyalty_merging, step_rewards
+from reach import member_data as reach_member_data
 from referral.services.member_data import MemberData
 
 
@@ -24,8 +25,8 @@ def wire() -> Wiring:
     return Wiring(
         member_data=MemberData(
             move=(loyalty_merging.move_member, event_member_data.move_member),
-            export=(loyalty_member_data.export, event_member_data.export),
-            erase=(event_member_data.erase,),
+            export=(loyalty_member_data.export, event_member_data.export, reach_member_data.export),
+            erase=(event_member_data.erase, reach_member_data.erase),
         ),
         on_event_step=step_rewards.reward,
     )

@@ -8,7 +8,7 @@ from tortoise import connections
 
 from foundation import global_ids
 from reach import tasks as guide_tasks
-from reach.models import GuideTask as GuideTaskModel
+from reach.models import Conversation as ConversationModel, GuideTask as GuideTaskModel
 from schema.queries.node import KINDS
 from tests import factories
 from tests.loyalty.scenario import gid, open_shop
@@ -77,6 +77,10 @@ async def _objects(client, settings, clock) -> tuple[dict[str, str], dict[str, s
         now=clock.now,
     )
     task = await GuideTaskModel.get(source="test:1")
+    # A member's first message to the brand opens their conversation (tests/reach/test_conversations.py).
+    conversation = await ConversationModel.create(
+        brand_id=shop.brand.id, member_id=mum.id, guide_id=shop.guide.id, last_at=clock.now
+    )
     journey = await client.mutate(
         "saveJourney",
         'mutation($d: JSON!) { saveJourney(name: "Welcome", definition: $d) { journey { id } errors { code } } }',
@@ -112,6 +116,7 @@ async def _objects(client, settings, clock) -> tuple[dict[str, str], dict[str, s
         "Broadcast": broadcast["broadcast"]["id"],
         "GuideTask": gid("GuideTask", task.id),
         "Journey": journey["journey"]["id"],
+        "Conversation": gid("Conversation", conversation.id),
     }
     return made, {"hq": hq, "mum": mum_token, "friend": friend_token}
 

@@ -350,6 +350,18 @@ MATRIX = {
         'steps: [{kind: "message", title: "Hi", body: "Welcome"}]}) { journey { name } errors { code } } }',
         HQ,
     ),
+    "myConversations": Op("{ myConversations { nodes { status } } }", GUIDES),
+    "conversations": Op('{ conversations(search: "milk") { nodes { status } } }', HQ),
+    "replyToConversation": Op(
+        'mutation { replyToConversation(conversationId: "Q29udmVyc2F0aW9uOjk5OQ==", text: "Hi") '
+        "{ message { text } errors { code } } }",
+        GUIDES | frozenset({"store_manager", "hq"}),
+    ),
+    "saveKeywordReply": Op(
+        'mutation { saveKeywordReply(keyword: "hours", reply: "9-21 every day") { keywordReply { keyword } '
+        "errors { code } } }",
+        HQ,
+    ),
     "myInbox": Op("{ myInbox { nodes { title } } }", CONSUMERS),
     "myUnreadCount": Op("{ myUnreadCount }", CONSUMERS),
     "markInboxRead": Op("mutation { markInboxRead { unreadCount errors { code } } }", CONSUMERS),

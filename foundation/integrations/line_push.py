@@ -17,6 +17,7 @@ from linebot.v3.messaging import (
     Configuration,
     MessagingApi,
     PushMessageRequest,
+    ReplyMessageRequest,
     TextMessage,
 )
 from urllib3.exceptions import HTTPError
@@ -77,6 +78,20 @@ class LinePush:
                 return PushOutcome.RETRY, f"HTTP {status}"
             log.warning("line push refused: HTTP %s", status)
             return PushOutcome.REFUSED, f"HTTP {status}"
+        except (HTTPError, TimeoutError, OSError) as exc:
+            return PushOutcome.RETRY, type(exc).__name__
+        return PushOutcome.SENT, "HTTP 200"
+
+    async def reply(self, *, access_token: str, reply_token: str, text: str) -> tuple[PushOutcome, str]:
+        """Answer a member's message through its reply token (free of quota, usable once, for about a
+        minute); REFUSED when the token is spent or stale (then push instead)."""
+        request = ReplyMessageRequest(reply_token=reply_token, messages=[TextMessage(text=text[:5000])])
+        api = self._api(access_token)
+        try:
+            await self._call(partial(api.reply_message, request, _request_timeout=self._timeout_s))
+        except ApiException as exc:
+            status = int(exc.status or 0)
+            return (PushOutcome.RETRY if status == 429 or status >= 500 else PushOutcome.REFUSED), f"HTTP {status}"
         except (HTTPError, TimeoutError, OSError) as exc:
             return PushOutcome.RETRY, type(exc).__name__
         return PushOutcome.SENT, "HTTP 200"

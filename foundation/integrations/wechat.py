@@ -26,6 +26,8 @@ _BAD_CODE_ERRCODES = {40029, 40163, 40125}
 # The access token is invalid, expired or was replaced: fetch another and try once more.
 _STALE_TOKEN_ERRCODES = {40001, 40014, 42001}
 # A subscribe message without an unused acceptance of its template by the user.
+# 45015: more than 48 hours since the user's last message; 45047: the answers allowed are spent.
+CS_WINDOW_CLOSED = frozenset({45015, 45047})
 NO_SUBSCRIPTION = 43101
 
 
@@ -164,6 +166,22 @@ class WeChat:
             if exc.errcode == NO_SUBSCRIPTION:
                 return SendOutcome.NO_CONSENT
             log.warning("wechat subscribe message refused: %s", exc.errcode)
+            return SendOutcome.REFUSED
+        except WeChatUnavailable as exc:
+            return SendOutcome.RETRY if str(exc) == "ConnectionError" else SendOutcome.MAYBE_SENT
+        return SendOutcome.SENT
+
+    async def send_customer_text(self, *, appid: str, secret: str, openid: str, text: str) -> SendOutcome:
+        """A customer-service text, allowed within 48 hours of the member's last message (5 at most):
+        NO_CONSENT when WeChat says the window is closed (45015) or spent (45047)."""
+        try:
+            await self._authorized(appid, secret, lambda client: partial(client.message.send_text, openid, text))
+        except WeChatClientException as exc:
+            if exc.errcode in CS_WINDOW_CLOSED:
+                return SendOutcome.NO_CONSENT
+            if exc.errcode == -1:
+                return SendOutcome.RETRY
+            log.warning("wechat customer-service message refused: %s", exc.errcode)
             return SendOutcome.REFUSED
         except WeChatUnavailable as exc:
             return SendOutcome.RETRY if str(exc) == "ConnectionError" else SendOutcome.MAYBE_SENT

@@ -4,6 +4,7 @@ changes (the consent ledger), and messages members write (kept for two-way messa
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from tortoise.exceptions import IntegrityError
@@ -25,10 +26,22 @@ from referral.services import consent
 _RESULTS = {r.value: r for r in SubscribeResult}
 
 
-async def from_wechat(*, brand: Brand, pushes: list[Push], now: datetime) -> Counter[str]:
+@dataclass
+class Applied:
+    """What a push did, by kind, and the member messages it stored (for conversations)."""
+
+    done: Counter[str] = field(default_factory=Counter)
+    stored: list[int] = field(default_factory=list)
+
+    def __getitem__(self, kind: str) -> int:
+        return self.done[kind]
+
+
+async def from_wechat(*, brand: Brand, pushes: list[Push], now: datetime) -> Applied:
     """Apply a WeChat push; returns what was done, by kind. Pushes about an openid that is not one of
     the brand's members, or a template that is not one of its own, are ignored."""
-    done: Counter[str] = Counter()
+    applied = Applied()
+    done = applied.done
     templates = set((brand.wechat_templates or {}).values())
     for push in pushes:
         member_id = await consent.member_of_openid(brand_id=brand.id, openid=push.openid)
@@ -56,13 +69,15 @@ async def from_wechat(*, brand: Brand, pushes: list[Push], now: datetime) -> Cou
             sent = datetime.fromtimestamp(push.sent_at, UTC) if push.sent_at else now
             stored = await _store(brand.id, member_id, MessageChannel.WECHAT, push.message_id, push.text, sent)
             done["message" if stored else "duplicate"] += 1
-    return done
+            applied.stored += [stored] if stored else []
+    return applied
 
 
-async def from_line(*, brand: Brand, events: list[LineEvent], now: datetime) -> Counter[str]:
+async def from_line(*, brand: Brand, events: list[LineEvent], now: datetime) -> Applied:
     """Apply a LINE delivery: each event once (by its webhookEventId: a redelivery or a replayed body
     changes nothing); events about users who are not the brand's members are ignored."""
-    done: Counter[str] = Counter()
+    applied = Applied()
+    done = applied.done
     for event in events:
         if not await nonces.first_time(brand_id=brand.id, channel="line", nonce=event.event_id, now=now):
             done["repeated"] += 1
@@ -82,7 +97,8 @@ async def from_line(*, brand: Brand, events: list[LineEvent], now: datetime) -> 
                 brand.id, identity.member_id, MessageChannel.LINE, event.message_id, event.text, sent, event.reply_token
             )
             done["message" if stored else "duplicate"] += 1
-    return done
+            applied.stored += [stored] if stored else []
+    return applied
 
 
 async def _store(
@@ -93,9 +109,10 @@ async def _store(
     text: str,
     at: datetime,
     reply_token: str | None = None,
-) -> bool:
+) -> int | None:
+    """The stored message's id; None for one stored before (a redelivery)."""
     try:
-        await InboundMessage.create(
+        row = await InboundMessage.create(
             brand_id=brand_id,
             member_id=member_id,
             channel=channel,
@@ -105,5 +122,5 @@ async def _store(
             received_at=at,
         )
     except IntegrityError:
-        return False
-    return True
+        return None
+    return int(row.id)

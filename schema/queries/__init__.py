@@ -1,6 +1,7 @@
 import strawberry
 
 from schema.queries.broadcasts import BroadcastQueries
+from schema.queries.conversations import ConversationQueries
 from schema.queries.coupons import CouponQueries
 from schema.queries.events import EventQueries
 from schema.queries.fraud import FraudQueries
@@ -34,6 +35,7 @@ class Query(
     BroadcastQueries,
     TaskQueries,
     JourneyQueries,
+    ConversationQueries,
 ):
     pass
 

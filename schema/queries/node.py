@@ -28,6 +28,7 @@ from loyalty.models import (
 )
 from reach.models import (
     Broadcast as BroadcastModel,
+    Conversation as ConversationModel,
     GuideTask as GuideTaskModel,
     Journey as JourneyModel,
     Segment as SegmentModel,
@@ -48,6 +49,7 @@ from schema.queries.events import is_event_staff, readable_event
 from schema.types.brand import Brand
 from schema.types.broadcast import Broadcast
 from schema.types.campaign import Campaign
+from schema.types.conversation import Conversation
 from schema.types.coupon import Coupon, CouponTemplate
 from schema.types.event import Event, EventRegistration
 from schema.types.guide import Enrolment, Guide
@@ -166,6 +168,13 @@ async def _guide_task(info: Info, caller: Caller, pk: int) -> Node | None:
     return GuideTask(row=row)
 
 
+async def _conversation(info: Info, caller: Caller, pk: int) -> Node | None:
+    row = await _row(ConversationModel, caller, pk)
+    if row is None or not (caller.has(Role.HQ) or (caller.guide_id is not None and row.guide_id == caller.guide_id)):
+        return None
+    return Conversation(row=row)
+
+
 def _tag(row: TagModel) -> Tag:
     return Tag(id=ids.encode("Tag", row.id), name=row.name, description=row.description)
 
@@ -194,6 +203,7 @@ KINDS: dict[str, Fetch] = {
     "Broadcast": _hq(BroadcastModel, lambda row: Broadcast(row=row)),
     "GuideTask": _guide_task,
     "Journey": _hq(JourneyModel, lambda row: Journey(row=row)),
+    "Conversation": _conversation,
 }
 
 

@@ -54,6 +54,11 @@ class FakeUpstream:
     wechat_phone_codes: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # LINE's monthly allowance (None: unlimited); pushes accepted count against it.
     line_quota: int | None = None
+    # Answers: LINE replies (each reply token once) and WeChat customer-service messages.
+    line_replied: list[dict[str, Any]] = field(default_factory=list)
+    line_reply_tokens_used: set[str] = field(default_factory=set)
+    wechat_cs_sent: list[dict[str, Any]] = field(default_factory=list)
+    wechat_cs_errcode: int = 0  # 45015: past 48 hours
 
     def reset(self) -> None:
         self.wechat_apps.clear()
@@ -70,6 +75,10 @@ class FakeUpstream:
         self.wechat_access_tokens.clear()
         self.wechat_phone_codes.clear()
         self.line_quota = None
+        self.line_replied.clear()
+        self.line_reply_tokens_used.clear()
+        self.wechat_cs_sent.clear()
+        self.wechat_cs_errcode = 0
 
     @property
     def wechat_token_fetches(self) -> int:
@@ -219,6 +228,28 @@ class FakeUpstream:
         self.line_pushed.append(rec.body)
         return JSONResponse({"sentMessages": [{"id": secrets.token_hex(8)}]})
 
+    async def line_reply(self, request: Request) -> JSONResponse:
+        """POST v2/bot/message/reply: a reply token works once."""
+        rec = await self._record(request)
+        if not self._line_authorized(rec):
+            return JSONResponse({"message": "Authentication failed"}, status_code=401)
+        token = (rec.body or {}).get("replyToken", "")
+        if not token or token in self.line_reply_tokens_used:
+            return JSONResponse({"message": "Invalid reply token"}, status_code=400)
+        self.line_reply_tokens_used.add(token)
+        self.line_replied.append(rec.body)
+        return JSONResponse({"sentMessages": [{"id": secrets.token_hex(8)}]})
+
+    async def wechat_cs_send(self, request: Request) -> JSONResponse:
+        """POST cgi-bin/message/custom/send?access_token=...: a customer-service message."""
+        rec = await self._record(request)
+        if self._wechat_app_of(rec) is None:
+            return JSONResponse({"errcode": 40001, "errmsg": "invalid credential"})
+        if self.wechat_cs_errcode:
+            return JSONResponse({"errcode": self.wechat_cs_errcode, "errmsg": "refused"})
+        self.wechat_cs_sent.append(rec.body)
+        return JSONResponse({"errcode": 0, "errmsg": "ok"})
+
     def _line_authorized(self, rec: Recorded) -> bool:
         return rec.headers.get("authorization", "").removeprefix("Bearer ") in self.line_channel_tokens
 
@@ -243,6 +274,8 @@ class FakeUpstream:
             routes=[
                 Route("/cgi-bin/message/subscribe/send", self.wechat_subscribe_send, methods=["POST"]),
                 Route("/v2/bot/message/push", self.line_push, methods=["POST"]),
+                Route("/v2/bot/message/reply", self.line_reply, methods=["POST"]),
+                Route("/cgi-bin/message/custom/send", self.wechat_cs_send, methods=["POST"]),
                 Route("/v2/bot/message/quota", self.line_quota_limit),
                 Route("/v2/bot/message/quota/consumption", self.line_quota_used),
                 Route("/cgi-bin/token", self.wechat_token),
