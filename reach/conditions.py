@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from referral.models import Channel, Gender
+from referral.services.profiles import Stage
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,12 @@ class HoldsCoupon:
 
 @dataclass(frozen=True)
 class AtEvent:
-    """Signed up for (or, with `attended`, checked in at) an event, or any event if None."""
+    """Signed up for (or, with `attended`, checked in at; with `missed`, confirmed but not checked in
+    at one that has ended) an event, or any event if None."""
 
     event_id: int | None = None
     attended: bool = False
+    missed: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,13 @@ class MarketingConsent:
 
 
 @dataclass(frozen=True)
+class AtStage:
+    """At this journey stage now (as profiles and the funnel count it)."""
+
+    stage: Stage
+
+
+@dataclass(frozen=True)
 class LineFriend:
     """Can be pushed on LINE (a LINE sign-in that has not unfollowed or blocked)."""
 
@@ -150,4 +160,5 @@ Condition = (
     | WechatCredit
     | MarketingConsent
     | LineFriend
+    | AtStage
 )

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs installed
 
 from reach import conditions as c
+from referral.services.profiles import Stage
 from referral.sql import Statement
 
 
@@ -34,6 +35,30 @@ class _Compiler:
         # An int of our own, written in: a parameter here would come after those already in `where`
         # while standing before them in the text, and SQLite's "?" are positional.
         return f"m.id IN (SELECT x.member_id FROM {table} x WHERE x.brand_id = {int(self.brand_id)} AND {where}{tail})"
+
+    def stage(self, stage: Stage) -> str:
+        """The stage as profiles.STAGE_SQL decides it, in uncorrelated subqueries: an advocate brought
+        a registered friend; otherwise purchases (claims less reversals) decide."""
+        brand = int(self.brand_id)
+        advocate = (
+            f"m.id IN (SELECT referrer_id FROM member WHERE brand_id = {brand} AND referrer_id IS NOT NULL "
+            "AND registered_at IS NOT NULL)"
+        )
+        net = "SUM(CASE WHEN kind = 'purchase' THEN 1 WHEN kind = 'purchase_reversed' THEN -1 ELSE 0 END)"
+
+        def bought(having: str) -> str:
+            return f"m.id IN (SELECT member_id FROM touch WHERE brand_id = {brand} GROUP BY member_id HAVING {having})"
+
+        if stage is Stage.ADVOCATE:
+            return advocate
+        if stage is Stage.AWARE:
+            return "m.registered_at IS NULL"
+        by_purchases = {
+            Stage.REPEAT: bought(f"{net} >= 2"),
+            Stage.PURCHASED: bought(f"{net} = 1"),
+            Stage.REGISTERED: f"NOT {bought(f'{net} >= 1')}",
+        }
+        return f"(NOT {advocate} AND {by_purchases[stage]})"
 
     def sql(self, x: c.Condition) -> str:  # noqa: C901 - one branch per kind of condition
         p = self.p
@@ -77,6 +102,14 @@ class _Compiler:
             if x.expiring_within_days is not None:
                 held += f" AND x.expires_at <= {p(self.now + timedelta(days=x.expiring_within_days))}"
             return self.of("coupon", held)
+        if isinstance(x, c.AtEvent) and x.missed:
+            ended = f"x.event_id IN (SELECT id FROM event WHERE ends_at < {p(self.now)})"
+            went = f"x.status = 'confirmed' AND x.checked_in_at IS NULL AND {ended}"
+            if x.event_id is not None:
+                went += f" AND x.event_id = {p(x.event_id)}"
+            return self.of("registration", went)
+        if isinstance(x, c.AtStage):
+            return self.stage(x.stage)
         if isinstance(x, c.AtEvent):
             went = "x.checked_in_at IS NOT NULL" if x.attended else "x.status <> 'cancelled'"
             if x.event_id is not None:

@@ -11,10 +11,14 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 
+from events.models import Event
+from foundation.tenancy.models import Brand
+from loyalty.models import CouponTemplate
 from reach import condition_json, conditions as c
 from reach.errors import ReachError, ReachErrorCode as Code
 from reach.models import Segment
 from reach.segment_sql import where
+from referral.models import Guide, Store, Tag
 from referral.sql import Statement
 
 MAX_DEPTH = 6
@@ -37,6 +41,42 @@ def check(condition: c.Condition) -> None:
         raise ReachError(Code.SEGMENT_INVALID, f"At most {MAX_CONDITIONS} conditions.", "condition")
 
 
+async def check_references(brand_id: int, condition: c.Condition) -> None:
+    """Refuse (SEGMENT_INVALID) a condition naming a tag, store, guide, event or template the brand
+    does not have: an empty count would look like an answer."""
+    named: dict[str, set[object]] = {}
+    _names(condition, named)
+    tables = {"tag": Tag, "store": Store, "guide": Guide, "event": Event, "coupon template": CouponTemplate}
+    for what, model in tables.items():
+        wanted = named.get(what, set())
+        if wanted and await model.filter(brand_id=brand_id, id__in=list(wanted)).count() != len(wanted):
+            raise ReachError(Code.SEGMENT_INVALID, f"No such {what} in this brand.", "condition")
+    templates = named.get("wechat template", set())
+    if templates:
+        brand = await Brand.get(id=brand_id)
+        if not templates <= set((brand.wechat_templates or {}).values()):
+            raise ReachError(Code.SEGMENT_INVALID, "Not one of this brand's WeChat templates.", "condition")
+
+
+def _names(x: c.Condition, named: dict[str, set[object]]) -> None:
+    if isinstance(x, c.AllOf | c.AnyOf):
+        for part in x.parts:
+            _names(part, named)
+    elif isinstance(x, c.NotThis):
+        _names(x.part, named)
+    else:
+        found = {
+            c.HasTag: ("tag", "tag_id"),
+            c.InStore: ("store", "store_id"),
+            c.ServedBy: ("guide", "guide_id"),
+            c.AtEvent: ("event", "event_id"),
+            c.HoldsCoupon: ("coupon template", "template_id"),
+            c.WechatCredit: ("wechat template", "template_id"),
+        }.get(type(x))
+        if found and (value := getattr(x, found[1])) is not None:
+            named.setdefault(found[0], set()).add(value)
+
+
 def _check(x: c.Condition, depth: int) -> int:
     if depth > MAX_DEPTH:
         raise ReachError(Code.SEGMENT_INVALID, f"Conditions nest at most {MAX_DEPTH} deep.", "condition")
@@ -48,6 +88,8 @@ def _check(x: c.Condition, depth: int) -> int:
         return 1 + _check(x.part, depth + 1)
     if isinstance(x, c.RegisteredBetween) and not x.start < x.end:
         raise ReachError(Code.SEGMENT_INVALID, "The registration period must start before it ends.", "condition")
+    if isinstance(x, c.AtEvent) and x.attended and x.missed:
+        raise ReachError(Code.SEGMENT_INVALID, "An event is attended or missed, not both.", "condition")
     if isinstance(x, c.BabyAgeMonths) and not 0 <= x.at_least <= x.at_most <= 240:
         raise ReachError(Code.SEGMENT_INVALID, "A baby's age is 0-240 months, the least first.", "condition")
     for days in (getattr(x, "within_days", None), getattr(x, "days", None), getattr(x, "expiring_within_days", None)):
@@ -84,6 +126,7 @@ def select_sql(
 
 async def count(*, scope: Scope, condition: c.Condition, now: datetime) -> int:
     check(condition)
+    await check_references(scope.brand_id, condition)
     q, sql = select_sql("COUNT(*) AS n", scope, condition, now)
     return int((await q.rows(sql))[0]["n"])
 
@@ -98,6 +141,7 @@ async def member_ids(
 ) -> list[int]:
     """The members the segment holds now, in id order (a sample with `limit`)."""
     check(condition)
+    await check_references(scope.brand_id, condition)
     tail = " ORDER BY m.id" + (f" LIMIT {int(limit)}" if limit else "")
     q, sql = select_sql("m.id", scope, condition, now, tail, conn)
     return [int(row["id"]) for row in await q.rows(sql)]
@@ -109,6 +153,7 @@ async def save(
     """Save a new segment (or replace one's name and conditions); raises SEGMENT_INVALID or, for a
     name the brand already uses, SEGMENT_NAME_TAKEN; changes nothing then."""
     check(condition)
+    await check_references(brand_id, condition)
     name = name.strip()
     if not 1 <= len(name) <= 80 or not name.isprintable():
         raise ReachError(Code.SEGMENT_INVALID, "A segment's name has 1-80 printable characters.", "name")

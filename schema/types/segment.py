@@ -9,10 +9,12 @@ import strawberry
 from reach import conditions as c
 from reach.models import Segment as SegmentModel
 from referral.models import Channel as ChannelValue, Gender as GenderValue
+from referral.services.profiles import Stage as StageValue
 from schema import ids
 from schema.columns import column
 from schema.types.member import Channel, Gender, Member
 from schema.types.node import Node
+from schema.types.profile import Stage
 
 
 @strawberry.input(description="A period [from, to).")
@@ -38,6 +40,9 @@ class HoldsCouponInput:
 class AtEventInput:
     event_id: strawberry.ID | None = strawberry.field(default=None, description="This event; any if left out.")
     attended: bool = strawberry.field(default=False, description="Checked in, not only signed up.")
+    missed: bool = strawberry.field(
+        default=False, description="Confirmed but did not check in at an event that has ended."
+    )
 
 
 @strawberry.input(description="A range of whole months, both ends included.")
@@ -76,6 +81,7 @@ class SegmentCondition:
         default=strawberry.UNSET, description="true: agreed to marketing; false: has not."
     )
     line_friend: bool | None = strawberry.field(default=strawberry.UNSET, description="true: can be pushed on LINE.")
+    stage: Stage | None = strawberry.field(default=strawberry.UNSET, description="At this journey stage now.")  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
 
     def to_domain(self) -> c.Condition:  # noqa: C901 - one branch per field of the one-of
         if self.all_of:
@@ -110,7 +116,11 @@ class SegmentCondition:
             )
         if self.at_event:
             event = self.at_event.event_id
-            return c.AtEvent(ids.decode(event, "Event", field="eventId") if event else None, self.at_event.attended)
+            return c.AtEvent(
+                ids.decode(event, "Event", field="eventId") if event else None,
+                self.at_event.attended,
+                self.at_event.missed,
+            )
         if self.baby_age_months:
             return c.BabyAgeMonths(self.baby_age_months.at_least, self.baby_age_months.at_most)
         if self.city:
@@ -129,6 +139,8 @@ class SegmentCondition:
             return c.LineFriend()
         if self.line_friend is False:
             return c.NotThis(c.LineFriend())
+        if self.stage:
+            return c.AtStage(StageValue(self.stage.value))
         return c.AllOf(())
 
 

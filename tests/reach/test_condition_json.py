@@ -7,6 +7,7 @@ import pytest
 from reach import condition_json, conditions as c
 from reach.errors import ReachError
 from referral.models import Channel, Gender
+from referral.services.profiles import Stage
 
 EVERY_KIND = c.AllOf(
     (
@@ -17,6 +18,7 @@ EVERY_KIND = c.AllOf(
         c.PointsAtLeast(100),
         c.HoldsCoupon(4, 7),
         c.AtEvent(5, True),
+        c.AtEvent(None, False, True),
         c.BabyAgeMonths(6, 9),
         c.LivesIn("上海"),
         c.GenderIs(Gender.FEMALE),
@@ -24,6 +26,7 @@ EVERY_KIND = c.AllOf(
         c.WechatCredit("tpl-1"),
         c.MarketingConsent(),
         c.LineFriend(),
+        c.AtStage(Stage.REPEAT),
     )
 )
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from events.models import Registration, RegistrationStatus
+from events.models import Event, Registration, RegistrationStatus
 from loyalty import item_codes
 from loyalty.models import Claim, Coupon, CouponKind
 from loyalty.services import batches, claims, coupons
@@ -16,6 +16,7 @@ from reach import conditions as c, segments
 from reach.errors import ReachError
 from referral.models import Channel, ConsentSource, Gender, IdentityProvider, Member, MemberIdentity, SubscribeResult
 from referral.services import consent, members, tags
+from referral.services.profiles import Stage
 from tests import factories
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -74,6 +75,8 @@ async def cast(db, settings):
     used = await coupons.issue(brand_id=brand.id, template_id=template.id, member_id=people["m3"].id, now=NOW)
     await Coupon.filter(id=used.id).update(status="written_off")
     event = await factories.event(brand, a, now=NOW - timedelta(days=30))
+    # It took place three days ago: who signed up and did not come missed it.
+    await Event.filter(id=event.id).update(starts_at=NOW - timedelta(days=3), ends_at=NOW - timedelta(days=3, hours=-2))
     for name, attended in (("m1", True), ("m3", False)):
         await Registration.create(
             brand_id=brand.id,
@@ -132,6 +135,12 @@ async def test_each_condition_counts_exactly(cast) -> None:
         c.WechatCredit("TPL-CANCEL"): ["m2"],
         c.LineFriend(): ["m1"],  # m3 blocked the account
         c.MarketingConsent(): ["m1"],
+        c.AtEvent(missed=True): ["m3"],  # confirmed, not checked in, the event is over
+        c.AtEvent(cast["event"].id, missed=True): ["m3"],
+        c.AtStage(Stage.REPEAT): ["m1"],
+        c.AtStage(Stage.PURCHASED): ["m2"],
+        c.AtStage(Stage.REGISTERED): ["m3"],
+        c.AtStage(Stage.ADVOCATE): [],
     }
     for condition, names in expect.items():
         assert await _who(cast, condition) == names, condition
@@ -160,6 +169,14 @@ async def test_and_or_not_and_scopes(cast) -> None:
         c.Bought(within_days=0),
         c.NotThis(c.NotThis(c.NotThis(c.NotThis(c.NotThis(c.NotThis(c.LineFriend())))))),
         c.AnyOf(tuple(c.LivesIn(str(i)) for i in range(50))),
+        c.AtEvent(attended=True, missed=True),
+        # Naming what the brand does not have: refused, not an empty count that looks like an answer.
+        c.HasTag(999_999),
+        c.AllOf((c.LivesIn("北京"), c.NotThis(c.InStore(999_999)))),
+        c.ServedBy(999_999),
+        c.AtEvent(999_999),
+        c.HoldsCoupon(template_id=999_999),
+        c.WechatCredit("TPL-NOPE"),
     ],
 )
 async def test_empty_contradictory_or_oversized_segments_are_refused(cast, condition) -> None:

@@ -33,6 +33,10 @@ async def test_each_role_counts_within_its_scope(client, settings) -> None:
     assert guide == {"count": 1, "sample": [{"id": gid("Member", near[0].id)}]}
     assert store == {"count": 1, "sample": [{"id": gid("Member", far.id)}]}
 
+    # Nobody has bought yet: all four are at the "registered" stage; nobody missed an event.
+    assert (await client.ok(PREVIEW, {"c": {"stage": "REGISTERED"}}, token=shop.hq))["segmentPreview"]["count"] == 4
+    missed = {"atEvent": {"missed": True}}
+    assert (await client.ok(PREVIEW, {"c": missed}, token=shop.hq))["segmentPreview"]["count"] == 0
     either = {"anyOf": [{"city": "北京"}, {"not": {"storeId": gid("Store", shop.store.id)}}]}
     assert (await client.ok(PREVIEW, {"c": either}, token=shop.hq))["segmentPreview"]["count"] == 2
 
@@ -47,6 +51,7 @@ async def test_consumers_may_not_and_bad_conditions_are_typed_errors(client, set
         ({"anyOf": []}, "SEGMENT_INVALID"),
         ({"babyAgeMonths": {"atLeast": 12, "atMost": 6}}, "SEGMENT_INVALID"),
         ({"tagId": "not-an-id"}, "INVALID_ID"),
+        ({"tagId": gid("Tag", 999_999)}, "SEGMENT_INVALID"),
     ):
         response = await client.post(PREVIEW, {"c": condition}, token=shop.hq)
         assert response.body["data"] == {"segmentPreview": None}, response.body
