@@ -13,10 +13,11 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import graphql
 import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from tests.processes import SCRM, serving
 
@@ -24,6 +25,52 @@ from tests.processes import SCRM, serving
 pytestmark = pytest.mark.slow
 
 EXAMPLES = int(os.environ.get("SCRM_FUZZ_EXAMPLES", "15"))
+
+
+def json_node(value: object) -> graphql.ValueNode:
+    """A JSON value as a GraphQL literal (schemathesis needs AST nodes for the JSON scalar)."""
+    if value is None:
+        return graphql.NullValueNode()
+    if isinstance(value, bool):
+        return graphql.BooleanValueNode(value=value)
+    if isinstance(value, int):
+        return graphql.IntValueNode(value=str(value))
+    if isinstance(value, str):
+        return graphql.StringValueNode(value=value)
+    if isinstance(value, list):
+        return graphql.ListValueNode(values=tuple(json_node(v) for v in value))
+    assert isinstance(value, dict)
+    return graphql.ObjectValueNode(
+        fields=tuple(
+            graphql.ObjectFieldNode(name=graphql.NameNode(value=k), value=json_node(v)) for k, v in value.items()
+        )
+    )
+
+
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.from_regex(r"[a-z_]{1,10}", fullmatch=True), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+# Journey-shaped JSON too, so the definition checks are reached, not only the shape check.
+JOURNEYS = st.fixed_dictionaries(
+    {
+        "trigger": st.fixed_dictionaries(
+            {"kind": st.sampled_from(["registered", "baby_age_months", "no_purchase_for_days", "born"])},
+            optional={"months": st.integers(-5, 100), "days": st.integers(-5, 4000)},
+        ),
+        "steps": st.lists(
+            st.fixed_dictionaries(
+                {"kind": st.sampled_from(["wait", "if", "message", "coupon", "task", "dance"])},
+                optional={"days": st.integers(-1, 400), "title": st.text(max_size=50), "body": st.text(max_size=50)},
+            ),
+            max_size=3,
+        ),
+    }
+)
+schemathesis.graphql.scalar("JSON", (ANY_JSON | JOURNEYS).map(json_node))
 
 
 @pytest.fixture(scope="session")
