@@ -23,6 +23,7 @@ Z95 = 1.959964
 class RecipientState(StrEnum):
     QUEUED = "queued"  # waiting for its turn in the outbox (or for quiet hours to end)
     SENT = "sent"  # the platform accepted it
+    DELIVERED = "delivered"  # WeChat's receipt says it reached the member
     UNCERTAIN = "uncertain"  # WeChat did not answer in time: maybe sent, never resent
     REFUSED = "refused"  # the platform refused it (the reason says why)
     INBOX_ONLY = "inbox_only"  # no channel could carry it: it is in the member's inbox
@@ -34,6 +35,7 @@ _BY_STATUS = {
     MessageStatus.PENDING: RecipientState.QUEUED,
     MessageStatus.SENDING: RecipientState.QUEUED,
     MessageStatus.SENT: RecipientState.SENT,
+    MessageStatus.DELIVERED: RecipientState.DELIVERED,
     MessageStatus.UNKNOWN: RecipientState.UNCERTAIN,
     MessageStatus.FAILED: RecipientState.REFUSED,
     MessageStatus.SKIPPED: RecipientState.INBOX_ONLY,

@@ -134,7 +134,7 @@ class Deliverer:
         if not await outbox.handing_over(message, now=now):
             await consent.give_back(credit)
             return "lost lease"
-        result = await self._wechat.send_subscribe_message(
+        result, msgid = await self._wechat.send_subscribe(
             appid=brand.wechat_appid,
             secret=brand.wechat_secret,
             openid=message.recipient or "",
@@ -143,7 +143,7 @@ class Deliverer:
             page=words.page,
         )
         if result is SendOutcome.SENT:
-            await outbox.sent(message, now=now)
+            await outbox.sent(message, now=now, platform_id=msgid)
             return "sent"
         if result is SendOutcome.RETRY:
             await consent.give_back(credit)

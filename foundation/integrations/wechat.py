@@ -150,11 +150,21 @@ class WeChat:
     async def send_subscribe_message(
         self, *, appid: str, secret: str, openid: str, template_id: str, data: dict[str, Any], page: str | None
     ) -> SendOutcome:
-        """Send a mini-program subscribe message. WeChat has no idempotency key, so the outcome says
-        whether the request may have reached WeChat (never resend those) or surely did not."""
+        return (
+            await self.send_subscribe(
+                appid=appid, secret=secret, openid=openid, template_id=template_id, data=data, page=page
+            )
+        )[0]
+
+    async def send_subscribe(
+        self, *, appid: str, secret: str, openid: str, template_id: str, data: dict[str, Any], page: str | None
+    ) -> tuple[SendOutcome, str | None]:
+        """Send a mini-program subscribe message; the outcome and, when sent, WeChat's msgid (its
+        delivery receipt names it). WeChat has no idempotency key, so the outcome says whether the
+        request may have reached WeChat (never resend those) or surely did not."""
         values = {key: {"value": str(value)[:20]} for key, value in data.items()}
         try:
-            await self._authorized(
+            answer = await self._authorized(
                 appid,
                 secret,
                 lambda client: partial(client.wxa.send_subscribe_message, openid, template_id, values, page=page),
@@ -162,14 +172,15 @@ class WeChat:
         except WeChatClientException as exc:
             # -1 "system busy" is WeChat's way of saying "not now": it did not send.
             if exc.errcode == -1:
-                return SendOutcome.RETRY
+                return SendOutcome.RETRY, None
             if exc.errcode == NO_SUBSCRIPTION:
-                return SendOutcome.NO_CONSENT
+                return SendOutcome.NO_CONSENT, None
             log.warning("wechat subscribe message refused: %s", exc.errcode)
-            return SendOutcome.REFUSED
+            return SendOutcome.REFUSED, None
         except WeChatUnavailable as exc:
-            return SendOutcome.RETRY if str(exc) == "ConnectionError" else SendOutcome.MAYBE_SENT
-        return SendOutcome.SENT
+            return (SendOutcome.RETRY if str(exc) == "ConnectionError" else SendOutcome.MAYBE_SENT), None
+        msgid = answer.get("msgid") if isinstance(answer, dict) else None
+        return SendOutcome.SENT, str(msgid) if msgid is not None else None
 
     async def send_customer_text(self, *, appid: str, secret: str, openid: str, text: str) -> SendOutcome:
         """A customer-service text, allowed within 48 hours of the member's last message (5 at most):

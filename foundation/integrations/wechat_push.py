@@ -57,7 +57,19 @@ class UserText:
     sent_at: int
 
 
-Push = PopupAnswer | SubscriptionChange | UserText
+@dataclass(frozen=True)
+class SentReceipt:
+    """WeChat's word on a subscribe message it accepted: delivered (error code 0) or not (the user
+    refused it, for example)."""
+
+    openid: str
+    template_id: str
+    msg_id: str
+    error_code: int
+    status: str
+
+
+Push = PopupAnswer | SubscriptionChange | UserText | SentReceipt
 
 
 def echo(creds: Credentials, params: dict[str, str]) -> str:
@@ -138,6 +150,17 @@ def _pushes(xml: dict[str, Any]) -> list[Push]:
         return [
             SubscriptionChange(openid, str(i.get("TemplateId") or ""), str(i.get("SubscribeStatusString") or ""))
             for i in _listed((xml.get("SubscribeMsgChangeEvent") or {}).get("List"))
+        ]
+    if kind == "event" and event == "subscribe_msg_sent_event":
+        return [
+            SentReceipt(
+                openid,
+                str(i.get("TemplateId") or ""),
+                str(i.get("MsgID") or ""),
+                int(code) if (code := str(i.get("ErrorCode") or "0")).lstrip("-").isdigit() else -1,
+                str(i.get("ErrorStatus") or "")[:60],
+            )
+            for i in _listed((xml.get("SubscribeMsgSentEvent") or {}).get("List"))
         ]
     if kind == "text":
         return [

@@ -98,6 +98,7 @@ class MessageStatus(StrEnum):
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
+    DELIVERED = "arrived"  # WeChat's receipt says it reached the member (status holds 8 characters)
     # Not pushed (no channel may carry it: no subscribe credit, not a LINE friend); it is in the inbox.
     SKIPPED = "skipped"
     FAILED = "failed"  # refused for good (no channel, user declined, too many attempts)

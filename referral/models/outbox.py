@@ -40,6 +40,8 @@ class Message(Model):
     # safe to send again, one handed over may have arrived.
     handed_at = fields.DatetimeField(null=True)
     sent_at = fields.DatetimeField(null=True)
+    # WeChat's msgid for a sent subscribe message: its delivery receipt names it.
+    platform_id = fields.CharField(max_length=64, null=True)
     last_error = fields.CharField(max_length=200, null=True)
     created_at = fields.DatetimeField()
 
@@ -49,4 +51,4 @@ class Message(Model):
     class Meta:
         table = "message"
         unique_together = (("brand", "dedupe_key"),)
-        indexes = (("status", "next_attempt_at"),)
+        indexes = (("status", "next_attempt_at"), ("brand_id", "platform_id"))

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 
 from foundation.integrations.line_webhook import Followed, LineEvent
-from foundation.integrations.wechat_push import PopupAnswer, Push, SubscriptionChange, UserText
+from foundation.integrations.wechat_push import PopupAnswer, Push, SentReceipt, SubscriptionChange, UserText
 from foundation.tenancy import nonces
 from foundation.tenancy.models import Brand
 from referral.models import (
@@ -21,7 +21,7 @@ from referral.models import (
     MessageChannel,
     SubscribeResult,
 )
-from referral.services import consent
+from referral.services import consent, outbox
 
 _RESULTS = {r.value: r for r in SubscribeResult}
 
@@ -65,6 +65,11 @@ async def from_wechat(*, brand: Brand, pushes: list[Push], now: datetime) -> App
             if push.status == SubscribeResult.REJECT.value:
                 await consent.turned_off(brand_id=brand.id, member_id=member_id, template_id=push.template_id, now=now)
             done["change"] += 1
+        elif isinstance(push, SentReceipt):
+            known = await outbox.receipt(
+                brand_id=brand.id, platform_id=push.msg_id, delivered=push.error_code == 0, reason=push.status
+            )
+            done["receipt" if known else "ignored"] += 1
         elif isinstance(push, UserText):
             sent = datetime.fromtimestamp(push.sent_at, UTC) if push.sent_at else now
             stored = await _store(brand.id, member_id, MessageChannel.WECHAT, push.message_id, push.text, sent)

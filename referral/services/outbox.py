@@ -187,8 +187,23 @@ async def handing_over(message: Message, *, now: datetime) -> bool:
     )
 
 
-async def sent(message: Message, *, now: datetime) -> None:
-    await _finish(message, status=MessageStatus.SENT, sent_at=now, last_error=None)
+async def sent(message: Message, *, now: datetime, platform_id: str | None = None) -> None:
+    await _finish(message, status=MessageStatus.SENT, sent_at=now, last_error=None, platform_id=platform_id)
+
+
+async def receipt(*, brand_id: int, platform_id: str, delivered: bool, reason: str) -> bool:
+    """WeChat's delivery receipt for a sent message: DELIVERED, or FAILED with its reason. Only a
+    SENT message changes (a receipt repeated or about another brand's message changes nothing)."""
+    changes: dict[str, Any] = (
+        {"status": MessageStatus.DELIVERED}
+        if delivered
+        else {"status": MessageStatus.FAILED, "last_error": f"wechat receipt: {reason}"[:200]}
+    )
+    return bool(
+        await Message.filter(
+            brand_id=brand_id, platform_id=platform_id, channel=MessageChannel.WECHAT, status=MessageStatus.SENT
+        ).update(**changes)
+    )
 
 
 async def failed(message: Message, *, error: str) -> None:

@@ -63,6 +63,7 @@ RecipientState = client_enum(
     {
         reports.RecipientState.QUEUED: "Waiting in the outbox (or for quiet hours to end).",
         reports.RecipientState.SENT: "The platform (LINE or WeChat) accepted it.",
+        reports.RecipientState.DELIVERED: "WeChat's delivery receipt says it reached the member (LINE gives none).",
         reports.RecipientState.UNCERTAIN: "WeChat did not answer in time: it may have arrived; never resent.",
         reports.RecipientState.REFUSED: "The platform refused it; the reason says why.",
         reports.RecipientState.INBOX_ONLY: "No channel could carry it; it is in the member's in-app inbox.",
@@ -99,6 +100,9 @@ class RouteFigures:
     route: Route = strawberry.field(description="The way they went.")  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     queued: int = strawberry.field(description="Still waiting in the outbox.")
     sent: int = strawberry.field(description="Accepted by the platform (for the inbox: placed there).")
+    delivered: int = strawberry.field(
+        description="Of those, confirmed delivered by WeChat's receipt (LINE gives none)."
+    )
     uncertain: int = strawberry.field(description="WeChat did not answer in time; never resent.")
     refused: int = strawberry.field(description="Refused by the platform.")
 
@@ -177,7 +181,10 @@ class BroadcastReport:
             RouteFigures(
                 route=route_of(channel),
                 queued=states[reports.RecipientState.QUEUED],
-                sent=states[reports.RecipientState.SENT] + states[reports.RecipientState.INBOX_ONLY],
+                sent=states[reports.RecipientState.SENT]
+                + states[reports.RecipientState.DELIVERED]
+                + states[reports.RecipientState.INBOX_ONLY],
+                delivered=states[reports.RecipientState.DELIVERED],
                 uncertain=states[reports.RecipientState.UNCERTAIN],
                 refused=states[reports.RecipientState.REFUSED],
             )

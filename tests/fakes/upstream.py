@@ -210,7 +210,8 @@ class FakeUpstream:
         if self.failing or self.wechat_send_errcode:
             return JSONResponse({"errcode": self.wechat_send_errcode or -1, "errmsg": "refused"})
         self.wechat_sent.append(rec.body)
-        return JSONResponse({"errcode": 0, "errmsg": "ok"})
+        # WeChat answers a msgid; its subscribe_msg_sent_event receipt names it.
+        return JSONResponse({"errcode": 0, "errmsg": "ok", "msgid": 1700000000000000000 + len(self.wechat_sent)})
 
     async def line_push(self, request: Request) -> JSONResponse:
         """POST v2/bot/message/push: LINE accepts a retry key once and answers 409 to a repeat."""

@@ -14,7 +14,7 @@ SAVE = """mutation($n: String!, $c: SegmentCondition!) { saveSegment(name: $n, c
 CREATE = """mutation($i: BroadcastInput!, $k: String) { createBroadcast(input: $i, idempotencyKey: $k) {
   broadcast { id status audience sendAt quietHours } errors { code field message } } }"""
 REPORT = """query($id: ID!, $d: Int) { node(id: $id) { ... on Broadcast { status audience report(days: $d) {
-  audience heldOut conversionDays routes { route queued sent uncertain refused } skipped { reason count }
+  audience heldOut conversionDays routes { route queued sent delivered uncertain refused } skipped { reason count }
   recipients { members converted conversionRate claims revenue { amount } signUps writeOffs }
   holdout { members converted conversionRate claims revenue { amount } signUps writeOffs }
   conversionLift { difference low high } revenueLift { difference low high } } } } }"""

@@ -74,9 +74,9 @@ async def test_each_member_is_reached_once_the_way_they_can_be_in_their_own_word
     report = (await client.ok(REPORT, {"id": made["id"]}, token=town["hq"]))["node"]
     assert report["status"] == "SENT" and report["audience"] == 4
     assert report["report"]["routes"] == [
-        {"route": "INBOX", "queued": 0, "sent": 1, "uncertain": 0, "refused": 0},
-        {"route": "LINE", "queued": 0, "sent": 1, "uncertain": 0, "refused": 0},
-        {"route": "WECHAT", "queued": 0, "sent": 1, "uncertain": 0, "refused": 0},
+        {"route": "INBOX", "queued": 0, "sent": 1, "delivered": 0, "uncertain": 0, "refused": 0},
+        {"route": "LINE", "queued": 0, "sent": 1, "delivered": 0, "uncertain": 0, "refused": 0},
+        {"route": "WECHAT", "queued": 0, "sent": 1, "delivered": 0, "uncertain": 0, "refused": 0},
     ]
     assert report["report"]["skipped"] == [{"reason": "NO_MARKETING_CONSENT", "count": 1}]
     rows = (await client.ok(RECIPIENTS, {"id": made["id"]}, token=town["hq"]))["node"]["recipients"]["nodes"]
