@@ -82,10 +82,11 @@ async def storm(
     clients: int,
     deadline_s: float,
     answers: dict[int, str] | None = None,
+    failures: list[int] | None = None,
 ) -> tuple[dict[int, str], int]:
     """Each client claims its codes one by one, retrying a failed request with the same key until it
     gets an answer. Returns each request's final answer (a claim id, or the refusal code) and how
-    many attempts failed on the way."""
+    many attempts failed on the way (also appended to `failures` as they happen, for a watcher)."""
     answers = {} if answers is None else answers
     failed = 0
     queue = list(enumerate(codes))
@@ -111,6 +112,8 @@ async def storm(
                 except (httpx.TransportError, ValueError):
                     pass
                 failed += 1
+                if failures is not None:
+                    failures.append(n)
                 assert time.monotonic() < stop, "a claim got no answer before the deadline"
                 await asyncio.sleep(0.2)
 
@@ -139,28 +142,36 @@ async def test_a_worker_killed_mid_storm_loses_and_doubles_nothing(database, pg_
     codes += codes[:40]  # some scanned twice
 
     with serving(server_env(database), workers=2) as (base, supervisor):
-        [victim, survivor] = worker_pids(supervisor)
+        first_workers = worker_pids(supervisor)
         port = int(base.rsplit(":", 1)[1])
-
         answers: dict[int, str] = {}
+        failures: list[int] = []
+        killed: list[int] = []
 
         async def kill_mid_storm() -> None:
-            # Mid-storm, and while the victim is serving several clients: the kill must cut requests off.
-            # One established connection is not enough: its response may already be on its way (a CI run
-            # killed a worker whose only connection was answered, and nothing was cut).
-            while len(answers) < 150 or (connections_held(victim, port) < 4 and len(answers) < 560):
-                await asyncio.sleep(0.005)
-            os.kill(victim, signal.SIGKILL)
+            # Mid-storm, while a worker serves several clients. A kill can still miss (its requests
+            # answered in the instant before: seen twice in CI), so until one cuts a request off, the
+            # worker now serving is killed again, up to three times.
+            while not failures and len(killed) < 3 and len(answers) < 560:
+                workers = [pid for pid in worker_pids(supervisor) if pid not in killed]
+                busy = [pid for pid in workers if connections_held(pid, port) >= 4]
+                if len(answers) < 150 or not busy:
+                    await asyncio.sleep(0.005)
+                    continue
+                os.kill(busy[0], signal.SIGKILL)
+                killed.append(busy[0])
+                await asyncio.sleep(0.5)
 
         (_, failed), _ = await asyncio.gather(
-            storm(base, codes, data["tokens"], clients=32, deadline_s=90, answers=answers), kill_mid_storm()
+            storm(base, codes, data["tokens"], clients=32, deadline_s=90, answers=answers, failures=failures),
+            kill_mid_storm(),
         )
-        # uvicorn's supervisor replaced the dead worker.
+        # uvicorn's supervisor replaced the dead workers.
         for _ in range(100):
-            if len(pids := worker_pids(supervisor)) == 2 and victim not in pids:
+            if len(pids := worker_pids(supervisor)) == 2 and not set(killed) & set(pids):
                 break
             await asyncio.sleep(0.1)
-        assert survivor in pids and victim not in pids and len(pids) == 2
+        assert killed and killed[0] in first_workers and not set(killed) & set(pids) and len(pids) == 2
 
     assert len(answers) == 640 and failed > 0, "the kill should have cut some requests off"
     # The 40 codes sent twice (different requests, different keys): one of each pair was refused.

@@ -150,6 +150,10 @@ async def test_and_or_not_and_scopes(cast) -> None:
     either = c.AnyOf((c.Bought(sku="GOLD"), c.AtEvent(attended=True)))
     assert await _who(cast, either) == ["m1", "m2"]
     assert await _who(cast, c.AllOf((either, c.LivesIn("北京")))) == ["m2"]
+    # Several table conditions together, and a plain one between them.
+    assert await _who(cast, c.AllOf((c.AtEvent(attended=True), c.HoldsCoupon(), c.Bought()))) == ["m1"]
+    assert await _who(cast, c.AllOf((c.Bought(), c.LivesIn("北京"), c.Bought(sku="GOLD"), c.AtEvent()))) == []
+    assert await _who(cast, c.AllOf((c.Bought(), c.LivesIn("北京"), c.Bought(sku="GOLD")))) == ["m2"]
     assert await _who(cast, c.NotThis(c.Bought())) == ["m3"]
     # Only m1 gave a gender: "not female" keeps the two who said nothing (SQL's NOT of NULL would not).
     assert await _who(cast, c.NotThis(c.GenderIs(Gender.FEMALE))) == ["m2", "m3"]
