@@ -229,12 +229,14 @@ async def _coupon(
 
 
 async def _mark(conn: BaseDBAsyncClient, queued: list[int], unavailable: list[int]) -> None:
-    for ids, change in ((queued, "queued = TRUE"), (unavailable, "skip_reason = ")):
-        if not ids:
-            continue
-        q = Statement(conn)
-        setting = change + (q.p(SkipReason.COUPON_UNAVAILABLE.value) if change.endswith("= ") else "")
-        await q.execute(f"UPDATE broadcast_recipient SET {setting} WHERE id IN ({', '.join(q.p(i) for i in ids)})")
+    if queued:
+        await BroadcastRecipient.filter(id__in=queued).using_db(conn).update(queued=True)
+    if unavailable:
+        await (
+            BroadcastRecipient.filter(id__in=unavailable)
+            .using_db(conn)
+            .update(skip_reason=SkipReason.COUPON_UNAVAILABLE)
+        )
 
 
 async def _line_left(brand: Brand, line: LinePush | None) -> int | None:

@@ -13,6 +13,7 @@ from enum import StrEnum
 from tortoise.functions import Count
 
 from reach.broadcasts import message_key
+from reach.errors import ReachError, ReachErrorCode as Code
 from reach.models import AudienceGroup, Broadcast, BroadcastRecipient, SkipReason
 from referral.models import Message, MessageChannel, MessageStatus, TouchKind
 from referral.sql import Statement
@@ -93,6 +94,10 @@ class Report:
 
 
 async def report(row: Broadcast, *, days: int | None = None) -> Report:
+    """The broadcast's figures, conversions counted over `days` (1-90; its own window if None);
+    raises BROADCAST_INVALID for a window out of range."""
+    if days is not None and not 1 <= days <= 90:
+        raise ReachError(Code.BROADCAST_INVALID, "Count conversions over 1-90 days.", "days")
     days = days or row.conversion_days
     outcomes = await _outcomes(row, days)
     treated, control = outcomes[AudienceGroup.RECIPIENT], outcomes[AudienceGroup.HOLDOUT]

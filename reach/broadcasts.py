@@ -18,7 +18,7 @@ from loyalty import idempotency
 from loyalty.models import CouponTemplate
 from reach import personalise, segments
 from reach.errors import ReachError, ReachErrorCode as Code
-from reach.models import AudienceGroup, Broadcast, BroadcastStatus
+from reach.models import Broadcast, BroadcastStatus
 from referral.models import Member, MessageChannel, MessageKind
 from referral.services import outbox
 from referral.sql import Statement
@@ -241,6 +241,3 @@ async def personal_values(conn: BaseDBAsyncClient | None, member_ids: list[int])
         f"WHERE m.id IN ({marks})"
     )
     return {int(r["id"]): {"name": r["name"], "guide": r["guide"], "points": str(r["points"])} for r in rows}
-
-
-__all__ = ["AudienceGroup", "Draft", "cancel", "create", "get", "listing", "message_key", "send_test"]

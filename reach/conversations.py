@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 
 from foundation.integrations.line_push import LinePush, PushOutcome
@@ -130,16 +131,25 @@ async def _answer(
         via = await _line(brand, conversation, latest, text, platforms.line, now, request_key)
     else:
         via = await _wechat(brand, conversation, latest, text, platforms.wechat, now)
-    answer = await ConversationMessage.create(
-        conversation_id=conversation.id,
-        direction=Direction.OUT,
-        channel=latest.channel.value,
-        text=text,
-        author=author,
-        via=via,
-        request_key=f"{conversation.id}:{request_key}" if request_key else None,
-        at=now,
-    )
+    key = f"{conversation.id}:{request_key}" if request_key else None
+    try:
+        answer = await ConversationMessage.create(
+            conversation_id=conversation.id,
+            direction=Direction.OUT,
+            channel=latest.channel.value,
+            text=text,
+            author=author,
+            via=via,
+            request_key=key,
+            at=now,
+        )
+    except IntegrityError:
+        # A retry raced the first request and lost on the unique key: answer what the first recorded
+        # (on LINE the push carried the same retry key, so the member saw it once).
+        earlier = await ConversationMessage.get_or_none(request_key=key) if key else None
+        if earlier is None:
+            raise
+        return earlier
     await Conversation.filter(id=conversation.id).update(status=ConversationStatus.ANSWERED, last_at=now)
     return answer
 

@@ -28,9 +28,9 @@ async def advance_due(*, now: datetime, limit: int = 500) -> Counter[str]:
     done: Counter[str] = Counter()
     runs = await JourneyRun.filter(status=RunStatus.ACTIVE, next_at__lte=now).order_by("id").limit(limit)
     journeys = {j.id: j for j in await Journey.filter(id__in={r.journey_id for r in runs})}
+    steps_of = {j.id: parse(j.definition).steps for j in journeys.values()}
     for run in runs:
-        journey = journeys[run.journey_id]
-        steps = parse(journey.definition).steps
+        journey, steps = journeys[run.journey_id], steps_of[run.journey_id]
         while (outcome := await _one_step(run, journey, steps, now)) is not None:
             done[outcome] += 1
             if outcome in ("wait", "exit", "done"):

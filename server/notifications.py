@@ -7,7 +7,8 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from foundation.integrations.clients import Integrations
 from foundation.integrations.line_push import PushOutcome
@@ -22,6 +23,7 @@ from referral.services import consent, outbox
 from server.pacing import Pacer
 
 log = logging.getLogger("scrm.notifications")
+PLAN_EVERY = timedelta(seconds=10)
 
 
 class Deliverer:
@@ -40,39 +42,54 @@ class Deliverer:
         self._wechat = integrations.wechat
         self._line = integrations.line_push
         self._clock = clock
+        self._planned_at: datetime | None = None
         self._pacers = dict(pacers or {channel: Pacer(rate) for channel, rate in (rates or {}).items()})
 
     async def run_once(self, *, limit: int = 50) -> Counter[str]:
-        """Queue the broadcasts that are due, then deliver what is due now; returns how many messages
-        ended in each state."""
+        """Queue due broadcasts and move journeys on (see _plan), then deliver what is due now; returns
+        how many messages ended in each state."""
         done: Counter[str] = Counter()
-        await broadcast_queue.run_due(now=self._clock(), line=self._line)
-        await journeys.run(now=self._clock())
+        await self._plan()
         messages = await outbox.lease_due(now=self._clock(), limit=limit)
         brands = {b.id: b for b in await Brand.filter(id__in={m.brand_id for m in messages})}
-        locales = dict(
-            await Member.filter(id__in={m.member_id for m in messages}).values_list("id", "locale")  # type: ignore[arg-type]
-        )
+        members = {
+            row["id"]: row
+            for row in await Member.filter(id__in={m.member_id for m in messages}).values(
+                "id", "locale", "marketing_consent_at"
+            )
+        }
         gate = asyncio.Semaphore(self._concurrency)
 
         async def one(message: Message) -> None:
+            member = members.get(message.member_id) or {}
             async with gate:
-                done[await self._one(message, brands[message.brand_id], locales.get(message.member_id))] += 1
+                done[await self._one(message, brands[message.brand_id], member)] += 1
 
         # Side by side: the pace (Pacer) sets when each request starts, not a round trip's length.
         await asyncio.gather(*(one(message) for message in messages))
         return done
 
-    async def _one(self, message: Message, brand: Brand, locale: str | None) -> str:
+    async def _plan(self) -> None:
+        """Queue the broadcasts that are due and move journeys on: at most every PLAN_EVERY of the
+        clock, not before every batch of a long delivery backlog (each journey's trigger is a query)."""
+        now = self._clock()
+        if self._planned_at is not None and now - self._planned_at < PLAN_EVERY:
+            return
+        self._planned_at = now
+        await broadcast_queue.run_due(now=now, line=self._line)
+        await journeys.run(now=now)
+
+    async def _one(self, message: Message, brand: Brand, member: dict[str, Any]) -> str:
         settings = regional.of(brand)
         words = catalogue.for_push(
             message.kind,
             message.payload,
-            locale=settings.locale_for(locale),
+            locale=settings.locale_for(member.get("locale")),
             zone=settings.zone,
             event_link_base=settings.event_link_base,
         )
-        held = await delivery.hold(message, zone=settings.zone, now=self._clock())
+        consented = member.get("marketing_consent_at") is not None
+        held = await delivery.hold(message, zone=settings.zone, now=self._clock(), consented=consented)
         if isinstance(held, SkipReason):
             await outbox.skipped(message, reason=f"not sent: {held.value}")
             return "skipped"

@@ -147,15 +147,6 @@ class WeChat:
             raise WeChatUnavailable("no openid in code2session answer")
         return WeChatSession(openid=openid, unionid=result.get("unionid") or None)
 
-    async def send_subscribe_message(
-        self, *, appid: str, secret: str, openid: str, template_id: str, data: dict[str, Any], page: str | None
-    ) -> SendOutcome:
-        return (
-            await self.send_subscribe(
-                appid=appid, secret=secret, openid=openid, template_id=template_id, data=data, page=page
-            )
-        )[0]
-
     async def send_subscribe(
         self, *, appid: str, secret: str, openid: str, template_id: str, data: dict[str, Any], page: str | None
     ) -> tuple[SendOutcome, str | None]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from referral.models import IdentityProvider, MemberIdentity, Message, MessageChannel, MessageKind, MessageStatus
@@ -44,42 +45,15 @@ async def enqueue(
     consent), and to push when the member has a channel. `params` are the facts the texts are
     rendered from (referral/notices), in the member's locale and the brand's time zone, when read or
     sent. The same (brand, dedupe_key) is queued once. LINE is preferred when the member has both
-    (its retry key makes delivery exactly once)."""
-    # A LINE user who unfollowed or blocked the account cannot be pushed (pushable is False).
-    identities = {
-        i.provider: i.subject for i in await MemberIdentity.filter(member_id=member_id) if i.pushable is not False
-    }
-    channel, recipient = None, None
-    if IdentityProvider.LINE in identities:
-        channel, recipient = MessageChannel.LINE, identities[IdentityProvider.LINE]
-    elif IdentityProvider.WECHAT in identities:
-        channel, recipient = MessageChannel.WECHAT, identities[IdentityProvider.WECHAT]
-    facts = json.dumps(params, ensure_ascii=False)
-    inbox, item = Statement(conn), (brand_id, member_id, kind.value, facts, dedupe_key[:100], now)
-    await inbox.execute(
-        "INSERT INTO inbox_item (brand_id, member_id, kind, params, dedupe_key, created_at) "
-        f"VALUES ({', '.join(inbox.p(v) for v in item)}) ON CONFLICT (brand_id, dedupe_key) DO NOTHING"
-    )
-    q = Statement(conn)
-    values = (
-        brand_id,
-        member_id,
-        kind.value,
-        facts,
-        dedupe_key[:100],
-        channel.value if channel else None,
-        recipient,
-        str(uuid.uuid4()),
-        MessageStatus.PENDING.value if channel else MessageStatus.FAILED.value,
-        0,
-        now,
-        None if channel else "no channel",
-        now,
-    )
-    await q.execute(
-        "INSERT INTO message (brand_id, member_id, kind, payload, dedupe_key, channel, recipient, retry_key, status, "
-        f"attempts, next_attempt_at, last_error, created_at) VALUES ({', '.join(q.p(v) for v in values)}) "
-        "ON CONFLICT (brand_id, dedupe_key) DO NOTHING"
+    (its retry key makes delivery exactly once). A notice nobody can push is recorded FAILED."""
+    await enqueue_many(
+        conn or connections.get("default"),
+        brand_id=brand_id,
+        kind=kind,
+        notices=[Notice(member_id, params, dedupe_key)],
+        now=now,
+        send_at=now,
+        unreachable=(MessageStatus.FAILED, "no channel"),
     )
 
 
@@ -125,11 +99,13 @@ async def enqueue_many(
     now: datetime,
     send_at: datetime,
     line_budget: int | None = None,
+    unreachable: tuple[MessageStatus, str] = (MessageStatus.SKIPPED, INBOX_ONLY),
 ) -> Counter[MessageChannel | None]:
-    """Queue many notices in the caller's transaction, in three statements whatever their number:
-    the same rules as enqueue (inbox always; LINE first, then WeChat), except that at most
-    `line_budget` of them go over LINE (the month's quota left): the rest go over WeChat if the
-    member has it, else stay in the inbox. Returns how many went to each channel (None: inbox only)."""
+    """Queue notices in the caller's transaction, in three statements whatever their number: into
+    the inbox always (it needs no consent), and to push when the member has a channel, LINE first
+    (its retry key makes delivery exactly once), then WeChat; at most `line_budget` of them over LINE
+    (the month's quota left). A notice nobody can push gets the `unreachable` status and reason.
+    Returns how many went to each channel (None: inbox only)."""
     member_ids = [n.member_id for n in notices]
     reach: dict[int, dict[IdentityProvider, str]] = {}
     for identity in await MemberIdentity.filter(member_id__in=member_ids).using_db(conn):
@@ -148,10 +124,10 @@ async def enqueue_many(
         elif IdentityProvider.WECHAT in ways:
             channel, recipient = MessageChannel.WECHAT, ways[IdentityProvider.WECHAT]
         chosen[channel] += 1
-        status = MessageStatus.PENDING if channel else MessageStatus.SKIPPED
+        status, reason = (MessageStatus.PENDING, None) if channel else unreachable
         messages.append(
             [brand_id, notice.member_id, kind.value, facts, key, channel.value if channel else None, recipient]
-            + [str(uuid.uuid4()), status.value, 0, send_at, None if channel else INBOX_ONLY, now]
+            + [str(uuid.uuid4()), status.value, 0, send_at, reason, now]
         )
     ignore = " ON CONFLICT (brand_id, dedupe_key) DO NOTHING"
     await insert_many(conn, "inbox_item", INBOX_COLUMNS, inbox, ignore)

@@ -280,8 +280,6 @@ class Broadcast(Node):
             int | None, strawberry.argument(description="Count conversions over these days (1-90); its own if null.")
         ] = None,
     ) -> BroadcastReport:
-        if days is not None and not 1 <= days <= 90:
-            raise ReachError(ReachErrorCode.BROADCAST_INVALID, "Count conversions over 1-90 days.", "days")
         return BroadcastReport.of(await reports.report(self.row, days=days))
 
     @strawberry.field(description="Its audience, member by member, with where each message is.")

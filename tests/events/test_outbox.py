@@ -140,7 +140,7 @@ async def _send_only(post: Deliverer, message: Message, town) -> None:
         )
     else:
         assert await outbox.handing_over(message, now=town["clock"].now)
-        await post._wechat.send_subscribe_message(
+        await post._wechat.send_subscribe(
             appid=brand.wechat_appid,
             secret=brand.wechat_secret,
             openid=message.recipient,
