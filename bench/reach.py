@@ -111,6 +111,12 @@ async def load(conn: asyncpg.Connection, members: int, seed: int) -> None:
         columns=["serial", "claimed_at", "points", "batch_id", "brand_id", "member_id", "diverted"],
         records=claims,
     )
+    # Each claim's purchase on the timeline (what profiles and value scores read), at the item's price.
+    await conn.copy_records_to_table(
+        "touch",
+        columns=["brand_id", "member_id", "kind", "occurred_at", "amount_cents", "source"],
+        records=[(1, c[5], "purchase", c[1], 29_900, f"claim:{c[0]}") for c in claims],
+    )
     await conn.copy_records_to_table(
         "points_account",
         columns=["brand_id", "member_id", "balance", "debt", "purchases"],
@@ -198,6 +204,13 @@ CASES: list[tuple[str, dict, str]] = [
         "SELECT COUNT(*) FROM member m WHERE m.brand_id = 1 AND m.registered_at IS NOT NULL AND m.deleted_at IS NULL"
         " AND (m.id IN (SELECT member_id FROM member_tag WHERE tag_id = 1)"
         " OR m.id IN (SELECT member_id FROM points_account WHERE balance >= 900))",
+    ),
+    (
+        "revenue score 1,000+ points",
+        {"value": {"score": "REVENUE", "atLeast": 1000}},
+        "SELECT COUNT(*) FROM member m WHERE m.brand_id = 1 AND m.registered_at IS NOT NULL AND m.deleted_at IS NULL"
+        " AND m.id IN (SELECT member_id FROM touch WHERE brand_id = 1 AND kind IN ('purchase', 'purchase_reversed')"
+        " GROUP BY member_id HAVING SUM(amount_cents) >= 100000)",
     ),
     (
         "attended an event, coupon expiring within 7 days",

@@ -4,8 +4,9 @@
    update: HQ pressing twice or two workers racing, one wins), write one row per member the segment
    holds now, hold out the seeded share, and mark who is skipped (no marketing consent, frequency cap).
 2. Write the messages, a chunk of recipients per transaction: issue each one's coupon (keyed by the
-   message key, so never twice), fill in their own words, queue the message (inbox, then LINE or
-   WeChat), and mark the chunk queued. A chunk a worker died in rolls back whole and is done again.
+   message key, so never twice), then in a few set-based statements fill in their own words, queue
+   the message (inbox, then LINE or WeChat), add the timeline touch and mark the chunk queued.
+   A chunk a worker died in rolls back whole and is done again.
 The outbox then delivers at its pace, holding messages in quiet hours and re-checking consent."""
 
 from __future__ import annotations
@@ -25,15 +26,15 @@ from foundation.tenancy.models import Brand
 from loyalty.errors import LoyaltyError
 from loyalty.models import CouponTemplate
 from loyalty.services import coupons
-from reach import holdout, quiet_hours, segments
-from reach.broadcasts import CAP_WINDOW, message_key, params_of, personal_values
+from reach import holdout, personalise, quiet_hours, segments
+from reach.broadcasts import CAP_WINDOW, PERSONAL_COLUMNS, PERSONAL_JOINS, message_key, message_key_sql, notice_facts
 from reach.models import AudienceGroup, Broadcast, BroadcastRecipient, BroadcastStatus, Segment, SkipReason
 from referral.models import MessageChannel, MessageKind, TouchKind
 from referral.services import outbox, touches
 from referral.sql import Statement, insert_many
 
 log = logging.getLogger("scrm.broadcasts")
-CHUNK = 1000
+CHUNK = 2000
 WRITERS = 2
 
 
@@ -144,52 +145,67 @@ class _Writer:
     chosen: Counter[MessageChannel | None] = field(default_factory=Counter)
 
     async def chunk(self) -> bool:
-        """Write one chunk in one transaction; False when there was none left to take."""
+        """Write one chunk in one transaction, in a few statements whatever its size; False when
+        there was none left to take."""
         row, now = self.row, self.now
         async with in_transaction() as conn:
             recipients = await _next_chunk(conn, row.id)
             if not recipients:
                 return False
-            values = await personal_values(conn, [m for _, m in recipients])
-            unavailable: list[int] = []
-            notices: list[outbox.Notice] = []
-            for recipient_id, member_id in recipients:
-                mine = values.get(member_id, {})
-                if self.template is not None:
-                    if not await _coupon(conn, self.template, row.id, member_id, now):
-                        unavailable.append(recipient_id)
-                        continue
-                    mine["coupon"] = self.template.name
-                notices.append(
-                    outbox.Notice(member_id, params_of(row, mine, now), dedupe_key=message_key(row.id, member_id))
-                )
+            if self.template is not None:
+                unavailable = [r for r, m in recipients if not await _coupon(conn, self.template, row.id, m, now)]
+                await _mark_unavailable(conn, unavailable)
+            ids = [r for r, _ in recipients]
+            coupon = self.template.name if self.template else ""
             # Reserved before the await: concurrent writers never spend the same LINE quota.
             left = self.line_left
-            budget = None if left is None else min(len(notices), left)
+            budget = None if left is None else min(len(ids), left)
             self.line_left = None if left is None or budget is None else left - budget
-            chosen = await outbox.enqueue_many(
+            chosen = await outbox.enqueue_from(
                 conn,
                 brand_id=row.brand_id,
                 kind=MessageKind.BROADCAST,
-                notices=notices,
+                source=lambda q: _words(q, row, ids, coupon, now),
                 now=now,
                 send_at=self.send_at,
                 line_budget=budget,
             )
             if self.line_left is not None and budget is not None:  # give back what was not used
                 self.line_left += budget - chosen[MessageChannel.LINE]
-            refused = set(unavailable)
-            await _mark(conn, [r for r, _ in recipients if r not in refused], unavailable)
             # The member's timeline shows what came after the broadcast.
-            await touches.record_many(
+            await touches.record_from(
                 conn,
                 brand_id=row.brand_id,
                 kind=TouchKind.BROADCAST_RECEIVED,
                 at=now,
-                sources={n.member_id: n.dedupe_key for n in notices},
+                source=lambda q: (
+                    f"SELECT r.member_id, {message_key_sql(row.id, 'r.member_id')} AS source "
+                    f"FROM broadcast_recipient r WHERE r.id {q.among(ids)} AND r.skip_reason IS NULL"
+                ),
             )
         self.chosen += chosen
         return True
+
+
+def _words(q: Statement, row: Broadcast, recipient_ids: list[int], coupon: str, now: datetime) -> str:
+    """Each recipient's notice in the chunk (not skipped), their own words filled in by the database."""
+
+    def literal(text: str) -> str:
+        return q.typed(text, "TEXT")
+
+    def words() -> dict[str, str]:
+        values = {"coupon": coupon}
+        return {
+            "title": personalise.fill_sql(row.title, PERSONAL_COLUMNS, values, literal),
+            "body": personalise.fill_sql(row.body, PERSONAL_COLUMNS, values, literal),
+        }
+
+    params = q.json_with(notice_facts(row, now), words)
+    return (
+        f"SELECT r.member_id AS member_id, {message_key_sql(row.id, 'r.member_id')} AS dedupe_key, {params} AS params "
+        f"FROM broadcast_recipient r JOIN member m ON m.id = r.member_id {PERSONAL_JOINS} "
+        f"WHERE r.id {q.among(recipient_ids)} AND r.skip_reason IS NULL"
+    )
 
 
 async def _unwritten(broadcast_id: int) -> bool:
@@ -199,14 +215,16 @@ async def _unwritten(broadcast_id: int) -> bool:
 
 
 async def _next_chunk(conn: BaseDBAsyncClient, broadcast_id: int) -> list[tuple[int, int]]:
+    """Take the next chunk of recipients, marked queued in the same statement (the chunk's
+    transaction rolls the mark back if the rest fails); SKIP LOCKED lets writers take chunks side by side."""
     q = Statement(conn)
     lock = " FOR UPDATE SKIP LOCKED" if q.postgres else ""
     rows = await q.rows(
-        f"SELECT id, member_id FROM broadcast_recipient WHERE broadcast_id = {q.p(broadcast_id)} "
-        f"AND audience_group = {q.p(AudienceGroup.RECIPIENT.value)} AND skip_reason IS NULL AND NOT queued "
-        f"ORDER BY id LIMIT {CHUNK}{lock}"
+        f"UPDATE broadcast_recipient SET queued = {q.p(True)} WHERE id IN (SELECT id FROM broadcast_recipient "
+        f"WHERE broadcast_id = {q.p(broadcast_id)} AND audience_group = {q.p(AudienceGroup.RECIPIENT.value)} "
+        f"AND skip_reason IS NULL AND NOT queued ORDER BY id LIMIT {CHUNK}{lock}) RETURNING id, member_id"
     )
-    return [(int(r["id"]), int(r["member_id"])) for r in rows]
+    return sorted((int(r["id"]), int(r["member_id"])) for r in rows)
 
 
 async def _coupon(
@@ -228,14 +246,12 @@ async def _coupon(
     return True
 
 
-async def _mark(conn: BaseDBAsyncClient, queued: list[int], unavailable: list[int]) -> None:
-    if queued:
-        await BroadcastRecipient.filter(id__in=queued).using_db(conn).update(queued=True)
+async def _mark_unavailable(conn: BaseDBAsyncClient, unavailable: list[int]) -> None:
     if unavailable:
         await (
             BroadcastRecipient.filter(id__in=unavailable)
             .using_db(conn)
-            .update(skip_reason=SkipReason.COUPON_UNAVAILABLE)
+            .update(skip_reason=SkipReason.COUPON_UNAVAILABLE, queued=False)
         )
 
 

@@ -51,6 +51,11 @@ def message_key(broadcast_id: int, member_id: int) -> str:
     return f"broadcast:{broadcast_id}:{member_id}"
 
 
+def message_key_sql(broadcast_id: int, member_column: str) -> str:
+    """message_key as SQL text, for the member id in `member_column`."""
+    return f"'broadcast:{int(broadcast_id)}:' || CAST({member_column} AS TEXT)"
+
+
 def broadcast_of(key: str | None) -> int | None:
     """The broadcast a message key (or a touch's source) names; None for anything else."""
     parts = (key or "").split(":")
@@ -213,14 +218,18 @@ async def send_test(*, brand_id: int, broadcast_id: int, member_id: int, now: da
 
 
 def params_of(row: Broadcast, values: dict[str, str], now: datetime, *, test: bool = False) -> dict[str, object]:
-    """A recipient's notice: the words with their own values in, and what the outbox needs to hold
-    it in quiet hours and re-check consent (a test is exempt from both)."""
-    params: dict[str, object] = {
+    """A recipient's notice: the words with their own values in, and the rest of notice_facts."""
+    return {
         "title": ("[TEST] " if test else "") + personalise.fill(row.title, values),
         "body": personalise.fill(row.body, values),
-        "sent_at": now.isoformat(),
-        "broadcast_id": row.id,
+        **notice_facts(row, now, test=test),
     }
+
+
+def notice_facts(row: Broadcast, now: datetime, *, test: bool = False) -> dict[str, object]:
+    """What a recipient's notice holds besides its words: what the outbox needs to hold it in quiet
+    hours and re-check consent (a test is exempt from both)."""
+    params: dict[str, object] = {"sent_at": now.isoformat(), "broadcast_id": row.id}
     if row.page:
         params["page"] = row.page
     if not test:
@@ -233,11 +242,18 @@ def params_of(row: Broadcast, values: dict[str, str], now: datetime, *, test: bo
 async def personal_values(conn: BaseDBAsyncClient | None, member_ids: list[int]) -> dict[int, dict[str, str]]:
     """Each member's {name}, {guide} and {points}, in one statement for all of them."""
     q = Statement(conn)
-    marks = ", ".join(q.p(i) for i in member_ids)
-    rows = await q.rows(
-        "SELECT m.id, COALESCE(m.display_name, m.name, '') AS name, COALESCE(gm.display_name, gm.name, '') AS guide, "
-        "COALESCE(pa.balance, 0) AS points FROM member m LEFT JOIN guide g ON g.id = m.guide_id "
-        "LEFT JOIN member gm ON gm.id = g.member_id LEFT JOIN points_account pa ON pa.member_id = m.id "
-        f"WHERE m.id IN ({marks})"
-    )
-    return {int(r["id"]): {"name": r["name"], "guide": r["guide"], "points": str(r["points"])} for r in rows}
+    columns = ", ".join(f"{sql} AS {name}" for name, sql in PERSONAL_COLUMNS.items())
+    rows = await q.rows(f"SELECT m.id, {columns} FROM member m {PERSONAL_JOINS} WHERE m.id {q.among(member_ids)}")
+    return {int(r["id"]): {name: str(r[name]) for name in PERSONAL_COLUMNS} for r in rows}
+
+
+# Each member's {name}, {guide} and {points} as SQL over `member m` joined as PERSONAL_JOINS.
+PERSONAL_COLUMNS = {
+    "name": "COALESCE(m.display_name, m.name, '')",
+    "guide": "COALESCE(gm.display_name, gm.name, '')",
+    "points": "CAST(COALESCE(pa.balance, 0) AS TEXT)",
+}
+PERSONAL_JOINS = (
+    "LEFT JOIN guide g ON g.id = m.guide_id LEFT JOIN member gm ON gm.id = g.member_id "
+    "LEFT JOIN points_account pa ON pa.member_id = m.id"
+)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from referral.models import Channel, Gender
-from referral.services.profiles import Stage
+from referral.services.profiles import Score, Stage
 
 
 @dataclass(frozen=True)
@@ -135,6 +135,16 @@ class AtStage:
 
 
 @dataclass(frozen=True)
+class ValueBetween:
+    """A value score (profiles: revenue + engagement + influence) within [at_least, at_most] points;
+    an open end when None."""
+
+    score: Score = Score.TOTAL
+    at_least: int | None = None
+    at_most: int | None = None
+
+
+@dataclass(frozen=True)
 class LineFriend:
     """Can be pushed on LINE (a LINE sign-in that has not unfollowed or blocked)."""
 
@@ -161,4 +171,5 @@ Condition = (
     | MarketingConsent
     | LineFriend
     | AtStage
+    | ValueBetween
 )

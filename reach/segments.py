@@ -23,6 +23,7 @@ from referral.sql import Statement
 
 MAX_DEPTH = 6
 MAX_CONDITIONS = 40
+MAX_POINTS = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,13 @@ def _check(x: c.Condition, depth: int) -> int:
     for days in (getattr(x, "within_days", None), getattr(x, "days", None), getattr(x, "expiring_within_days", None)):
         if days is not None and not 1 <= days <= 3660:
             raise ReachError(Code.SEGMENT_INVALID, "A number of days is 1-3660.", "condition")
+    if isinstance(x, c.ValueBetween) and not (
+        (x.at_least is not None or x.at_most is not None)
+        and 0 <= (x.at_least or 0) <= (x.at_most if x.at_most is not None else MAX_POINTS) <= MAX_POINTS
+    ):
+        raise ReachError(
+            Code.SEGMENT_INVALID, f"A value range is 0-{MAX_POINTS:,} points, the least first.", "condition"
+        )
     if isinstance(x, c.Bought | c.PointsAtLeast) and min(getattr(x, "at_least", 1), getattr(x, "points", 0)) < 0:
         raise ReachError(Code.SEGMENT_INVALID, "Counts and points are not negative.", "condition")
     return 1
@@ -124,9 +132,16 @@ def select_sql(
     return q, f"SELECT {columns} FROM member m WHERE {' AND '.join(clauses)}{tail}"
 
 
-async def count(*, scope: Scope, condition: c.Condition, now: datetime) -> int:
+async def validate(*, brand_id: int, condition: c.Condition) -> None:
+    """Refuse (SEGMENT_INVALID) a tree that cannot be evaluated or names what the brand lacks."""
     check(condition)
-    await check_references(scope.brand_id, condition)
+    await check_references(brand_id, condition)
+
+
+async def count(*, scope: Scope, condition: c.Condition, now: datetime, checked: bool = False) -> int:
+    """How many members the segment holds now; `checked`: validate already ran for this condition."""
+    if not checked:
+        await validate(brand_id=scope.brand_id, condition=condition)
     q, sql = select_sql("COUNT(*) AS n", scope, condition, now)
     return int((await q.rows(sql))[0]["n"])
 
@@ -153,8 +168,7 @@ async def save(
 ) -> Segment:
     """Save a new segment (or replace one's name and conditions); raises SEGMENT_INVALID or, for a
     name the brand already uses, SEGMENT_NAME_TAKEN; changes nothing then."""
-    check(condition)
-    await check_references(brand_id, condition)
+    await validate(brand_id=brand_id, condition=condition)
     name = name.strip()
     if not 1 <= len(name) <= 80 or not name.isprintable():
         raise ReachError(Code.SEGMENT_INVALID, "A segment's name has 1-80 printable characters.", "name")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from tortoise import connections
@@ -26,6 +28,33 @@ class Statement:
     def typed(self, value: Any, pg_type: str) -> str:
         """A parameter in a SELECT list, where PostgreSQL cannot infer its type (INSERT ... SELECT)."""
         return f"CAST({self.p(value)} AS {pg_type})" if self.postgres else self.p(value)
+
+    def among(self, ids: list[int]) -> str:
+        """`column <this>`: the column is one of `ids`, as one parameter whatever their number."""
+        if self.postgres:
+            return f"= ANY(CAST({self.p(ids)} AS BIGINT[]))"
+        return f"IN (SELECT value FROM json_each({self.p(json.dumps(ids))}))"
+
+    def json_with(self, base: dict[str, Any], extra: Callable[[], dict[str, str]]) -> str:
+        """A JSON object: `base` (fixed, one parameter) with the keys `extra()` gives set to SQL text
+        expressions (called after `base` takes its parameter, so theirs follow in the text)."""
+        fixed = self.typed(json.dumps(base, ensure_ascii=False), "jsonb")
+        extra_sql = extra()
+        if self.postgres:
+            pairs = ", ".join(f"'{key}', {expr}" for key, expr in extra_sql.items())
+            return f"({fixed} || jsonb_build_object({pairs}))"
+        pairs = ", ".join(f"'$.{key}', {expr}" for key, expr in extra_sql.items())
+        return f"json_set({fixed}, {pairs})"
+
+    def new_uuid(self) -> str:
+        """A random (version 4) UUID made by the database, one per row."""
+        if self.postgres:
+            return "gen_random_uuid()"
+        hexes = "lower(hex(randomblob({})))"
+        return (
+            f"({hexes.format(4)} || '-' || {hexes.format(2)} || '-4' || substr({hexes.format(2)}, 2) || '-' || "
+            f"substr('89ab', 1 + abs(random()) % 4, 1) || substr({hexes.format(2)}, 2) || '-' || {hexes.format(6)})"
+        )
 
     async def rows(self, sql: str) -> list[dict[str, Any]]:
         return await self.conn.execute_query_dict(sql, self.params)

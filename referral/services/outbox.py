@@ -14,8 +14,8 @@ Delivery guarantees, by channel:
 from __future__ import annotations
 
 import json
-import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,7 +24,7 @@ from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 
 from referral.models import IdentityProvider, MemberIdentity, Message, MessageChannel, MessageKind, MessageStatus
-from referral.sql import Statement, insert_many
+from referral.sql import Statement
 
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 8
@@ -65,29 +65,6 @@ class Notice:
 
 
 INBOX_ONLY = "no channel; in the inbox only"
-INBOX_COLUMNS = {
-    "brand_id": "int",
-    "member_id": "int",
-    "kind": "text",
-    "params": "jsonb",
-    "dedupe_key": "text",
-    "created_at": "timestamptz",
-}
-MESSAGE_COLUMNS = {
-    "brand_id": "int",
-    "member_id": "int",
-    "kind": "text",
-    "payload": "jsonb",
-    "dedupe_key": "text",
-    "channel": "text",
-    "recipient": "text",
-    "retry_key": "uuid",
-    "status": "text",
-    "attempts": "int",
-    "next_attempt_at": "timestamptz",
-    "last_error": "text",
-    "created_at": "timestamptz",
-}
 
 
 async def enqueue_many(
@@ -101,38 +78,88 @@ async def enqueue_many(
     line_budget: int | None = None,
     unreachable: tuple[MessageStatus, str] = (MessageStatus.SKIPPED, INBOX_ONLY),
 ) -> Counter[MessageChannel | None]:
-    """Queue notices in the caller's transaction, in three statements whatever their number: into
-    the inbox always (it needs no consent), and to push when the member has a channel, LINE first
-    (its retry key makes delivery exactly once), then WeChat; at most `line_budget` of them over LINE
-    (the month's quota left). A notice nobody can push gets the `unreachable` status and reason.
-    Returns how many went to each channel (None: inbox only)."""
-    member_ids = [n.member_id for n in notices]
-    reach: dict[int, dict[IdentityProvider, str]] = {}
-    for identity in await MemberIdentity.filter(member_id__in=member_ids).using_db(conn):
-        if identity.pushable is not False:
-            reach.setdefault(identity.member_id, {})[identity.provider] = identity.subject
-    chosen: Counter[MessageChannel | None] = Counter()
-    inbox: list[list[Any]] = []
-    messages: list[list[Any]] = []
-    for notice in notices:
-        facts, key = json.dumps(notice.params, ensure_ascii=False), notice.dedupe_key[:100]
-        inbox.append([brand_id, notice.member_id, kind.value, facts, key, now])
-        ways = reach.get(notice.member_id, {})
-        channel, recipient = None, None
-        if IdentityProvider.LINE in ways and (line_budget is None or chosen[MessageChannel.LINE] < line_budget):
-            channel, recipient = MessageChannel.LINE, ways[IdentityProvider.LINE]
-        elif IdentityProvider.WECHAT in ways:
-            channel, recipient = MessageChannel.WECHAT, ways[IdentityProvider.WECHAT]
-        chosen[channel] += 1
-        status, reason = (MessageStatus.PENDING, None) if channel else unreachable
-        messages.append(
-            [brand_id, notice.member_id, kind.value, facts, key, channel.value if channel else None, recipient]
-            + [str(uuid.uuid4()), status.value, 0, send_at, reason, now]
+    """enqueue_from for notices made in Python (a few at a time: their rows travel as VALUES)."""
+    if not notices:
+        return Counter()
+
+    def source(q: Statement) -> str:
+        rows = ", ".join(
+            f"({q.typed(n.member_id, 'BIGINT')}, {q.typed(n.dedupe_key[:100], 'TEXT')}, "
+            f"{q.typed(json.dumps(n.params, ensure_ascii=False), 'jsonb')})"
+            for n in notices
         )
-    ignore = " ON CONFLICT (brand_id, dedupe_key) DO NOTHING"
-    await insert_many(conn, "inbox_item", INBOX_COLUMNS, inbox, ignore)
-    await insert_many(conn, "message", MESSAGE_COLUMNS, messages, ignore)
-    return chosen
+        return f"SELECT v.column1 AS member_id, v.column2 AS dedupe_key, v.column3 AS params FROM (VALUES {rows}) AS v"
+
+    return await enqueue_from(
+        conn,
+        brand_id=brand_id,
+        kind=kind,
+        source=source,
+        now=now,
+        send_at=send_at,
+        line_budget=line_budget,
+        unreachable=unreachable,
+    )
+
+
+async def enqueue_from(
+    conn: BaseDBAsyncClient,
+    *,
+    brand_id: int,
+    kind: MessageKind,
+    source: Callable[[Statement], str],
+    now: datetime,
+    send_at: datetime,
+    line_budget: int | None = None,
+    unreachable: tuple[MessageStatus, str] = (MessageStatus.SKIPPED, INBOX_ONLY),
+) -> Counter[MessageChannel | None]:
+    """Queue notices in the caller's transaction, two statements whatever their number: `source`
+    writes a SELECT of (member_id, dedupe_key, params) with its parameters. Into the inbox always (it
+    needs no consent), and to push when the member has a channel, LINE first (its retry key makes
+    delivery exactly once), then WeChat; at most `line_budget` over LINE (the month's quota left),
+    in member order. A notice nobody can push gets the `unreachable` status and reason. A dedupe key
+    already queued changes nothing. Returns how many went to each channel (None: inbox only)."""
+    q = Statement(conn)
+    await q.execute(
+        "INSERT INTO inbox_item (brand_id, member_id, kind, params, dedupe_key, created_at) "
+        f"SELECT {q.typed(brand_id, 'INT')}, s.member_id, {q.typed(kind.value, 'TEXT')}, s.params, s.dedupe_key, "
+        f"{q.typed(now, 'TIMESTAMPTZ')} FROM ({source(q)}) AS s "
+        # WHERE TRUE: SQLite's parser needs it before ON CONFLICT after a SELECT.
+        "WHERE TRUE ON CONFLICT (brand_id, dedupe_key) DO NOTHING"
+    )
+    q = Statement(conn)
+    way = "(w.line_rank IS NOT NULL OR w.wechat IS NOT NULL)"
+    status, reason = unreachable
+    rows = await q.rows(
+        "INSERT INTO message (brand_id, member_id, kind, payload, dedupe_key, channel, recipient, retry_key, "
+        "status, attempts, next_attempt_at, last_error, created_at) "
+        f"SELECT {q.typed(brand_id, 'INT')}, w.member_id, {q.typed(kind.value, 'TEXT')}, w.params, w.dedupe_key, "
+        "CASE WHEN w.line_rank IS NOT NULL THEN 'line' WHEN w.wechat IS NOT NULL THEN 'wechat' END, "
+        "CASE WHEN w.line_rank IS NOT NULL THEN w.line ELSE w.wechat END, "
+        f"{q.new_uuid()}, CASE WHEN {way} THEN 'pending' ELSE {q.typed(status.value, 'TEXT')} END, 0, "
+        f"{q.typed(send_at, 'TIMESTAMPTZ')}, CASE WHEN {way} THEN NULL ELSE {q.typed(reason, 'TEXT')} END, "
+        f"{q.typed(now, 'TIMESTAMPTZ')} "
+        # LINE for the first `line_budget` members who have it; the rank is null for the rest.
+        "FROM (SELECT r.member_id, r.params, r.dedupe_key, r.line, r.wechat, CASE WHEN r.line IS NOT NULL AND "
+        "ROW_NUMBER() OVER (PARTITION BY r.line IS NULL ORDER BY r.member_id) <= "
+        f"{q.typed(_budget(line_budget), 'BIGINT')} "
+        f"THEN 1 END AS line_rank FROM (SELECT s.member_id, s.params, s.dedupe_key, {_way('line', 's')} AS line, "
+        f"{_way('wechat', 's')} AS wechat FROM ({source(q)}) AS s) AS r) AS w "
+        "WHERE TRUE ON CONFLICT (brand_id, dedupe_key) DO NOTHING RETURNING channel"
+    )
+    return Counter(MessageChannel(row["channel"]) if row["channel"] else None for row in rows)
+
+
+def _budget(line_budget: int | None) -> int:
+    return 2**62 if line_budget is None else line_budget
+
+
+def _way(provider: str, alias: str) -> str:
+    """The member's subject on a provider that may be pushed (null: none)."""
+    return (
+        f"(SELECT MIN(i.subject) FROM member_identity i WHERE i.member_id = {alias}.member_id "
+        f"AND i.provider = '{provider}' AND (i.pushable IS NULL OR i.pushable))"
+    )
 
 
 async def lease_due(*, now: datetime, limit: int = 50) -> list[Message]:

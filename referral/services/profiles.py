@@ -195,6 +195,43 @@ async def _referral_stats(brand_id: int, member_ids: Sequence[int], stats: dict[
         s.referred, s.referred_revenue_cents = int(row["referred"]), int(row["spent"])
 
 
+class Score(StrEnum):
+    TOTAL = "total"
+    REVENUE = "revenue"
+    ENGAGEMENT = "engagement"
+    INFLUENCE = "influence"
+
+
+def value_sql(brand_id: int, score: Score) -> str:
+    """A value score as SQL over the whole brand: (member_id, points) for each member with any part
+    of it, in thousandths of a point, integers, so a threshold compares exactly; members without a
+    row have 0. Only the rows the score reads are read. Keep in step with value_of: a test compares them."""
+    brand = int(brand_id)
+    bought = f"('{TouchKind.PURCHASE.value}', '{TouchKind.PURCHASE_REVERSED.value}')"
+    weighed = ", ".join(f"'{kind.value}'" for kind in ENGAGEMENT_WEIGHTS)
+    weights = " ".join(f"WHEN '{kind.value}' THEN {weight * 1000}" for kind, weight in ENGAGEMENT_WEIGHTS.items())
+    brought = f"f.brand_id = {brand} AND f.registered_at IS NOT NULL AND f.referrer_id IS NOT NULL"
+    parts = {
+        # cents x 10: a point per currency unit
+        Score.REVENUE: [
+            f"SELECT t.member_id, t.amount_cents * 10 AS points FROM touch t "
+            f"WHERE t.brand_id = {brand} AND t.kind IN {bought}"
+        ],
+        Score.ENGAGEMENT: [
+            f"SELECT t.member_id, CASE t.kind {weights} END AS points FROM touch t "
+            f"WHERE t.brand_id = {brand} AND t.kind IN ({weighed})"
+        ],
+        # per member brought, and a share of what they spent (10%: their cents, in thousandths)
+        Score.INFLUENCE: [
+            f"SELECT f.referrer_id AS member_id, {POINTS_PER_REFERRAL * 1000} AS points FROM member f WHERE {brought}",
+            f"SELECT f.referrer_id AS member_id, t.amount_cents * {REFERRED_REVENUE_SHARE * 10:g} AS points "
+            f"FROM member f JOIN touch t ON t.member_id = f.id WHERE {brought} AND t.kind IN {bought}",
+        ],
+    }
+    chosen = [sql for part in (parts if score is Score.TOTAL else [score]) for sql in parts[part]]
+    return f"SELECT u.member_id, SUM(u.points) AS points FROM ({' UNION ALL '.join(chosen)}) u GROUP BY u.member_id"
+
+
 # stage_of, as SQL over the whole brand (for the funnel). Keep the two in step: a test compares them.
 STAGE_SQL = """
 CASE

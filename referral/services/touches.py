@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -9,7 +10,7 @@ from tortoise.queryset import QuerySet
 
 from referral.models import Channel, Touch, TouchKind
 from referral.services.attribution import guide_at
-from referral.sql import Statement, insert_many
+from referral.sql import Statement
 
 
 def query(*, brand_id: int, member_id: int) -> QuerySet[Touch]:
@@ -76,23 +77,14 @@ async def record(
     return bool(rows)
 
 
-async def record_many(
-    conn: BaseDBAsyncClient, *, brand_id: int, kind: TouchKind, at: datetime, sources: dict[int, str]
+async def record_from(
+    conn: BaseDBAsyncClient, *, brand_id: int, kind: TouchKind, at: datetime, source: Callable[[Statement], str]
 ) -> None:
-    """Append one unattributed touch per member (`sources`: member id -> source), in one INSERT run;
-    each (kind, source) once, as in record."""
-    rows = [[brand_id, member_id, kind.value, at, 0, source] for member_id, source in sources.items()]
-    await insert_many(
-        conn,
-        "touch",
-        {
-            "brand_id": "int",
-            "member_id": "int",
-            "kind": "text",
-            "occurred_at": "timestamptz",
-            "amount_cents": "bigint",
-            "source": "text",
-        },
-        rows,
-        " ON CONFLICT DO NOTHING",
+    """Append one unattributed touch per row of `source` (a SELECT of member_id and source, writing
+    its own parameters), in one statement; each (kind, source) once, as in record."""
+    q = Statement(conn)
+    await q.execute(
+        "INSERT INTO touch (brand_id, member_id, kind, occurred_at, amount_cents, source) "
+        f"SELECT {q.typed(brand_id, 'INT')}, s.member_id, {q.typed(kind.value, 'TEXT')}, "
+        f"{q.typed(at, 'TIMESTAMPTZ')}, 0, s.source FROM ({source(q)}) AS s WHERE TRUE ON CONFLICT DO NOTHING"
     )

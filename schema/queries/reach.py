@@ -11,7 +11,6 @@ from reach import segments as saved
 from schema.arguments import After, First
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsServing, IsStoreStaff, require_caller, segment_scope
-from schema.types.member import Member
 from schema.types.segment import Segment, SegmentCondition, SegmentPreview
 
 
@@ -30,10 +29,8 @@ class ReachQueries:
     ) -> SegmentPreview | None:
         caller = require_caller(info)
         wanted, scope, now = condition.to_domain(), segment_scope(caller), info.context.now()
-        count = await saved.count(scope=scope, condition=wanted, now=now)
-        sample = await saved.member_ids(scope=scope, condition=wanted, now=now, limit=max(0, min(sample_size, 50)))
-        rows = await info.context.loaders.member.load_many(sample) if sample else []
-        return SegmentPreview(count=count, sample=[Member(row=row) for row in rows if row is not None])
+        await saved.validate(brand_id=scope.brand_id, condition=wanted)
+        return SegmentPreview(scope=scope, condition=wanted, now=now, sample_size=max(0, min(sample_size, 50)))
 
     @strawberry.field(permission_classes=[IsStoreStaff], description="The brand's saved segments, newest first.")
     async def segments(

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from strawberry.types import Info
 
-from reach import conditions as c
+from reach import conditions as c, segments
 from reach.models import Segment as SegmentModel
 from referral.models import Channel as ChannelValue, Gender as GenderValue
-from referral.services.profiles import Stage as StageValue
+from referral.services.profiles import Score, Stage as StageValue
 from schema import ids
 from schema.columns import column
+from schema.enums import client_enum
 from schema.types.member import Channel, Gender, Member
 from schema.types.node import Node
 from schema.types.profile import Stage
@@ -51,6 +53,26 @@ class MonthsInput:
     at_most: int = strawberry.field(description="Oldest, in months.")
 
 
+ValueScoreName = client_enum(
+    Score,
+    "Which value score (a member profile's value = revenue + engagement + influence).",
+    name="ValueScoreName",
+    values={
+        Score.TOTAL: "Revenue + engagement + influence.",
+        Score.REVENUE: "1 point per currency unit spent, net of returns.",
+        Score.ENGAGEMENT: "Scans, event sign-ups and check-ins, coupons used (weighted).",
+        Score.INFLUENCE: "Members brought, and a share of what they spent.",
+    },
+)
+
+
+@strawberry.input(description="A value score in a range of points, both ends included; one end may be left out.")
+class ValueInput:
+    score: ValueScoreName = strawberry.field(default=Score.TOTAL, description="Which score; the total if left out.")  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+    at_least: int | None = strawberry.field(default=None, description="At least this many points.")
+    at_most: int | None = strawberry.field(default=None, description="At most this many points.")
+
+
 @strawberry.input(one_of=True, description="One condition: set exactly one field. Combine with allOf, anyOf, not.")
 class SegmentCondition:
     all_of: list[SegmentCondition] | None = strawberry.field(default=strawberry.UNSET, description="All of these.")
@@ -82,6 +104,9 @@ class SegmentCondition:
     )
     line_friend: bool | None = strawberry.field(default=strawberry.UNSET, description="true: can be pushed on LINE.")
     stage: Stage | None = strawberry.field(default=strawberry.UNSET, description="At this journey stage now.")  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+    value: ValueInput | None = strawberry.field(
+        default=strawberry.UNSET, description="A value score (as on the member's profile) in a range."
+    )
 
     def to_domain(self) -> c.Condition:  # noqa: C901 - one branch per field of the one-of
         if self.all_of:
@@ -141,13 +166,31 @@ class SegmentCondition:
             return c.NotThis(c.LineFriend())
         if self.stage:
             return c.AtStage(StageValue(self.stage.value))
+        if self.value:
+            return c.ValueBetween(Score(self.value.score.value), self.value.at_least, self.value.at_most)
         return c.AllOf(())
 
 
-@strawberry.type(description="Who a segment holds now: how many, and the first few.")
+@strawberry.type(description="Who a segment holds now: how many, and the first few (each read only when asked).")
 class SegmentPreview:
-    count: int = strawberry.field(description="Members the conditions select, in the caller's scope.")
-    sample: list[Member] = strawberry.field(description="The first members by id, up to sampleSize.")
+    scope: strawberry.Private[segments.Scope]
+    condition: strawberry.Private[c.Condition]
+    now: strawberry.Private[datetime]
+    sample_size: strawberry.Private[int]
+
+    @strawberry.field(description="Members the conditions select, in the caller's scope.")
+    async def count(self) -> int:
+        return await segments.count(scope=self.scope, condition=self.condition, now=self.now, checked=True)
+
+    @strawberry.field(description="The first members by id, up to sampleSize.")
+    async def sample(self, info: Info) -> list[Member]:
+        if not self.sample_size:  # a limit of 0 would be no limit at all
+            return []
+        found = await segments.member_ids(
+            scope=self.scope, condition=self.condition, now=self.now, limit=self.sample_size
+        )
+        rows = await info.context.loaders.member.load_many(found) if found else []
+        return [Member(row=row) for row in rows if row is not None]
 
 
 @strawberry.type(description="A saved segment: conditions evaluated whenever it is used, never a stored list.")

@@ -12,7 +12,9 @@ import pytest
 from loyalty.models import Coupon, CouponKind
 from loyalty.services import coupons
 from reach import broadcast_queue
+from reach.broadcasts import personal_values
 from reach.models import Broadcast, BroadcastRecipient
+from reach.personalise import fill
 from referral.models import (
     IdentityProvider,
     InboxItem,
@@ -22,6 +24,7 @@ from referral.models import (
     MessageStatus,
     SubscribeConsent,
 )
+from schema import ids
 from tests.reach.broadcasting import RECIPIENTS, REPORT, broadcast, gid, person, segment
 
 CANCEL = "mutation($b: ID!) { cancelBroadcast(broadcastId: $b) { broadcast { status } errors { code field } } }"
@@ -93,6 +96,28 @@ async def test_each_member_is_reached_once_the_way_they_can_be_in_their_own_word
         gid("Member", nora.id): ("INBOX_ONLY", "INBOX", None),
         gid("Member", sam.id): ("SKIPPED", None, "no_marketing_consent"),
     }
+
+
+async def test_the_database_fills_in_each_members_words_as_written(client, town, deliver) -> None:
+    """The words are filled in by SQL in the queue: one pass, as personalise.fill (a name holding a
+    placeholder stays as written), quotes and non-ASCII kept, a member without a guide gets ''."""
+    await Member.filter(id=town["guide"].member_id).update(display_name="Amy")
+    odd = await person(town, "odd", IdentityProvider.LINE, name="{points} O'Brien 李")
+    alone = await person(town, "alone", None, via="")
+    made = await broadcast(
+        client, town, await segment(client, town), title="{name}|{name}!", body="{guide}: {points}% 100%"
+    )
+    await deliver.run_once()
+    row = await Broadcast.get(id=ids.decode(made["id"], "Broadcast"))
+    values = await personal_values(None, [odd.id, alone.id])
+    words = {
+        m: (item.params["title"], item.params["body"])
+        for m, item in [(i.member_id, i) for i in await InboxItem.filter(kind=MessageKind.BROADCAST)]
+    }
+    assert words[odd.id] == ("{points} O'Brien 李|{points} O'Brien 李!", "Amy: 0% 100%")
+    assert words[alone.id] == ("Alone|Alone!", ": 0% 100%")
+    for member_id, (title, body) in words.items():
+        assert (title, body) == (fill(row.title, values[member_id]), fill(row.body, values[member_id]))
 
 
 async def test_pressing_twice_and_two_workers_send_once(client, town, deliver, upstream) -> None:

@@ -7,7 +7,7 @@ import pytest
 from reach import condition_json, conditions as c
 from reach.errors import ReachError
 from referral.models import Channel, Gender
-from referral.services.profiles import Stage
+from referral.services.profiles import Score, Stage
 
 EVERY_KIND = c.AllOf(
     (
@@ -27,6 +27,7 @@ EVERY_KIND = c.AllOf(
         c.MarketingConsent(),
         c.LineFriend(),
         c.AtStage(Stage.REPEAT),
+        c.ValueBetween(Score.INFLUENCE, 20, None),
     )
 )
 

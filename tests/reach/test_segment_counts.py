@@ -15,8 +15,8 @@ from loyalty.services import batches, claims, coupons
 from reach import conditions as c, segments
 from reach.errors import ReachError
 from referral.models import Channel, ConsentSource, Gender, IdentityProvider, Member, MemberIdentity, SubscribeResult
-from referral.services import consent, members, tags
-from referral.services.profiles import Stage
+from referral.services import consent, members, profiles, tags
+from referral.services.profiles import Score, Stage
 from tests import factories
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
@@ -181,9 +181,31 @@ async def test_and_or_not_and_scopes(cast) -> None:
         c.AtEvent(999_999),
         c.HoldsCoupon(template_id=999_999),
         c.WechatCredit("TPL-NOPE"),
+        c.ValueBetween(),
+        c.ValueBetween(at_least=5, at_most=4),
+        c.ValueBetween(at_least=-1),
     ],
 )
 async def test_empty_contradictory_or_oversized_segments_are_refused(cast, condition) -> None:
     with pytest.raises(ReachError) as refused:
         await segments.count(scope=segments.Scope(cast["brand"].id), condition=condition, now=NOW)
     assert refused.value.code.value == "SEGMENT_INVALID"
+
+
+async def test_value_scores_select_as_profiles_score_them(cast) -> None:
+    """value_sql (one statement per segment) against profiles.value_of (Python, per member) at
+    thresholds either side of each member's scores: the two must select the same members."""
+    await Member.filter(id=cast["m2"].id).update(referrer_id=cast["m3"].id)  # m3 brought m2
+    names = ("m1", "m2", "m3")
+    stats = await profiles.stats_for(brand_id=cast["brand"].id, member_ids=[cast[n].id for n in names])
+    scores = {n: profiles.value_of(stats[cast[n].id]) for n in names}
+    assert scores["m3"].influence == pytest.approx(20 + 0.1 * 1)  # m2 spent 1.00
+    assert await _who(cast, c.ValueBetween(Score.INFLUENCE, at_least=20)) == ["m3"]
+    assert await _who(cast, c.ValueBetween(Score.REVENUE, at_least=1, at_most=1)) == ["m2"]
+    for score in Score:
+        for points in (0, 1, 2, 3, 5, 20, 21, 1000):
+            want = {n: getattr(scores[n], score.value) for n in names}
+            at_least = await _who(cast, c.ValueBetween(score, at_least=points))
+            at_most = await _who(cast, c.ValueBetween(score, at_most=points))
+            assert at_least == [n for n in names if want[n] >= points], (score, points, want)
+            assert at_most == [n for n in names if want[n] <= points], (score, points, want)

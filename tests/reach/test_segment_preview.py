@@ -39,6 +39,13 @@ async def test_each_role_counts_within_its_scope(client, settings) -> None:
     assert (await client.ok(PREVIEW, {"c": missed}, token=shop.hq))["segmentPreview"]["count"] == 0
     either = {"anyOf": [{"city": "北京"}, {"not": {"storeId": gid("Store", shop.store.id)}}]}
     assert (await client.ok(PREVIEW, {"c": either}, token=shop.hq))["segmentPreview"]["count"] == 2
+    # Nobody has earned any value yet: all four score 0 (no row of value at all), none 1 or more.
+    assert (await client.ok(PREVIEW, {"c": {"value": {"atMost": 0}}}, token=shop.hq))["segmentPreview"]["count"] == 4
+    engaged = {"value": {"score": "ENGAGEMENT", "atLeast": 1}}
+    assert (await client.ok(PREVIEW, {"c": engaged}, token=shop.hq))["segmentPreview"]["count"] == 0
+    # sampleSize 0 shows nobody (a limit of 0 must not mean "no limit").
+    none = "query($c: SegmentCondition!) { segmentPreview(condition: $c, sampleSize: 0) { count sample { id } } }"
+    assert (await client.ok(none, {"c": in_beijing}, token=shop.hq))["segmentPreview"] == {"count": 2, "sample": []}
 
 
 async def test_consumers_may_not_and_bad_conditions_are_typed_errors(client, settings) -> None:
@@ -52,6 +59,8 @@ async def test_consumers_may_not_and_bad_conditions_are_typed_errors(client, set
         ({"babyAgeMonths": {"atLeast": 12, "atMost": 6}}, "SEGMENT_INVALID"),
         ({"tagId": "not-an-id"}, "INVALID_ID"),
         ({"tagId": gid("Tag", 999_999)}, "SEGMENT_INVALID"),
+        ({"value": {"score": "REVENUE"}}, "SEGMENT_INVALID"),
+        ({"value": {"atLeast": 10, "atMost": 5}}, "SEGMENT_INVALID"),
     ):
         response = await client.post(PREVIEW, {"c": condition}, token=shop.hq)
         assert response.body["data"] == {"segmentPreview": None}, response.body
