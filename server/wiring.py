@@ -24,7 +24,7 @@ class Wiring:
 def wire() -> Wiring:
     return Wiring(
         member_data=MemberData(
-            move=(loyalty_merging.move_member, event_member_data.move_member),
+            move=(loyalty_merging.move_member, event_member_data.move_member, reach_member_data.move),
             export=(loyalty_member_data.export, event_member_data.export, reach_member_data.export),
             erase=(event_member_data.erase, reach_member_data.erase),
         ),
