@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from tortoise import connections
+from tortoise.transactions import in_transaction
 
 from loyalty import idempotency
 from reach.errors import ReachError, ReachErrorCode as Code
@@ -36,19 +36,6 @@ async def send(
     if member is None or member.guide_id != guide_id:
         raise ReachError(Code.MEMBER_NOT_YOURS, "This member is not one of yours.", "member_id")
     key = _key(guide_id, member_id, idempotency_key or uuid.uuid4().hex)
-    if idempotency_key and (earlier := await Message.get_or_none(brand_id=brand_id, dedupe_key=key)):
-        return earlier.channel if earlier.last_error != outbox.INBOX_ONLY else None
-    if member.marketing_consent_at is None:
-        raise ReachError(Code.NO_MARKETING_CONSENT, "This member has not agreed to messages.", "member_id")
-    sent_today = await Message.filter(
-        brand_id=brand_id,
-        member_id=member_id,
-        kind=MessageKind.GUIDE_MESSAGE,
-        dedupe_key__startswith=_key(guide_id, member_id, ""),
-        created_at__gte=now - DAY,
-    ).count()
-    if sent_today >= PER_DAY:
-        raise ReachError(Code.MESSAGE_LIMIT_REACHED, f"At most {PER_DAY} messages a day to one member.", "member_id")
     guide = await Guide.get(id=guide_id)
     sender = await Member.get(id=guide.member_id)
     params = {
@@ -57,12 +44,35 @@ async def send(
         "sent_at": now.isoformat(),
         "marketing": True,
     }
-    chosen = await outbox.enqueue_many(
-        connections.get("default"),
-        brand_id=brand_id,
-        kind=MessageKind.GUIDE_MESSAGE,
-        notices=[outbox.Notice(member_id, params, key)],
-        now=now,
-        send_at=now,
-    )
+    async with in_transaction() as conn:
+        # The member's row locked: two sends racing count one after the other, so the cap holds.
+        locked = await Member.filter(id=member_id).select_for_update().using_db(conn).get()
+        earlier = await Message.get_or_none(brand_id=brand_id, dedupe_key=key, using_db=conn)
+        if earlier is not None:  # a retry (after the first, or racing it: the lock ordered them)
+            return earlier.channel if earlier.last_error != outbox.INBOX_ONLY else None
+        if locked.marketing_consent_at is None:
+            raise ReachError(Code.NO_MARKETING_CONSENT, "This member has not agreed to messages.", "member_id")
+        sent_today = (
+            await Message.filter(
+                brand_id=brand_id,
+                member_id=member_id,
+                kind=MessageKind.GUIDE_MESSAGE,
+                dedupe_key__startswith=_key(guide_id, member_id, ""),
+                created_at__gte=now - DAY,
+            )
+            .using_db(conn)
+            .count()
+        )
+        if sent_today >= PER_DAY:
+            raise ReachError(
+                Code.MESSAGE_LIMIT_REACHED, f"At most {PER_DAY} messages a day to one member.", "member_id"
+            )
+        chosen = await outbox.enqueue_many(
+            conn,
+            brand_id=brand_id,
+            kind=MessageKind.GUIDE_MESSAGE,
+            notices=[outbox.Notice(member_id, params, key)],
+            now=now,
+            send_at=now,
+        )
     return next(iter(chosen))

@@ -4,6 +4,7 @@ members, with consent, a few times a day at most."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from access.models import StaffRole
@@ -139,3 +140,20 @@ async def test_a_guide_messages_only_their_own_members_with_consent_and_within_t
     assert (await client.mutate("messageMyMember", MESSAGE, {"m": a1, "t": "Hi"}, token=cast["amy"]))["errors"] == []
     empty = await client.mutate("messageMyMember", MESSAGE, {"m": a1, "t": "  "}, token=cast["amy"])
     assert empty["errors"] == [{"code": "MESSAGE_INVALID", "field": "text"}]
+
+
+async def test_racing_messages_to_one_member_keep_the_daily_limit(client, town, settings) -> None:
+    """Six sends at once, each its own request: the member's row lock orders them, three go."""
+    cast = await _cast(town, settings)
+    a1 = gid("Member", cast["a1"].id)
+    answers = await asyncio.gather(
+        *(
+            client.mutate(
+                "messageMyMember", MESSAGE, {"m": a1, "t": f"Hi {i}", "k": f"race-{i:08d}"}, token=cast["amy"]
+            )
+            for i in range(6)
+        )
+    )
+    codes = sorted(e["code"] for a in answers for e in a["errors"])
+    assert codes == ["MESSAGE_LIMIT_REACHED"] * 3
+    assert await Message.filter(kind=MessageKind.GUIDE_MESSAGE).count() == 3
