@@ -46,6 +46,13 @@ class Statement:
         pairs = ", ".join(f"'$.{key}', {expr}" for key, expr in extra_sql.items())
         return f"json_set({fixed}, {pairs})"
 
+    def within_days(self, later: str, earlier: str, days: int) -> str:
+        """SQL true when the instant `later` is at most `days` days after `earlier` (two column
+        expressions): SQLite keeps instants as ISO text, which julianday reads."""
+        if self.postgres:
+            return f"{later} <= {earlier} + interval '{int(days)} days'"
+        return f"julianday({later}) <= julianday({earlier}) + {int(days)}"
+
     def new_uuid(self) -> str:
         """A random (version 4) UUID made by the database, one per row."""
         if self.postgres:

@@ -39,6 +39,7 @@ class Metric(StrEnum):
     COUPONS_WRITTEN_OFF = "coupons_written_off"
     EVENTS_ATTENDED = "events_attended"
     TASKS_DONE = "tasks_done"
+    TASKS_FOLLOWED_BY_PURCHASE = "tasks_followed_by_purchase"
 
 
 _KEYS = {
@@ -64,6 +65,20 @@ class Figures:
     event_sign_ups: int
     events_attended: int
     tasks_done: int
+    tasks_followed_by_purchase: int
+
+
+# A task done is followed by a purchase when the member bought within this many days after it.
+FOLLOW_DAYS = 14
+
+
+def _figures(q: Statement) -> str:
+    followed = (
+        "EXISTS (SELECT 1 FROM touch f WHERE f.member_id = t.member_id AND f.kind = 'purchase' "
+        f"AND f.occurred_at > t.occurred_at AND {q.within_days('f.occurred_at', 't.occurred_at', FOLLOW_DAYS)})"
+    )
+    return f"""{_FIGURES},
+    SUM(CASE WHEN t.kind = 'task_done' AND {followed} THEN 1 ELSE 0 END) AS tasks_followed_by_purchase"""
 
 
 _FIGURES = """
@@ -150,7 +165,7 @@ async def attribution(
     if order_by:
         order = f"{order_by.value} DESC, {order}"
     sql = f"""
-        SELECT {key} AS key, {_FIGURES}
+        SELECT {key} AS key, {_figures(q)}
         FROM touch t {join}
         WHERE {" AND ".join(where)}
         GROUP BY {key}

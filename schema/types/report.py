@@ -34,6 +34,7 @@ Metric = client_enum(
         reports.Metric.COUPONS_WRITTEN_OFF: "Coupons used in store in the period.",
         reports.Metric.EVENTS_ATTENDED: "Event check-ins in the period.",
         reports.Metric.TASKS_DONE: "Tasks guides marked done in the period (myTasks).",
+        reports.Metric.TASKS_FOLLOWED_BY_PURCHASE: "Tasks done in the period whose member bought within 14 days after.",
     },
 )
 
@@ -58,6 +59,9 @@ class AttributionRow:
     event_sign_ups: int = strawberry.field(description="Event sign-ups.")
     events_attended: int = strawberry.field(description="Event check-ins.")
     tasks_done: int = strawberry.field(description="Tasks the guide marked done (credited to guide and store).")
+    tasks_followed_by_purchase: int = strawberry.field(
+        description="Of those, the tasks whose member bought within 14 days after (what followed the task)."
+    )
 
     @strawberry.field(description="Revenue of those claims.")
     async def revenue(self, info: Info) -> Money:

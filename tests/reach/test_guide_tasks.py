@@ -9,7 +9,8 @@ from datetime import timedelta
 
 from access.models import StaffRole
 from reach.models import GuideTask
-from referral.models import IdentityProvider, Member, Message, MessageKind
+from referral.models import IdentityProvider, Member, Message, MessageKind, Touch, TouchKind
+from schema import ids
 from tests import factories
 from tests.reach.broadcasting import gid, person, segment
 
@@ -22,7 +23,7 @@ DONE = """mutation($t: ID!, $o: TaskOutcome!, $n: String) { completeTask(taskId:
 MESSAGE = """mutation($m: ID!, $t: String!, $k: String) { messageMyMember(memberId: $m, text: $t, idempotencyKey: $k) {
   route errors { code field } } }"""
 BOARD = """query($f: DateTime!, $t: DateTime!) { leaderboard(from: $f, to: $t, metric: TASKS_DONE) {
-  key tasksDone } }"""
+  key tasksDone tasksFollowedByPurchase } }"""
 
 
 async def _cast(town, settings) -> dict:
@@ -100,7 +101,25 @@ async def test_a_guide_closes_their_own_tasks_and_they_count_on_the_leaderboard(
         "t": (town["clock"].now + timedelta(days=1)).isoformat(),
     }
     board = (await client.ok(BOARD, period, token=town["hq"]))["leaderboard"]
-    assert board[0] == {"key": gid("Guide", town["guide"].id), "tasksDone": 1}
+    assert board[0] == {"key": gid("Guide", town["guide"].id), "tasksDone": 1, "tasksFollowedByPurchase": 0}
+
+    # What followed: the first task's member buys 13 days later (counts), the second's 15 days
+    # after their task (does not: the window is 14 days).
+    later = await client.mutate("completeTask", DONE, {"t": second["id"], "o": "REACHED"}, token=cast["amy"])
+    assert later["errors"] == []
+    tasks = {t.id: t for t in await GuideTask.all()}
+    for task_id, days in ((first["id"], 13), (second["id"], 15)):
+        task = tasks[ids.decode(task_id, "GuideTask")]
+        await Touch.create(
+            brand_id=town["brand"].id,
+            member_id=task.member_id,
+            kind=TouchKind.PURCHASE,
+            occurred_at=town["clock"].now + timedelta(days=days),
+            amount_cents=29_900,
+            source=f"test:{task.id}",
+        )
+    board = (await client.ok(BOARD, period, token=town["hq"]))["leaderboard"]
+    assert board[0] == {"key": gid("Guide", town["guide"].id), "tasksDone": 2, "tasksFollowedByPurchase": 1}
 
 
 async def test_a_guide_messages_only_their_own_members_with_consent_and_within_the_daily_limit(
