@@ -193,12 +193,19 @@ def _words(q: Statement, row: Broadcast, recipient_ids: list[int], coupon: str, 
     def literal(text: str) -> str:
         return q.typed(text, "TEXT")
 
+    def fill(text: str) -> str:
+        return personalise.fill_sql(text, PERSONAL_COLUMNS, {"coupon": coupon}, literal)
+
+    def in_their_locale(part: str, default: str) -> str:
+        """The member's locale's words when the broadcast has them, else the default's."""
+        translated = row.translations or {}
+        if not translated:
+            return fill(default)
+        cases = " ".join(f"WHEN {literal(locale)} THEN {fill(words[part])}" for locale, words in translated.items())
+        return f"(CASE m.locale {cases} ELSE {fill(default)} END)"
+
     def words() -> dict[str, str]:
-        values = {"coupon": coupon}
-        return {
-            "title": personalise.fill_sql(row.title, PERSONAL_COLUMNS, values, literal),
-            "body": personalise.fill_sql(row.body, PERSONAL_COLUMNS, values, literal),
-        }
+        return {"title": in_their_locale("title", row.title), "body": in_their_locale("body", row.body)}
 
     params = q.json_with(notice_facts(row, now), words)
     return (

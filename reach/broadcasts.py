@@ -14,6 +14,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 
+from foundation.tenancy import regional
+from foundation.tenancy.models import Brand
 from loyalty import idempotency
 from loyalty.models import CouponTemplate
 from reach import personalise, segments
@@ -27,6 +29,18 @@ from referral.sql import Statement
 GRACE = timedelta(minutes=5)
 FURTHEST = timedelta(days=90)
 CAP_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Words:
+    """A broadcast's title and body in one of the brand's other locales."""
+
+    locale: str
+    title: str
+    body: str
+
+
+MAX_TRANSLATIONS = 10
 
 
 @dataclass(frozen=True)
@@ -44,6 +58,7 @@ class Draft:
     holdout_percent: int = 0
     holdout_seed: int | None = None
     conversion_days: int = 14
+    translations: tuple[Words, ...] = ()
 
 
 def message_key(broadcast_id: int, member_id: int) -> str:
@@ -71,6 +86,7 @@ async def create(
     if idempotency_key and (earlier := await _earlier(brand_id, idempotency_key, draft)):
         return earlier
     send_at = _check(draft, now)
+    translations = _translations(draft, regional.of(await Brand.get(id=brand_id)))
     segment = await segments.get(brand_id=brand_id, segment_id=draft.segment_id)
     audience = await segments.count(
         scope=segments.Scope(brand_id=brand_id), condition=segments.conditions_of(segment), now=now
@@ -86,6 +102,7 @@ async def create(
             segment_id=segment.id,
             title=draft.title.strip(),
             body=draft.body.strip(),
+            translations=translations,
             page=draft.page,
             coupon_template_id=draft.coupon_template_id,
             send_at=send_at,
@@ -111,17 +128,19 @@ def _check(draft: Draft, now: datetime) -> datetime:
 
     if not 1 <= len(draft.name.strip()) <= 80 or not draft.name.isprintable():
         refuse("name", "A name of 1-80 printable characters.")
-    if not 1 <= len(draft.title.strip()) <= 40 or not draft.title.isprintable():
-        refuse("title", "A title of 1-40 printable characters.")
-    if not 1 <= len(draft.body.strip()) <= 500 or not draft.body.replace("\n", " ").isprintable():
-        refuse("body", "A text of 1-500 characters.")
+    with_coupon = draft.coupon_template_id is not None
+    for words in (Words("", draft.title, draft.body), *draft.translations):
+        title, body = ("translations", "translations") if words.locale else ("title", "body")
+        if not 1 <= len(words.title.strip()) <= 40 or not words.title.isprintable():
+            refuse(title, "A title of 1-40 printable characters.")
+        if not 1 <= len(words.body.strip()) <= 500 or not words.body.replace("\n", " ").isprintable():
+            refuse(body, "A text of 1-500 characters.")
+        personalise.check(words.title, field=title, with_coupon=with_coupon)
+        personalise.check(words.body, field=body, with_coupon=with_coupon)
     if draft.page is not None and not (
         1 <= len(draft.page) <= 200 and draft.page.isascii() and draft.page.isprintable() and " " not in draft.page
     ):
         refuse("page", "A mini-program page path of 1-200 characters without spaces.")
-    with_coupon = draft.coupon_template_id is not None
-    personalise.check(draft.title, field="title", with_coupon=with_coupon)
-    personalise.check(draft.body, field="body", with_coupon=with_coupon)
     if (draft.quiet_from is None) != (draft.quiet_to is None):
         refuse("quiet_to", "Quiet hours need a start and an end.")
     if draft.quiet_from is not None and not (0 <= draft.quiet_from < 1440 and 0 <= (draft.quiet_to or 0) < 1440):
@@ -142,6 +161,29 @@ def _check(draft: Draft, now: datetime) -> datetime:
     if send_at > now + FURTHEST:
         refuse("send_at", "A send time at most 90 days ahead.")
     return max(send_at, now)
+
+
+def _translations(draft: Draft, region: regional.Regional) -> dict[str, dict[str, str]]:
+    """{locale: words}, each locale one the brand offers besides its default (whose words are the
+    title and body), once."""
+    out: dict[str, dict[str, str]] = {}
+    if len(draft.translations) > MAX_TRANSLATIONS:
+        raise ReachError(Code.BROADCAST_INVALID, f"At most {MAX_TRANSLATIONS} translations.", "translations")
+    for words in draft.translations:
+        if words.locale not in region.locales or words.locale == region.default_locale or words.locale in out:
+            raise ReachError(
+                Code.BROADCAST_INVALID,
+                "Translations are for the brand's other locales, one each; title and body are in its default.",
+                "translations",
+            )
+        out[words.locale] = {"title": words.title.strip(), "body": words.body.strip()}
+    return out
+
+
+def words_for(row: Broadcast, locale: str | None) -> tuple[str, str]:
+    """The title and body a member of this locale reads."""
+    mine = (row.translations or {}).get(locale or "")
+    return (mine["title"], mine["body"]) if mine else (row.title, row.body)
 
 
 async def _check_stock(brand_id: int, template_id: int, wanted: int) -> None:
@@ -203,7 +245,7 @@ async def send_test(*, brand_id: int, broadcast_id: int, member_id: int, now: da
     values["coupon"] = template.name if template else ""
     notice = outbox.Notice(
         member_id=member.id,
-        params=params_of(row, values, now, test=True),
+        params=params_of(row, values, now, locale=member.locale, test=True),
         dedupe_key=f"broadcast-test:{row.id}:{uuid.uuid4().hex[:12]}",
     )
     chosen = await outbox.enqueue_many(
@@ -217,11 +259,14 @@ async def send_test(*, brand_id: int, broadcast_id: int, member_id: int, now: da
     return next(iter(chosen))
 
 
-def params_of(row: Broadcast, values: dict[str, str], now: datetime, *, test: bool = False) -> dict[str, object]:
-    """A recipient's notice: the words with their own values in, and the rest of notice_facts."""
+def params_of(
+    row: Broadcast, values: dict[str, str], now: datetime, *, locale: str | None, test: bool = False
+) -> dict[str, object]:
+    """A recipient's notice: the words of their locale with their own values in, and the rest of notice_facts."""
+    title, body = words_for(row, locale)
     return {
-        "title": ("[TEST] " if test else "") + personalise.fill(row.title, values),
-        "body": personalise.fill(row.body, values),
+        "title": ("[TEST] " if test else "") + personalise.fill(title, values),
+        "body": personalise.fill(body, values),
         **notice_facts(row, now, test=test),
     }
 

@@ -70,6 +70,9 @@ class Broadcast(Model):
     title = fields.CharField(max_length=40)
     # With {name}, {guide}, {points} and {coupon}, filled in per member when queued.
     body = fields.CharField(max_length=500)
+    # The words in the brand's other locales, {locale: {"title", "body"}}: a member whose locale has
+    # its own words gets them; everyone else gets title and body (the brand's default locale).
+    translations: fields.JSONField[dict[str, dict[str, str]] | None] = fields.JSONField(null=True)
     page = fields.CharField(max_length=200, null=True)
     coupon_template: fields.ForeignKeyNullableRelation["CouponTemplate"] = fields.ForeignKeyField(
         "loyalty.CouponTemplate", related_name=False, null=True, on_delete=fields.RESTRICT

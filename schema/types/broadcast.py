@@ -10,7 +10,7 @@ import strawberry
 from strawberry.types import Info
 
 from reach import broadcast_report as reports
-from reach.broadcasts import Draft
+from reach.broadcasts import Draft, Words
 from reach.errors import ReachError, ReachErrorCode
 from reach.models import (
     AudienceGroup as AudienceGroupValue,
@@ -234,6 +234,20 @@ class BroadcastRecipient:
         return route_of(self.delivery.channel)
 
 
+@strawberry.type(description="A broadcast's title and body in one of the brand's other locales.")
+class BroadcastWords:
+    locale: str = strawberry.field(description="The locale (one the brand offers, not its default).")
+    title: str = strawberry.field(description="The title in that locale, with the same placeholders.")
+    body: str = strawberry.field(description="The text in that locale, with the same placeholders.")
+
+
+@strawberry.input(description="A broadcast's title and body for members of one of the brand's other locales.")
+class BroadcastWordsInput:
+    locale: str = strawberry.field(description="One of the brand's locales other than its default.")
+    title: str = strawberry.field(description="1-40 characters, with the same placeholders.")
+    body: str = strawberry.field(description="1-500 characters, with the same placeholders.")
+
+
 @strawberry.type(description="A message from the brand to a segment, at a time, with its report.")
 class Broadcast(Node):
     row: strawberry.Private[BroadcastModel]
@@ -254,6 +268,12 @@ class Broadcast(Node):
     audience = column(int | None, description="Members the segment held when sent; null before.")
     created_at = column(datetime, description="When HQ created it.")
     queued_at = column(datetime | None, description="When its audience was fixed; null before.")
+
+    @strawberry.field(description="Its words in the brand's other locales (title and body are its default's).")
+    def translations(self) -> list[BroadcastWords]:
+        return [
+            BroadcastWords(locale=k, title=v["title"], body=v["body"]) for k, v in (self.row.translations or {}).items()
+        ]
 
     @strawberry.field(description="Where it is in its life.")
     def status(self) -> BroadcastStatus:  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
@@ -331,6 +351,11 @@ class BroadcastInput:
         default=None, description="Seed of the holdout (0 to 2^31-1), to reproduce one; random if null."
     )
     conversion_days: int = strawberry.field(default=14, description="Days after the send conversions count, 1-90.")
+    translations: list[BroadcastWordsInput] | None = strawberry.field(
+        default=None,
+        description="Title and body for members of the brand's other locales (at most 10); "
+        "everyone else reads title and body.",
+    )
 
     def to_domain(self) -> Draft:
         return Draft(
@@ -351,4 +376,5 @@ class BroadcastInput:
             holdout_percent=self.holdout_percent,
             holdout_seed=self.holdout_seed,
             conversion_days=self.conversion_days,
+            translations=tuple(Words(w.locale, w.title, w.body) for w in self.translations or ()),
         )

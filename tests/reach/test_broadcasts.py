@@ -120,6 +120,41 @@ async def test_the_database_fills_in_each_members_words_as_written(client, town,
         assert (title, body) == (fill(row.title, values[member_id]), fill(row.body, values[member_id]))
 
 
+async def test_each_member_reads_the_words_of_their_locale(client, town, deliver, upstream) -> None:
+    brand = town["brand"]
+    brand.locales, brand.default_locale = ["zh-Hans", "ja"], "zh-Hans"
+    await brand.save()
+    hana = await person(town, "hana", IdentityProvider.LINE, name="Hana")
+    mei = await person(town, "mei", IdentityProvider.LINE, name="Mei")
+    await Member.filter(id=hana.id).update(locale="ja")
+    made = await broadcast(
+        client,
+        town,
+        await segment(client, town),
+        title="你好 {name}",
+        body="二段奶粉到了",
+        translations=[{"locale": "ja", "title": "こんにちは {name}", "body": "ステージ2が届きました"}],
+    )
+    await deliver.run_once()
+    pushed = {p["to"]: p["messages"][0]["text"] for p in upstream.line_pushed}
+    assert pushed == {"line-hana": "こんにちは Hana\nステージ2が届きました", "line-mei": "你好 Mei\n二段奶粉到了"}
+    shown = await client.ok(
+        "query($id: ID!) { node(id: $id) { ... on Broadcast { translations { locale title body } } } }",
+        {"id": made["id"]},
+        token=town["hq"],
+    )
+    assert shown["node"]["translations"] == [
+        {"locale": "ja", "title": "こんにちは {name}", "body": "ステージ2が届きました"}
+    ]
+    test = await client.mutate(
+        "sendTestBroadcast", TEST_SEND, {"b": made["id"], "m": ids.encode("Member", hana.id)}, token=town["hq"]
+    )
+    assert test["errors"] == []
+    [item] = await InboxItem.filter(member_id=hana.id, dedupe_key__startswith="broadcast-test:")
+    assert item.params["title"] == "[TEST] こんにちは Hana"
+    assert mei.locale is None
+
+
 async def test_pressing_twice_and_two_workers_send_once(client, town, deliver, upstream) -> None:
     for i in range(5):
         await person(town, f"m{i}", IdentityProvider.LINE)
@@ -244,11 +279,22 @@ BAD = [
     ({"frequencyCap": 0}, "BROADCAST_INVALID", "frequencyCap"),
     ({"couponTemplateId": "Q291cG9uVGVtcGxhdGU6OTk5"}, "COUPON_TEMPLATE_UNKNOWN", "couponTemplateId"),
     ({"segmentId": "U2VnbWVudDo5OTk="}, "SEGMENT_NOT_FOUND", "segmentId"),
+    ({"translations": [{"locale": "fr", "title": "Salut", "body": "Hi"}]}, "BROADCAST_INVALID", "translations"),
+    ({"translations": [{"locale": "zh-Hans", "title": "Hi", "body": "Hi"}]}, "BROADCAST_INVALID", "translations"),
+    ({"translations": [{"locale": "ja", "title": "Hi {nope}", "body": "Hi"}]}, "BROADCAST_INVALID", "translations"),
+    ({"translations": [{"locale": "ja", "title": "", "body": "Hi"}]}, "BROADCAST_INVALID", "translations"),
+    (
+        {"translations": [{"locale": "ja", "title": "A", "body": "B"}, {"locale": "ja", "title": "C", "body": "D"}]},
+        "BROADCAST_INVALID",
+        "translations",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("fields", "code", "field"), BAD)
 async def test_bad_input_is_a_typed_error_and_stores_nothing(client, town, fields, code, field) -> None:
+    town["brand"].locales, town["brand"].default_locale = ["zh-Hans", "ja"], "zh-Hans"
+    await town["brand"].save()
     await person(town, "lina", IdentityProvider.LINE)
     body = {"name": "News", "segmentId": await segment(client, town), "title": "Hi", "body": "Hi", **fields}
     from tests.reach.broadcasting import CREATE
