@@ -18,8 +18,10 @@ def day(d: int, month: int = 6) -> datetime:
     return datetime(2026, month, d, 10, tzinfo=UTC)
 
 
-def fig(key, new=0, referred=0, purchases=0, revenue=0, issued=0, written=0, signups=0, attended=0, tasks=0) -> Figures:
-    return Figures(key, new, referred, purchases, revenue, issued, written, signups, attended, tasks)
+def fig(
+    key, new=0, referred=0, purchases=0, revenue=0, issued=0, written=0, signups=0, attended=0, tasks=0, followed=0
+) -> Figures:
+    return Figures(key, new, referred, purchases, revenue, issued, written, signups, attended, tasks, followed)
 
 
 @pytest.fixture
