@@ -20,7 +20,7 @@ from reach.models import SkipReason
 from referral.models import Member, Message, MessageChannel
 from referral.notices import catalogue
 from referral.services import consent, outbox
-from server.pacing import Pacer
+from server.pacing import Pacer, Paces, SharedPacer
 
 log = logging.getLogger("scrm.notifications")
 PLAN_EVERY = timedelta(seconds=10)
@@ -33,17 +33,23 @@ class Deliverer:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         *,
         rates: Mapping[MessageChannel, float] | None = None,
-        pacers: Mapping[MessageChannel, Pacer] | None = None,
+        pacers: Mapping[MessageChannel, Paces] | None = None,
         concurrency: int = 8,
     ) -> None:
-        """`rates`: pushes per second per channel (settings.outbox_rate_*); unpaced when left out.
-        `concurrency`: messages in flight at once."""
+        """`rates`: pushes per second per channel (settings.outbox_rate_*), for all workers together
+        when they share Redis, else per worker; unpaced when left out. `concurrency`: messages in
+        flight at once."""
         self._concurrency = concurrency
         self._wechat = integrations.wechat
         self._line = integrations.line_push
         self._clock = clock
         self._planned_at: datetime | None = None
-        self._pacers = dict(pacers or {channel: Pacer(rate) for channel, rate in (rates or {}).items()})
+        redis = integrations.redis
+
+        def pacer(channel: MessageChannel, rate: float) -> Paces:
+            return SharedPacer(redis, f"scrm:pace:{channel.value}", rate) if redis is not None else Pacer(rate)
+
+        self._pacers = dict(pacers or {channel: pacer(channel, rate) for channel, rate in (rates or {}).items()})
 
     async def run_once(self, *, limit: int = 50) -> Counter[str]:
         """Queue due broadcasts and move journeys on (see _plan), then deliver what is due now; returns

@@ -21,6 +21,8 @@ class Integrations:
     wechat: WeChat
     line: LineLogin
     line_push: LinePush
+    # Shared state between workers (WeChat's token, the outbox's pace); None without REDIS_URL.
+    redis: aioredis.Redis | None = None
 
 
 @asynccontextmanager
@@ -29,6 +31,7 @@ async def open_integrations(settings: Settings) -> AsyncIterator[Integrations]:
     async with AsyncExitStack() as stack:
         http = await stack.enter_async_context(httpx.AsyncClient(timeout=timeout, follow_redirects=False))
         store: TokenStore = DatabaseTokens()
+        client: aioredis.Redis | None = None
         if settings.redis_url is not None:
             client = aioredis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
             stack.push_async_callback(client.aclose)
@@ -46,4 +49,5 @@ async def open_integrations(settings: Settings) -> AsyncIterator[Integrations]:
                 timeout_s=settings.upstream_timeout_s,
                 max_threads=settings.upstream_max_threads,
             ),
+            redis=client,
         )

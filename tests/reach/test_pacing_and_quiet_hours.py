@@ -67,3 +67,50 @@ def test_quiet_hours_end_at_the_local_time_across_a_dst_change() -> None:
     at = datetime(2026, 3, 28, 22, 0, tzinfo=UTC)
     ends = release(at, zone=london, quiet_from=21 * 60, quiet_to=8 * 60)
     assert ends is not None and ends.astimezone(UTC) == datetime(2026, 3, 29, 7, 0, tzinfo=UTC)  # 08:00 BST
+
+
+async def test_workers_sharing_redis_draw_successive_slots_from_one_pace() -> None:
+    """Two workers' pacers on one channel: six sends side by side get six successive slots of the
+    one rate (by Redis's clock), not two sets of three; another channel's pace is its own."""
+    import asyncio
+
+    import redis.asyncio as aioredis
+
+    from server.pacing import SharedPacer
+
+    client = aioredis.from_url("redis://127.0.0.1:6379/13")
+    await client.delete("test:pace:line", "test:pace:wechat")
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(seconds)
+
+    try:
+        one, two = (SharedPacer(client, "test:pace:line", 1.0, sleep=sleep) for _ in range(2))
+        await asyncio.gather(*(pacer.wait() for pacer in (one, two, one, two, one, two)))
+        assert [round(w) for w in sorted(waited)] == [1, 2, 3, 4, 5]  # the first went at once
+        assert all(abs(w - round(w)) < 0.2 for w in waited)
+        waited.clear()
+        await SharedPacer(client, "test:pace:wechat", 1.0, sleep=sleep).wait()
+        assert waited == []
+    finally:
+        await client.delete("test:pace:line", "test:pace:wechat")
+        await client.aclose()
+
+
+async def test_without_redis_a_worker_paces_on_its_own() -> None:
+    import redis.asyncio as aioredis
+
+    from server.pacing import SharedPacer
+
+    waited: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waited.append(round(seconds, 1))
+
+    unreachable = aioredis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.2)
+    pacer = SharedPacer(unreachable, "test:pace:line", 2.0, sleep=sleep)
+    await pacer.wait()
+    await pacer.wait()
+    await unreachable.aclose()
+    assert waited == [0.5]  # the local pacer's second slot, half a second on
