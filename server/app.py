@@ -35,6 +35,7 @@ from server.exports import code_batch_csv, code_batch_labels
 from server.graphql_http import GraphQLEndpoint
 from server.line_webhook import line_webhook_endpoint
 from server.persisted_queries import load_manifest
+from server.report_exports import attribution_csv
 from server.request_log import RequestContext
 from server.wechat_callback import wechat_callback
 from server.wiring import wire
@@ -137,6 +138,7 @@ def create_app(
         Route("/health", health, methods=["GET"]),
         Route("/metrics", metrics, methods=["GET"]),
         Route("/exports/code-batches/{batch_id}.csv", code_batch_csv(settings), methods=["GET"]),
+        Route("/exports/reports/attribution.csv", attribution_csv(settings), methods=["GET"]),
         Route("/wechat/{brand}/callback", wechat_callback(clock), methods=["GET", "POST"]),
         Route("/line/{brand}/webhook", line_webhook_endpoint(clock), methods=["POST"]),
         Route("/exports/code-batches/{batch_id}/labels.{kind}", code_batch_labels(settings), methods=["GET"]),

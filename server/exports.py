@@ -108,7 +108,7 @@ async def _chunks(spool: BinaryIO) -> AsyncIterator[bytes]:
 
 async def _hq_batch(settings: Settings, request: Request) -> tuple[CodeBatch, LoyaltyPolicy, bytes]:
     try:
-        caller = await _caller(settings, request)
+        caller = await caller_of(settings, request)
     except AuthError as exc:
         raise _Refusal(401, exc.message, exc.code.value) from None
     if not caller.has(Role.HQ):
@@ -126,8 +126,8 @@ async def _hq_batch(settings: Settings, request: Request) -> tuple[CodeBatch, Lo
     return batch, await policies.get(brand_id=caller.brand_id), key
 
 
-async def _caller(settings: Settings, request: Request) -> Caller:
+async def caller_of(settings: Settings, request: Request) -> Caller:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise AuthError(AuthErrorCode.UNAUTHENTICATED, "Send an HQ token as 'Authorization: Bearer <token>'.")
+        raise AuthError(AuthErrorCode.UNAUTHENTICATED, "Send a staff token as 'Authorization: Bearer <token>'.")
     return await caller_from_token(settings=settings, token=token.strip())

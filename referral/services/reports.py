@@ -10,6 +10,7 @@ rule is credited with the coupons it issued, their write-offs and the purchases 
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -179,6 +180,18 @@ async def attribution(
 
 
 _FIELDS = [f for f in Figures.__dataclass_fields__ if f != "key"]
+FIGURE_NAMES = tuple(_FIELDS)
+
+
+async def attribution_pages(*, page: int = 1000, **report: Any) -> AsyncIterator[list[Figures]]:
+    """Every row of an attribution report (the arguments of `attribution`), a page at a time: for
+    exports, which must hold neither the whole report nor a connection while the client reads."""
+    offset = 0
+    while rows := await attribution(**report, limit=page, offset=offset):
+        yield rows
+        if len(rows) < page:
+            return
+        offset += page
 
 
 async def leaderboard(

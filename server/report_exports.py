@@ -1,0 +1,187 @@
+"""HQ's reports as CSV files, streamed from GET /exports/reports/<report>.csv with the same
+filters and the same role scoping as the GraphQL query (a store manager gets their store's figures).
+UTF-8 with a byte-order mark, formula-like text defused (foundation/csv_text)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+
+from foundation import csv_text, global_ids
+from foundation.auth.caller import Caller, Role
+from foundation.auth.errors import AuthError, AuthErrorCode
+from foundation.settings import Settings
+from foundation.tenancy import regional
+from foundation.tenancy.models import Brand
+from loyalty.models import Campaign
+from referral.errors import ReferralError, ReferralErrorCode
+from referral.models import Channel, Guide, Member, Store
+from referral.services import reports
+from server.exports import Endpoint, caller_of
+
+HEADER = [
+    "key",
+    "name",
+    "newMembers",
+    "referredMembers",
+    "purchases",
+    "revenue",
+    "currency",
+    "couponsIssued",
+    "couponsWrittenOff",
+    "eventSignUps",
+    "eventsAttended",
+    "tasksDone",
+    "tasksFollowedByPurchase",
+]
+_ID_KINDS = {reports.Dimension.GUIDE: "Guide", reports.Dimension.STORE: "Store", reports.Dimension.CAMPAIGN: "Campaign"}
+
+
+class _BadRequest(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        body = {"message": message, "code": code, **({"field": field} if field else {})}
+        self.response = JSONResponse({"errors": [body]}, status_code=status)
+
+
+def attribution_csv(settings: Settings) -> Endpoint:
+    """?from=&to= (ISO 8601 with offset) &by=GUIDE|STORE|CHANNEL|CAMPAIGN|REGISTRATION_TAG and the
+    filters storeId, guideId, campaignId (global ids), channel, registrationTag."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            caller = await _staff(settings, request)
+            report = await _report_arguments(caller, request.query_params)
+            # The first page is read before answering: a filter naming nothing is a 400, not a broken file.
+            pages = reports.attribution_pages(**report)
+            first = await anext(pages, [])
+        except _BadRequest as refusal:
+            return refusal.response
+        except ReferralError as exc:
+            status = 404 if exc.code.value.endswith("NOT_FOUND") else 400
+            return _BadRequest(status, exc.code.value, exc.message, exc.field).response
+        brand = await Brand.get(id=caller.brand_id)
+        by: reports.Dimension = report["by"]
+        name = f"attribution-{by.value}-{report['start']:%Y%m%d}-{report['end']:%Y%m%d}.csv"
+        return StreamingResponse(
+            _lines(brand, by, first, pages),
+            media_type="text/csv; charset=utf-8",
+            headers={"content-disposition": f'attachment; filename="{name}"'},
+        )
+
+    return endpoint
+
+
+async def _lines(
+    brand: Brand, by: reports.Dimension, first: list[reports.Figures], rest: AsyncIterator[list[reports.Figures]]
+) -> AsyncIterator[str]:
+    money = regional.of(brand)
+    yield csv_text.BOM + csv_text.line(HEADER)
+    page: list[reports.Figures] | None = first
+    while page:
+        names = await _names(brand.id, by, [row.key for row in page if row.key is not None])
+        for row in page:
+            revenue = Decimal(row.revenue_cents).scaleb(-money.currency_digits)
+            yield csv_text.line(
+                [
+                    _key(by, row.key),
+                    names.get(row.key, "") if row.key is not None else "",
+                    row.new_members,
+                    row.referred_members,
+                    row.purchases,
+                    f"{revenue:.{money.currency_digits}f}",
+                    money.currency,
+                    row.coupons_issued,
+                    row.coupons_written_off,
+                    row.event_sign_ups,
+                    row.events_attended,
+                    row.tasks_done,
+                    row.tasks_followed_by_purchase,
+                ]
+            )
+        page = await anext(rest, None)
+
+
+def _key(by: reports.Dimension, key: str | None) -> str:
+    if key is None or by is reports.Dimension.REGISTRATION_TAG:
+        return key or ""
+    if by is reports.Dimension.CHANNEL:
+        return Channel(key).name
+    return global_ids.encode(_ID_KINDS[by], int(key))
+
+
+async def _names(brand_id: int, by: reports.Dimension, keys: list[str]) -> dict[str, str]:
+    """What a person reads beside each key: the guide's or store's or campaign's name."""
+    ids = [int(k) for k in keys if k.isdigit()]
+    if by is reports.Dimension.STORE:
+        return {str(s.id): s.name for s in await Store.filter(brand_id=brand_id, id__in=ids)}
+    if by is reports.Dimension.CAMPAIGN:
+        return {str(c.id): c.name for c in await Campaign.filter(brand_id=brand_id, id__in=ids)}
+    if by is reports.Dimension.GUIDE:
+        guides = {g.id: g.member_id for g in await Guide.filter(brand_id=brand_id, id__in=ids)}
+        people = {m.id: m.display_name or m.name or "" for m in await Member.filter(id__in=list(guides.values()))}
+        return {str(g): people.get(m, "") for g, m in guides.items()}
+    return {}
+
+
+async def _staff(settings: Settings, request: Request) -> Caller:
+    try:
+        caller = await caller_of(settings, request)
+    except AuthError as exc:
+        raise _BadRequest(401, exc.code.value, exc.message) from None
+    if not (caller.has(Role.HQ) or caller.has(Role.STORE_MANAGER)):
+        raise _BadRequest(403, AuthErrorCode.FORBIDDEN.value, "HQ and store managers only.")
+    return caller
+
+
+async def _report_arguments(caller: Caller, params: Any) -> dict[str, Any]:
+    def instant(field: str) -> datetime:
+        try:
+            value = datetime.fromisoformat(params.get(field, ""))
+        except ValueError:
+            value = None
+        if value is None or value.tzinfo is None:
+            raise _BadRequest(400, ReferralErrorCode.PERIOD_INVALID.value, "An ISO 8601 time with its offset.", field)
+        return value
+
+    def some_id(field: str, kind: str) -> int | None:
+        if not params.get(field):
+            return None
+        pk = global_ids.key_of(params[field], kind)
+        if pk is None:
+            raise _BadRequest(400, "INVALID_ID", f"Not a valid {kind} ID.", field)
+        return pk
+
+    try:
+        by = reports.Dimension(params.get("by", "GUIDE").lower())
+        channel = Channel[params["channel"]] if params.get("channel") else None
+    except (ValueError, KeyError):
+        raise _BadRequest(400, "INVALID_ARGUMENT", "by and channel take the GraphQL enum names.", "by") from None
+    store = some_id("storeId", "Store")
+    scope = None if caller.has(Role.HQ) else caller.store_id
+    if scope is not None and store not in (None, scope):
+        raise _BadRequest(404, ReferralErrorCode.STORE_NOT_FOUND.value, "You see your own store's figures only.")
+    campaign = some_id("campaignId", "Campaign")
+    if campaign is not None and not await Campaign.exists(id=campaign, brand_id=caller.brand_id):
+        raise _BadRequest(404, "CAMPAIGN_NOT_FOUND", "No such campaign.", "campaignId")
+    tag = params.get("registrationTag") or None
+    if tag is not None and not (len(tag) <= 64 and tag.isprintable()):
+        raise _BadRequest(
+            400, "INVALID_ARGUMENT", "A registration tag has at most 64 printable characters.", "registrationTag"
+        )
+    return {
+        "brand_id": caller.brand_id,
+        "start": instant("from"),
+        "end": instant("to"),
+        "by": by,
+        "store_id": scope or store,
+        "guide_id": some_id("guideId", "Guide"),
+        "channel": channel,
+        "campaign_id": campaign,
+        "registration_tag": tag,
+    }
