@@ -97,6 +97,9 @@ MATRIX = {
         'mutation { updateProfile(input: {city: "Hangzhou"}) { member { city } errors { code } } }', CONSUMERS
     ),
     "attribution": Op("{ attribution" + PERIOD + ", by: GUIDE) { key newMembers } }", STORE_STAFF),
+    "attributionSeries": Op(
+        "{ attributionSeries" + PERIOD + ", grain: WEEK) { start figures { purchases } } }", STORE_STAFF
+    ),
     "leaderboard": Op("{ leaderboard" + PERIOD + ", metric: REVENUE_CENTS) { key } }", HQ),
     "funnel": Op("{ funnel { stage members } }", STORE_STAFF),
     "myMembers": Op("{ myMembers { nodes { id } } }", GUIDES),

@@ -73,7 +73,8 @@ class Figures:
 FOLLOW_DAYS = 14
 
 
-def _figures(q: Statement) -> str:
+def figures_sql(q: Statement) -> str:
+    """The figures' SELECT list over `touch t` (no parameters of its own)."""
     followed = (
         "EXISTS (SELECT 1 FROM touch f WHERE f.member_id = t.member_id AND f.kind = 'purchase' "
         f"AND f.occurred_at > t.occurred_at AND {q.within_days('f.occurred_at', 't.occurred_at', FOLLOW_DAYS)})"
@@ -95,17 +96,20 @@ _FIGURES = """
 """
 
 
-async def _rows(q: Statement, sql: str) -> list[dict[str, Any]]:
+async def rows_of(q: Statement, sql: str) -> list[dict[str, Any]]:
     if not q.postgres:
         return await q.rows(sql)
     async with in_transaction() as conn:
         # A prepared statement soon gets PostgreSQL's generic plan, which cannot judge a
         # parameterised time range: measured 180 ms against 57 ms planned for the actual dates.
         await conn.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
+        # The "followed by a purchase" subquery is costed per touch, which crosses JIT's threshold:
+        # compiling took 200 ms of a 250 ms report whose subquery never ran (it runs per task done).
+        await conn.execute_script("SET LOCAL jit = off")
         return await conn.execute_query_dict(sql, q.params)
 
 
-async def _check_filters(
+async def check_filters(
     brand_id: int, *, guide_id: int | None, store_id: int | None, registration_tag: str | None
 ) -> None:
     if guide_id is not None and not await Guide.exists(id=guide_id, brand_id=brand_id):
@@ -116,11 +120,42 @@ async def _check_filters(
         raise ReferralError(Code.REGISTRATION_TAG_UNKNOWN, "No member registered with this tag.", "registration_tag")
 
 
-def _check_period(start: datetime, end: datetime) -> None:
+def check_period(start: datetime, end: datetime) -> None:
     if not start < end or end - start > MAX_PERIOD:
         raise ReferralError(
             Code.PERIOD_INVALID, "The period must start before it ends and span at most 366 days.", "from"
         )
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What narrows the touches a report counts (each None: no narrowing)."""
+
+    guide_id: int | None = None
+    store_id: int | None = None
+    channel: Channel | None = None
+    campaign_id: int | None = None
+    registration_tag: str | None = None
+
+    @property
+    def by_member(self) -> bool:
+        """Whether a filter reads the member row (`m`)."""
+        return self.channel is not None or self.registration_tag is not None
+
+
+def touch_where(q: Statement, brand_id: int, start: datetime, end: datetime, filters: Filters) -> str:
+    """The WHERE over `touch t` (and `member m` when filters.by_member) for a period and filters."""
+    where = [f"t.brand_id = {q.p(brand_id)}", f"t.occurred_at >= {q.p(start)}", f"t.occurred_at < {q.p(end)}"]
+    for column, value in (
+        ("t.guide_id", filters.guide_id),
+        ("t.store_id", filters.store_id),
+        ("m.channel", filters.channel.value if filters.channel else None),
+        ("t.campaign_id", filters.campaign_id),
+        ("m.registration_tag", filters.registration_tag),
+    ):
+        if value is not None:
+            where.append(f"{column} = {q.p(value)}")
+    return " AND ".join(where)
 
 
 async def attribution(
@@ -141,41 +176,31 @@ async def attribution(
     """Figures for [start, end) grouped by one dimension, optionally filtered; raises PERIOD_INVALID,
     GUIDE_NOT_FOUND, STORE_NOT_FOUND or REGISTRATION_TAG_UNKNOWN (a filter naming nothing is an error,
     not an empty report). The caller checks that a campaign id names one of the brand's rules."""
-    _check_period(start, end)
-    await _check_filters(brand_id, guide_id=guide_id, store_id=store_id, registration_tag=registration_tag)
+    check_period(start, end)
+    await check_filters(brand_id, guide_id=guide_id, store_id=store_id, registration_tag=registration_tag)
     q = Statement()
-    where = [f"t.brand_id = {q.p(brand_id)}", f"t.occurred_at >= {q.p(start)}", f"t.occurred_at < {q.p(end)}"]
-    filters = (
-        ("t.guide_id", guide_id),
-        ("t.store_id", store_id),
-        ("m.channel", channel.value if channel else None),
-        ("t.campaign_id", campaign_id),
-        ("m.registration_tag", registration_tag),
-    )
-    for column, value in filters:
-        if value is not None:
-            where.append(f"{column} = {q.p(value)}")
-    key = _KEYS[by]
+    filters = Filters(guide_id, store_id, channel, campaign_id, registration_tag)
     # The member row is read only when a member's attribute is asked for: joining 100k members
     # into every report cost ten times the report itself.
-    by_member = by in _MEMBER_DIMENSIONS or channel is not None or registration_tag is not None
-    join = "JOIN member m ON m.id = t.member_id" if by_member else ""
+    join = "JOIN member m ON m.id = t.member_id" if by in _MEMBER_DIMENSIONS or filters.by_member else ""
+    where = touch_where(q, brand_id, start, end, filters)
+    key = _KEYS[by]
     # Grouping keys are ids or short strings; ordering by a figure serves the leaderboard.
     # NULL (unattributed) last on both engines: SQLite sorts NULL first, PostgreSQL last.
     order = f"({key}) IS NULL, {key}"
     if order_by:
         order = f"{order_by.value} DESC, {order}"
     sql = f"""
-        SELECT {key} AS key, {_figures(q)}
+        SELECT {key} AS key, {figures_sql(q)}
         FROM touch t {join}
-        WHERE {" AND ".join(where)}
+        WHERE {where}
         GROUP BY {key}
         ORDER BY {order}
         LIMIT {q.p(limit)} OFFSET {q.p(offset)}
     """
     return [
         Figures(key=None if r["key"] is None else str(r["key"]), **{k: int(r[k] or 0) for k in _FIELDS})
-        for r in await _rows(q, sql)
+        for r in await rows_of(q, sql)
     ]
 
 
@@ -224,6 +249,6 @@ async def funnel(*, brand_id: int, store_id: int | None = None) -> dict[Stage, i
         GROUP BY 1
     """
     counts = {stage: 0 for stage in Stage}
-    for row in await _rows(q, sql):
+    for row in await rows_of(q, sql):
         counts[Stage(row["stage"])] = int(row["n"])
     return counts

@@ -9,9 +9,12 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from foundation.auth.caller import Caller
+from foundation.tenancy import regional
 from loyalty.services import campaigns
 from referral.errors import ReferralError, ReferralErrorCode
-from referral.services import data_rights, members, reports, tags
+from referral.models import Channel as ChannelValue
+from referral.services import data_rights, members, report_series, reports, tags
 from schema import ids
 from schema.arguments import After, First, From, Offset, To
 from schema.errors import SchemaError, SchemaErrorCode
@@ -19,8 +22,33 @@ from schema.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsGuide, IsHQ, IsStoreStaff, require_caller, store_scope
 from schema.throttles import SEARCH, throttled
 from schema.types.member import Channel, Member
-from schema.types.report import AttributionRow, Dimension, FunnelStep, Metric
+from schema.types.report import AttributionPoint, AttributionRow, Dimension, FunnelStep, Grain, Metric
 from schema.types.tag import Tag
+
+
+async def _filters(
+    caller: Caller,
+    store_id: strawberry.ID | None,
+    guide_id: strawberry.ID | None,
+    channel: ChannelValue | None,
+    campaign_id: strawberry.ID | None,
+    registration_tag: str | None,
+) -> reports.Filters:
+    """A report's filters from its arguments, scoped to the caller's store for a store manager."""
+    scope = store_scope(caller)
+    store = ids.decode(store_id, "Store", field="storeId") if store_id else None
+    if scope is not None and store not in (None, scope):
+        raise ReferralError(ReferralErrorCode.STORE_NOT_FOUND, "You see your own store's figures only.", "storeId")
+    campaign = ids.decode(campaign_id, "Campaign", field="campaignId") if campaign_id else None
+    if campaign is not None:
+        await campaigns.get(brand_id=caller.brand_id, campaign_id=campaign)
+    return reports.Filters(
+        guide_id=ids.decode(guide_id, "Guide", field="guideId") if guide_id else None,
+        store_id=scope or store,
+        channel=ChannelValue(channel.value) if channel else None,
+        campaign_id=campaign,
+        registration_tag=registration_tag,
+    )
 
 
 @strawberry.type
@@ -49,27 +77,50 @@ class InsightQueries:
     ) -> list[AttributionRow] | None:
         caller = require_caller(info)
         _check_page(first, offset)
-        scope = store_scope(caller)
-        store = ids.decode(store_id, "Store", field="storeId") if store_id else None
-        if scope is not None and store not in (None, scope):
-            raise ReferralError(ReferralErrorCode.STORE_NOT_FOUND, "You see your own store's figures only.", "storeId")
-        campaign = ids.decode(campaign_id, "Campaign", field="campaignId") if campaign_id else None
-        if campaign is not None:
-            await campaigns.get(brand_id=caller.brand_id, campaign_id=campaign)
+        filters = await _filters(caller, store_id, guide_id, channel, campaign_id, registration_tag)
         rows = await reports.attribution(
             brand_id=caller.brand_id,
             start=from_,
             end=to,
             by=reports.Dimension(by.value),
-            store_id=scope or store,
-            guide_id=ids.decode(guide_id, "Guide", field="guideId") if guide_id else None,
-            channel=channel,
-            campaign_id=campaign,
-            registration_tag=registration_tag,
+            **dataclasses.asdict(filters),
             limit=first,
             offset=offset,
         )
         return [AttributionRow.of(reports.Dimension(by.value), r) for r in rows]
+
+    @strawberry.field(
+        permission_classes=[IsStoreStaff],
+        description="The attribution figures over [from, to) as a time series: a point per day, week (from "
+        "Monday) or month of the brand's calendar, in its time zone. A store manager sees their store.",
+    )
+    async def attribution_series(
+        self,
+        info: Info,
+        from_: From,
+        to: To,
+        grain: Annotated[Grain, strawberry.argument(description="A point per day, week or month.")],  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        store_id: strawberry.ID | None = None,
+        guide_id: strawberry.ID | None = None,
+        channel: Annotated[
+            Channel | None, strawberry.argument(description="Only members who registered through this channel.")
+        ] = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        campaign_id: Annotated[strawberry.ID | None, strawberry.argument(description="A campaign rule's ID.")] = None,
+        registration_tag: Annotated[
+            str | None, strawberry.argument(description="The free-text tag sent with `register(input: {campaign})`.")
+        ] = None,
+    ) -> list[AttributionPoint] | None:
+        caller = require_caller(info)
+        brand = await info.context.loaders.brand.load(caller.brand_id)
+        points = await report_series.series(
+            brand_id=caller.brand_id,
+            start=from_,
+            end=to,
+            grain=report_series.Grain(grain.value),
+            zone=regional.of(brand).zone,
+            filters=await _filters(caller, store_id, guide_id, channel, campaign_id, registration_tag),
+        )
+        return [AttributionPoint.of(point) for point in points]
 
     @strawberry.field(permission_classes=[IsHQ], description="Guides ranked by one figure over [from, to).")
     async def leaderboard(

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 from strawberry.types import Info
 
 from referral.models import Channel as ChannelValue
-from referral.services import reports
+from referral.services import report_series, reports
 from schema import ids
 from schema.enums import client_enum
 from schema.types.campaign import Campaign
@@ -103,6 +105,28 @@ class AttributionRow:
     def of(cls, dimension: reports.Dimension, figures: reports.Figures) -> AttributionRow:
         values = {k: v for k, v in figures.__dict__.items() if k != "key"}
         return cls(dimension=dimension, raw_key=figures.key, **values)
+
+
+Grain = client_enum(
+    report_series.Grain,
+    "How long each point of a time series is, in the brand's calendar and time zone.",
+    {
+        report_series.Grain.DAY: "A day, from local midnight.",
+        report_series.Grain.WEEK: "A week, from Monday's local midnight.",
+        report_series.Grain.MONTH: "A calendar month, from the 1st's local midnight.",
+    },
+)
+
+
+@strawberry.type(description="One point of a time series: a bucket of the period and its figures.")
+class AttributionPoint:
+    start: datetime = strawberry.field(description="The bucket's start (the first clipped to the period's).")
+    end: datetime = strawberry.field(description="The bucket's end, exclusive (the last clipped to the period's).")
+    figures: AttributionRow = strawberry.field(description="The figures of the bucket (key null).")
+
+    @classmethod
+    def of(cls, point: report_series.Point) -> AttributionPoint:
+        return cls(start=point.start, end=point.end, figures=AttributionRow.of(reports.Dimension.GUIDE, point.figures))
 
 
 @strawberry.type(description="How many members are at each journey stage.")
