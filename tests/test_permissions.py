@@ -97,6 +97,7 @@ MATRIX = {
         'mutation { updateProfile(input: {city: "Hangzhou"}) { member { city } errors { code } } }', CONSUMERS
     ),
     "attribution": Op("{ attribution" + PERIOD + ", by: GUIDE) { key newMembers } }", STORE_STAFF),
+    "demographics": Op("{ demographics(by: CITY) { key members buyers } }", STORE_STAFF),
     "attributionSeries": Op(
         "{ attributionSeries" + PERIOD + ", grain: WEEK) { start figures { purchases } } }", STORE_STAFF
     ),

@@ -6,6 +6,7 @@ from schema.queries.coupons import CouponQueries
 from schema.queries.events import EventQueries
 from schema.queries.fraud import FraudQueries
 from schema.queries.inbox import InboxQueries
+from schema.queries.insight import InsightReportQueries
 from schema.queries.insights import InsightQueries
 from schema.queries.journeys import JourneyQueries
 from schema.queries.loyalty import LoyaltyQueries
@@ -25,6 +26,7 @@ class Query(
     StoreQueries,
     ReferralQueries,
     InsightQueries,
+    InsightReportQueries,
     CouponQueries,
     InboxQueries,
     LoyaltyQueries,

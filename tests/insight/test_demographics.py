@@ -1,0 +1,113 @@
+"""Demographics count exactly on a known cast, on both engines: each trait's groups, members versus
+buyers (purchases net of returns) and their revenue; bands cut on the right birthday; erased and
+unregistered members left out; a store manager's view is their store's registrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from insight.demographics import Row, Trait, demographics
+from referral.models import Gender, Member, TouchKind
+from referral.services import members, touches
+from tests import factories
+
+TODAY = date(2026, 6, 1)
+NOW = datetime(2026, 6, 1, 2, tzinfo=UTC)
+
+
+@pytest.fixture
+async def cast(db):
+    brand = await factories.brand()
+    a, b = await factories.store(brand, "A"), await factories.store(brand, "B")
+    ga, gb = await factories.guide(brand, a, "ga"), await factories.guide(brand, b, "gb")
+    people = {}
+    for name, guide, fields in (
+        (
+            "p1",
+            ga,
+            dict(
+                gender=Gender.FEMALE,
+                birthday=date(1990, 6, 1),
+                city="上海",
+                locale="zh-Hans",
+                baby_birth_date=date(2026, 1, 15),
+            ),
+        ),
+        # 25 tomorrow: still under 25; the baby is 6 months today.
+        (
+            "p2",
+            ga,
+            dict(gender=Gender.FEMALE, birthday=date(2001, 6, 2), city="北京", baby_birth_date=date(2025, 12, 1)),
+        ),
+        # 25 today; expecting.
+        ("p3", gb, dict(gender=Gender.MALE, birthday=date(2001, 6, 1), city="上海", baby_due_date=date(2026, 9, 1))),
+        ("p4", gb, {}),
+        ("p5", ga, dict(gender=Gender.FEMALE, city="上海")),
+    ):
+        m = await factories.member(brand, name)
+        await members.register(brand_id=brand.id, member_id=m.id, now=NOW, code=guide.invite_code)
+        if fields:
+            await Member.filter(id=m.id).update(**fields)
+        people[name] = m
+    await Member.filter(id=people["p5"].id).update(deleted_at=NOW)  # erased: not counted
+    await factories.member(brand, "never-registered")
+
+    async def touch(name: str, kind: TouchKind, cents: int) -> None:
+        await touches.record(brand_id=brand.id, member_id=people[name].id, kind=kind, at=NOW, amount_cents=cents)
+
+    await touch("p1", TouchKind.PURCHASE, 100)
+    await touch("p1", TouchKind.PURCHASE, 200)
+    await touch("p2", TouchKind.PURCHASE, 500)
+    await touch("p2", TouchKind.PURCHASE_REVERSED, -500)  # returned: not a buyer
+    await touch("p3", TouchKind.PURCHASE, 300)
+    return dict(brand=brand, a=a, b=b)
+
+
+async def test_each_trait_counts_members_buyers_and_revenue(cast) -> None:
+    brand = cast["brand"].id
+    expect = {
+        Trait.GENDER: [Row("female", 2, 1, 300), Row("male", 1, 1, 300), Row(None, 1, 0, 0)],
+        Trait.AGE_BAND: [
+            Row("25_29", 1, 1, 300),
+            Row("35_39", 1, 1, 300),
+            Row("under_25", 1, 0, 0),
+            Row(None, 1, 0, 0),
+        ],
+        Trait.CITY: [Row("上海", 2, 2, 600), Row("北京", 1, 0, 0), Row(None, 1, 0, 0)],
+        Trait.BABY_AGE_BAND: [
+            Row("0_5_months", 1, 1, 300),
+            Row("6_11_months", 1, 0, 0),
+            Row("expecting", 1, 1, 300),
+            Row(None, 1, 0, 0),
+        ],
+        Trait.LOCALE: [Row(None, 3, 1, 300), Row("zh-Hans", 1, 1, 300)],
+    }
+    for trait, rows in expect.items():
+        assert await demographics(brand_id=brand, by=trait, today=TODAY) == rows, trait
+
+
+async def test_a_store_sees_the_members_who_registered_there(cast) -> None:
+    rows = await demographics(brand_id=cast["brand"].id, by=Trait.GENDER, today=TODAY, store_id=cast["b"].id)
+    assert rows == [Row("male", 1, 1, 300), Row(None, 1, 0, 0)]
+
+
+DEMOGRAPHICS = (
+    """query($s: ID) { demographics(by: CITY, storeId: $s) { key members buyers revenue { amount currency } } }"""
+)
+
+
+async def test_over_graphql_with_the_role_scope(client, settings, cast) -> None:
+    from access.models import StaffRole
+    from foundation import global_ids
+
+    brand = cast["brand"]
+    hq = factories.staff_token(settings, await factories.staff(brand))
+    manager = factories.staff_token(settings, await factories.staff(brand, "mgr", StaffRole.STORE_MANAGER, cast["a"]))
+    whole = (await client.ok(DEMOGRAPHICS, token=hq))["demographics"]
+    assert whole[0] == {"key": "上海", "members": 2, "buyers": 2, "revenue": {"amount": 600, "currency": "CNY"}}
+    mine = (await client.ok(DEMOGRAPHICS, token=manager))["demographics"]
+    assert [(g["key"], g["members"], g["buyers"]) for g in mine] == [("上海", 1, 1), ("北京", 1, 0)]
+    refused = await client.post(DEMOGRAPHICS, {"s": global_ids.encode("Store", cast["b"].id)}, token=manager)
+    assert refused.body["errors"][0]["extensions"]["code"] == "STORE_NOT_FOUND"
