@@ -53,6 +53,20 @@ class Statement:
             return f"{later} <= {earlier} + interval '{int(days)} days'"
         return f"julianday({later}) <= julianday({earlier}) + {int(days)}"
 
+    def days_between(self, later: str, earlier: str) -> str:
+        """The days (fractional) from the instant `earlier` to `later`, two column expressions."""
+        if self.postgres:
+            return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400.0)"
+        return f"(julianday({later}) - julianday({earlier}))"
+
+    def bucket(self, instant: str, starts: list[Any]) -> str:
+        """The index of the bucket an instant falls in, given the buckets' sorted starts: 0 for the
+        first, -1 before it (PostgreSQL: width_bucket, a binary search; SQLite: a CASE chain)."""
+        if self.postgres:
+            return f"(width_bucket({instant}, CAST({self.p(starts)} AS TIMESTAMPTZ[])) - 1)"
+        chain = " ".join(f"WHEN {instant} < {self.p(start)} THEN {n - 1}" for n, start in enumerate(starts))
+        return f"(CASE {chain} ELSE {len(starts) - 1} END)"
+
     def new_uuid(self) -> str:
         """A random (version 4) UUID made by the database, one per row."""
         if self.postgres:

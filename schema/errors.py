@@ -19,6 +19,7 @@ from foundation.metrics import count_outcome
 from foundation.ratelimit import RateLimited, RateLimitErrorCode
 from foundation.tenancy.errors import TenancyError, TenancyErrorCode
 from foundation.verbatim import Verbatim
+from insight.errors import InsightError, InsightErrorCode
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode
 from reach.errors import ReachError, ReachErrorCode
 from referral.errors import ReferralError, ReferralErrorCode
@@ -41,7 +42,15 @@ class SchemaError(Exception):
 
 
 DomainError = (
-    AuthError | TenancyError | ReferralError | LoyaltyError | EventError | ReachError | SchemaError | RateLimited
+    AuthError
+    | TenancyError
+    | ReferralError
+    | LoyaltyError
+    | EventError
+    | ReachError
+    | InsightError
+    | SchemaError
+    | RateLimited
 )
 DOMAIN_ERRORS: tuple[type[Exception], ...] = typing.get_args(DomainError)
 
@@ -60,6 +69,7 @@ ErrorCode = strawberry.enum(  # type: ignore[call-overload]
                 LoyaltyErrorCode,
                 EventErrorCode,
                 ReachErrorCode,
+                InsightErrorCode,
             )
             for m in codes
         },

@@ -98,6 +98,8 @@ MATRIX = {
     ),
     "attribution": Op("{ attribution" + PERIOD + ", by: GUIDE) { key newMembers } }", STORE_STAFF),
     "demographics": Op("{ demographics(by: CITY) { key members buyers } }", STORE_STAFF),
+    "cohorts": Op('{ cohorts(from: "2026-01-01", months: 2) { month members cells { buyers } } }', STORE_STAFF),
+    "repurchase": Op("{ repurchase" + PERIOD + ") { buyers rate } }", STORE_STAFF),
     "attributionSeries": Op(
         "{ attributionSeries" + PERIOD + ", grain: WEEK) { start figures { purchases } } }", STORE_STAFF
     ),

@@ -1,18 +1,34 @@
-"""Insight queries: demographics (cohorts and repurchase follow)."""
+"""Insight queries: demographics, cohorts, repurchase. HQ reads the brand; a store manager reads the
+members who registered in their store."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import strawberry
 from strawberry.types import Info
 
+from foundation.auth.caller import Caller
 from foundation.tenancy import regional
-from insight import demographics as people
+from insight import cohorts as cohort_report, demographics as people, repurchase as comeback
 from referral.errors import ReferralError, ReferralErrorCode
 from schema import ids
+from schema.arguments import From, To
 from schema.permissions import IsStoreStaff, require_caller, store_scope
-from schema.types.insight import DemographicGroup, Trait
+from schema.types.insight import CohortRow, DemographicGroup, RepurchaseFigures, Trait
+
+StoreFilter = Annotated[
+    strawberry.ID | None, strawberry.argument(description="Only members who registered in this store.")
+]
+
+
+def _store(caller: Caller, store_id: strawberry.ID | None) -> int | None:
+    scope = store_scope(caller)
+    store = ids.decode(store_id, "Store", field="storeId") if store_id else None
+    if scope is not None and store not in (None, scope):
+        raise ReferralError(ReferralErrorCode.STORE_NOT_FOUND, "You see your own store's members only.", "storeId")
+    return scope or store
 
 
 @strawberry.type
@@ -26,18 +42,69 @@ class InsightReportQueries:
         self,
         info: Info,
         by: Annotated[Trait, strawberry.argument(description="The trait to group by.")],  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
-        store_id: Annotated[
-            strawberry.ID | None, strawberry.argument(description="Only members who registered in this store.")
-        ] = None,
+        store_id: StoreFilter = None,
     ) -> list[DemographicGroup] | None:
         caller = require_caller(info)
-        scope = store_scope(caller)
-        store = ids.decode(store_id, "Store", field="storeId") if store_id else None
-        if scope is not None and store not in (None, scope):
-            raise ReferralError(ReferralErrorCode.STORE_NOT_FOUND, "You see your own store's members only.", "storeId")
+        store = _store(caller, store_id)
         brand = await info.context.loaders.brand.load(caller.brand_id)
         today = info.context.now().astimezone(regional.of(brand).zone).date()
         rows = await people.demographics(
-            brand_id=caller.brand_id, by=people.Trait(by.value), today=today, store_id=scope or store
+            brand_id=caller.brand_id, by=people.Trait(by.value), today=today, store_id=store
         )
         return [DemographicGroup.of(row) for row in rows]
+
+    @strawberry.field(
+        permission_classes=[IsStoreStaff],
+        description="Cohorts by registration month (the brand's calendar) against the months since: who bought, "
+        "who bought again, the revenue. A store manager sees the members who registered in their store.",
+    )
+    async def cohorts(
+        self,
+        info: Info,
+        from_: Annotated[
+            date, strawberry.argument(name="from", description="The first cohort's month (any day of it).")
+        ],
+        months: Annotated[int, strawberry.argument(description="How many cohorts, 1-24.")] = 12,
+        store_id: StoreFilter = None,
+    ) -> list[CohortRow] | None:
+        caller = require_caller(info)
+        store = _store(caller, store_id)
+        brand = await info.context.loaders.brand.load(caller.brand_id)
+        found = await cohort_report.cohorts(
+            brand_id=caller.brand_id,
+            first_month=from_,
+            months=months,
+            now=info.context.now(),
+            zone=regional.of(brand).zone,
+            store_id=store,
+        )
+        return [CohortRow.of(cohort) for cohort in found]
+
+    @strawberry.field(
+        permission_classes=[IsStoreStaff],
+        description="Whether members come back in [from, to): buyers, repeat buyers and the rate, mean days "
+        "between purchases, loyal customers by the rule given. A store manager sees their store's members.",
+    )
+    async def repurchase(
+        self,
+        info: Info,
+        from_: From,
+        to: To,
+        loyal_purchases: Annotated[
+            int, strawberry.argument(description="Loyal: at least this many purchases (1-100)...")
+        ] = 3,
+        loyal_months: Annotated[
+            int, strawberry.argument(description="...in this many months before the period's end (1-24).")
+        ] = 6,
+        store_id: StoreFilter = None,
+    ) -> RepurchaseFigures | None:
+        caller = require_caller(info)
+        figures = await comeback.repurchase(
+            brand_id=caller.brand_id,
+            start=from_,
+            end=to,
+            loyal_purchases=loyal_purchases,
+            loyal_months=loyal_months,
+            store_id=_store(caller, store_id),
+        )
+        return RepurchaseFigures.of(figures)

@@ -1,11 +1,14 @@
-"""What HQ reads of its members beyond attribution: demographics (members versus buyers)."""
+"""What HQ reads of its members beyond attribution: demographics (members versus buyers), cohorts,
+repurchase."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import strawberry
 from strawberry.types import Info
 
-from insight import demographics
+from insight import cohorts, demographics, repurchase
 from schema.enums import client_enum
 from schema.types.money import Money, money
 
@@ -40,3 +43,64 @@ class DemographicGroup:
     @classmethod
     def of(cls, row: demographics.Row) -> DemographicGroup:
         return cls(key=row.key, members=row.members, buyers=row.buyers, revenue_cents=row.revenue_cents)
+
+
+@strawberry.type(description="One month of a cohort: what its members did that many months after registering.")
+class CohortCell:
+    since: int = strawberry.field(description="Months since the registration month (0: that month).")
+    buyers: int = strawberry.field(description="Members of the cohort who bought that month (net of returns).")
+    again: int = strawberry.field(description="Of those, members who had bought in an earlier month since registering.")
+    rate: float = strawberry.field(description="buyers / the cohort's members (0-1).")
+    revenue_cents: strawberry.Private[int]
+
+    @strawberry.field(description="Purchases net of returns that month.")
+    async def revenue(self, info: Info) -> Money:
+        return await money(info, self.revenue_cents)
+
+
+@strawberry.type(description="The members who registered in one month, and what they did in each month since.")
+class CohortRow:
+    month: date = strawberry.field(description="The first day of the registration month (the brand's calendar).")
+    members: int = strawberry.field(description="Members who registered that month (erased ones not counted).")
+    cells: list[CohortCell] = strawberry.field(description="Month 0 up to the current month (at most 24).")
+
+    @classmethod
+    def of(cls, cohort: cohorts.Cohort) -> CohortRow:
+        cells = [
+            CohortCell(
+                since=c.since,
+                buyers=c.buyers,
+                again=c.returning,
+                rate=round(c.buyers / cohort.members, 4) if cohort.members else 0.0,
+                revenue_cents=c.revenue_cents,
+            )
+            for c in cohort.cells
+        ]
+        return cls(month=cohort.month, members=cohort.members, cells=cells)
+
+
+@strawberry.type(description="Whether members come back in a period.")
+class RepurchaseFigures:
+    buyers: int = strawberry.field(description="Members who bought in the period (net of returns).")
+    repeat_buyers: int = strawberry.field(description="Of those, members who bought twice or more.")
+    rate: float = strawberry.field(description="repeatBuyers / buyers (0-1; 0 when nobody bought).")
+    mean_days_between: float | None = strawberry.field(
+        description="Mean days from one purchase to the same member's next, within the period; null if none."
+    )
+    loyal: int = strawberry.field(
+        description="Loyal customers: at least loyalPurchases purchases in the loyalMonths before the period's end."
+    )
+    loyal_purchases: int = strawberry.field(description="The rule's purchases.")
+    loyal_months: int = strawberry.field(description="The rule's months.")
+
+    @classmethod
+    def of(cls, figures: repurchase.Repurchase) -> RepurchaseFigures:
+        return cls(
+            buyers=figures.buyers,
+            repeat_buyers=figures.repeat_buyers,
+            rate=round(figures.rate, 4),
+            mean_days_between=figures.mean_days_between,
+            loyal=figures.loyal,
+            loyal_purchases=figures.loyal_purchases,
+            loyal_months=figures.loyal_months,
+        )

@@ -12,6 +12,7 @@ from insight.demographics import Row, Trait, demographics
 from referral.models import Gender, Member, TouchKind
 from referral.services import members, touches
 from tests import factories
+from tests.insight.shops import two_shops
 
 TODAY = date(2026, 6, 1)
 NOW = datetime(2026, 6, 1, 2, tzinfo=UTC)
@@ -19,9 +20,7 @@ NOW = datetime(2026, 6, 1, 2, tzinfo=UTC)
 
 @pytest.fixture
 async def cast(db):
-    brand = await factories.brand()
-    a, b = await factories.store(brand, "A"), await factories.store(brand, "B")
-    ga, gb = await factories.guide(brand, a, "ga"), await factories.guide(brand, b, "gb")
+    brand, a, b, ga, gb = await two_shops()
     people = {}
     for name, guide, fields in (
         (

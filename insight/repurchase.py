@@ -1,0 +1,93 @@
+"""Do members come back? For a period: buyers (purchases net of returns), those who bought twice or
+more (the repurchase rate), the mean days between one purchase and a member's next, and the loyal
+customers by the brand's rule (at least N purchases in the M months before the period's end)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs installed
+
+from insight.errors import InsightError, InsightErrorCode as Code
+from referral.models import TouchKind
+from referral.sql import Statement
+
+MAX_PERIOD = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class Repurchase:
+    buyers: int
+    repeat_buyers: int
+    mean_days_between: float | None  # None: nobody bought twice in the period
+    loyal: int
+    loyal_purchases: int
+    loyal_months: int
+
+    @property
+    def rate(self) -> float:
+        return self.repeat_buyers / self.buyers if self.buyers else 0.0
+
+
+def _net(q: Statement, brand_id: int, start: datetime, end: datetime, store_id: int | None) -> str:
+    """Each member's purchases net of returns in [start, end) (registered there, for a store)."""
+    return (
+        f"SELECT t.member_id, SUM(CASE WHEN t.kind = '{TouchKind.PURCHASE.value}' THEN 1 ELSE -1 END) AS n "
+        f"FROM touch t WHERE t.brand_id = {q.p(brand_id)} AND t.kind IN ('{TouchKind.PURCHASE.value}', "
+        f"'{TouchKind.PURCHASE_REVERSED.value}') AND t.occurred_at >= {q.p(start)} AND t.occurred_at < {q.p(end)}"
+        f"{_scope(q, store_id)} GROUP BY t.member_id"
+    )
+
+
+def _scope(q: Statement, store_id: int | None) -> str:
+    """Written where it stands in the text: SQLite binds its "?" by position."""
+    if store_id is None:
+        return ""
+    return f" AND t.member_id IN (SELECT id FROM member WHERE origin_store_id = {q.p(store_id)})"
+
+
+async def repurchase(
+    *,
+    brand_id: int,
+    start: datetime,
+    end: datetime,
+    loyal_purchases: int = 3,
+    loyal_months: int = 6,
+    store_id: int | None = None,
+) -> Repurchase:
+    if not start < end or end - start > MAX_PERIOD:
+        raise InsightError(
+            Code.RANGE_INVALID, "The period must start before it ends and span at most 366 days.", "from"
+        )
+    if not (1 <= loyal_purchases <= 100 and 1 <= loyal_months <= 24):
+        raise InsightError(
+            Code.RANGE_INVALID, "A loyal customer: 1-100 purchases within 1-24 months.", "loyalPurchases"
+        )
+    q = Statement()
+    counts = await q.rows(
+        "SELECT SUM(CASE WHEN p.n >= 1 THEN 1 ELSE 0 END) AS buyers, SUM(CASE WHEN p.n >= 2 THEN 1 ELSE 0 END) "
+        f"AS repeat_buyers FROM ({_net(q, brand_id, start, end, store_id)}) p"
+    )
+    q = Statement()
+    loyal = await q.rows(
+        f"SELECT COUNT(*) AS n FROM ({_net(q, brand_id, end - relativedelta(months=loyal_months), end, store_id)}) p "
+        f"WHERE p.n >= {q.p(loyal_purchases)}"
+    )
+    q = Statement()
+    previous = "LAG(t.occurred_at) OVER (PARTITION BY t.member_id ORDER BY t.occurred_at, t.id)"
+    gaps = await q.rows(
+        f"SELECT AVG(g.days) AS days FROM (SELECT {q.days_between('t.occurred_at', previous)} AS days FROM touch t "
+        f"WHERE t.brand_id = {q.p(brand_id)} AND t.kind = '{TouchKind.PURCHASE.value}' "
+        f"AND t.occurred_at >= {q.p(start)} AND t.occurred_at < {q.p(end)}{_scope(q, store_id)}) g "
+        "WHERE g.days IS NOT NULL"
+    )
+    days = gaps[0]["days"]
+    return Repurchase(
+        buyers=int(counts[0]["buyers"] or 0),
+        repeat_buyers=int(counts[0]["repeat_buyers"] or 0),
+        mean_days_between=None if days is None else round(float(days), 2),
+        loyal=int(loyal[0]["n"]),
+        loyal_purchases=loyal_purchases,
+        loyal_months=loyal_months,
+    )
