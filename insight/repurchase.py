@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs installed
 
 from insight.errors import InsightError, InsightErrorCode as Code
+from insight.store_scope import store_members
 from referral.models import TouchKind
 from referral.sql import Statement
 
@@ -36,15 +37,8 @@ def _net(q: Statement, brand_id: int, start: datetime, end: datetime, store_id: 
         f"SELECT t.member_id, SUM(CASE WHEN t.kind = '{TouchKind.PURCHASE.value}' THEN 1 ELSE -1 END) AS n "
         f"FROM touch t WHERE t.brand_id = {q.p(brand_id)} AND t.kind IN ('{TouchKind.PURCHASE.value}', "
         f"'{TouchKind.PURCHASE_REVERSED.value}') AND t.occurred_at >= {q.p(start)} AND t.occurred_at < {q.p(end)}"
-        f"{_scope(q, store_id)} GROUP BY t.member_id"
+        f"{store_members(q, store_id)} GROUP BY t.member_id"
     )
-
-
-def _scope(q: Statement, store_id: int | None) -> str:
-    """Written where it stands in the text: SQLite binds its "?" by position."""
-    if store_id is None:
-        return ""
-    return f" AND t.member_id IN (SELECT id FROM member WHERE origin_store_id = {q.p(store_id)})"
 
 
 async def repurchase(
@@ -79,7 +73,7 @@ async def repurchase(
     gaps = await q.rows(
         f"SELECT AVG(g.days) AS days FROM (SELECT {q.days_between('t.occurred_at', previous)} AS days FROM touch t "
         f"WHERE t.brand_id = {q.p(brand_id)} AND t.kind = '{TouchKind.PURCHASE.value}' "
-        f"AND t.occurred_at >= {q.p(start)} AND t.occurred_at < {q.p(end)}{_scope(q, store_id)}) g "
+        f"AND t.occurred_at >= {q.p(start)} AND t.occurred_at < {q.p(end)}{store_members(q, store_id)}) g "
         "WHERE g.days IS NOT NULL"
     )
     days = gaps[0]["days"]

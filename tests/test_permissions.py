@@ -100,6 +100,7 @@ MATRIX = {
     "demographics": Op("{ demographics(by: CITY) { key members buyers } }", STORE_STAFF),
     "cohorts": Op('{ cohorts(from: "2026-01-01", months: 2) { month members cells { buyers } } }', STORE_STAFF),
     "repurchase": Op("{ repurchase" + PERIOD + ") { buyers rate } }", STORE_STAFF),
+    "rfm": Op("{ rfm" + PERIOD + ") { name members } }", STORE_STAFF),
     "attributionSeries": Op(
         "{ attributionSeries" + PERIOD + ", grain: WEEK) { start figures { purchases } } }", STORE_STAFF
     ),

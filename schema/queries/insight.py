@@ -11,12 +11,12 @@ from strawberry.types import Info
 
 from foundation.auth.caller import Caller
 from foundation.tenancy import regional
-from insight import cohorts as cohort_report, demographics as people, repurchase as comeback
+from insight import cohorts as cohort_report, demographics as people, repurchase as comeback, rfm
 from referral.errors import ReferralError, ReferralErrorCode
 from schema import ids
 from schema.arguments import From, To
 from schema.permissions import IsStoreStaff, require_caller, store_scope
-from schema.types.insight import CohortRow, DemographicGroup, RepurchaseFigures, Trait
+from schema.types.insight import CohortRow, DemographicGroup, RepurchaseFigures, RfmGroup, Trait
 
 StoreFilter = Annotated[
     strawberry.ID | None, strawberry.argument(description="Only members who registered in this store.")
@@ -108,3 +108,13 @@ class InsightReportQueries:
             store_id=_store(caller, store_id),
         )
         return RepurchaseFigures.of(figures)
+
+    @strawberry.field(
+        permission_classes=[IsStoreStaff],
+        description="The buyers of [from, to) in RFM groups (recency, frequency, monetary value by quintiles), "
+        "every group listed. A store manager sees the members who registered in their store.",
+    )
+    async def rfm(self, info: Info, from_: From, to: To, store_id: StoreFilter = None) -> list[RfmGroup] | None:
+        caller = require_caller(info)
+        found = await rfm.groups(brand_id=caller.brand_id, start=from_, end=to, store_id=_store(caller, store_id))
+        return [RfmGroup.of(group) for group in found]

@@ -8,7 +8,7 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
-from insight import cohorts, demographics, repurchase
+from insight import cohorts, demographics, repurchase, rfm
 from schema.enums import client_enum
 from schema.types.money import Money, money
 
@@ -104,3 +104,24 @@ class RepurchaseFigures:
             loyal_purchases=figures.loyal_purchases,
             loyal_months=figures.loyal_months,
         )
+
+
+@strawberry.type(
+    description="One RFM group: members scored 1-5 on recency, frequency and monetary value by quintiles of "
+    "the window's buyers, grouped: champions (R>=4, F>=4), loyal (F>=4), potential_loyalists (R>=4, F>=2), "
+    "new (R>=4), at_risk (R<=2, F>=3), hibernating (R<=2), need_attention (the rest)."
+)
+class RfmGroup:
+    name: str = strawberry.field(
+        description="champions, loyal, potential_loyalists, new, at_risk, hibernating or need_attention."
+    )
+    members: int = strawberry.field(description="Members in the group.")
+    revenue_cents: strawberry.Private[int]
+
+    @strawberry.field(description="What they spent in the window, net of returns.")
+    async def revenue(self, info: Info) -> Money:
+        return await money(info, self.revenue_cents)
+
+    @classmethod
+    def of(cls, group: rfm.Group) -> RfmGroup:
+        return cls(name=group.name, members=group.members, revenue_cents=group.revenue_cents)
