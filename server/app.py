@@ -27,12 +27,13 @@ from foundation.ratelimit import open_limiter
 from foundation.settings import Mode, Settings, get_settings
 from schema.context import Context
 from schema.root import Schema, build_schema
-from server import graphiql
+from server import graphiql, insight_exports
 from server.client_fingerprints import seen_in
 from server.cors import BrowserOrigins
 from server.db import tortoise_config
 from server.exports import code_batch_csv, code_batch_labels
 from server.graphql_http import GraphQLEndpoint
+from server.insight_exports import csv_endpoint
 from server.line_webhook import line_webhook_endpoint
 from server.persisted_queries import load_manifest
 from server.report_exports import attribution_csv
@@ -139,6 +140,10 @@ def create_app(
         Route("/metrics", metrics, methods=["GET"]),
         Route("/exports/code-batches/{batch_id}.csv", code_batch_csv(settings), methods=["GET"]),
         Route("/exports/reports/attribution.csv", attribution_csv(settings), methods=["GET"]),
+        *(
+            Route(f"/exports/reports/{name}.csv", csv_endpoint(settings, report, clock), methods=["GET"])
+            for name, report in insight_exports.REPORTS.items()
+        ),
         Route("/wechat/{brand}/callback", wechat_callback(clock), methods=["GET", "POST"]),
         Route("/line/{brand}/webhook", line_webhook_endpoint(clock), methods=["POST"]),
         Route("/exports/code-batches/{batch_id}/labels.{kind}", code_batch_labels(settings), methods=["GET"]),

@@ -4,6 +4,7 @@ UTF-8 with a byte-order mark, formula-like text defused (foundation/csv_text).""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator
 from datetime import datetime
 from decimal import Decimal
@@ -24,9 +25,7 @@ from referral.models import Channel, Guide, Member, Store
 from referral.services import reports
 from server.exports import Endpoint, caller_of
 
-HEADER = [
-    "key",
-    "name",
+FIGURE_HEADER = [
     "newMembers",
     "referredMembers",
     "purchases",
@@ -39,10 +38,11 @@ HEADER = [
     "tasksDone",
     "tasksFollowedByPurchase",
 ]
+HEADER = ["key", "name", *FIGURE_HEADER]
 _ID_KINDS = {reports.Dimension.GUIDE: "Guide", reports.Dimension.STORE: "Store", reports.Dimension.CAMPAIGN: "Campaign"}
 
 
-class _BadRequest(Exception):
+class BadRequest(Exception):
     def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
         super().__init__(message)
         body = {"message": message, "code": code, **({"field": field} if field else {})}
@@ -55,16 +55,16 @@ def attribution_csv(settings: Settings) -> Endpoint:
 
     async def endpoint(request: Request) -> Response:
         try:
-            caller = await _staff(settings, request)
+            caller = await staff_caller(settings, request)
             report = await _report_arguments(caller, request.query_params)
             # The first page is read before answering: a filter naming nothing is a 400, not a broken file.
             pages = reports.attribution_pages(**report)
-            first = await anext(pages, [])
-        except _BadRequest as refusal:
+            first: list[reports.Figures] = await anext(pages, [])
+        except BadRequest as refusal:
             return refusal.response
         except ReferralError as exc:
             status = 404 if exc.code.value.endswith("NOT_FOUND") else 400
-            return _BadRequest(status, exc.code.value, exc.message, exc.field).response
+            return BadRequest(status, exc.code.value, exc.message, exc.field).response
         brand = await Brand.get(id=caller.brand_id)
         by: reports.Dimension = report["by"]
         name = f"attribution-{by.value}-{report['start']:%Y%m%d}-{report['end']:%Y%m%d}.csv"
@@ -86,25 +86,31 @@ async def _lines(
     while page:
         names = await _names(brand.id, by, [row.key for row in page if row.key is not None])
         for row in page:
-            revenue = Decimal(row.revenue_cents).scaleb(-money.currency_digits)
-            yield csv_text.line(
-                [
-                    _key(by, row.key),
-                    names.get(row.key, "") if row.key is not None else "",
-                    row.new_members,
-                    row.referred_members,
-                    row.purchases,
-                    f"{revenue:.{money.currency_digits}f}",
-                    money.currency,
-                    row.coupons_issued,
-                    row.coupons_written_off,
-                    row.event_sign_ups,
-                    row.events_attended,
-                    row.tasks_done,
-                    row.tasks_followed_by_purchase,
-                ]
-            )
+            name = names.get(row.key, "") if row.key is not None else ""
+            yield csv_text.line([_key(by, row.key), name, *figure_cells(row, money)])
         page = await anext(rest, None)
+
+
+def amount(cents: int, money: regional.Regional) -> str:
+    """Minor units as the currency's major unit, to its digits (29900 CNY: 299.00)."""
+    return f"{Decimal(cents).scaleb(-money.currency_digits):.{money.currency_digits}f}"
+
+
+def figure_cells(row: reports.Figures, money: regional.Regional) -> list[object]:
+    """The cells of FIGURE_HEADER for one row of figures."""
+    return [
+        row.new_members,
+        row.referred_members,
+        row.purchases,
+        amount(row.revenue_cents, money),
+        money.currency,
+        row.coupons_issued,
+        row.coupons_written_off,
+        row.event_sign_ups,
+        row.events_attended,
+        row.tasks_done,
+        row.tasks_followed_by_purchase,
+    ]
 
 
 def _key(by: reports.Dimension, key: str | None) -> str:
@@ -129,59 +135,78 @@ async def _names(brand_id: int, by: reports.Dimension, keys: list[str]) -> dict[
     return {}
 
 
-async def _staff(settings: Settings, request: Request) -> Caller:
+async def staff_caller(settings: Settings, request: Request) -> Caller:
     try:
         caller = await caller_of(settings, request)
     except AuthError as exc:
-        raise _BadRequest(401, exc.code.value, exc.message) from None
+        raise BadRequest(401, exc.code.value, exc.message) from None
     if not (caller.has(Role.HQ) or caller.has(Role.STORE_MANAGER)):
-        raise _BadRequest(403, AuthErrorCode.FORBIDDEN.value, "HQ and store managers only.")
+        raise BadRequest(403, AuthErrorCode.FORBIDDEN.value, "HQ and store managers only.")
     return caller
 
 
-async def _report_arguments(caller: Caller, params: Any) -> dict[str, Any]:
-    def instant(field: str) -> datetime:
-        try:
-            value = datetime.fromisoformat(params.get(field, ""))
-        except ValueError:
-            value = None
-        if value is None or value.tzinfo is None:
-            raise _BadRequest(400, ReferralErrorCode.PERIOD_INVALID.value, "An ISO 8601 time with its offset.", field)
-        return value
-
-    def some_id(field: str, kind: str) -> int | None:
-        if not params.get(field):
-            return None
-        pk = global_ids.key_of(params[field], kind)
-        if pk is None:
-            raise _BadRequest(400, "INVALID_ID", f"Not a valid {kind} ID.", field)
-        return pk
-
+def instant(params: Any, field: str) -> datetime:
     try:
-        by = reports.Dimension(params.get("by", "GUIDE").lower())
-        channel = Channel[params["channel"]] if params.get("channel") else None
-    except (ValueError, KeyError):
-        raise _BadRequest(400, "INVALID_ARGUMENT", "by and channel take the GraphQL enum names.", "by") from None
-    store = some_id("storeId", "Store")
+        value = datetime.fromisoformat(params.get(field, ""))
+    except ValueError:
+        value = None
+    if value is None or value.tzinfo is None:
+        raise BadRequest(400, ReferralErrorCode.PERIOD_INVALID.value, "An ISO 8601 time with its offset.", field)
+    return value
+
+
+def some_id(params: Any, field: str, kind: str) -> int | None:
+    if not params.get(field):
+        return None
+    pk = global_ids.key_of(params[field], kind)
+    if pk is None:
+        raise BadRequest(400, "INVALID_ID", f"Not a valid {kind} ID.", field)
+    return pk
+
+
+def store_of(caller: Caller, params: Any) -> int | None:
+    """The store asked for, or the caller's own for a store manager (who may ask for no other)."""
+    store = some_id(params, "storeId", "Store")
     scope = None if caller.has(Role.HQ) else caller.store_id
     if scope is not None and store not in (None, scope):
-        raise _BadRequest(404, ReferralErrorCode.STORE_NOT_FOUND.value, "You see your own store's figures only.")
-    campaign = some_id("campaignId", "Campaign")
+        raise BadRequest(404, ReferralErrorCode.STORE_NOT_FOUND.value, "You see your own store's figures only.")
+    return scope or store
+
+
+async def filters_of(caller: Caller, params: Any) -> reports.Filters:
+    """The attribution filters, as the GraphQL query takes them."""
+    try:
+        channel = Channel[params["channel"]] if params.get("channel") else None
+    except KeyError:
+        raise BadRequest(400, "INVALID_ARGUMENT", "channel takes the GraphQL enum names.", "channel") from None
+    store = store_of(caller, params)
+    campaign = some_id(params, "campaignId", "Campaign")
     if campaign is not None and not await Campaign.exists(id=campaign, brand_id=caller.brand_id):
-        raise _BadRequest(404, "CAMPAIGN_NOT_FOUND", "No such campaign.", "campaignId")
+        raise BadRequest(404, "CAMPAIGN_NOT_FOUND", "No such campaign.", "campaignId")
     tag = params.get("registrationTag") or None
     if tag is not None and not (len(tag) <= 64 and tag.isprintable()):
-        raise _BadRequest(
+        raise BadRequest(
             400, "INVALID_ARGUMENT", "A registration tag has at most 64 printable characters.", "registrationTag"
         )
+    return reports.Filters(
+        guide_id=some_id(params, "guideId", "Guide"),
+        store_id=store,
+        channel=channel,
+        campaign_id=campaign,
+        registration_tag=tag,
+    )
+
+
+async def _report_arguments(caller: Caller, params: Any) -> dict[str, Any]:
+    try:
+        by = reports.Dimension(params.get("by", "GUIDE").lower())
+    except ValueError:
+        raise BadRequest(400, "INVALID_ARGUMENT", "by takes the GraphQL enum names.", "by") from None
+    filters = await filters_of(caller, params)
     return {
         "brand_id": caller.brand_id,
-        "start": instant("from"),
-        "end": instant("to"),
+        "start": instant(params, "from"),
+        "end": instant(params, "to"),
         "by": by,
-        "store_id": scope or store,
-        "guide_id": some_id("guideId", "Guide"),
-        "channel": channel,
-        "campaign_id": campaign,
-        "registration_tag": tag,
+        **dataclasses.asdict(filters),
     }

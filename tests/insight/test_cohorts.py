@@ -101,3 +101,20 @@ async def test_over_graphql(client, settings, clock, cast) -> None:
     assert march["cells"][1] == {"since": 1, "buyers": 1, "again": 1, "rate": 0.5, "revenue": {"amount": 200}}
     refused = await client.post(COHORTS, {"f": "2026-03-01", "n": 40}, token=hq)
     assert refused.body["errors"][0]["extensions"]["code"] == "RANGE_INVALID"
+
+
+async def test_as_a_csv_file(client, settings, clock, cast) -> None:
+    from tests.insight.csv_file import csv_refusal, csv_rows
+
+    clock.now = NOW
+    hq = factories.staff_token(settings, await factories.staff(cast["brand"]))
+    rows = await csv_rows(client, "/exports/reports/cohorts.csv", hq, **{"from": "2026-05-01", "months": "2"})
+    assert rows == [
+        ["month", "members", "since", "buyers", "again", "revenue", "currency"],
+        ["2026-05-01", "1", "0", "1", "0", "0.30", "CNY"],
+        ["2026-05-01", "1", "1", "0", "0", "0.00", "CNY"],
+        ["2026-06-01", "0", "0", "0", "0", "0.00", "CNY"],
+    ]
+    path = "/exports/reports/cohorts.csv"
+    assert await csv_refusal(client, path, hq, **{"from": "May", "months": "2"}) == (400, "RANGE_INVALID")
+    assert await csv_refusal(client, path, hq, **{"from": "2026-05-01", "months": "40"}) == (400, "RANGE_INVALID")

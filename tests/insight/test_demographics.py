@@ -110,3 +110,31 @@ async def test_over_graphql_with_the_role_scope(client, settings, cast) -> None:
     assert [(g["key"], g["members"], g["buyers"]) for g in mine] == [("上海", 1, 1), ("北京", 1, 0)]
     refused = await client.post(DEMOGRAPHICS, {"s": global_ids.encode("Store", cast["b"].id)}, token=manager)
     assert refused.body["errors"][0]["extensions"]["code"] == "STORE_NOT_FOUND"
+
+
+async def test_as_a_csv_file(client, settings, clock, cast) -> None:
+    from access.models import StaffRole
+    from foundation import global_ids
+    from tests.insight.csv_file import csv_refusal, csv_rows
+
+    clock.now = NOW
+    brand = cast["brand"]
+    hq = factories.staff_token(settings, await factories.staff(brand))
+    rows = await csv_rows(client, "/exports/reports/demographics.csv", hq, by="CITY")
+    assert rows == [
+        ["key", "members", "buyers", "revenue", "currency"],
+        ["上海", "2", "2", "6.00", "CNY"],
+        ["北京", "1", "0", "0.00", "CNY"],
+        ["", "1", "0", "0.00", "CNY"],
+    ]
+    manager = factories.staff_token(settings, await factories.staff(brand, "mgr", StaffRole.STORE_MANAGER, cast["a"]))
+    other = global_ids.encode("Store", cast["b"].id)
+    assert await csv_refusal(client, "/exports/reports/demographics.csv", manager, storeId=other) == (
+        404,
+        "STORE_NOT_FOUND",
+    )
+    assert await csv_refusal(client, "/exports/reports/demographics.csv", hq, by="SHOE_SIZE") == (
+        400,
+        "INVALID_ARGUMENT",
+    )
+    assert await csv_refusal(client, "/exports/reports/demographics.csv", None) == (401, "UNAUTHENTICATED")

@@ -99,3 +99,13 @@ async def test_over_graphql_every_group_is_listed(client, settings, db) -> None:
 
 
 RFM = "query($f: DateTime!, $t: DateTime!) { rfm(from: $f, to: $t) { name members revenue { amount } } }"
+
+
+async def test_as_a_csv_file(client, settings, db) -> None:
+    from tests.insight.csv_file import csv_rows
+
+    brand, _, _, _, _ = await two_shops()
+    hq = factories.staff_token(settings, await factories.staff(brand))
+    rows = await csv_rows(client, "/exports/reports/rfm.csv", hq, **{"from": START.isoformat(), "to": END.isoformat()})
+    assert rows[0] == ["group", "members", "revenue", "currency"]
+    assert [r[0] for r in rows[1:]] == [*(n for n, _ in GROUPS), OTHERWISE]

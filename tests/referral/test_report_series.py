@@ -96,3 +96,19 @@ async def test_over_graphql_a_store_manager_sees_their_store(client, settings, b
     assert sum(p["figures"]["newMembers"] for p in mine) == 1  # a4, by g3 of S2
     refused = await client.post(SERIES, {**period, "s": global_ids.encode("Store", s1.id)}, token=manager)
     assert refused.body["errors"][0]["extensions"]["code"] == "STORE_NOT_FOUND"
+
+
+async def test_as_a_csv_file(client, settings, book) -> None:  # noqa: F811
+    from tests.insight.csv_file import csv_rows
+
+    brand = book[0]
+    hq = factories.staff_token(settings, await factories.staff(brand))
+    params = {"from": JUNE[0].isoformat(), "to": JUNE[1].isoformat(), "grain": "WEEK"}
+    rows = await csv_rows(client, "/exports/reports/attribution-series.csv", hq, **params)
+    points = await series(
+        brand_id=brand.id, start=JUNE[0], end=JUNE[1], grain=Grain.WEEK, zone=SHANGHAI, filters=Filters()
+    )
+    assert rows[0][:3] == ["start", "end", "newMembers"] and len(rows) == 1 + len(points)
+    for row, point in zip(rows[1:], points, strict=True):
+        assert datetime.fromisoformat(row[0]) == point.start
+        assert (int(row[2]), int(row[4])) == (point.figures.new_members, point.figures.purchases)
