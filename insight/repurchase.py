@@ -4,6 +4,7 @@ customers by the brand's rule (at least N purchases in the M months before the p
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -58,23 +59,25 @@ async def repurchase(
         raise InsightError(
             Code.RANGE_INVALID, "A loyal customer: 1-100 purchases within 1-24 months.", "loyalPurchases"
         )
-    q = Statement()
-    counts = await q.rows(
-        "SELECT SUM(CASE WHEN p.n >= 1 THEN 1 ELSE 0 END) AS buyers, SUM(CASE WHEN p.n >= 2 THEN 1 ELSE 0 END) "
-        f"AS repeat_buyers FROM ({_net(q, brand_id, start, end, store_id)}) p"
-    )
-    q = Statement()
-    loyal = await q.rows(
-        f"SELECT COUNT(*) AS n FROM ({_net(q, brand_id, end - relativedelta(months=loyal_months), end, store_id)}) p "
-        f"WHERE p.n >= {q.p(loyal_purchases)}"
-    )
-    q = Statement()
+    # Three statements side by side (each on its own connection of the pool on PostgreSQL).
+    q1, q2, q3 = Statement(), Statement(), Statement()
+    since = end - relativedelta(months=loyal_months)
     previous = "LAG(t.occurred_at) OVER (PARTITION BY t.member_id ORDER BY t.occurred_at, t.id)"
-    gaps = await q.rows(
-        f"SELECT AVG(g.days) AS days FROM (SELECT {q.days_between('t.occurred_at', previous)} AS days FROM touch t "
-        f"WHERE t.brand_id = {q.p(brand_id)} AND t.kind = '{TouchKind.PURCHASE.value}' "
-        f"AND t.occurred_at >= {q.p(start)} AND t.occurred_at < {q.p(end)}{store_members(q, store_id)}) g "
-        "WHERE g.days IS NOT NULL"
+    counts, loyal, gaps = await asyncio.gather(
+        q1.rows(
+            "SELECT SUM(CASE WHEN p.n >= 1 THEN 1 ELSE 0 END) AS buyers, SUM(CASE WHEN p.n >= 2 THEN 1 ELSE 0 END) "
+            f"AS repeat_buyers FROM ({_net(q1, brand_id, start, end, store_id)}) p"
+        ),
+        q2.rows(
+            f"SELECT COUNT(*) AS n FROM ({_net(q2, brand_id, since, end, store_id)}) p "
+            f"WHERE p.n >= {q2.p(loyal_purchases)}"
+        ),
+        q3.rows(
+            f"SELECT AVG(g.days) AS days FROM (SELECT {q3.days_between('t.occurred_at', previous)} AS days "
+            f"FROM touch t WHERE t.brand_id = {q3.p(brand_id)} AND t.kind = '{TouchKind.PURCHASE.value}' "
+            f"AND t.occurred_at >= {q3.p(start)} AND t.occurred_at < {q3.p(end)}{store_members(q3, store_id)}) g "
+            "WHERE g.days IS NOT NULL"
+        ),
     )
     days = gaps[0]["days"]
     return Repurchase(

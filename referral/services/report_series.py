@@ -60,7 +60,14 @@ def buckets(start: datetime, end: datetime, grain: Grain, zone: ZoneInfo) -> lis
 
 
 async def series(
-    *, brand_id: int, start: datetime, end: datetime, grain: Grain, zone: ZoneInfo, filters: Filters
+    *,
+    brand_id: int,
+    start: datetime,
+    end: datetime,
+    grain: Grain,
+    zone: ZoneInfo,
+    filters: Filters,
+    followed: bool = True,
 ) -> list[Point]:
     """Every bucket of the period, empty ones with zeros; raises what attribution raises."""
     check_period(start, end)
@@ -80,7 +87,7 @@ async def series(
         )
         bucket, source = "b.n", f"({table}) b JOIN touch t ON t.occurred_at >= b.s AND t.occurred_at < b.e {join}"
     sql = (
-        f"SELECT {bucket} AS n, {figures_sql(q)} FROM {source} "
+        f"SELECT {bucket} AS n, {figures_sql(q, followed=followed)} FROM {source} "
         f"WHERE {touch_where(q, brand_id, start, end, filters)} GROUP BY 1"
     )
     found = {int(r["n"]): r for r in await rows_of(q, sql)}

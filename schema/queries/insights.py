@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -24,6 +24,17 @@ from schema.throttles import SEARCH, throttled
 from schema.types.member import Channel, Member
 from schema.types.report import AttributionPoint, AttributionRow, Dimension, FunnelStep, Grain, Metric
 from schema.types.tag import Tag
+
+FOLLOWED = "tasksFollowedByPurchase"
+
+
+def asks_for(info: Info, field: str) -> bool:
+    """Whether the query selects `field` anywhere under this one (through fragments too)."""
+
+    def found(selections: list[Any]) -> bool:
+        return any(getattr(s, "name", None) == field or found(getattr(s, "selections", [])) for s in selections)
+
+    return found(info.selected_fields)
 
 
 async def _filters(
@@ -86,6 +97,7 @@ class InsightQueries:
             **dataclasses.asdict(filters),
             limit=first,
             offset=offset,
+            followed=asks_for(info, FOLLOWED),
         )
         return [AttributionRow.of(reports.Dimension(by.value), r) for r in rows]
 
@@ -119,6 +131,7 @@ class InsightQueries:
             grain=report_series.Grain(grain.value),
             zone=regional.of(brand).zone,
             filters=await _filters(caller, store_id, guide_id, channel, campaign_id, registration_tag),
+            followed=asks_for(info, FOLLOWED),
         )
         return [AttributionPoint.of(point) for point in points]
 
@@ -134,7 +147,12 @@ class InsightQueries:
         caller = require_caller(info)
         _check_page(first, 0)
         rows = await reports.leaderboard(
-            brand_id=caller.brand_id, start=from_, end=to, metric=reports.Metric(metric.value), limit=first
+            brand_id=caller.brand_id,
+            start=from_,
+            end=to,
+            metric=reports.Metric(metric.value),
+            limit=first,
+            followed=asks_for(info, FOLLOWED),
         )
         return [AttributionRow.of(reports.Dimension.GUIDE, r) for r in rows]
 
