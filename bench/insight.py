@@ -12,21 +12,16 @@ import asyncio
 import random
 import statistics
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
-import httpx
-from starlette.datastructures import Secret
 
+from bench.hq_app import hq_app, timed
 from bench.scratch_db import scratch_database
-from foundation.auth import tokens
-from foundation.settings import Mode, Settings
-from server.app import create_app
 from server.migrate import migrate
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 CITIES = ["上海", "北京", "广州", "深圳", "杭州", "成都", "南京", "武汉", "西安", "苏州"]
 ZONE = "Asia/Shanghai"
 
@@ -199,12 +194,6 @@ CASES: list[tuple[str, str, dict, Callable[[dict], int], str, Callable[[list], i
 ]
 
 
-async def timed(fn: Callable[[], Awaitable[int]]) -> tuple[float, int]:
-    start = time.perf_counter()
-    n = await fn()
-    return (time.perf_counter() - start) * 1000, n
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=100_000)
@@ -221,24 +210,7 @@ async def main() -> None:
         print(
             f"loaded {args.members:,} members and {made:,} touches over two years in {time.perf_counter() - started:.1f} s"
         )
-        await conn.execute(
-            "INSERT INTO staff_account (id, brand_id, username, password_hash, role, is_active, token_version,"
-            " created_at) VALUES (1, 1, 'hq', 'no password: a token only', 'hq', true, 1, $1)",
-            NOW,
-        )
-        token = tokens.issue(secret=SECRET, brand_id=1, kind="staff", principal_id=1, ttl_s=3600)[0]
-        settings = Settings(
-            mode=Mode.PRODUCTION,
-            database_url=url + "?minsize=1&maxsize=4",
-            secret_key=Secret(SECRET),
-            graphiql=False,
-            introspection=False,
-        )
-        app = create_app(settings)
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=120) as http,
-        ):
+        async with hq_app(url, conn, timeout_s=120) as hq:
             period = {"f": YEAR[0].isoformat(), "t": YEAR[1].isoformat()}
             print("\n| report | GraphQL ms (median) | hand SQL ms (median) | ratio | figure (both) |")
             print("| --- | --- | --- | --- | --- |")
@@ -246,14 +218,7 @@ async def main() -> None:
                 ours, hand, figures = [], [], set()
 
                 async def gql(query: str = query, variables: dict = variables, answer=answer) -> int:
-                    response = await http.post(
-                        "/graphql",
-                        json={"query": query, "variables": {**period, **variables}},
-                        headers={"authorization": f"Bearer {token}"},
-                    )
-                    body = response.json()
-                    assert response.status_code == 200 and "errors" not in body, body
-                    return int(answer(body["data"]))
+                    return int(answer(await hq.data(query, {**period, **variables})))
 
                 async def by_hand(sql: str = sql, hand_answer=hand_answer) -> int:
                     params = [YEAR[0], YEAR[1]] + ([FIRST_COHORT] if "$3" in sql else [])

@@ -12,21 +12,16 @@ import asyncio
 import random
 import statistics
 import time
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
-import httpx
-from starlette.datastructures import Secret
 
+from bench.hq_app import HQ, hq_app, timed
 from bench.scratch_db import scratch_database
-from foundation.auth import tokens
-from foundation.settings import Mode, Settings
-from server.app import create_app
+from foundation.settings import Settings
 from server.migrate import migrate
 
 NOW = datetime.now(UTC)
-SECRET = "bench-secret-key-0123456789-abcdefghijklmnop"
 CITIES = ["上海", "北京", "广州", "深圳", "杭州", "成都", "南京", "武汉", "西安", "苏州"]
 SKUS = ["MILK-1", "MILK-2", "MILK-3", "GOLD-1", "GOLD-2"]
 
@@ -228,12 +223,6 @@ PREVIEW_SAMPLE = (
 )
 
 
-async def timed(fn: Callable[[], Awaitable[int]]) -> tuple[float, int]:
-    start = time.perf_counter()
-    n = await fn()
-    return (time.perf_counter() - start) * 1000, n
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=100_000)
@@ -252,34 +241,10 @@ async def main() -> None:
             f"loaded {args.members:,} members with claims, tags, points, coupons, events, identities "
             f"in {time.perf_counter() - started:.1f} s"
         )
-        settings = Settings(
-            mode=Mode.PRODUCTION,
-            database_url=url + "?minsize=1&maxsize=4",
-            secret_key=Secret(SECRET),
-            graphiql=False,
-            introspection=False,
-        )
-        token = tokens.issue(secret=SECRET, brand_id=1, kind="staff", principal_id=1, ttl_s=3600)[0]
-        await conn.execute(
-            "INSERT INTO staff_account (id, brand_id, username, password_hash, role, is_active, token_version,"
-            " created_at) VALUES (1, 1, 'hq', 'no password: a token only', 'hq', true, 1, $1)",
-            NOW,
-        )
-        app = create_app(settings)
-        async with (
-            app.router.lifespan_context(app),
-            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench", timeout=60) as http,
-        ):
+        async with hq_app(url, conn) as hq:
 
             async def gql(condition: dict, query: str = PREVIEW) -> int:
-                response = await http.post(
-                    "/graphql",
-                    json={"query": query, "variables": {"c": condition}},
-                    headers={"authorization": f"Bearer {token}"},
-                )
-                body = response.json()
-                assert response.status_code == 200 and "errors" not in body, body
-                return int(body["data"]["segmentPreview"]["count"])
+                return int((await hq.data(query, {"c": condition}))["segmentPreview"]["count"])
 
             print("\n| segment | members | GraphQL count ms | hand SQL ms | ratio | GraphQL count + sample ms |")
             print("| --- | --- | --- | --- | --- | --- |")
@@ -298,7 +263,7 @@ async def main() -> None:
                 assert len(counts) == 1, (name, counts)
                 a, b, c = statistics.median(ours), statistics.median(hand), statistics.median(sampled)
                 print(f"| {name} | {counts.pop():,} | {a:.1f} | {b:.1f} | {a / b:.2f} | {c:.1f} |")
-            await broadcast_figures(http, token, args.rate, args.deliver)
+            await broadcast_figures(hq, args.rate, args.deliver)
         await conn.close()
 
 
@@ -308,7 +273,7 @@ CREATE = """mutation($s: ID!) { createBroadcast(input: {name: "News", segmentId:
   broadcast { id } errors { code message } } }"""
 
 
-async def broadcast_figures(http: httpx.AsyncClient, token: str, rate: float, deliver: int) -> None:
+async def broadcast_figures(hq: HQ, rate: float, deliver: int) -> None:
     """Queue a broadcast to every member who agreed to marketing, then time delivery to the fake LINE."""
     from foundation.integrations.clients import open_integrations
     from foundation.tenancy.models import Brand
@@ -318,14 +283,7 @@ async def broadcast_figures(http: httpx.AsyncClient, token: str, rate: float, de
     from server.notifications import Deliverer
     from tests.fakes.upstream import FakeUpstream, ServedFake
 
-    async def gql(query: str, variables: dict) -> dict:
-        response = await http.post(
-            "/graphql", json={"query": query, "variables": variables}, headers={"authorization": f"Bearer {token}"}
-        )
-        body = response.json()
-        assert response.status_code == 200 and "errors" not in body, body
-        return body["data"]
-
+    gql = hq.data
     segment = (await gql(SAVE, {"c": {"marketingConsent": True}}))["saveSegment"]["segment"]["id"]
     made = await gql(CREATE, {"s": segment})
     assert made["createBroadcast"]["errors"] == [], made
