@@ -114,7 +114,7 @@ def figure_cells(row: reports.Figures, money: regional.Regional) -> list[object]
 
 
 def _key(by: reports.Dimension, key: str | None) -> str:
-    if key is None or by is reports.Dimension.REGISTRATION_TAG:
+    if key is None or by in (reports.Dimension.REGISTRATION_TAG, reports.Dimension.PRODUCT):
         return key or ""
     if by is reports.Dimension.CHANNEL:
         return Channel(key).name

@@ -111,6 +111,7 @@ async def claim(
                 store_id=store_id,
                 amount_cents=batch.price_cents,
                 source=f"claim:{row.id}",
+                product=batch.sku,
                 conn=conn,
                 campaign_id=campaigns.credited(rewards),
             )

@@ -90,6 +90,7 @@ async def reverse(*, brand_id: int, claim_id: int, reason: str, now: datetime) -
             store_id=claim.store_id,
             amount_cents=-batch.price_cents,
             source=f"return:{claim.id}",
+            product=batch.sku,
             campaign_id=min((r.campaign_id for r in rewards), default=None),
             conn=conn,
         )

@@ -42,6 +42,9 @@ class Touch(Model):
     other_member: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
         "referral.Member", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    # What was bought, on purchases and their reversals: the SKU (a plain string: referral knows
+    # nothing of loyalty's batches; loyalty reports it here), for figures per product.
+    product = fields.CharField(max_length=64, null=True)
     # The originating record in its domain (a claim, a coupon...), for de-duplication and audit.
     source = fields.CharField(max_length=64, null=True)
 

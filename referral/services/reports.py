@@ -30,6 +30,7 @@ class Dimension(StrEnum):
     CHANNEL = "channel"
     CAMPAIGN = "campaign"
     REGISTRATION_TAG = "registration_tag"
+    PRODUCT = "product"
 
 
 class Metric(StrEnum):
@@ -49,6 +50,7 @@ _KEYS = {
     Dimension.CHANNEL: "m.channel",
     Dimension.CAMPAIGN: "t.campaign_id",
     Dimension.REGISTRATION_TAG: "m.registration_tag",
+    Dimension.PRODUCT: "t.product",
 }
 _MEMBER_DIMENSIONS = (Dimension.CHANNEL, Dimension.REGISTRATION_TAG)
 MAX_PERIOD = timedelta(days=366)

@@ -33,6 +33,7 @@ async def record(
     amount_cents: int = 0,
     other_member_id: int | None = None,
     source: str | None = None,
+    product: str | None = None,
     attribute: bool = False,
     conn: BaseDBAsyncClient | None = None,
 ) -> bool:
@@ -66,13 +67,14 @@ async def record(
             amount_cents,
             other_member_id,
             source,
+            product,
         )
     )
     placeholders = f"{head}, {store}, {tail}"
     rows = await q.rows(
         "INSERT INTO touch (brand_id, member_id, kind, occurred_at, guide_id, store_id, channel, "
         "campaign, campaign_id, event_ref, "
-        f"amount_cents, other_member_id, source) VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING id"
+        f"amount_cents, other_member_id, source, product) VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING id"
     )
     return bool(rows)
 

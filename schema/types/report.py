@@ -23,6 +23,8 @@ Dimension = client_enum(
         reports.Dimension.CHANNEL: "How the member came to register.",
         reports.Dimension.CAMPAIGN: "The campaign that rewarded it.",
         reports.Dimension.REGISTRATION_TAG: "The tag carried by the QR code the member registered with.",
+        reports.Dimension.PRODUCT: "The SKU bought: purchases, returns and revenue per product (other figures "
+        "have no product: null).",
     },
 )
 Metric = client_enum(
@@ -71,10 +73,10 @@ class AttributionRow:
 
     @strawberry.field(
         description="The guide, store or campaign ID, the channel (a `Channel` value, as the `channel` filter takes "
-        "it) or the registration tag; null = none (unattributed, no campaign, no tag)."
+        "it), the registration tag or the product's SKU; null = none (unattributed, no campaign, no tag, no product)."
     )
     def key(self) -> str | None:
-        if self.raw_key is None or self.dimension is reports.Dimension.REGISTRATION_TAG:
+        if self.raw_key is None or self.dimension in (reports.Dimension.REGISTRATION_TAG, reports.Dimension.PRODUCT):
             return self.raw_key
         if self.dimension is reports.Dimension.CHANNEL:
             return ChannelValue(self.raw_key).name

@@ -116,3 +116,25 @@ async def test_bad_reversals_change_nothing(shop, claim_id, reason, code) -> Non
     )
     assert [e["code"] for e in done["errors"]] == [code]
     assert (await shop.points(token))["balance"] == 30 and await Reward.filter(reversed_at__isnull=False).count() == 0
+
+
+BY_PRODUCT = """query($f: DateTime!, $t: DateTime!) { attribution(from: $f, to: $t, by: PRODUCT) {
+  key purchases revenue { amount } } }"""
+
+
+async def test_purchases_and_returns_count_per_product(shop, clock) -> None:
+    gold = await shop.batch_of("GOLD-800G")
+    _, token = await shop.mother("mum", via=shop.guide.invite_code)
+    gold_code = shop.code(gold)
+    for code in (shop.code(), shop.code(), gold_code):
+        assert (await shop.claim(token, code))["errors"] == []
+    found = await shop.client.ok(LOOKUP, {"c": gold_code}, token=shop.hq)
+    returned = await shop.client.mutate(
+        "reverseClaim", REVERSE, {"c": found["itemCode"]["claim"]["id"], "r": "damaged"}, token=shop.hq
+    )
+    assert returned["errors"] == []
+    period = {"f": "2026-01-01T00:00:00Z", "t": "2027-01-01T00:00:00Z"}
+    rows = (await shop.client.ok(BY_PRODUCT, period, token=shop.hq))["attribution"]
+    by_sku = {r["key"]: (r["purchases"], r["revenue"]["amount"]) for r in rows}
+    # Milk twice; gold once, returned; the registration and the coupon carry no product.
+    assert by_sku == {"GOLD-800G": (0, 0), "MILK-900G": (2, 2 * 29_900), None: (0, 0)}
