@@ -4,7 +4,6 @@ everyone held out: an intention-to-treat comparison, so skips cannot flatter the
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,13 +11,13 @@ from enum import StrEnum
 
 from tortoise.functions import Count
 
+from foundation import lift
+from foundation.lift import Estimate
 from reach.broadcasts import message_key
 from reach.errors import ReachError, ReachErrorCode as Code
 from reach.models import AudienceGroup, Broadcast, BroadcastRecipient, SkipReason
 from referral.models import Message, MessageChannel, MessageStatus, TouchKind
 from referral.sql import Statement
-
-Z95 = 1.959964
 
 
 class RecipientState(StrEnum):
@@ -72,15 +71,6 @@ class Outcome:
 
 
 @dataclass(frozen=True)
-class Estimate:
-    """A difference (recipients minus holdout) with its 95% confidence interval."""
-
-    difference: float
-    low: float
-    high: float
-
-
-@dataclass(frozen=True)
 class Report:
     audience: int
     held_out: int
@@ -125,25 +115,19 @@ async def report(row: Broadcast, *, days: int | None = None) -> Report:
 
 def conversion_lift(treated: Outcome, control: Outcome) -> Estimate | None:
     """Difference in the share who bought, with a Wald interval (normal approximation)."""
-    if treated.rate is None or control.rate is None:
-        return None
-    p1, p0 = treated.rate, control.rate
-    se = math.sqrt(p1 * (1 - p1) / treated.members + p0 * (1 - p0) / control.members)
-    return Estimate(p1 - p0, p1 - p0 - Z95 * se, p1 - p0 + Z95 * se)
+    return lift.rate_difference(treated.converted, treated.members, control.converted, control.members)
 
 
 def revenue_lift(treated: Outcome, control: Outcome) -> Estimate | None:
     """Difference in revenue per member (minor units), with a Welch interval; needs 2+ in each group."""
-    if treated.members < 2 or control.members < 2:
-        return None
-
-    def mean_var(o: Outcome) -> tuple[float, float]:
-        mean = o.revenue / o.members
-        return mean, max(0.0, (o.revenue_squares - o.revenue * mean) / (o.members - 1))
-
-    (m1, v1), (m0, v0) = mean_var(treated), mean_var(control)
-    se = math.sqrt(v1 / treated.members + v0 / control.members)
-    return Estimate(m1 - m0, m1 - m0 - Z95 * se, m1 - m0 + Z95 * se)
+    return lift.mean_difference(
+        treated.revenue,
+        treated.revenue_squares,
+        treated.members,
+        control.revenue,
+        control.revenue_squares,
+        control.members,
+    )
 
 
 async def _outcomes(row: Broadcast, days: int) -> dict[AudienceGroup, Outcome]:

@@ -101,6 +101,11 @@ MATRIX = {
     "cohorts": Op('{ cohorts(from: "2026-01-01", months: 2) { month members cells { buyers } } }', STORE_STAFF),
     "repurchase": Op("{ repurchase" + PERIOD + ") { buyers rate } }", STORE_STAFF),
     "rfm": Op("{ rfm" + PERIOD + ") { name members } }", STORE_STAFF),
+    "eventEffect": Op(
+        "query($e: ID!) { eventEffect(eventId: $e) { days groups { group members } } }",
+        HQ,
+        lambda c: {"e": _id("Event", c.event.id)},
+    ),
     "attributionSeries": Op(
         "{ attributionSeries" + PERIOD + ", grain: WEEK) { start figures { purchases } } }", STORE_STAFF
     ),

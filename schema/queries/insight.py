@@ -9,14 +9,15 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from events.errors import EventError, EventErrorCode
 from foundation.auth.caller import Caller
 from foundation.tenancy import regional
-from insight import cohorts as cohort_report, demographics as people, repurchase as comeback, rfm
+from insight import cohorts as cohort_report, demographics as people, event_effect, repurchase as comeback, rfm
 from referral.errors import ReferralError, ReferralErrorCode
 from schema import ids
 from schema.arguments import From, To
-from schema.permissions import IsStoreStaff, require_caller, store_scope
-from schema.types.insight import CohortRow, DemographicGroup, RepurchaseFigures, RfmGroup, Trait
+from schema.permissions import IsHQ, IsStoreStaff, require_caller, store_scope
+from schema.types.insight import CohortRow, DemographicGroup, EventEffect, RepurchaseFigures, RfmGroup, Trait
 
 StoreFilter = Annotated[
     strawberry.ID | None, strawberry.argument(description="Only members who registered in this store.")
@@ -118,3 +119,24 @@ class InsightReportQueries:
         caller = require_caller(info)
         found = await rfm.groups(brand_id=caller.brand_id, start=from_, end=to, store_id=_store(caller, store_id))
         return [RfmGroup.of(group) for group in found]
+
+    @strawberry.field(
+        permission_classes=[IsHQ],
+        description="What followed an event: purchases in the days after it by attendees, no-shows and members of "
+        "the attendees' stores who stayed away, with the differences (an association, not a randomised test). "
+        "Null for an event the brand does not have.",
+    )
+    async def event_effect(
+        self,
+        info: Info,
+        event_id: Annotated[strawberry.ID, strawberry.argument(description="The event.")],
+        days: Annotated[int, strawberry.argument(description="Days after the event's end, 1-180.")] = 30,
+    ) -> EventEffect | None:
+        caller = require_caller(info)
+        event = ids.decode(event_id, "Event", field="eventId")
+        try:
+            return EventEffect.of(await event_effect.event_effect(brand_id=caller.brand_id, event_id=event, days=days))
+        except EventError as exc:
+            if exc.code is EventErrorCode.EVENT_NOT_FOUND:
+                return None  # as event(id:): another brand's id leads nowhere
+            raise

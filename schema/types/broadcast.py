@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from foundation import lift
 from reach import broadcast_report as reports
 from reach.broadcasts import Draft, Words
 from reach.errors import ReachError, ReachErrorCode
@@ -146,14 +147,17 @@ class GroupOutcome:
         return self.row.write_offs
 
 
-@strawberry.type(description="Recipients minus holdout, with a 95% confidence interval.")
+@strawberry.type(
+    description="A difference between two groups (recipients minus holdout, attendees minus the comparison), "
+    "with a 95% confidence interval."
+)
 class LiftEstimate:
     difference: float = strawberry.field(description="The difference of the two sides' figures.")
     low: float = strawberry.field(description="Lower end of the 95% confidence interval.")
     high: float = strawberry.field(description="Upper end of the 95% confidence interval.")
 
     @staticmethod
-    def of(estimate: reports.Estimate | None) -> LiftEstimate | None:
+    def of(estimate: lift.Estimate | None) -> LiftEstimate | None:
         return LiftEstimate(difference=estimate.difference, low=estimate.low, high=estimate.high) if estimate else None
 
 

@@ -8,8 +8,9 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
-from insight import cohorts, demographics, repurchase, rfm
+from insight import cohorts, demographics, event_effect, repurchase, rfm
 from schema.enums import client_enum
+from schema.types.broadcast import LiftEstimate
 from schema.types.money import Money, money
 
 Trait = client_enum(
@@ -125,3 +126,56 @@ class RfmGroup:
     @classmethod
     def of(cls, group: rfm.Group) -> RfmGroup:
         return cls(name=group.name, members=group.members, revenue_cents=group.revenue_cents)
+
+
+@strawberry.type(description="One group of an event's comparison and what it bought in the days after the event.")
+class EventGroupOutcome:
+    group: str = strawberry.field(
+        description="attended; no_show (confirmed, did not come); stayed_away (members of the attendees' stores "
+        "who registered before the event and did not sign up)."
+    )
+    members: int = strawberry.field(description="Members in the group.")
+    buyers: int = strawberry.field(description="Of those, members who bought in the window (net of returns).")
+    purchases: int = strawberry.field(description="Their purchases in the window.")
+    revenue_cents: strawberry.Private[int]
+
+    @strawberry.field(description="Their revenue in the window, net of returns.")
+    async def revenue(self, info: Info) -> Money:
+        return await money(info, self.revenue_cents)
+
+
+@strawberry.type(
+    description="What followed an event: attendees' purchases after it against similar members. A comparison, "
+    "not a randomised holdout: read the differences as association."
+)
+class EventEffect:
+    days: int = strawberry.field(description="Purchases are counted over this many days after the event ended.")
+    groups: list[EventGroupOutcome] = strawberry.field(description="attended, no_show, stayed_away.")
+    buyer_rate_vs_no_shows: LiftEstimate | None = strawberry.field(
+        description="Attendees' share who bought minus no-shows' (null when a group is empty)."
+    )
+    buyer_rate_vs_stayed_away: LiftEstimate | None = strawberry.field(
+        description="Attendees' share who bought minus the stayed-away's."
+    )
+    revenue_vs_stayed_away: LiftEstimate | None = strawberry.field(
+        description="Attendees' revenue per member minus the stayed-away's, in minor units (2+ in each group)."
+    )
+
+    @classmethod
+    def of(cls, effect: event_effect.Effect) -> EventEffect:
+        return cls(
+            days=effect.days,
+            groups=[
+                EventGroupOutcome(
+                    group=group.value,
+                    members=o.members,
+                    buyers=o.buyers,
+                    purchases=o.purchases,
+                    revenue_cents=o.revenue_cents,
+                )
+                for group, o in effect.groups.items()
+            ],
+            buyer_rate_vs_no_shows=LiftEstimate.of(effect.buyer_rate_vs_no_shows),
+            buyer_rate_vs_stayed_away=LiftEstimate.of(effect.buyer_rate_vs_stayed_away),
+            revenue_vs_stayed_away=LiftEstimate.of(effect.revenue_vs_stayed_away),
+        )
