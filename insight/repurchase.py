@@ -1,6 +1,7 @@
 """Do members come back? For a period: buyers (purchases net of returns), those who bought twice or
 more (the repurchase rate), the mean days between one purchase and a member's next, and the loyal
-customers by the brand's rule (at least N purchases in the M months before the period's end)."""
+customers by the brand's rule (at least N purchases in the M months before the period's end: the
+brand's referral policy holds N and M, updateReferralPolicy sets them)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 from insight.errors import InsightError, InsightErrorCode as Code
 from insight.store_scope import store_members
 from referral.models import TouchKind
+from referral.services import policy as policies
 from referral.sql import Statement
 
 MAX_PERIOD = timedelta(days=366)
@@ -47,10 +49,15 @@ async def repurchase(
     brand_id: int,
     start: datetime,
     end: datetime,
-    loyal_purchases: int = 3,
-    loyal_months: int = 6,
+    loyal_purchases: int | None = None,
+    loyal_months: int | None = None,
     store_id: int | None = None,
 ) -> Repurchase:
+    """The figures for [start, end); the loyal rule is the brand's (its referral policy) unless given."""
+    if loyal_purchases is None or loyal_months is None:
+        policy = await policies.get(brand_id=brand_id)
+        loyal_purchases = policy.loyal_purchases if loyal_purchases is None else loyal_purchases
+        loyal_months = policy.loyal_months if loyal_months is None else loyal_months
     if not start < end or end - start > MAX_PERIOD:
         raise InsightError(
             Code.RANGE_INVALID, "The period must start before it ends and span at most 366 days.", "from"

@@ -20,6 +20,10 @@ class ReferralPolicy(Model):
     switch_after_days = fields.IntField(default=90)
     lapsed_after_days = fields.IntField(default=90)
     vip_revenue_cents = fields.BigIntField(default=200_000)
+    # A loyal customer (insight's repurchase report): at least this many purchases in these months.
+    # Database defaults too: the columns were added to a table that already had rows.
+    loyal_purchases = fields.IntField(default=3, db_default=3)
+    loyal_months = fields.IntField(default=6, db_default=6)
 
     brand_id: int
 

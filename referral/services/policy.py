@@ -22,6 +22,8 @@ async def update(
     switch_after_days: int | None = None,
     lapsed_after_days: int | None = None,
     vip_revenue_cents: int | None = None,
+    loyal_purchases: int | None = None,
+    loyal_months: int | None = None,
 ) -> ReferralPolicy:
     """Change the given settings, and only those (one UPDATE of the named columns: two HQ edits of
     different settings never undo each other); raises POLICY_INVALID naming the bad one, before
@@ -36,6 +38,8 @@ async def update(
         ("switch_after_days", switch_after_days, 0, 3650),
         ("lapsed_after_days", lapsed_after_days, 1, 3650),
         ("vip_revenue_cents", vip_revenue_cents, 0, 10**12),
+        ("loyal_purchases", loyal_purchases, 1, 100),
+        ("loyal_months", loyal_months, 1, 24),
     ):
         if value is not None:
             if not low <= value <= high:

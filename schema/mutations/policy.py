@@ -34,5 +34,7 @@ class PolicyMutations:
             switch_after_days=input.switch_after_days,
             lapsed_after_days=input.lapsed_after_days,
             vip_revenue_cents=input.vip_revenue_cents,
+            loyal_purchases=input.loyal_purchases,
+            loyal_months=input.loyal_months,
         )
         return ReferralPolicyPayload(policy=ReferralPolicy.of(row))

@@ -84,7 +84,8 @@ class InsightReportQueries:
     @strawberry.field(
         permission_classes=[IsStoreStaff],
         description="Whether members come back in [from, to): buyers, repeat buyers and the rate, mean days "
-        "between purchases, loyal customers by the rule given. A store manager sees their store's members.",
+        "between purchases, loyal customers by the brand's rule (or the one given). A store manager sees their "
+        "store's members.",
     )
     async def repurchase(
         self,
@@ -92,11 +93,15 @@ class InsightReportQueries:
         from_: From,
         to: To,
         loyal_purchases: Annotated[
-            int, strawberry.argument(description="Loyal: at least this many purchases (1-100)...")
-        ] = 3,
+            int | None,
+            strawberry.argument(description="Loyal: at least this many purchases (1-100); the brand's rule if null..."),
+        ] = None,
         loyal_months: Annotated[
-            int, strawberry.argument(description="...in this many months before the period's end (1-24).")
-        ] = 6,
+            int | None,
+            strawberry.argument(
+                description="...in this many months before the period's end (1-24); the brand's if null."
+            ),
+        ] = None,
         store_id: StoreFilter = None,
     ) -> RepurchaseFigures | None:
         caller = require_caller(info)

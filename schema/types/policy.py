@@ -16,6 +16,10 @@ class ReferralPolicy:
     )
     lapsed_after_days: int = strawberry.field(description="Days without a touch after which a member counts as lapsed.")
     vip_revenue_cents: int = strawberry.field(description="Revenue (minor units) from which a member is tagged VIP.")
+    loyal_purchases: int = strawberry.field(
+        description="A loyal customer (the repurchase report) made at least this many purchases..."
+    )
+    loyal_months: int = strawberry.field(description="...in this many months.")
 
     @classmethod
     def of(cls, row: PolicyModel) -> ReferralPolicy:
@@ -25,6 +29,8 @@ class ReferralPolicy:
             switch_after_days=row.switch_after_days,
             lapsed_after_days=row.lapsed_after_days,
             vip_revenue_cents=row.vip_revenue_cents,
+            loyal_purchases=row.loyal_purchases,
+            loyal_months=row.loyal_months,
         )
 
 
@@ -43,3 +49,7 @@ class ReferralPolicyInput:
     vip_revenue_cents: int | None = strawberry.field(
         default=None, description="Revenue (minor units) from which a member is tagged VIP."
     )
+    loyal_purchases: int | None = strawberry.field(
+        default=None, description="A loyal customer made at least this many purchases (1-100)..."
+    )
+    loyal_months: int | None = strawberry.field(default=None, description="...in this many months (1-24).")

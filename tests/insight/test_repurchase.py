@@ -84,3 +84,27 @@ async def test_over_graphql(client, settings, cast) -> None:
         "loyalPurchases": 2,
         "loyalMonths": 2,
     }
+
+
+POLICY = """mutation($p: Int, $m: Int) { updateReferralPolicy(input: {loyalPurchases: $p, loyalMonths: $m}) {
+  policy { loyalPurchases loyalMonths } errors { code field } } }"""
+LOYAL = "query($f: DateTime!, $t: DateTime!) { repurchase(from: $f, to: $t) { loyal loyalPurchases loyalMonths } }"
+
+
+async def test_the_loyal_rule_is_the_brands_setting(client, settings, cast) -> None:
+    hq = factories.staff_token(settings, await factories.staff(cast["brand"]))
+    period = {"f": JUNE[0].isoformat(), "t": JUNE[1].isoformat()}
+    assert (await client.ok(LOYAL, period, token=hq))["repurchase"] == {
+        "loyal": 1,
+        "loyalPurchases": 3,
+        "loyalMonths": 6,
+    }
+    changed = await client.mutate("updateReferralPolicy", POLICY, {"p": 2, "m": 2}, token=hq)
+    assert changed == {"policy": {"loyalPurchases": 2, "loyalMonths": 2}, "errors": []}
+    assert (await client.ok(LOYAL, period, token=hq))["repurchase"] == {
+        "loyal": 2,
+        "loyalPurchases": 2,
+        "loyalMonths": 2,
+    }
+    refused = await client.mutate("updateReferralPolicy", POLICY, {"p": 2, "m": 30}, token=hq)
+    assert refused == {"policy": None, "errors": [{"code": "POLICY_INVALID", "field": "loyalMonths"}]}
