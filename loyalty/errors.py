@@ -40,6 +40,11 @@ class LoyaltyErrorCode(Code):
     CLAIM_NOT_FOUND = "CLAIM_NOT_FOUND", "No such claim in this brand."
     CLAIM_ALREADY_REVERSED = "CLAIM_ALREADY_REVERSED", "The claim was already reversed."
     REASON_REQUIRED = "REASON_REQUIRED", "A reason is required."
+    PURCHASE_INVALID = "PURCHASE_INVALID", "A field of the purchase is missing or out of range (the field is named)."
+    SKU_UNKNOWN = "SKU_UNKNOWN", "No product of the brand has this SKU."
+    MEMBER_NOT_FOUND = "MEMBER_NOT_FOUND", "No member of the brand has this code (or these phone digits)."
+    MEMBER_AMBIGUOUS = "MEMBER_AMBIGUOUS", "Several members match these phone digits: scan the member's code."
+    RECEIPT_TAKEN = "RECEIPT_TAKEN", "This store recorded this receipt number for another purchase."
     LABEL_RANGE_INVALID = (
         "LABEL_RANGE_INVALID",
         "The label range lies outside the batch or is larger than one print run allows.",

@@ -37,6 +37,7 @@ from schema.mutations.policy import PolicyMutations
 from schema.mutations.reach import ReachMutations
 from schema.mutations.sign_in import LinkMutations, SignInMutations
 from schema.mutations.staff import StaffMutations
+from schema.mutations.store_purchases import StorePurchaseMutations
 from schema.mutations.stores import StoreMutations
 from schema.mutations.tags import TagMutations
 from schema.mutations.tasks import TaskMutations
@@ -61,6 +62,7 @@ class Mutation(
     DataRightsMutations,
     LoyaltyMutations,
     CouponMutations,
+    StorePurchaseMutations,
     CampaignMutations,
     EventMutations,
     InteractionMutations,

@@ -150,6 +150,11 @@ MATRIX = {
         lambda c: {"t": _id("CouponTemplate", 1), "m": _id("Member", c.consumer.id)},
     ),
     "writeOffCoupon": Op('mutation { writeOffCoupon(code: "C0000000000") { coupon { id } errors { code } } }', GUIDES),
+    "recordStorePurchase": Op(
+        'mutation { recordStorePurchase(input: {receiptNumber: "R-1", memberCode: "NOBODY", '
+        'items: [{sku: "NONE", price: 100}]}) { purchase { receiptNumber } errors { code } } }',
+        GUIDES,
+    ),
     "cancelCoupon": Op(
         "mutation($c: ID!) { cancelCoupon(couponId: $c) { coupon { id } errors { code } } }",
         HQ,

@@ -4,6 +4,7 @@ from loyalty.models.campaigns import Beneficiary, Campaign, CampaignProgress, Re
 from loyalty.models.codes import POINTS_VALID_DAYS, Claim, CodeBatch, LoyaltyPolicy, Rescan
 from loyalty.models.coupons import Coupon, CouponHolding, CouponKind, CouponStatus, CouponTemplate
 from loyalty.models.points import EntryKind, PointsAccount, PointsEntry
+from loyalty.models.store_purchases import StorePurchase
 from loyalty.triggers import Trigger
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "Rescan",
     "Reward",
     "StepReward",
+    "StorePurchase",
     "Trigger",
 ]
