@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs installed
 
 from insight.errors import InsightError, InsightErrorCode as Code
+from insight.members import EVERYONE, Members
 from referral.models import TouchKind
 from referral.sql import Statement
 
@@ -39,10 +40,15 @@ def month_starts(first: date, count: int, zone: ZoneInfo) -> list[datetime]:
 
 
 async def cohorts(
-    *, brand_id: int, first_month: date, months: int, now: datetime, zone: ZoneInfo, store_id: int | None = None
+    *,
+    brand_id: int,
+    first_month: date,
+    months: int,
+    now: datetime,
+    zone: ZoneInfo,
+    members: Members = EVERYONE,
 ) -> list[Cohort]:
-    """`months` cohorts from `first_month` (1-24; the first not after the current month); a store
-    manager's are the members who registered in their store."""
+    """`months` cohorts from `first_month` (1-24; the first not after the current month), of `members`."""
     first = first_month.replace(day=1)
     today = now.astimezone(zone).date()
     current = (today.year - first.year) * 12 + today.month - first.month  # the current month's index
@@ -59,8 +65,7 @@ async def cohorts(
     reg = (
         f"SELECT m.id, {q.bucket('m.registered_at', starts[:-1])} AS c FROM member m "
         f"WHERE m.brand_id = {q.p(brand_id)} AND m.deleted_at IS NULL AND m.registered_at >= {q.p(starts[0])} "
-        f"AND m.registered_at < {q.p(starts[months])}"
-        + (f" AND m.origin_store_id = {q.p(store_id)}" if store_id is not None else "")
+        f"AND m.registered_at < {q.p(starts[months])}{members.where(q)}"
     )
     buys = (
         f"SELECT t.member_id, {q.bucket('t.occurred_at', starts[:-1])} AS k, "

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs installed
 
+from insight.members import EVERYONE, Members
 from referral.models import TouchKind
 from referral.sql import Statement
 
@@ -56,9 +57,9 @@ def _key(by: Trait, today: date, q: Statement) -> str:
     return f"m.{by.value}"
 
 
-async def demographics(*, brand_id: int, by: Trait, today: date, store_id: int | None = None) -> list[Row]:
-    """Registered members (a store manager's: those who registered in their store) by `by`, largest
-    group first; `today` in the brand's time zone (ages change at local midnight)."""
+async def demographics(*, brand_id: int, by: Trait, today: date, members: Members = EVERYONE) -> list[Row]:
+    """Registered `members` by `by`, largest group first; `today` in the brand's time zone (ages
+    change at local midnight)."""
     q = Statement()
     key = _key(by, today, q)
     bought = f"('{TouchKind.PURCHASE.value}', '{TouchKind.PURCHASE_REVERSED.value}')"
@@ -67,13 +68,11 @@ async def demographics(*, brand_id: int, by: Trait, today: date, store_id: int |
         f"SUM(t.amount_cents) AS revenue FROM touch t WHERE t.brand_id = {q.p(brand_id)} AND t.kind IN {bought} "
         "GROUP BY t.member_id"
     )
-    where = [f"m.brand_id = {q.p(brand_id)}", "m.registered_at IS NOT NULL", "m.deleted_at IS NULL"]
-    if store_id is not None:
-        where.append(f"m.origin_store_id = {q.p(store_id)}")
+    where = f"m.brand_id = {q.p(brand_id)} AND m.registered_at IS NOT NULL AND m.deleted_at IS NULL{members.where(q)}"
     rows = await q.rows(
         f"SELECT {key} AS key, COUNT(*) AS members, SUM(CASE WHEN p.n > 0 THEN 1 ELSE 0 END) AS buyers, "
         f"SUM(CASE WHEN p.n > 0 THEN p.revenue ELSE 0 END) AS revenue FROM member m LEFT JOIN ({spent}) p "
-        f"ON p.member_id = m.id WHERE {' AND '.join(where)} GROUP BY 1"
+        f"ON p.member_id = m.id WHERE {where} GROUP BY 1"
     )
     found = [
         Row(

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs installed
 
 from insight.errors import InsightError, InsightErrorCode as Code
-from insight.store_scope import store_members
+from insight.members import EVERYONE, Members
 from referral.models import TouchKind
 from referral.services import policy as policies
 from referral.sql import Statement
@@ -34,13 +34,13 @@ class Repurchase:
         return self.repeat_buyers / self.buyers if self.buyers else 0.0
 
 
-def _net(q: Statement, brand_id: int, start: datetime, end: datetime, store_id: int | None) -> str:
-    """Each member's purchases net of returns in [start, end) (registered there, for a store)."""
+def _net(q: Statement, brand_id: int, start: datetime, end: datetime, members: Members) -> str:
+    """Each member's purchases net of returns in [start, end), of `members`."""
     return (
         f"SELECT t.member_id, SUM(CASE WHEN t.kind = '{TouchKind.PURCHASE.value}' THEN 1 ELSE -1 END) AS n "
         f"FROM touch t WHERE t.brand_id = {q.p(brand_id)} AND t.kind IN ('{TouchKind.PURCHASE.value}', "
         f"'{TouchKind.PURCHASE_REVERSED.value}') AND t.occurred_at >= {q.p(start)} AND t.occurred_at < {q.p(end)}"
-        f"{store_members(q, store_id)} GROUP BY t.member_id"
+        f"{members.of_touches(q)} GROUP BY t.member_id"
     )
 
 
@@ -51,7 +51,7 @@ async def repurchase(
     end: datetime,
     loyal_purchases: int | None = None,
     loyal_months: int | None = None,
-    store_id: int | None = None,
+    members: Members = EVERYONE,
 ) -> Repurchase:
     """The figures for [start, end); the loyal rule is the brand's (its referral policy) unless given."""
     if loyal_purchases is None or loyal_months is None:
@@ -73,16 +73,16 @@ async def repurchase(
     counts, loyal, gaps = await asyncio.gather(
         q1.rows(
             "SELECT SUM(CASE WHEN p.n >= 1 THEN 1 ELSE 0 END) AS buyers, SUM(CASE WHEN p.n >= 2 THEN 1 ELSE 0 END) "
-            f"AS repeat_buyers FROM ({_net(q1, brand_id, start, end, store_id)}) p"
+            f"AS repeat_buyers FROM ({_net(q1, brand_id, start, end, members)}) p"
         ),
         q2.rows(
-            f"SELECT COUNT(*) AS n FROM ({_net(q2, brand_id, since, end, store_id)}) p "
+            f"SELECT COUNT(*) AS n FROM ({_net(q2, brand_id, since, end, members)}) p "
             f"WHERE p.n >= {q2.p(loyal_purchases)}"
         ),
         q3.rows(
             f"SELECT AVG(g.days) AS days FROM (SELECT {q3.days_between('t.occurred_at', previous)} AS days "
             f"FROM touch t WHERE t.brand_id = {q3.p(brand_id)} AND t.kind = '{TouchKind.PURCHASE.value}' "
-            f"AND t.occurred_at >= {q3.p(start)} AND t.occurred_at < {q3.p(end)}{store_members(q3, store_id)}) g "
+            f"AND t.occurred_at >= {q3.p(start)} AND t.occurred_at < {q3.p(end)}{members.of_touches(q3)}) g "
             "WHERE g.days IS NOT NULL"
         ),
     )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from insight.errors import InsightError, InsightErrorCode as Code
-from insight.store_scope import store_members
+from insight.members import EVERYONE, Members
 from referral.models import TouchKind
 from referral.sql import Statement
 
@@ -41,7 +41,7 @@ class Group:
     revenue_cents: int
 
 
-def scores_sql(q: Statement, brand_id: int, start: datetime, end: datetime, store_id: int | None) -> str:
+def scores_sql(q: Statement, brand_id: int, start: datetime, end: datetime, members: Members) -> str:
     """(member_id, r, f, m, revenue) for every member with purchases net of returns in [start, end)."""
     bought, reversed_ = TouchKind.PURCHASE.value, TouchKind.PURCHASE_REVERSED.value
     return (
@@ -51,12 +51,12 @@ def scores_sql(q: Statement, brand_id: int, start: datetime, end: datetime, stor
         f"MAX(CASE WHEN t.kind = '{bought}' THEN t.occurred_at END) AS last, "
         f"SUM(CASE WHEN t.kind = '{bought}' THEN 1 ELSE -1 END) AS n, SUM(t.amount_cents) AS revenue "
         f"FROM touch t WHERE t.kind IN ('{bought}', '{reversed_}') AND t.occurred_at >= {q.p(start)} "
-        f"AND t.occurred_at < {q.p(end)} AND t.brand_id = {q.p(brand_id)}{store_members(q, store_id)} "
+        f"AND t.occurred_at < {q.p(end)} AND t.brand_id = {q.p(brand_id)}{members.of_touches(q)} "
         f"GROUP BY t.member_id HAVING SUM(CASE WHEN t.kind = '{bought}' THEN 1 ELSE -1 END) > 0) b"
     )
 
 
-async def groups(*, brand_id: int, start: datetime, end: datetime, store_id: int | None = None) -> list[Group]:
+async def groups(*, brand_id: int, start: datetime, end: datetime, members: Members = EVERYONE) -> list[Group]:
     """Every named group with its members and their revenue in the window, in the order above."""
     if not start < end or end - start > MAX_WINDOW:
         raise InsightError(Code.RANGE_INVALID, "The window must start before it ends and span at most 2 years.", "from")
@@ -64,7 +64,7 @@ async def groups(*, brand_id: int, start: datetime, end: datetime, store_id: int
     named = " ".join(f"WHEN {rule} THEN '{name}'" for name, rule in GROUPS)
     rows = await q.rows(
         f"SELECT CASE {named} ELSE '{OTHERWISE}' END AS name, COUNT(*) AS members, SUM(s.revenue) AS revenue "
-        f"FROM ({scores_sql(q, brand_id, start, end, store_id)}) s GROUP BY 1"
+        f"FROM ({scores_sql(q, brand_id, start, end, members)}) s GROUP BY 1"
     )
     found = {r["name"]: r for r in rows}
     return [

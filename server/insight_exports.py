@@ -19,7 +19,9 @@ from foundation.tenancy import regional
 from foundation.tenancy.models import Brand
 from insight import cohorts, demographics, rfm
 from insight.errors import InsightError
+from insight.members import Members
 from referral.errors import ReferralError
+from referral.models import Channel
 from referral.services import report_series
 from server.exports import Endpoint
 from server.report_exports import (
@@ -29,6 +31,7 @@ from server.report_exports import (
     figure_cells,
     filters_of,
     instant,
+    some_id,
     staff_caller,
     store_of,
 )
@@ -64,6 +67,17 @@ async def _lines(header: list[str], rows: Iterable[Sequence[object]]) -> AsyncIt
         yield csv_text.line(row)
 
 
+async def _members(caller: Caller, params: Any) -> Members:
+    """storeId (a store manager: theirs), guideId, channel: as the GraphQL queries take them."""
+    try:
+        channel = Channel[params["channel"]] if params.get("channel") else None
+    except KeyError:
+        raise BadRequest(400, "INVALID_ARGUMENT", "channel takes the GraphQL enum names.", "channel") from None
+    members = Members(store_id=store_of(caller, params), guide_id=some_id(params, "guideId", "Guide"), channel=channel)
+    await members.check(caller.brand_id)
+    return members
+
+
 def _choice(params: Any, field: str, default: str, enum: Any) -> Any:
     try:
         return enum(params.get(field, default).lower())
@@ -86,7 +100,7 @@ async def demographic_groups(caller: Caller, params: Any, money: regional.Region
     by = _choice(params, "by", "GENDER", demographics.Trait)
     today = now.astimezone(money.zone).date()
     found = await demographics.demographics(
-        brand_id=caller.brand_id, by=by, today=today, store_id=store_of(caller, params)
+        brand_id=caller.brand_id, by=by, today=today, members=await _members(caller, params)
     )
     rows = ([g.key, g.members, g.buyers, amount(g.revenue_cents, money), money.currency] for g in found)
     return f"demographics-{by.value}.csv", ["key", "members", "buyers", "revenue", "currency"], rows
@@ -104,7 +118,7 @@ async def cohort_cells(caller: Caller, params: Any, money: regional.Regional, no
         months=months,
         now=now,
         zone=money.zone,
-        store_id=store_of(caller, params),
+        members=await _members(caller, params),
     )
     header = ["month", "members", "since", "buyers", "again", "revenue", "currency"]
     rows = (
@@ -125,7 +139,7 @@ async def cohort_cells(caller: Caller, params: Any, money: regional.Regional, no
 
 async def rfm_groups(caller: Caller, params: Any, money: regional.Regional, now: datetime) -> Table:
     start, end = instant(params, "from"), instant(params, "to")
-    found = await rfm.groups(brand_id=caller.brand_id, start=start, end=end, store_id=store_of(caller, params))
+    found = await rfm.groups(brand_id=caller.brand_id, start=start, end=end, members=await _members(caller, params))
     rows = ([g.name, g.members, amount(g.revenue_cents, money), money.currency] for g in found)
     return f"rfm-{start:%Y%m%d}-{end:%Y%m%d}.csv", ["group", "members", "revenue", "currency"], rows
 

@@ -13,23 +13,39 @@ from events.errors import EventError, EventErrorCode
 from foundation.auth.caller import Caller
 from foundation.tenancy import regional
 from insight import cohorts as cohort_report, demographics as people, event_effect, repurchase as comeback, rfm
+from insight.members import Members
 from referral.errors import ReferralError, ReferralErrorCode
+from referral.models import Channel as ChannelValue
 from schema import ids
 from schema.arguments import From, To
 from schema.permissions import IsHQ, IsStoreStaff, require_caller, store_scope
 from schema.types.insight import CohortRow, DemographicGroup, EventEffect, RepurchaseFigures, RfmGroup, Trait
+from schema.types.member import Channel
 
 StoreFilter = Annotated[
     strawberry.ID | None, strawberry.argument(description="Only members who registered in this store.")
 ]
+GuideFilter = Annotated[strawberry.ID | None, strawberry.argument(description="Only members this guide serves now.")]
+ChannelFilter = Annotated[
+    Channel | None, strawberry.argument(description="Only members who registered through this channel.")
+]
 
 
-def _store(caller: Caller, store_id: strawberry.ID | None) -> int | None:
+async def _members(
+    caller: Caller, store_id: strawberry.ID | None, guide_id: strawberry.ID | None, channel: ChannelValue | None
+) -> Members:
+    """The members a report counts, as asked and as the caller may see (a store manager: their store's)."""
     scope = store_scope(caller)
     store = ids.decode(store_id, "Store", field="storeId") if store_id else None
     if scope is not None and store not in (None, scope):
         raise ReferralError(ReferralErrorCode.STORE_NOT_FOUND, "You see your own store's members only.", "storeId")
-    return scope or store
+    members = Members(
+        store_id=scope or store,
+        guide_id=ids.decode(guide_id, "Guide", field="guideId") if guide_id else None,
+        channel=ChannelValue(channel.value) if channel else None,
+    )
+    await members.check(caller.brand_id)
+    return members
 
 
 @strawberry.type
@@ -44,13 +60,15 @@ class InsightReportQueries:
         info: Info,
         by: Annotated[Trait, strawberry.argument(description="The trait to group by.")],  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
         store_id: StoreFilter = None,
+        guide_id: GuideFilter = None,
+        channel: ChannelFilter = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     ) -> list[DemographicGroup] | None:
         caller = require_caller(info)
-        store = _store(caller, store_id)
+        members = await _members(caller, store_id, guide_id, channel)
         brand = await info.context.loaders.brand.load(caller.brand_id)
         today = info.context.now().astimezone(regional.of(brand).zone).date()
         rows = await people.demographics(
-            brand_id=caller.brand_id, by=people.Trait(by.value), today=today, store_id=store
+            brand_id=caller.brand_id, by=people.Trait(by.value), today=today, members=members
         )
         return [DemographicGroup.of(row) for row in rows]
 
@@ -67,9 +85,11 @@ class InsightReportQueries:
         ],
         months: Annotated[int, strawberry.argument(description="How many cohorts, 1-24.")] = 12,
         store_id: StoreFilter = None,
+        guide_id: GuideFilter = None,
+        channel: ChannelFilter = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     ) -> list[CohortRow] | None:
         caller = require_caller(info)
-        store = _store(caller, store_id)
+        members = await _members(caller, store_id, guide_id, channel)
         brand = await info.context.loaders.brand.load(caller.brand_id)
         found = await cohort_report.cohorts(
             brand_id=caller.brand_id,
@@ -77,7 +97,7 @@ class InsightReportQueries:
             months=months,
             now=info.context.now(),
             zone=regional.of(brand).zone,
-            store_id=store,
+            members=members,
         )
         return [CohortRow.of(cohort) for cohort in found]
 
@@ -103,6 +123,8 @@ class InsightReportQueries:
             ),
         ] = None,
         store_id: StoreFilter = None,
+        guide_id: GuideFilter = None,
+        channel: ChannelFilter = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
     ) -> RepurchaseFigures | None:
         caller = require_caller(info)
         figures = await comeback.repurchase(
@@ -111,7 +133,7 @@ class InsightReportQueries:
             end=to,
             loyal_purchases=loyal_purchases,
             loyal_months=loyal_months,
-            store_id=_store(caller, store_id),
+            members=await _members(caller, store_id, guide_id, channel),
         )
         return RepurchaseFigures.of(figures)
 
@@ -120,9 +142,18 @@ class InsightReportQueries:
         description="The buyers of [from, to) in RFM groups (recency, frequency, monetary value by quintiles), "
         "every group listed. A store manager sees the members who registered in their store.",
     )
-    async def rfm(self, info: Info, from_: From, to: To, store_id: StoreFilter = None) -> list[RfmGroup] | None:
+    async def rfm(
+        self,
+        info: Info,
+        from_: From,
+        to: To,
+        store_id: StoreFilter = None,
+        guide_id: GuideFilter = None,
+        channel: ChannelFilter = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+    ) -> list[RfmGroup] | None:
         caller = require_caller(info)
-        found = await rfm.groups(brand_id=caller.brand_id, start=from_, end=to, store_id=_store(caller, store_id))
+        members = await _members(caller, store_id, guide_id, channel)
+        found = await rfm.groups(brand_id=caller.brand_id, start=from_, end=to, members=members)
         return [RfmGroup.of(group) for group in found]
 
     @strawberry.field(

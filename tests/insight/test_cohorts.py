@@ -11,6 +11,7 @@ import pytest
 
 from insight.cohorts import Cell, Cohort, cohorts
 from insight.errors import InsightError
+from insight.members import Members
 from referral.models import Member, TouchKind
 from referral.services import members, touches
 from tests import factories
@@ -78,7 +79,7 @@ async def test_each_cell_counts_exactly(cast) -> None:
         months=2,
         now=NOW,
         zone=SHANGHAI,
-        store_id=cast["b_store"].id,
+        members=Members(store_id=cast["b_store"].id),
     )
     assert [c.members for c in mine] == [0, 1]
 

@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from insight.demographics import Row, Trait, demographics
-from referral.models import Gender, Member, TouchKind
+from insight.members import Members
+from referral.models import Channel, Gender, Member, TouchKind
 from referral.services import members, touches
 from tests import factories
 from tests.insight.shops import two_shops
@@ -61,7 +62,7 @@ async def cast(db):
     await touch("p2", TouchKind.PURCHASE, 500)
     await touch("p2", TouchKind.PURCHASE_REVERSED, -500)  # returned: not a buyer
     await touch("p3", TouchKind.PURCHASE, 300)
-    return dict(brand=brand, a=a, b=b)
+    return dict(brand=brand, a=a, b=b, ga=ga)
 
 
 async def test_each_trait_counts_members_buyers_and_revenue(cast) -> None:
@@ -88,8 +89,19 @@ async def test_each_trait_counts_members_buyers_and_revenue(cast) -> None:
 
 
 async def test_a_store_sees_the_members_who_registered_there(cast) -> None:
-    rows = await demographics(brand_id=cast["brand"].id, by=Trait.GENDER, today=TODAY, store_id=cast["b"].id)
+    rows = await demographics(
+        brand_id=cast["brand"].id, by=Trait.GENDER, today=TODAY, members=Members(store_id=cast["b"].id)
+    )
     assert rows == [Row("male", 1, 1, 300), Row(None, 1, 0, 0)]
+    # By the guide serving them now, and by the channel they came by.
+    by_guide = await demographics(
+        brand_id=cast["brand"].id, by=Trait.CITY, today=TODAY, members=Members(guide_id=cast["ga"].id)
+    )
+    assert by_guide == [Row("上海", 1, 1, 300), Row("北京", 1, 0, 0)]
+    organic = await demographics(
+        brand_id=cast["brand"].id, by=Trait.CITY, today=TODAY, members=Members(channel=Channel.ORGANIC)
+    )
+    assert organic == []
 
 
 DEMOGRAPHICS = (
@@ -138,3 +150,15 @@ async def test_as_a_csv_file(client, settings, clock, cast) -> None:
         "INVALID_ARGUMENT",
     )
     assert await csv_refusal(client, "/exports/reports/demographics.csv", None) == (401, "UNAUTHENTICATED")
+
+
+async def test_over_graphql_by_guide_and_channel(client, settings, cast) -> None:
+    from foundation import global_ids
+
+    hq = factories.staff_token(settings, await factories.staff(cast["brand"]))
+    query = """query($g: ID, $c: Channel) { demographics(by: CITY, guideId: $g, channel: $c) { key members } }"""
+    mine = (await client.ok(query, {"g": global_ids.encode("Guide", cast["ga"].id)}, token=hq))["demographics"]
+    assert mine == [{"key": "上海", "members": 1}, {"key": "北京", "members": 1}]
+    assert (await client.ok(query, {"c": "ORGANIC"}, token=hq))["demographics"] == []
+    nobody = await client.post(query, {"g": global_ids.encode("Guide", 999_999)}, token=hq)
+    assert nobody.body["errors"][0]["extensions"]["code"] == "GUIDE_NOT_FOUND"

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from insight.errors import InsightError
+from insight.members import Members
 from insight.repurchase import repurchase
 from referral.models import TouchKind
 from referral.services import members, touches
@@ -54,7 +55,7 @@ async def test_the_figures_count_exactly(cast) -> None:
     assert june.rate == pytest.approx(1 / 3)
     twice = await repurchase(brand_id=brand, start=JUNE[0], end=JUNE[1], loyal_purchases=2, loyal_months=2)
     assert twice.loyal == 2  # a (three in June), d (May and June)
-    store_b = await repurchase(brand_id=brand, start=JUNE[0], end=JUNE[1], store_id=cast["b_store"].id)
+    store_b = await repurchase(brand_id=brand, start=JUNE[0], end=JUNE[1], members=Members(store_id=cast["b_store"].id))
     assert (store_b.buyers, store_b.repeat_buyers, store_b.mean_days_between) == (1, 0, None)
 
 
