@@ -10,6 +10,7 @@ from strawberry.types import Info
 from foundation.auth.caller import Caller, Role
 from foundation.auth.errors import AuthErrorCode
 from reach import segments
+from referral.errors import ReferralError, ReferralErrorCode
 from schema.errors import ClientError
 
 
@@ -63,6 +64,15 @@ class IsHQ(_HasRole):
 def store_scope(caller: Caller) -> int | None:
     """The one store a store manager may act on; None (every store of the brand) for HQ."""
     return None if caller.has(Role.HQ) else caller.store_id
+
+
+def report_store(caller: Caller, asked: int | None) -> int | None:
+    """The store a report reads for the caller: the one asked for (or all) for HQ, always their own for
+    a store manager, who may not ask for another (STORE_NOT_FOUND)."""
+    scope = store_scope(caller)
+    if scope is not None and asked not in (None, scope):
+        raise ReferralError(ReferralErrorCode.STORE_NOT_FOUND, "You see your own store's figures only.", "storeId")
+    return scope or asked
 
 
 def segment_scope(caller: Caller) -> segments.Scope:

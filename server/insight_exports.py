@@ -20,6 +20,7 @@ from foundation.tenancy.models import Brand
 from insight import cohorts, demographics, rfm
 from insight.errors import InsightError
 from insight.members import Members
+from loyalty.errors import LoyaltyError
 from referral.errors import ReferralError
 from referral.models import Channel
 from referral.services import report_series
@@ -49,7 +50,7 @@ def csv_endpoint(settings: Settings, report: Report, clock: Callable[[], datetim
             name, header, rows = await report(caller, request.query_params, money, clock())
         except BadRequest as refusal:
             return refusal.response
-        except (ReferralError, InsightError) as exc:
+        except (ReferralError, LoyaltyError, InsightError) as exc:
             status = 404 if exc.code.value.endswith("NOT_FOUND") else 400
             return BadRequest(status, exc.code.value, exc.message, exc.field).response
         return StreamingResponse(

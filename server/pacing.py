@@ -66,14 +66,16 @@ class SharedPacer:
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        self._redis, self._key, self._gap = redis, key, 1.0 / rate
+        self._key, self._gap = key, 1.0 / rate
+        # redis-py sends the script's SHA after the first call (EVALSHA), not its text on every send.
+        self._take_slot = redis.register_script(_TAKE_SLOT)
         self._sleep = sleep
         self._alone = Pacer(rate, sleep=sleep)
 
     async def wait(self) -> None:
         try:
             # Kept a minute past the last slot: long enough for any backlog, gone when idle.
-            delay = float(await self._redis.eval(_TAKE_SLOT, 1, self._key, str(self._gap), "60000"))
+            delay = float(await self._take_slot(keys=[self._key], args=[str(self._gap), "60000"]))
         except RedisError:
             log.warning("pacing on this worker alone: redis unreachable", extra={"key": self._key})
             await self._alone.wait()

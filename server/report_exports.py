@@ -19,10 +19,13 @@ from foundation.auth.errors import AuthError, AuthErrorCode
 from foundation.settings import Settings
 from foundation.tenancy import regional
 from foundation.tenancy.models import Brand
+from loyalty.errors import LoyaltyError
 from loyalty.models import Campaign
+from loyalty.services import campaigns
 from referral.errors import ReferralError, ReferralErrorCode
 from referral.models import Channel, Guide, Member, Store
 from referral.services import reports
+from schema.permissions import report_store
 from server.exports import Endpoint, caller_of
 
 FIGURE_HEADER = [
@@ -62,7 +65,7 @@ def attribution_csv(settings: Settings) -> Endpoint:
             first: list[reports.Figures] = await anext(pages, [])
         except BadRequest as refusal:
             return refusal.response
-        except ReferralError as exc:
+        except (ReferralError, LoyaltyError) as exc:
             status = 404 if exc.code.value.endswith("NOT_FOUND") else 400
             return BadRequest(status, exc.code.value, exc.message, exc.field).response
         brand = await Brand.get(id=caller.brand_id)
@@ -165,12 +168,8 @@ def some_id(params: Any, field: str, kind: str) -> int | None:
 
 
 def store_of(caller: Caller, params: Any) -> int | None:
-    """The store asked for, or the caller's own for a store manager (who may ask for no other)."""
-    store = some_id(params, "storeId", "Store")
-    scope = None if caller.has(Role.HQ) else caller.store_id
-    if scope is not None and store not in (None, scope):
-        raise BadRequest(404, ReferralErrorCode.STORE_NOT_FOUND.value, "You see your own store's figures only.")
-    return scope or store
+    """The store asked for, as the GraphQL reports scope it (a store manager: their own only)."""
+    return report_store(caller, some_id(params, "storeId", "Store"))
 
 
 async def filters_of(caller: Caller, params: Any) -> reports.Filters:
@@ -181,8 +180,8 @@ async def filters_of(caller: Caller, params: Any) -> reports.Filters:
         raise BadRequest(400, "INVALID_ARGUMENT", "channel takes the GraphQL enum names.", "channel") from None
     store = store_of(caller, params)
     campaign = some_id(params, "campaignId", "Campaign")
-    if campaign is not None and not await Campaign.exists(id=campaign, brand_id=caller.brand_id):
-        raise BadRequest(404, "CAMPAIGN_NOT_FOUND", "No such campaign.", "campaignId")
+    if campaign is not None:
+        await campaigns.get(brand_id=caller.brand_id, campaign_id=campaign)
     tag = params.get("registrationTag") or None
     if tag is not None and not (len(tag) <= 64 and tag.isprintable()):
         raise BadRequest(

@@ -141,20 +141,21 @@ async def record(
                     note=f"receipt {receipt}"[:64],
                     credited=True,
                 )
-            for n, line in enumerate(lines):
-                for unit in range(line.quantity):
-                    await touches.record(
-                        brand_id=brand_id,
-                        member_id=member.id,
-                        kind=TouchKind.PURCHASE,
-                        at=now,
-                        amount_cents=line.price_cents,
-                        source=f"till:{row.id}:{n}:{unit}",
-                        product=line.sku,
-                        guide_id=credited_guide,
-                        store_id=credited_store,
-                        conn=conn,
-                    )
+            # One purchase per item, as a scanned can is, in one statement.
+            await touches.record_many(
+                conn,
+                brand_id=brand_id,
+                member_id=member.id,
+                kind=TouchKind.PURCHASE,
+                at=now,
+                guide_id=credited_guide,
+                store_id=credited_store,
+                items=[
+                    (line.price_cents, line.sku, f"till:{row.id}:{n}:{unit}")
+                    for n, line in enumerate(lines)
+                    for unit in range(line.quantity)
+                ],
+            )
     except IntegrityError:
         earlier = await StorePurchase.get_or_none(store_id=guide.store_id, receipt_number=receipt)
         if earlier is None or (earlier.member_id, earlier.total_cents) != (member.id, total):

@@ -10,7 +10,7 @@ from tortoise.queryset import QuerySet
 
 from referral.models import Channel, Touch, TouchKind
 from referral.services.attribution import guide_at
-from referral.sql import Statement
+from referral.sql import Statement, insert_many
 
 
 def query(*, brand_id: int, member_id: int) -> QuerySet[Touch]:
@@ -77,6 +77,39 @@ async def record(
         f"amount_cents, other_member_id, source, product) VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING id"
     )
     return bool(rows)
+
+
+async def record_many(
+    conn: BaseDBAsyncClient,
+    *,
+    brand_id: int,
+    member_id: int,
+    kind: TouchKind,
+    at: datetime,
+    guide_id: int | None,
+    store_id: int | None,
+    items: list[tuple[int, str | None, str]],
+) -> None:
+    """One member's touches of one kind and moment, one per item (amount_cents, product, source), in one
+    statement; each (kind, source) once, as in record."""
+    rows = [[brand_id, member_id, kind.value, at, guide_id, store_id, a, p, src] for a, p, src in items]
+    await insert_many(
+        conn,
+        "touch",
+        {
+            "brand_id": "int",
+            "member_id": "int",
+            "kind": "text",
+            "occurred_at": "timestamptz",
+            "guide_id": "int",
+            "store_id": "int",
+            "amount_cents": "bigint",
+            "product": "text",
+            "source": "text",
+        },
+        rows,
+        " ON CONFLICT DO NOTHING",
+    )
 
 
 async def record_from(

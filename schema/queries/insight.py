@@ -14,11 +14,10 @@ from foundation.auth.caller import Caller
 from foundation.tenancy import regional
 from insight import cohorts as cohort_report, demographics as people, event_effect, repurchase as comeback, rfm
 from insight.members import Members
-from referral.errors import ReferralError, ReferralErrorCode
 from referral.models import Channel as ChannelValue
 from schema import ids
 from schema.arguments import From, To
-from schema.permissions import IsHQ, IsStoreStaff, require_caller, store_scope
+from schema.permissions import IsHQ, IsStoreStaff, report_store, require_caller
 from schema.types.insight import CohortRow, DemographicGroup, EventEffect, RepurchaseFigures, RfmGroup, Trait
 from schema.types.member import Channel
 
@@ -35,12 +34,8 @@ async def _members(
     caller: Caller, store_id: strawberry.ID | None, guide_id: strawberry.ID | None, channel: ChannelValue | None
 ) -> Members:
     """The members a report counts, as asked and as the caller may see (a store manager: their store's)."""
-    scope = store_scope(caller)
-    store = ids.decode(store_id, "Store", field="storeId") if store_id else None
-    if scope is not None and store not in (None, scope):
-        raise ReferralError(ReferralErrorCode.STORE_NOT_FOUND, "You see your own store's members only.", "storeId")
     members = Members(
-        store_id=scope or store,
+        store_id=report_store(caller, ids.decode(store_id, "Store", field="storeId") if store_id else None),
         guide_id=ids.decode(guide_id, "Guide", field="guideId") if guide_id else None,
         channel=ChannelValue(channel.value) if channel else None,
     )

@@ -12,14 +12,13 @@ from strawberry.types import Info
 from foundation.auth.caller import Caller
 from foundation.tenancy import regional
 from loyalty.services import campaigns
-from referral.errors import ReferralError, ReferralErrorCode
 from referral.models import Channel as ChannelValue
 from referral.services import data_rights, members, report_series, reports, tags
 from schema import ids
 from schema.arguments import After, First, From, Offset, To
 from schema.errors import SchemaError, SchemaErrorCode
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, paginate
-from schema.permissions import IsConsumer, IsGuide, IsHQ, IsStoreStaff, require_caller, store_scope
+from schema.permissions import IsConsumer, IsGuide, IsHQ, IsStoreStaff, report_store, require_caller, store_scope
 from schema.throttles import SEARCH, throttled
 from schema.types.member import Channel, Member
 from schema.types.report import AttributionPoint, AttributionRow, Dimension, FunnelStep, Grain, Metric
@@ -46,16 +45,13 @@ async def _filters(
     registration_tag: str | None,
 ) -> reports.Filters:
     """A report's filters from its arguments, scoped to the caller's store for a store manager."""
-    scope = store_scope(caller)
-    store = ids.decode(store_id, "Store", field="storeId") if store_id else None
-    if scope is not None and store not in (None, scope):
-        raise ReferralError(ReferralErrorCode.STORE_NOT_FOUND, "You see your own store's figures only.", "storeId")
+    store = report_store(caller, ids.decode(store_id, "Store", field="storeId") if store_id else None)
     campaign = ids.decode(campaign_id, "Campaign", field="campaignId") if campaign_id else None
     if campaign is not None:
         await campaigns.get(brand_id=caller.brand_id, campaign_id=campaign)
     return reports.Filters(
         guide_id=ids.decode(guide_id, "Guide", field="guideId") if guide_id else None,
-        store_id=scope or store,
+        store_id=store,
         channel=ChannelValue(channel.value) if channel else None,
         campaign_id=campaign,
         registration_tag=registration_tag,
