@@ -45,6 +45,14 @@ class LoyaltyErrorCode(Code):
     MEMBER_NOT_FOUND = "MEMBER_NOT_FOUND", "No member of the brand has this code (or these phone digits)."
     MEMBER_AMBIGUOUS = "MEMBER_AMBIGUOUS", "Several members match these phone digits: scan the member's code."
     RECEIPT_TAKEN = "RECEIPT_TAKEN", "This store recorded this receipt number for another purchase."
+    ORDER_INVALID = (
+        "ORDER_INVALID",
+        "A field of the order is missing, malformed or out of range (the reason says which).",
+    )
+    ORDER_FILE_INVALID = "ORDER_FILE_INVALID", "The order file cannot be read: its header or encoding is wrong."
+    STORE_UNKNOWN = "STORE_UNKNOWN", "No store of the brand has this code."
+    ORDER_NOT_FOUND = "ORDER_NOT_FOUND", "No imported order of the brand has this number."
+    ORDER_ALREADY_RETURNED = "ORDER_ALREADY_RETURNED", "The order was already returned."
     LABEL_RANGE_INVALID = (
         "LABEL_RANGE_INVALID",
         "The label range lies outside the batch or is larger than one print run allows.",

@@ -29,10 +29,11 @@ class Statement:
         """A parameter in a SELECT list, where PostgreSQL cannot infer its type (INSERT ... SELECT)."""
         return f"CAST({self.p(value)} AS {pg_type})" if self.postgres else self.p(value)
 
-    def among(self, ids: list[int]) -> str:
-        """`column <this>`: the column is one of `ids`, as one parameter whatever their number."""
+    def among(self, ids: list[int] | list[str], pg_type: str = "BIGINT") -> str:
+        """`column <this>`: the column is one of `ids`, as one parameter whatever their number (a
+        list of many parameters would make a new statement, and plan, for every length)."""
         if self.postgres:
-            return f"= ANY(CAST({self.p(ids)} AS BIGINT[]))"
+            return f"= ANY(CAST({self.p(ids)} AS {pg_type}[]))"
         return f"IN (SELECT value FROM json_each({self.p(json.dumps(ids))}))"
 
     def json_with(self, base: dict[str, Any], extra: Callable[[], dict[str, str]]) -> str:
@@ -98,23 +99,32 @@ _ARRAY_OF = {"jsonb": "text", "uuid": "text"}
 
 
 async def insert_many(
-    conn: BaseDBAsyncClient, table: str, columns: dict[str, str], rows: list[list[Any]], tail: str = ""
-) -> None:
+    conn: BaseDBAsyncClient,
+    table: str,
+    columns: dict[str, str],
+    rows: list[list[Any]],
+    tail: str = "",
+    returning: str | None = None,
+) -> list[dict[str, Any]]:
     """Insert many rows in one statement; `columns` maps each column to its PostgreSQL type, `tail`
     is an ON CONFLICT clause, if any. PostgreSQL gets one array per column (INSERT ... SELECT FROM
-    unnest: one round trip, ~10x executemany's speed at 1,000 rows); SQLite an executemany."""
+    unnest: one round trip, ~10x executemany's speed at 1,000 rows); SQLite an executemany. With
+    `returning` (columns), the rows inserted are returned (SQLite: one INSERT per row, in process)."""
     if not rows:
-        return
+        return []
     names = ", ".join(columns)
+    back = f" RETURNING {returning}" if returning else ""
     if conn.capabilities.dialect != "postgres":
-        marks = ", ".join("?" for _ in columns)
-        await conn.execute_many(f"INSERT INTO {table} ({names}) VALUES ({marks}){tail}", rows)
-        return
+        text = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)}){tail}"
+        if not returning:
+            await conn.execute_many(text, rows)
+            return []
+        return [row for values in rows for row in await conn.execute_query_dict(text + back, values)]
     arrays = [f"${i}::{_ARRAY_OF.get(t, t)}[]" for i, t in enumerate(columns.values(), start=1)]
     aliases = [f"c{i}" for i in range(len(columns))]
     select = ", ".join(f"u.{a}::{t}" for a, t in zip(aliases, columns.values(), strict=True))
     source = f"unnest({', '.join(arrays)}) AS u({', '.join(aliases)})"
-    await conn.execute_query(
-        f"INSERT INTO {table} ({names}) SELECT {select} FROM {source}{tail}",
+    return await conn.execute_query_dict(
+        f"INSERT INTO {table} ({names}) SELECT {select} FROM {source}{tail}{back}",
         [list(column) for column in zip(*rows, strict=True)],
     )

@@ -33,6 +33,7 @@ from schema.mutations.interactions import InteractionMutations
 from schema.mutations.journeys import JourneyMutations
 from schema.mutations.loyalty import LoyaltyMutations
 from schema.mutations.members import MemberMutations
+from schema.mutations.order_imports import OrderImportMutations
 from schema.mutations.policy import PolicyMutations
 from schema.mutations.reach import ReachMutations
 from schema.mutations.sign_in import LinkMutations, SignInMutations
@@ -63,6 +64,7 @@ class Mutation(
     LoyaltyMutations,
     CouponMutations,
     StorePurchaseMutations,
+    OrderImportMutations,
     CampaignMutations,
     EventMutations,
     InteractionMutations,

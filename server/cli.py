@@ -14,6 +14,7 @@ from typing import Any
 from foundation import global_ids
 from foundation.settings import Settings, SettingsError
 from server.cli_brand import add_brand_commands
+from server.cli_orders import add_order_commands
 from server.cli_staff import add_staff_commands
 from server.cli_support import DatabaseUnavailable, Refused, check_database, with_db
 
@@ -72,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     staff.set_defaults(run=_create_staff)
     add_staff_commands(sub)
     add_brand_commands(sub)
+    add_order_commands(sub)
 
     codes = sub.add_parser("export-codes", help="write a code batch's printer CSV (code, url)")
     codes.add_argument("--brand", required=True, help="brand slug")

@@ -26,7 +26,7 @@ def wire() -> Wiring:
         member_data=MemberData(
             move=(loyalty_merging.move_member, event_member_data.move_member, reach_member_data.move),
             export=(loyalty_member_data.export, event_member_data.export, reach_member_data.export),
-            erase=(event_member_data.erase, reach_member_data.erase),
+            erase=(loyalty_member_data.erase, event_member_data.erase, reach_member_data.erase),
         ),
         on_event_step=step_rewards.reward,
     )

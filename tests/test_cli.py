@@ -369,3 +369,50 @@ def test_regional_settings_templates_and_secrets_from_the_command_line(cli_env) 
         ("wechat_template:event_reminder", None, "tplRemind_01", "cli"),
     ]
     assert secret not in stored
+
+
+def test_orders_are_imported_from_a_csv_with_refusals_by_line(cli_env, tmp_path) -> None:
+    assert run(cli_env, "migrate").returncode == 0
+    assert run(cli_env, "create-brand", "--slug", "acme", "--name", "Acme").returncode == 0
+    mint = subprocess.run(
+        [sys.executable, "-c", MINT], env=cli_env, capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert mint.returncode == 0, mint.stderr
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "order_number,ordered_at,sku,quantity,price,phone\n"
+        "T-1,2026-05-01T10:00:00+08:00,MILK,2,1.00,+8613800001111\n"
+        "T-2,2026-05-01T10:00:00+08:00,NOPE,1,1.00,\n"
+        "T-3,2026-05-01 10:00,MILK,1,1.00,\n",
+        encoding="utf-8-sig",
+    )
+    first = run(cli_env, "import-orders", str(orders), "--brand", "acme")
+    assert first.returncode == 1, first.stderr
+    assert "2 orders checked, 1 imported (0 matched, 1 waiting for their member), 0 seen before, 2 refused" in (
+        first.stdout
+    )
+    assert "line 3: SKU_UNKNOWN: Unknown SKU: NOPE." in first.stderr
+    assert "line 4: ORDER_INVALID: The order time lacks its UTC offset" in first.stderr
+    assert "importing" in first.stderr  # the progress bar
+
+    local = run(cli_env, "import-orders", str(orders), "--brand", "acme", "--local-times")
+    assert "1 imported" in local.stdout and "1 seen before" in local.stdout and "1 refused" in local.stdout
+    strict = run(cli_env, "import-orders", str(orders), "--brand", "acme", "--all-or-nothing")
+    assert strict.returncode == 1 and "nothing imported: 2 rows refused" in strict.stdout
+    path = cli_env["DATABASE_URL"].removeprefix("sqlite://")
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT order_number FROM imported_order ORDER BY id").fetchall() == [("T-1",), ("T-3",)]
+
+    assert run(cli_env, "match-orders").stdout.strip() == "matched 0 waiting orders"
+    orders.write_bytes(
+        "order_number,ordered_at,sku,quantity,price\nT-9,2026-05-01T10:00:00Z,MILK,1,1\n".encode("utf-16")
+    )
+    unreadable = run(cli_env, "import-orders", str(orders), "--brand", "acme")
+    assert unreadable.returncode == 1 and "not utf-8-sig text (try --encoding gb18030)" in unreadable.stderr
+    gb = tmp_path / "gb.csv"
+    gb.write_bytes(
+        "order_number,ordered_at,sku,quantity,price,channel\nG-1,2026-05-01T10:00:00Z,MILK,1,1,天猫\n".encode("gb18030")
+    )
+    assert run(cli_env, "import-orders", str(gb), "--brand", "acme", "--encoding", "gb18030").returncode == 0
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT channel FROM imported_order WHERE order_number = 'G-1'").fetchall() == [("天猫",)]

@@ -155,6 +155,17 @@ MATRIX = {
         'items: [{sku: "NONE", price: 100}]}) { purchase { receiptNumber } errors { code } } }',
         GUIDES,
     ),
+    "importOrders": Op(
+        'mutation { importOrders(input: {orders: [{orderNumber: "X-1", orderedAt: "2026-01-01T00:00:00Z", '
+        'items: [{sku: "NONE", price: 100}]}]}) { result { imported } errors { code } } }',
+        HQ,
+    ),
+    "returnImportedOrder": Op(
+        'mutation { returnImportedOrder(input: {orderNumber: "X-1", reason: "r"}) { order { orderNumber } '
+        "errors { code } } }",
+        HQ,
+    ),
+    "importedOrders": Op("{ importedOrders { nodes { orderNumber } } }", HQ),
     "cancelCoupon": Op(
         "mutation($c: ID!) { cancelCoupon(couponId: $c) { coupon { id } errors { code } } }",
         HQ,

@@ -3,6 +3,7 @@
 from loyalty.models.campaigns import Beneficiary, Campaign, CampaignProgress, Reward, StepReward
 from loyalty.models.codes import POINTS_VALID_DAYS, Claim, CodeBatch, LoyaltyPolicy, Rescan
 from loyalty.models.coupons import Coupon, CouponHolding, CouponKind, CouponStatus, CouponTemplate
+from loyalty.models.orders import ImportedOrder, OrderImport
 from loyalty.models.points import EntryKind, PointsAccount, PointsEntry
 from loyalty.models.store_purchases import StorePurchase
 from loyalty.triggers import Trigger
@@ -20,7 +21,9 @@ __all__ = [
     "CouponStatus",
     "CouponTemplate",
     "EntryKind",
+    "ImportedOrder",
     "LoyaltyPolicy",
+    "OrderImport",
     "PointsAccount",
     "PointsEntry",
     "Rescan",

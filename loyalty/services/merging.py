@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from loyalty.models import CampaignProgress, Claim, Coupon, CouponHolding, PointsAccount, PointsEntry, Rescan, Reward
+from loyalty.models import (
+    CampaignProgress,
+    Claim,
+    Coupon,
+    CouponHolding,
+    ImportedOrder,
+    PointsAccount,
+    PointsEntry,
+    Rescan,
+    Reward,
+    StorePurchase,
+)
 from loyalty.services import points
 
 
@@ -19,7 +30,7 @@ async def move_member(conn: BaseDBAsyncClient, brand_id: int, absorbed_id: int, 
     await PointsEntry.filter(member_id=absorbed_id).using_db(conn).update(member_id=survivor_id)
     await points.save(conn, survivor)
     await PointsAccount.filter(id=absorbed.id).using_db(conn).delete()
-    for model in (Claim, Rescan, Coupon, Reward):
+    for model in (Claim, Rescan, Coupon, Reward, StorePurchase, ImportedOrder):
         await model.filter(member_id=absorbed_id).using_db(conn).update(member_id=survivor_id)
     # Per-member counters: add the absorbed member's counts to the survivor's.
     counters: tuple[tuple[type[CouponHolding] | type[CampaignProgress], str], ...] = (

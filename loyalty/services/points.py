@@ -22,7 +22,7 @@ from tortoise.transactions import in_transaction
 from foundation.rows import column
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import EntryKind, PointsAccount, PointsEntry
-from referral.sql import Statement
+from referral.sql import Statement, insert_many
 
 
 @dataclass
@@ -143,6 +143,68 @@ async def earn(
     if repaid or not credited:
         await save(conn, acct)
     return lot
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One purchase to credit in a batch (an imported order): its items and the points they earn."""
+
+    member_id: int
+    points: int
+    purchases: int
+    note: str
+
+
+async def credit_many(
+    conn: BaseDBAsyncClient, *, brand_id: int, credits: list[Credit], now: datetime, valid_days: int
+) -> None:
+    """Credit many purchases at once, as earn() credits one, in three statements whatever their number:
+    the accounts locked, every lot (and any debt it repays, on a line of its own) written, the
+    accounts written back. An import of 100,000 orders cannot afford earn()'s round trips per order."""
+    accounts = await lock(conn, brand_id=brand_id, member_ids={c.member_id for c in credits})
+    lines: list[list[object]] = []
+    expires_at = now + timedelta(days=valid_days)
+    earn, adjust = EntryKind.EARN.value, EntryKind.ADJUST.value
+    for credit in credits:
+        acct = accounts[credit.member_id]
+        acct.purchases += credit.purchases
+        if credit.points <= 0:
+            continue
+        acct.balance += credit.points
+        repaid = min(credit.points, acct.debt)
+        note = credit.note[:120]
+        earned = [earn, credit.points, acct.balance, 0, credit.points - repaid, now, expires_at, note]
+        lines.append([brand_id, acct.member_id, *earned])
+        if repaid:
+            acct.balance -= repaid
+            acct.debt -= repaid
+            adjusted = [adjust, -repaid, acct.balance, -repaid, 0, now, None, "debt repaid"]
+            lines.append([brand_id, acct.member_id, *adjusted])
+    await insert_many(
+        conn,
+        "points_entry",
+        {
+            "brand_id": "int",
+            "member_id": "int",
+            "kind": "text",
+            "points": "bigint",
+            "balance_after": "bigint",
+            "debt_change": "bigint",
+            "remaining": "bigint",
+            "created_at": "timestamptz",
+            "expires_at": "timestamptz",
+            "note": "text",
+        },
+        lines,
+    )
+    await insert_many(
+        conn,
+        "points_account",
+        {"brand_id": "int", "member_id": "int", "balance": "bigint", "debt": "bigint", "purchases": "int"},
+        [[a.brand_id, a.member_id, a.balance, a.debt, a.purchases] for a in accounts.values()],
+        " ON CONFLICT (member_id) DO UPDATE SET balance = excluded.balance, debt = excluded.debt, "
+        "purchases = excluded.purchases",
+    )
 
 
 async def deduct(

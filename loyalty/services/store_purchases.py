@@ -4,7 +4,7 @@ codes (each product's points per item, from its latest batch), and one purchase 
 credited to the guide the member is bound to at that moment, so profiles, segments and every report
 count a till purchase exactly like a scanned can. A receipt number is recorded once per store.
 
-Not yet: campaign rules on till purchases (a purchase trigger), returns of till purchases, imports."""
+Not yet: campaign rules on till purchases (a purchase trigger), returns of till purchases."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
-from loyalty.models import CodeBatch, StorePurchase
-from loyalty.services import points, policy as policies
+from loyalty.models import StorePurchase
+from loyalty.services import points, policy as policies, products
 from referral.models import Guide, Member, TouchKind
 from referral.services import touches
 from referral.services.attribution import guide_at
@@ -101,13 +101,11 @@ async def record(
     guide = await Guide.get(id=guide_id, brand_id=brand_id)
     member = await _member(brand_id, guide.store_id, member_code, phone_last4)
     skus = {line.sku for line in lines}
-    batches: dict[str, CodeBatch] = {}
-    for batch in await CodeBatch.filter(brand_id=brand_id, sku__in=list(skus)).order_by("id"):
-        batches[batch.sku] = batch  # the latest batch of each SKU says its points per item
-    if unknown := sorted(skus - batches.keys()):
+    each = await products.points_per_item(brand_id=brand_id, skus=list(skus))
+    if unknown := sorted(skus - each.keys()):
         raise LoyaltyError(Code.SKU_UNKNOWN, f"Unknown SKU: {unknown[0][:64]}.", "items")
     total = sum(line.quantity * line.price_cents for line in lines)
-    earned = sum(line.quantity * batches[line.sku].points_per_item for line in lines)
+    earned = sum(line.quantity * each[line.sku] for line in lines)
     valid_days = (await policies.get(brand_id=brand_id)).points_valid_days
     # Credited to the guide the member is bound to now (who rang it up may be a colleague).
     credited_guide, credited_store = await guide_at(brand_id=brand_id, member_id=member.id, at=now) or (None, None)

@@ -73,6 +73,8 @@ class Member(Model):
             ("brand_id", "guide_id"),
             ("brand_id", "origin_guide_id"),
             ("brand_id", "registered_at"),
+            # Imported orders find their member by phone.
+            ("brand_id", "phone"),
         )
 
 
@@ -102,3 +104,5 @@ class MemberIdentity(Model):
         # The database, not Python, decides who wins two concurrent first sign-ins, and keeps a
         # member to one identity per provider when two links race.
         unique_together = (("brand", "provider", "subject"), ("member", "provider"))
+        # Imported orders find their member by WeChat unionid.
+        indexes = (("brand_id", "unionid"),)

@@ -82,11 +82,21 @@ def binding_join(q: Statement, alias: str, brand_id: int, member_id: int, at: da
     """The rule of guide_at as a LEFT JOIN, for hot paths that read it in the same statement as other
     things (a claim). Its columns are NULL when no guide was bound at `at`. Place the returned text
     where it is called: its parameters are taken in order."""
+    return _binding_join(alias, q.p(brand_id), q.p(member_id), q.p(at), q.p(at))
+
+
+def binding_join_on(q: Statement, alias: str, brand_id: int, member_column: str, at_column: str) -> str:
+    """binding_join for many rows at once: the member and the moment are columns of the rows joined
+    (an import's orders), not parameters."""
+    return _binding_join(alias, q.p(brand_id), member_column, at_column, at_column)
+
+
+def _binding_join(alias: str, brand: str, member: str, at: str, at_again: str) -> str:
     return (
         f"LEFT JOIN guide_binding {alias} ON {alias}.id = "
-        f"(SELECT id FROM guide_binding WHERE brand_id = {q.p(brand_id)} "
-        f"AND member_id = {q.p(member_id)} AND started_at <= {q.p(at)} ORDER BY started_at DESC, id DESC LIMIT 1) "
-        f"AND ({alias}.ended_at IS NULL OR {alias}.ended_at > {q.p(at)})"
+        f"(SELECT id FROM guide_binding WHERE brand_id = {brand} "
+        f"AND member_id = {member} AND started_at <= {at} ORDER BY started_at DESC, id DESC LIMIT 1) "
+        f"AND ({alias}.ended_at IS NULL OR {alias}.ended_at > {at_again})"
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import NamedTuple
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.queryset import QuerySet
@@ -92,7 +93,25 @@ async def record_many(
 ) -> None:
     """One member's touches of one kind and moment, one per item (amount_cents, product, source), in one
     statement; each (kind, source) once, as in record."""
-    rows = [[brand_id, member_id, kind.value, at, guide_id, store_id, a, p, src] for a, p, src in items]
+    rows = [Row(member_id, at, guide_id, store_id, a, p, src) for a, p, src in items]
+    await record_rows(conn, brand_id=brand_id, kind=kind, rows=rows)
+
+
+class Row(NamedTuple):
+    """One touch of record_rows (a named tuple: an import makes 300,000 of them)."""
+
+    member_id: int
+    at: datetime
+    guide_id: int | None
+    store_id: int | None
+    amount_cents: int
+    product: str | None
+    source: str
+
+
+async def record_rows(conn: BaseDBAsyncClient, *, brand_id: int, kind: TouchKind, rows: list[Row]) -> None:
+    """Touches of one kind, any members and moments, in one statement; each (kind, source) once."""
+    value = kind.value  # once: an enum's .value costs a descriptor call per row
     await insert_many(
         conn,
         "touch",
@@ -107,7 +126,10 @@ async def record_many(
             "product": "text",
             "source": "text",
         },
-        rows,
+        [
+            [brand_id, member, value, at, guide, store, amount, product, source]
+            for member, at, guide, store, amount, product, source in rows
+        ],
         " ON CONFLICT DO NOTHING",
     )
 

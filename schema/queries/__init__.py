@@ -11,6 +11,7 @@ from schema.queries.insights import InsightQueries
 from schema.queries.journeys import JourneyQueries
 from schema.queries.loyalty import LoyaltyQueries
 from schema.queries.node import NodeQueries
+from schema.queries.orders import OrderQueries
 from schema.queries.reach import ReachQueries
 from schema.queries.referral import ReferralQueries
 from schema.queries.staff import StaffQueries
@@ -30,6 +31,7 @@ class Query(
     CouponQueries,
     InboxQueries,
     LoyaltyQueries,
+    OrderQueries,
     EventQueries,
     FraudQueries,
     StaffQueries,
