@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from loyalty.models import ImportedOrder, PointsAccount, PointsEntry
-from loyalty.services import order_matching
+from loyalty.services import order_imports, order_matching
 from referral.models import GuideBinding, Member, MemberIdentity, Touch, TouchKind
 from tests.loyalty.scenario import Shop, gid, open_shop
 
@@ -242,3 +242,14 @@ async def test_an_erased_member_keeps_their_orders_figures_but_not_the_keys_that
     assert erased == {"ok": True, "errors": []}
     row = await ImportedOrder.get(order_number="W-1")
     assert (row.member_id, row.points, row.phone, row.member_code, row.unionid) == (mum.id, 110, None, None, None)
+
+
+async def test_chunks_written_side_by_side_credit_each_member_exactly(shop, monkeypatch) -> None:
+    # Small chunks, so that the writers (three on PostgreSQL) share the members' accounts.
+    monkeypatch.setattr(order_imports, "CHUNK", 2)
+    mums = [(await shop.mother(f"m{n}"))[0] for n in range(3)]
+    done = await _import(shop, [order(f"W-{n}", memberCode=mums[n % 3].invite_code) for n in range(12)])
+    assert (done["result"]["imported"], done["result"]["matched"]) == (12, 12)
+    for mum in mums:
+        assert await _balance(mum) == (4 * 110, 4 * 3)
+    assert await Touch.filter(kind=TouchKind.PURCHASE).count() == 12 * 3
