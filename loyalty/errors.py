@@ -51,6 +51,8 @@ class LoyaltyErrorCode(Code):
     )
     ORDER_FILE_INVALID = "ORDER_FILE_INVALID", "The order file cannot be read: its header or encoding is wrong."
     STORE_UNKNOWN = "STORE_UNKNOWN", "No store of the brand has this code."
+    RECEIPT_NOT_FOUND = "RECEIPT_NOT_FOUND", "This store recorded no purchase under this receipt number."
+    PURCHASE_ALREADY_RETURNED = "PURCHASE_ALREADY_RETURNED", "The purchase was already returned."
     ORDER_NOT_FOUND = "ORDER_NOT_FOUND", "No imported order of the brand has this number."
     ORDER_ALREADY_RETURNED = "ORDER_ALREADY_RETURNED", "The order was already returned."
     LABEL_RANGE_INVALID = (

@@ -67,11 +67,11 @@ def store_scope(caller: Caller) -> int | None:
 
 
 def report_store(caller: Caller, asked: int | None) -> int | None:
-    """The store a report reads for the caller: the one asked for (or all) for HQ, always their own for
-    a store manager, who may not ask for another (STORE_NOT_FOUND)."""
+    """The store a report reads for the caller, or a store manager acts on: the one asked for (or all)
+    for HQ, always their own for a store manager, who may not ask for another (STORE_NOT_FOUND)."""
     scope = store_scope(caller)
     if scope is not None and asked not in (None, scope):
-        raise ReferralError(ReferralErrorCode.STORE_NOT_FOUND, "You see your own store's figures only.", "storeId")
+        raise ReferralError(ReferralErrorCode.STORE_NOT_FOUND, "You act on your own store only.", "storeId")
     return scope or asked
 
 

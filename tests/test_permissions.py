@@ -166,6 +166,11 @@ MATRIX = {
         HQ,
     ),
     "importedOrders": Op("{ importedOrders { nodes { orderNumber } } }", HQ),
+    "returnStorePurchase": Op(
+        'mutation { returnStorePurchase(input: {receiptNumber: "R-1", reason: "back"}) { purchase { points } '
+        "errors { code } } }",
+        STORE_STAFF,
+    ),
     "cancelCoupon": Op(
         "mutation($c: ID!) { cancelCoupon(couponId: $c) { coupon { id } errors { code } } }",
         HQ,

@@ -33,6 +33,9 @@ class StorePurchase(Model):
     total_cents = fields.BigIntField()
     points = fields.IntField()
     purchased_at = fields.DatetimeField()
+    # A return (the goods came back): what the purchase earned was taken back then.
+    returned_at = fields.DatetimeField(null=True)
+    return_reason = fields.CharField(max_length=200, null=True)
 
     brand_id: int
     store_id: int

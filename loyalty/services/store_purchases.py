@@ -4,7 +4,8 @@ codes (each product's points per item, from its latest batch), and one purchase 
 credited to the guide the member is bound to at that moment, so profiles, segments and every report
 count a till purchase exactly like a scanned can. A receipt number is recorded once per store.
 
-Not yet: campaign rules on till purchases (a purchase trigger), returns of till purchases."""
+A return takes back what the purchase earned (purchase_returns). Not yet: campaign rules on till
+purchases (a purchase trigger)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import StorePurchase
-from loyalty.services import points, policy as policies, products
+from loyalty.services import points, policy as policies, products, purchase_returns
 from referral.models import Guide, Member, TouchKind
 from referral.services import touches
 from referral.services.attribution import guide_at
@@ -136,7 +137,7 @@ async def record(
                     earned,
                     now=now,
                     valid_days=valid_days,
-                    note=f"receipt {receipt}"[:64],
+                    note=receipt_note(receipt),
                     credited=True,
                 )
             # One purchase per item, as a scanned can is, in one statement.
@@ -162,3 +163,46 @@ async def record(
             ) from None
         return Recorded(earlier, replayed=True)
     return Recorded(row, replayed=False)
+
+
+def receipt_note(receipt: str) -> str:
+    """The ledger note of a receipt's points: its return finds the lot it paid into by it."""
+    return f"receipt {receipt}"[:64]
+
+
+@dataclass(frozen=True)
+class Returned:
+    purchase: StorePurchase
+    points_taken: int
+    debt_recorded: int
+
+
+async def reverse(*, brand_id: int, store_id: int, receipt_number: str, reason: str, now: datetime) -> Returned:
+    """The goods of a till receipt came back. Raises REASON_REQUIRED, RECEIPT_NOT_FOUND or
+    PURCHASE_ALREADY_RETURNED (a second return changes nothing)."""
+    reason = purchase_returns.reason_of(reason)
+    receipt = (receipt_number or "").strip()
+    async with in_transaction() as conn:
+        row = await StorePurchase.get_or_none(brand_id=brand_id, store_id=store_id, receipt_number=receipt[:64])
+        if row is None:
+            raise LoyaltyError(
+                Code.RECEIPT_NOT_FOUND, "This store has no purchase with this receipt.", "receipt_number"
+            )
+        # The conditional update decides between two returns racing.
+        if (
+            not await StorePurchase.filter(id=row.id, returned_at__isnull=True)
+            .using_db(conn)
+            .update(returned_at=now, return_reason=reason)
+        ):
+            raise LoyaltyError(Code.PURCHASE_ALREADY_RETURNED, "This purchase was already returned.", "receipt_number")
+        back = await purchase_returns.take_back(
+            conn,
+            brand_id=brand_id,
+            member_id=row.member_id,
+            earned=row.points,
+            lot_note=receipt_note(row.receipt_number),
+            touch_prefix=f"till:{row.id}:",
+            now=now,
+        )
+        row = await StorePurchase.filter(id=row.id).using_db(conn).get()
+    return Returned(row, back.points, back.debt)

@@ -41,6 +41,7 @@ class StorePurchase:
     receipt_number = column(str, description="The till's receipt number.")
     points = column(int, description="Points it earned the member.")
     purchased_at = column(datetime, description="When it was recorded.")
+    returned_at = column(datetime | None, description="When its goods came back; null if they did not.")
 
     @strawberry.field(description="The receipt's total.")
     async def total(self, info: Info) -> Money:

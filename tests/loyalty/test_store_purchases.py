@@ -8,6 +8,7 @@ import asyncio
 
 import pytest
 
+from access.models import StaffRole
 from loyalty.models import PointsAccount, StorePurchase
 from referral.models import Member, Touch, TouchKind
 from tests import factories
@@ -130,3 +131,49 @@ async def test_a_receipt_number_taken_for_another_purchase_is_refused(shop) -> N
     )
     assert taken["errors"] == [{"code": "RECEIPT_TAKEN", "field": "receiptNumber"}]
     assert (await PointsAccount.get_or_none(member_id=dad.id)) is None
+
+
+RETURN = """mutation($i: ReturnStorePurchaseInput!) { returnStorePurchase(input: $i) {
+  purchase { receiptNumber returnedAt } pointsTaken debtRecorded errors { code field } } }"""
+BY_GUIDE = """query($f: DateTime!, $t: DateTime!) { attribution(from: $f, to: $t, by: GUIDE) {
+  key purchases revenue { amount } } }"""
+
+
+async def test_a_returned_receipt_gives_back_its_points_and_nets_out_of_the_reports(shop) -> None:
+    mum, token = await shop.mother("mum", via=shop.guide.invite_code)
+    guide = await _guide(shop)
+    await shop.client.mutate("recordStorePurchase", RECORD, {"i": receipt(memberCode=mum.invite_code)}, token=guide)
+    await shop.claim(token)  # a can scanned: 30 points in a lot of their own
+    manager = factories.staff_token(
+        shop.settings, await factories.staff(shop.brand, "mgr", StaffRole.STORE_MANAGER, shop.store)
+    )
+    other_store = await factories.store(shop.brand, "S2")
+    elsewhere = factories.staff_token(
+        shop.settings, await factories.staff(shop.brand, "mgr2", StaffRole.STORE_MANAGER, other_store)
+    )
+
+    def ask(**input_: object) -> dict:
+        return {"i": {"receiptNumber": "R-0001", "reason": "the cans came back", **input_}}
+
+    assert (await shop.client.mutate("returnStorePurchase", RETURN, ask(), token=shop.hq))["errors"] == [
+        {"code": "STORE_NOT_FOUND", "field": "storeId"}
+    ]
+    assert (await shop.client.mutate("returnStorePurchase", RETURN, ask(), token=elsewhere))["errors"] == [
+        {"code": "RECEIPT_NOT_FOUND", "field": "receiptNumber"}
+    ]
+    foreign = ask(storeId=gid("Store", shop.store.id))
+    assert (await shop.client.mutate("returnStorePurchase", RETURN, foreign, token=elsewhere))["errors"] == [
+        {"code": "STORE_NOT_FOUND", "field": "storeId"}
+    ]
+    done = await shop.client.mutate("returnStorePurchase", RETURN, ask(), token=manager)
+    again = await shop.client.mutate("returnStorePurchase", RETURN, foreign, token=shop.hq)
+
+    assert (done["pointsTaken"], done["debtRecorded"], done["errors"]) == (110, 0, [])
+    assert done["purchase"]["returnedAt"] is not None
+    assert again["errors"] == [{"code": "PURCHASE_ALREADY_RETURNED", "field": "receiptNumber"}]
+    assert (await PointsAccount.get(member_id=mum.id)).balance == 30  # the can's lot is untouched
+    rows = (await shop.client.ok(BY_GUIDE, YEAR, token=shop.hq))["attribution"]
+    mine = next(r for r in rows if r["key"] == gid("Guide", shop.guide.id))
+    assert (mine["purchases"], mine["revenue"]["amount"]) == (1, 29_900)  # the can only
+    reversed_ = await Touch.filter(kind=TouchKind.PURCHASE_REVERSED).values_list("product", "amount_cents")
+    assert sorted(reversed_) == [("GOLD-800G", -39_900), ("MILK-900G", -29_900), ("MILK-900G", -29_900)]
