@@ -72,7 +72,7 @@ async def cohorts(
         f"SUM(CASE WHEN t.kind = '{TouchKind.PURCHASE.value}' THEN 1 ELSE -1 END) AS n, "
         f"SUM(t.amount_cents) AS revenue FROM touch t JOIN reg ON reg.id = t.member_id "
         f"WHERE t.brand_id = {q.p(brand_id)} AND t.kind IN {kinds} AND t.occurred_at >= {q.p(starts[0])} "
-        f"AND t.occurred_at < {q.p(starts[-1])} GROUP BY t.member_id, k"
+        f"AND t.occurred_at < {q.p(starts[-1])}{members.credited(q)} GROUP BY t.member_id, k"
     )
     sql = (
         f"WITH reg AS ({reg}), buys AS ({buys}), "

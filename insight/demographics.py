@@ -65,8 +65,8 @@ async def demographics(*, brand_id: int, by: Trait, today: date, members: Member
     bought = f"('{TouchKind.PURCHASE.value}', '{TouchKind.PURCHASE_REVERSED.value}')"
     spent = (
         f"SELECT t.member_id, SUM(CASE WHEN t.kind = '{TouchKind.PURCHASE.value}' THEN 1 ELSE -1 END) AS n, "
-        f"SUM(t.amount_cents) AS revenue FROM touch t WHERE t.brand_id = {q.p(brand_id)} AND t.kind IN {bought} "
-        "GROUP BY t.member_id"
+        f"SUM(t.amount_cents) AS revenue FROM touch t WHERE t.brand_id = {q.p(brand_id)} AND t.kind IN {bought}"
+        f"{members.credited(q)} GROUP BY t.member_id"
     )
     where = f"m.brand_id = {q.p(brand_id)} AND m.registered_at IS NOT NULL AND m.deleted_at IS NULL{members.where(q)}"
     rows = await q.rows(

@@ -69,12 +69,17 @@ async def _lines(header: list[str], rows: Iterable[Sequence[object]]) -> AsyncIt
 
 
 async def _members(caller: Caller, params: Any) -> Members:
-    """storeId (a store manager: theirs), guideId, channel: as the GraphQL queries take them."""
+    """storeId (a store manager: theirs), guideId, channel, campaignId: as the GraphQL queries take them."""
     try:
         channel = Channel[params["channel"]] if params.get("channel") else None
     except KeyError:
         raise BadRequest(400, "INVALID_ARGUMENT", "channel takes the GraphQL enum names.", "channel") from None
-    members = Members(store_id=store_of(caller, params), guide_id=some_id(params, "guideId", "Guide"), channel=channel)
+    members = Members(
+        store_id=store_of(caller, params),
+        guide_id=some_id(params, "guideId", "Guide"),
+        channel=channel,
+        campaign_id=some_id(params, "campaignId", "Campaign"),
+    )
     await members.check(caller.brand_id)
     return members
 

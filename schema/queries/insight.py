@@ -28,16 +28,24 @@ GuideFilter = Annotated[strawberry.ID | None, strawberry.argument(description="O
 ChannelFilter = Annotated[
     Channel | None, strawberry.argument(description="Only members who registered through this channel.")
 ]
+CampaignFilter = Annotated[
+    strawberry.ID | None, strawberry.argument(description="Only purchases (and returns) credited to this campaign.")
+]
 
 
 async def _members(
-    caller: Caller, store_id: strawberry.ID | None, guide_id: strawberry.ID | None, channel: ChannelValue | None
+    caller: Caller,
+    store_id: strawberry.ID | None,
+    guide_id: strawberry.ID | None,
+    channel: ChannelValue | None,
+    campaign_id: strawberry.ID | None,
 ) -> Members:
     """The members a report counts, as asked and as the caller may see (a store manager: their store's)."""
     members = Members(
         store_id=report_store(caller, ids.decode(store_id, "Store", field="storeId") if store_id else None),
         guide_id=ids.decode(guide_id, "Guide", field="guideId") if guide_id else None,
         channel=ChannelValue(channel.value) if channel else None,
+        campaign_id=ids.decode(campaign_id, "Campaign", field="campaignId") if campaign_id else None,
     )
     await members.check(caller.brand_id)
     return members
@@ -57,9 +65,10 @@ class InsightReportQueries:
         store_id: StoreFilter = None,
         guide_id: GuideFilter = None,
         channel: ChannelFilter = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        campaign_id: CampaignFilter = None,
     ) -> list[DemographicGroup] | None:
         caller = require_caller(info)
-        members = await _members(caller, store_id, guide_id, channel)
+        members = await _members(caller, store_id, guide_id, channel, campaign_id)
         brand = await info.context.loaders.brand.load(caller.brand_id)
         today = info.context.now().astimezone(regional.of(brand).zone).date()
         rows = await people.demographics(
@@ -82,9 +91,10 @@ class InsightReportQueries:
         store_id: StoreFilter = None,
         guide_id: GuideFilter = None,
         channel: ChannelFilter = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        campaign_id: CampaignFilter = None,
     ) -> list[CohortRow] | None:
         caller = require_caller(info)
-        members = await _members(caller, store_id, guide_id, channel)
+        members = await _members(caller, store_id, guide_id, channel, campaign_id)
         brand = await info.context.loaders.brand.load(caller.brand_id)
         found = await cohort_report.cohorts(
             brand_id=caller.brand_id,
@@ -120,6 +130,7 @@ class InsightReportQueries:
         store_id: StoreFilter = None,
         guide_id: GuideFilter = None,
         channel: ChannelFilter = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        campaign_id: CampaignFilter = None,
     ) -> RepurchaseFigures | None:
         caller = require_caller(info)
         figures = await comeback.repurchase(
@@ -128,7 +139,7 @@ class InsightReportQueries:
             end=to,
             loyal_purchases=loyal_purchases,
             loyal_months=loyal_months,
-            members=await _members(caller, store_id, guide_id, channel),
+            members=await _members(caller, store_id, guide_id, channel, campaign_id),
         )
         return RepurchaseFigures.of(figures)
 
@@ -145,9 +156,10 @@ class InsightReportQueries:
         store_id: StoreFilter = None,
         guide_id: GuideFilter = None,
         channel: ChannelFilter = None,  # type: ignore[valid-type]  # a strawberry.enum alias, which mypy reads as a variable
+        campaign_id: CampaignFilter = None,
     ) -> list[RfmGroup] | None:
         caller = require_caller(info)
-        members = await _members(caller, store_id, guide_id, channel)
+        members = await _members(caller, store_id, guide_id, channel, campaign_id)
         found = await rfm.groups(brand_id=caller.brand_id, start=from_, end=to, members=members)
         return [RfmGroup.of(group) for group in found]
 
