@@ -1,4 +1,5 @@
-"""What a campaign rule rewards: a scan claim, or a step of a community event."""
+"""What a campaign rule rewards: a scan claim, a purchase at a till or an imported order, or a step of
+a community event."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from events.steps import EventStep
 
 class Trigger(StrEnum):
     CLAIM = "claim"
+    PURCHASE = "purchase"
     EVENT_SIGN_UP = EventStep.SIGN_UP.value
     EVENT_CHECK_IN = EventStep.CHECK_IN.value
     EVENT_INTERACTION = EventStep.INTERACTION.value

@@ -124,8 +124,9 @@ class Reward(Model):
 
 
 class StepReward(Model):
-    """What a campaign granted for an event step (a sign-up, a check-in, an answer), once per
-    (campaign, step, beneficiary) by a unique constraint, however often the step is reported."""
+    """What a campaign granted for an event step (a sign-up, a check-in, an answer) or a purchase (a
+    till receipt, an imported order), once per (campaign, step, beneficiary) by a unique constraint,
+    however often the step is reported."""
 
     id = fields.BigIntField(primary_key=True)
     brand: fields.ForeignKeyRelation["Brand"] = fields.ForeignKeyField(
@@ -134,7 +135,7 @@ class StepReward(Model):
     campaign: fields.ForeignKeyRelation["Campaign"] = fields.ForeignKeyField(
         "loyalty.Campaign", related_name=False, on_delete=fields.RESTRICT
     )
-    # The step, as its domain names it ("checkin:42").
+    # The step, as its domain names it ("checkin:42", "till:7", "order:9").
     step = fields.CharField(max_length=64)
     beneficiary = fields.CharEnumField(Beneficiary, max_length=8)
     member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
@@ -146,11 +147,19 @@ class StepReward(Model):
     )
     shortfall = fields.CharField(max_length=40, null=True)
     granted_at = fields.DatetimeField()
+    # The ledger line of its points, and when a return took them back (purchases only).
+    points_entry: fields.ForeignKeyNullableRelation["PointsEntry"] = fields.ForeignKeyField(
+        "loyalty.PointsEntry", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    reversed_at = fields.DatetimeField(null=True)
 
     brand_id: int
     member_id: int
+    campaign_id: int
+    coupon_id: int | None
+    points_entry_id: int | None
 
     class Meta:
         table = "step_reward"
         unique_together = (("campaign", "step", "beneficiary"),)
-        indexes = (("member_id", "granted_at"),)
+        indexes = (("member_id", "granted_at"), ("brand_id", "step"))

@@ -72,12 +72,15 @@ async def create(*, brand_id: int, spec: CampaignSpec) -> Campaign:
         (len(skus) <= MAX_SKUS and all(len(s) <= 40 for s in skus), "skus", f"Up to {MAX_SKUS} SKUs of 40 characters."),
         (region is None or len(region) <= 64, "region", "A region of up to 64 characters."),
         (not (spec.first_purchase and spec.every_nth), "every_nth", "Choose first purchase or every Nth, not both."),
-        # An event step has no SKU, purchase count or place: only who the member is matters.
+        # An event step has no SKU, purchase count or place: only who the member is matters. A
+        # purchase at a till has SKUs and a count, not the city a scan reports.
         (
-            spec.trigger is Trigger.CLAIM or not (skus or spec.first_purchase or spec.every_nth or region),
+            spec.trigger in (Trigger.CLAIM, Trigger.PURCHASE)
+            or not (skus or spec.first_purchase or spec.every_nth or region),
             "trigger",
             "Event-step campaigns take only the guide and inviter conditions.",
         ),
+        (spec.trigger is not Trigger.PURCHASE or region is None, "region", "Purchase campaigns have no region."),
     ]
     for ok, field, message in checks:
         if not ok:
@@ -263,7 +266,7 @@ async def apply(
         receiver = receiver_of(campaign.beneficiary, facts.member, facts.guide_member_id)
         if receiver is None:
             continue
-        if campaign.every_nth and await _progress(conn, campaign.id, facts.member.id) % campaign.every_nth:
+        if campaign.every_nth and await progress(conn, campaign.id, facts.member.id) % campaign.every_nth:
             continue
         granted.append(await _grant(conn, campaign, facts, accounts[receiver], now=now, valid_days=valid_days))
     return granted
@@ -318,7 +321,7 @@ async def receivers(campaigns: list[Rule], *, member: Claimant, guide_id: int | 
     return ids, guide_member_id
 
 
-async def _progress(conn: BaseDBAsyncClient, campaign_id: int, member_id: int) -> int:
+async def progress(conn: BaseDBAsyncClient, campaign_id: int, member_id: int) -> int:
     """Count one more matching purchase and return the new count (an atomic increment: racing claims
     each get their own number)."""
     q = Statement(conn)

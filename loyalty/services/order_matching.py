@@ -20,7 +20,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from loyalty.models import ImportedOrder
-from loyalty.services import points, policy as policies, products
+from loyalty.services import points, policy as policies, products, purchase_rewards
 from referral.models import TouchKind
 from referral.services import touches
 from referral.services.attribution import binding_join_on
@@ -174,22 +174,40 @@ async def credit(
         f"FROM imported_order o {join} WHERE o.id {q.among([o.id for o in orders])}"
     )
     by_id = {o.id: o for o in orders}
-    credits: list[points.Credit] = []
+    credits = [
+        points.Credit(
+            row["member_id"],
+            int(row["points"]),
+            sum(int(i["quantity"]) for i in by_id[row["id"]].items),
+            order_note(by_id[row["id"]].order_number),
+        )
+        for row in rows
+    ]
+    before = await points.credit_many(conn, brand_id=brand_id, credits=credits, now=now, valid_days=valid_days)
+    # Purchase campaigns, order by order: only when one runs (an import pays nothing for them otherwise).
+    rules = await purchase_rewards.running(conn, brand_id=brand_id, now=now)
     bought: list[touches.Row] = []
-    for row in rows:
+    for row, purchases_before in zip(rows, before, strict=True):
         order, member_id, guide_id = by_id[row["id"]], row["member_id"], row["guide_id"]
+        campaign_id = None
+        if rules:
+            skus = frozenset(str(i["sku"]) for i in order.items)
+            granted = await purchase_rewards.reward(
+                conn,
+                brand_id=brand_id,
+                rules=rules,
+                bought=purchase_rewards.Bought(f"order:{order.id}", member_id, skus, purchases_before, guide_id),
+                now=now,
+                valid_days=valid_days,
+            )
+            campaign_id = purchase_rewards.credited(granted)
         at = _instant(row["ordered_at"])
         store_id = row["bound_store_id"] if guide_id is not None else row["store_id"]
-        units = 0
         for n, item in enumerate(order.items):
             price, sku = int(item["price_cents"]), str(item["sku"])
             for unit in range(int(item["quantity"])):
-                bought.append(
-                    touches.Row(member_id, at, guide_id, store_id, price, sku, f"order:{order.id}:{n}:{unit}")
-                )
-            units += int(item["quantity"])
-        credits.append(points.Credit(member_id, int(row["points"]), units, order_note(order.order_number)))
-    await points.credit_many(conn, brand_id=brand_id, credits=credits, now=now, valid_days=valid_days)
+                source = f"order:{order.id}:{n}:{unit}"
+                bought.append(touches.Row(member_id, at, guide_id, store_id, price, sku, source, campaign_id))
     await touches.record_rows(conn, brand_id=brand_id, kind=_PURCHASE, rows=bought)
 
 

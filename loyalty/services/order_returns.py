@@ -49,8 +49,8 @@ async def reverse(*, brand_id: int, order_number: str, reason: str, now: datetim
                 brand_id=brand_id,
                 member_id=int(row["member_id"]),
                 earned=int(row["points"]),
+                key=f"order:{row['id']}",
                 lot_note=order_note(number),
-                touch_prefix=f"order:{row['id']}:",
                 now=now,
             )
         order = await ImportedOrder.filter(id=row["id"]).using_db(conn).get()

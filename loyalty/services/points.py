@@ -157,16 +157,19 @@ class Credit:
 
 async def credit_many(
     conn: BaseDBAsyncClient, *, brand_id: int, credits: list[Credit], now: datetime, valid_days: int
-) -> None:
+) -> list[int]:
     """Credit many purchases at once, as earn() credits one, in three statements whatever their number:
     the accounts locked, every lot (and any debt it repays, on a line of its own) written, the
-    accounts written back. An import of 100,000 orders cannot afford earn()'s round trips per order."""
+    accounts written back. An import of 100,000 orders cannot afford earn()'s round trips per order.
+    Returns each credit's member's purchases before it ("first purchase" campaigns read it)."""
     accounts = await lock(conn, brand_id=brand_id, member_ids={c.member_id for c in credits})
     lines: list[list[object]] = []
+    before: list[int] = []
     expires_at = now + timedelta(days=valid_days)
     earn, adjust = EntryKind.EARN.value, EntryKind.ADJUST.value
     for credit in credits:
         acct = accounts[credit.member_id]
+        before.append(acct.purchases)
         acct.purchases += credit.purchases
         if credit.points <= 0:
             continue
@@ -205,6 +208,7 @@ async def credit_many(
         " ON CONFLICT (member_id) DO UPDATE SET balance = excluded.balance, debt = excluded.debt, "
         "purchases = excluded.purchases",
     )
+    return before
 
 
 async def deduct(

@@ -47,22 +47,40 @@ async def reward(
     granted = []
     for rule in rules:
         receiver = campaigns.recipient(rule, claimant, guide_id, guide_member_id)
-        if receiver is None:
-            continue
-        # Claim the (campaign, step, beneficiary) slot first: only the first report goes on to pay.
-        q = Statement(conn)
-        rows = await q.rows(
-            "INSERT INTO step_reward (brand_id, campaign_id, step, beneficiary, member_id, points, granted_at) VALUES "
-            f"({q.p(brand_id)}, {q.p(rule.id)}, {q.p(key[:64])}, {q.p(rule.beneficiary.value)}, {q.p(receiver)}, "
-            f"{q.p(rule.points)}, {q.p(now)}) ON CONFLICT (campaign_id, step, beneficiary) DO NOTHING RETURNING id"
-        )
-        if not rows:
-            continue
-        _, coupon, shortfall = await campaigns.give(conn, rule, accounts[receiver], now=now, valid_days=valid_days)
-        await (
-            StepReward.filter(id=rows[0]["id"])
-            .using_db(conn)
-            .update(coupon_id=coupon.id if coupon else None, shortfall=shortfall)
-        )
-        granted.append(await StepReward.filter(id=rows[0]["id"]).using_db(conn).get())
+        if receiver is not None and (
+            done := await grant_once(conn, brand_id, rule, accounts[receiver], key, now=now, valid_days=valid_days)
+        ):
+            granted.append(done)
     return granted
+
+
+async def grant_once(
+    conn: BaseDBAsyncClient,
+    brand_id: int,
+    rule: campaigns.Rule,
+    account: points.Account,
+    key: str,
+    *,
+    now: datetime,
+    valid_days: int,
+) -> StepReward | None:
+    """Give `rule`'s reward for the step `key` to a locked account, unless it was given for that step
+    before (None). The (campaign, step, beneficiary) slot is claimed first: only the first report
+    goes on to pay."""
+    q = Statement(conn)
+    rows = await q.rows(
+        "INSERT INTO step_reward (brand_id, campaign_id, step, beneficiary, member_id, points, granted_at) VALUES "
+        f"({q.p(brand_id)}, {q.p(rule.id)}, {q.p(key[:64])}, {q.p(rule.beneficiary.value)}, {q.p(account.member_id)}, "
+        f"{q.p(rule.points)}, {q.p(now)}) ON CONFLICT (campaign_id, step, beneficiary) DO NOTHING RETURNING id"
+    )
+    if not rows:
+        return None
+    entry, coupon, shortfall = await campaigns.give(conn, rule, account, now=now, valid_days=valid_days)
+    await (
+        StepReward.filter(id=rows[0]["id"])
+        .using_db(conn)
+        .update(
+            coupon_id=coupon.id if coupon else None, shortfall=shortfall, points_entry_id=entry.id if entry else None
+        )
+    )
+    return await StepReward.filter(id=rows[0]["id"]).using_db(conn).get()

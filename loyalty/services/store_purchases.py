@@ -4,8 +4,8 @@ codes (each product's points per item, from its latest batch), and one purchase 
 credited to the guide the member is bound to at that moment, so profiles, segments and every report
 count a till purchase exactly like a scanned can. A receipt number is recorded once per store.
 
-A return takes back what the purchase earned (purchase_returns). Not yet: campaign rules on till
-purchases (a purchase trigger)."""
+Running purchase campaigns reward it (purchase_rewards), and it is credited to the oldest that did; a
+return takes back what the purchase earned (purchase_returns)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import StorePurchase
-from loyalty.services import points, policy as policies, products, purchase_returns
+from loyalty.services import points, policy as policies, products, purchase_returns, purchase_rewards
 from referral.models import Guide, Member, TouchKind
 from referral.services import touches
 from referral.services.attribution import guide_at
@@ -140,17 +140,31 @@ async def record(
                     note=receipt_note(receipt),
                     credited=True,
                 )
+            units = sum(line.quantity for line in lines)
+            bought = purchase_rewards.Bought(
+                f"till:{row.id}", member.id, frozenset(skus), accounts[member.id].purchases - units, credited_guide
+            )
+            rules = await purchase_rewards.running(conn, brand_id=brand_id, now=now)
+            granted = await purchase_rewards.reward(
+                conn, brand_id=brand_id, rules=rules, bought=bought, now=now, valid_days=valid_days
+            )
+            campaign_id = purchase_rewards.credited(granted)
             # One purchase per item, as a scanned can is, in one statement.
-            await touches.record_many(
+            await touches.record_rows(
                 conn,
                 brand_id=brand_id,
-                member_id=member.id,
                 kind=TouchKind.PURCHASE,
-                at=now,
-                guide_id=credited_guide,
-                store_id=credited_store,
-                items=[
-                    (line.price_cents, line.sku, f"till:{row.id}:{n}:{unit}")
+                rows=[
+                    touches.Row(
+                        member.id,
+                        now,
+                        credited_guide,
+                        credited_store,
+                        line.price_cents,
+                        line.sku,
+                        f"till:{row.id}:{n}:{unit}",
+                        campaign_id,
+                    )
                     for n, line in enumerate(lines)
                     for unit in range(line.quantity)
                 ],
@@ -200,8 +214,8 @@ async def reverse(*, brand_id: int, store_id: int, receipt_number: str, reason: 
             brand_id=brand_id,
             member_id=row.member_id,
             earned=row.points,
+            key=f"till:{row.id}",
             lot_note=receipt_note(row.receipt_number),
-            touch_prefix=f"till:{row.id}:",
             now=now,
         )
         row = await StorePurchase.filter(id=row.id).using_db(conn).get()

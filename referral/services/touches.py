@@ -80,23 +80,6 @@ async def record(
     return bool(rows)
 
 
-async def record_many(
-    conn: BaseDBAsyncClient,
-    *,
-    brand_id: int,
-    member_id: int,
-    kind: TouchKind,
-    at: datetime,
-    guide_id: int | None,
-    store_id: int | None,
-    items: list[tuple[int, str | None, str]],
-) -> None:
-    """One member's touches of one kind and moment, one per item (amount_cents, product, source), in one
-    statement; each (kind, source) once, as in record."""
-    rows = [Row(member_id, at, guide_id, store_id, a, p, src) for a, p, src in items]
-    await record_rows(conn, brand_id=brand_id, kind=kind, rows=rows)
-
-
 class Row(NamedTuple):
     """One touch of record_rows (a named tuple: an import makes 300,000 of them)."""
 
@@ -107,6 +90,7 @@ class Row(NamedTuple):
     amount_cents: int
     product: str | None
     source: str
+    campaign_id: int | None = None  # the campaign a rewarded purchase is credited to
 
 
 async def record_rows(conn: BaseDBAsyncClient, *, brand_id: int, kind: TouchKind, rows: list[Row]) -> None:
@@ -125,11 +109,9 @@ async def record_rows(conn: BaseDBAsyncClient, *, brand_id: int, kind: TouchKind
             "amount_cents": "bigint",
             "product": "text",
             "source": "text",
+            "campaign_id": "int",
         },
-        [
-            [brand_id, member, value, at, guide, store, amount, product, source]
-            for member, at, guide, store, amount, product, source in rows
-        ],
+        [[brand_id, member, value, *rest] for member, *rest in rows],
         " ON CONFLICT DO NOTHING",
     )
 

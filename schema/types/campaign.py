@@ -26,6 +26,7 @@ CampaignTrigger = client_enum(
     "What a campaign rewards: a claim or an event step.",
     {
         TriggerValue.CLAIM: "A member claimed an item code.",
+        TriggerValue.PURCHASE: "A purchase recorded at a till or imported from a till or web shop.",
         TriggerValue.EVENT_SIGN_UP: "A member signed up for an event.",
         TriggerValue.EVENT_CHECK_IN: "A member checked in at an event.",
         TriggerValue.EVENT_INTERACTION: "A member answered a poll or quiz, or won a draw, at an event.",
@@ -68,7 +69,9 @@ class Campaign(Node):
 
     points = column(int, description="Points granted.")
 
-    trigger = column(CampaignTrigger, description="What it rewards: a claim or an event step.")
+    trigger = column(
+        CampaignTrigger, description="What it rewards: a claim, a till or imported purchase, or an event step."
+    )
 
     @strawberry.field(description="The coupon it grants, if any.")
     def coupon_template_id(self) -> strawberry.ID | None:
