@@ -117,7 +117,7 @@ def figure_cells(row: reports.Figures, money: regional.Regional) -> list[object]
 
 
 def _key(by: reports.Dimension, key: str | None) -> str:
-    if key is None or by in (reports.Dimension.REGISTRATION_TAG, reports.Dimension.PRODUCT):
+    if key is None or by in reports.TEXT_KEYS:
         return key or ""
     if by is reports.Dimension.CHANNEL:
         return Channel(key).name

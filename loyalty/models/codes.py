@@ -41,6 +41,9 @@ class CodeBatch(Model):
     )
     sku = fields.CharField(max_length=40)
     product_name = fields.CharField(max_length=120)
+    # The family the product belongs to ("stage 1 formula"), for figures per line; the latest batch
+    # of a SKU says it.
+    product_line = fields.CharField(max_length=64, null=True)
     quantity = fields.IntField()
     price_cents = fields.IntField()
     points_per_item = fields.IntField()

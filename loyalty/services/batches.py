@@ -48,6 +48,7 @@ async def create(
     points_per_item: int,
     region: str | None = None,
     store_id: int | None = None,
+    product_line: str | None = None,
 ) -> CodeBatch:
     """A new batch; raises BATCH_QUANTITY_INVALID or BATCH_FIELD_INVALID, creating nothing."""
     policy = await policies.get(brand_id=brand_id)
@@ -64,6 +65,9 @@ async def create(
         raise LoyaltyError(Code.BATCH_FIELD_INVALID, "Price must be 0 or more.", "price_cents")
     if not 0 <= points_per_item <= 10**6:
         raise LoyaltyError(Code.BATCH_FIELD_INVALID, "Points must be 0 or more.", "points_per_item")
+    line = (product_line or "").strip() or None
+    if line is not None and (len(line) > 64 or not line.isprintable()):
+        raise LoyaltyError(Code.BATCH_FIELD_INVALID, "Product line: at most 64 printable characters.", "product_line")
     if store_id is not None:
         await stores.get(brand_id=brand_id, store_id=store_id)
     return await CodeBatch.create(
@@ -76,6 +80,7 @@ async def create(
         key_id=key_id,
         region=(region or "").strip() or None,
         store_id=store_id,
+        product_line=line,
     )
 
 

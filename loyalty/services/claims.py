@@ -112,6 +112,7 @@ async def claim(
                 amount_cents=batch.price_cents,
                 source=f"claim:{row.id}",
                 product=batch.sku,
+                product_line=batch.product_line,
                 conn=conn,
                 campaign_id=campaigns.credited(rewards),
             )
@@ -147,8 +148,8 @@ async def _claimable(
     NOT_REGISTERED."""
     q = Statement(conn)
     rows = await q.rows(
-        "SELECT b.sku, b.product_name, b.quantity, b.price_cents, b.points_per_item, b.key_id, b.region, b.store_id, "
-        "b.revoked_at, m.id AS member_id, m.registered_at, m.referrer_id, p.points_valid_days, "
+        "SELECT b.sku, b.product_name, b.product_line, b.quantity, b.price_cents, b.points_per_item, b.key_id, "
+        "b.region, b.store_id, b.revoked_at, m.id AS member_id, m.registered_at, m.referrer_id, p.points_valid_days, "
         f"gb.guide_id AS bound_guide_id, gb.store_id AS bound_store_id, "
         f"{campaigns.rule_columns('c')} FROM code_batch b "
         f"LEFT JOIN member m ON m.id = {q.p(member_id)} AND m.brand_id = b.brand_id AND m.deleted_at IS NULL "
@@ -176,6 +177,7 @@ async def _claimable(
         quantity=row["quantity"],
         sku=row["sku"],
         product_name=row["product_name"],
+        product_line=row["product_line"],
         price_cents=row["price_cents"],
         points_per_item=row["points_per_item"],
         region=row["region"],

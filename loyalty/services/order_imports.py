@@ -123,7 +123,7 @@ async def run(
 ) -> Summary:
     """Import `orders`; `early` are refusals found before (a file's unreadable rows), counted and
     reported with the rest. Nothing is written when all_or_nothing and anything was refused."""
-    catalogue = await products.points_per_item(brand_id=brand_id)
+    catalogue = await products.catalogue(brand_id=brand_id)
     stores: dict[str, int] = {
         str(code): int(id_) for code, id_ in await Store.filter(brand_id=brand_id).values_list("code", "id")
     }
@@ -189,7 +189,12 @@ async def run(
 
 
 async def _write(
-    brand_id: int, import_id: int, chunk: list[_Ready], catalogue: dict[str, int], now: datetime, valid_days: int
+    brand_id: int,
+    import_id: int,
+    chunk: list[_Ready],
+    catalogue: dict[str, products.Product],
+    now: datetime,
+    valid_days: int,
 ) -> tuple[int, int]:
     """One chunk in one transaction: its members found first, so an order is inserted matched (or
     waiting) once; returns (orders new to the brand, of them matched and credited)."""
@@ -203,11 +208,15 @@ async def _write(
             for row in new
             if row["member_id"] is not None
         ]
-        await order_matching.credit(conn, brand_id=brand_id, orders=matched, now=now, valid_days=valid_days)
+        await order_matching.credit(
+            conn, brand_id=brand_id, orders=matched, catalogue=catalogue, now=now, valid_days=valid_days
+        )
     return len(new), len(matched)
 
 
-def _check(order: OrderIn, catalogue: dict[str, int], stores: dict[str, int], seen: set[str], now: datetime) -> _Ready:
+def _check(
+    order: OrderIn, catalogue: dict[str, products.Product], stores: dict[str, int], seen: set[str], now: datetime
+) -> _Ready:
     number = _text(order.order_number, 64, "order number")
     if number is None:
         raise LoyaltyError(Code.ORDER_INVALID, "An order number is required.", "order_number")
@@ -261,7 +270,7 @@ async def _insert(
     import_id: int,
     chunk: list[_Ready],
     found: dict[str, int],
-    catalogue: dict[str, int],
+    catalogue: dict[str, products.Product],
     now: datetime,
 ) -> list[dict[str, Any]]:
     rows = []

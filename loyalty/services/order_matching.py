@@ -49,9 +49,9 @@ class Order:
     items: list[dict[str, Any]]
 
 
-def earned(items: list[dict[str, Any]], catalogue: dict[str, int]) -> int:
+def earned(items: list[dict[str, Any]], catalogue: dict[str, products.Product]) -> int:
     """The points an order's lines earn: each product's points per item."""
-    return sum(int(i["quantity"]) * catalogue.get(str(i["sku"]), 0) for i in items)
+    return sum(int(i["quantity"]) * catalogue[str(i["sku"])].points for i in items if str(i["sku"]) in catalogue)
 
 
 async def members(conn: BaseDBAsyncClient, *, brand_id: int, keyed: Sequence[tuple[K, Keys]]) -> dict[K, int]:
@@ -101,7 +101,7 @@ def _unique(pairs: Sequence[Any]) -> dict[str, int]:
 async def match_waiting(*, brand_id: int, now: datetime, before_import: int | None = None) -> int:
     """Match the brand's waiting orders (of imports before `before_import`, if given), a chunk per
     transaction; returns how many found their member and were credited."""
-    catalogue = await products.points_per_item(brand_id=brand_id)
+    catalogue = await products.catalogue(brand_id=brand_id)
     valid_days = (await policies.get(brand_id=brand_id)).points_valid_days
     matched, after = 0, 0
     while True:
@@ -126,7 +126,14 @@ async def match_waiting(*, brand_id: int, now: datetime, before_import: int | No
             claimed = await _claim(
                 conn, [(i, member_id, earned(orders[i].items, catalogue)) for i, member_id in found.items()], now
             )
-            await credit(conn, brand_id=brand_id, orders=[orders[i] for i in claimed], now=now, valid_days=valid_days)
+            await credit(
+                conn,
+                brand_id=brand_id,
+                orders=[orders[i] for i in claimed],
+                catalogue=catalogue,
+                now=now,
+                valid_days=valid_days,
+            )
         matched += len(claimed)
 
 
@@ -161,7 +168,13 @@ async def _claim(conn: BaseDBAsyncClient, rows: list[tuple[int, int, int]], now:
 
 
 async def credit(
-    conn: BaseDBAsyncClient, *, brand_id: int, orders: list[Order], now: datetime, valid_days: int
+    conn: BaseDBAsyncClient,
+    *,
+    brand_id: int,
+    orders: list[Order],
+    catalogue: dict[str, products.Product],
+    now: datetime,
+    valid_days: int,
 ) -> None:
     """Credit orders just marked matched, inside the transaction that marked them: their points, and
     one purchase touch per item at the order's time, credited to the guide bound then."""
@@ -207,7 +220,8 @@ async def credit(
             price, sku = int(item["price_cents"]), str(item["sku"])
             for unit in range(int(item["quantity"])):
                 source = f"order:{order.id}:{n}:{unit}"
-                bought.append(touches.Row(member_id, at, guide_id, store_id, price, sku, source, campaign_id))
+                line = catalogue[sku].line if sku in catalogue else None
+                bought.append(touches.Row(member_id, at, guide_id, store_id, price, sku, source, campaign_id, line))
     await touches.record_rows(conn, brand_id=brand_id, kind=_PURCHASE, rows=bought)
 
 

@@ -90,6 +90,7 @@ async def take_back(
                 t.product,
                 f"return:{t.source}",
                 t.campaign_id,
+                t.product_line,
             )
             for t in bought
         ],

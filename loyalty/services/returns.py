@@ -91,6 +91,7 @@ async def reverse(*, brand_id: int, claim_id: int, reason: str, now: datetime) -
             amount_cents=-batch.price_cents,
             source=f"return:{claim.id}",
             product=batch.sku,
+            product_line=batch.product_line,
             campaign_id=min((r.campaign_id for r in rewards), default=None),
             conn=conn,
         )

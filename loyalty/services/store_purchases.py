@@ -102,11 +102,11 @@ async def record(
     guide = await Guide.get(id=guide_id, brand_id=brand_id)
     member = await _member(brand_id, guide.store_id, member_code, phone_last4)
     skus = {line.sku for line in lines}
-    each = await products.points_per_item(brand_id=brand_id, skus=list(skus))
+    each = await products.catalogue(brand_id=brand_id, skus=list(skus))
     if unknown := sorted(skus - each.keys()):
         raise LoyaltyError(Code.SKU_UNKNOWN, f"Unknown SKU: {unknown[0][:64]}.", "items")
     total = sum(line.quantity * line.price_cents for line in lines)
-    earned = sum(line.quantity * each[line.sku] for line in lines)
+    earned = sum(line.quantity * each[line.sku].points for line in lines)
     valid_days = (await policies.get(brand_id=brand_id)).points_valid_days
     # Credited to the guide the member is bound to now (who rang it up may be a colleague).
     credited_guide, credited_store = await guide_at(brand_id=brand_id, member_id=member.id, at=now) or (None, None)
@@ -164,6 +164,7 @@ async def record(
                         line.sku,
                         f"till:{row.id}:{n}:{unit}",
                         campaign_id,
+                        each[line.sku].line,
                     )
                     for n, line in enumerate(lines)
                     for unit in range(line.quantity)

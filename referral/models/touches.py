@@ -45,6 +45,8 @@ class Touch(Model):
     # What was bought, on purchases and their reversals: the SKU (a plain string: referral knows
     # nothing of loyalty's batches; loyalty reports it here), for figures per product.
     product = fields.CharField(max_length=64, null=True)
+    # ...and its product line ("stage 1 formula") as the batch named it when it was sold.
+    product_line = fields.CharField(max_length=64, null=True)
     # The originating record in its domain (a claim, a coupon...), for de-duplication and audit.
     source = fields.CharField(max_length=64, null=True)
 

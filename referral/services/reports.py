@@ -31,6 +31,11 @@ class Dimension(StrEnum):
     CAMPAIGN = "campaign"
     REGISTRATION_TAG = "registration_tag"
     PRODUCT = "product"
+    PRODUCT_LINE = "product_line"
+
+
+# Dimensions whose keys are text as stored, not the id of a row (a tag, a SKU, a product line).
+TEXT_KEYS = frozenset({Dimension.REGISTRATION_TAG, Dimension.PRODUCT, Dimension.PRODUCT_LINE})
 
 
 class Metric(StrEnum):
@@ -51,6 +56,7 @@ _KEYS = {
     Dimension.CAMPAIGN: "t.campaign_id",
     Dimension.REGISTRATION_TAG: "m.registration_tag",
     Dimension.PRODUCT: "t.product",
+    Dimension.PRODUCT_LINE: "t.product_line",
 }
 _MEMBER_DIMENSIONS = (Dimension.CHANNEL, Dimension.REGISTRATION_TAG)
 MAX_PERIOD = timedelta(days=366)

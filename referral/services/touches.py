@@ -35,6 +35,7 @@ async def record(
     other_member_id: int | None = None,
     source: str | None = None,
     product: str | None = None,
+    product_line: str | None = None,
     attribute: bool = False,
     conn: BaseDBAsyncClient | None = None,
 ) -> bool:
@@ -69,13 +70,15 @@ async def record(
             other_member_id,
             source,
             product,
+            product_line,
         )
     )
     placeholders = f"{head}, {store}, {tail}"
     rows = await q.rows(
         "INSERT INTO touch (brand_id, member_id, kind, occurred_at, guide_id, store_id, channel, "
         "campaign, campaign_id, event_ref, "
-        f"amount_cents, other_member_id, source, product) VALUES ({placeholders}) ON CONFLICT DO NOTHING RETURNING id"
+        f"amount_cents, other_member_id, source, product, product_line) VALUES ({placeholders}) "
+        "ON CONFLICT DO NOTHING RETURNING id"
     )
     return bool(rows)
 
@@ -91,6 +94,7 @@ class Row(NamedTuple):
     product: str | None
     source: str
     campaign_id: int | None = None  # the campaign a rewarded purchase is credited to
+    product_line: str | None = None
 
 
 async def record_rows(conn: BaseDBAsyncClient, *, brand_id: int, kind: TouchKind, rows: list[Row]) -> None:
@@ -110,6 +114,7 @@ async def record_rows(conn: BaseDBAsyncClient, *, brand_id: int, kind: TouchKind
             "product": "text",
             "source": "text",
             "campaign_id": "int",
+            "product_line": "text",
         },
         [[brand_id, member, value, *rest] for member, *rest in rows],
         " ON CONFLICT DO NOTHING",

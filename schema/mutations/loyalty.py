@@ -72,6 +72,7 @@ class LoyaltyMutations:
             points_per_item=input.points_per_item,
             region=input.region,
             store_id=ids.decode(input.store_id, "Store", field="storeId") if input.store_id else None,
+            product_line=input.product_line,
         )
         return CodeBatchPayload(batch=CodeBatch(row=row))
 

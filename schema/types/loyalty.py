@@ -24,6 +24,7 @@ class CodeBatch(Node):
     sku = column(str, description="The product's stock-keeping unit.")
 
     product_name = column(str, description="The product as members see it.")
+    product_line = column(str | None, description="The product's line, if named.")
 
     quantity = column(int, description="How many codes (one per item) the batch holds.")
 
@@ -66,6 +67,9 @@ class CodeBatchInput:
     points_per_item: int = strawberry.field(description="Points a claim of one item earns.")
     region: str | None = None
     store_id: strawberry.ID | None = None
+    product_line: str | None = strawberry.field(
+        default=None, description='The product\'s line ("stage 1 formula"): figures per line read it.'
+    )
 
 
 @strawberry.type(description="A successful claim of an item code.")

@@ -25,6 +25,8 @@ Dimension = client_enum(
         reports.Dimension.REGISTRATION_TAG: "The tag carried by the QR code the member registered with.",
         reports.Dimension.PRODUCT: "The SKU bought: purchases, returns and revenue per product (other figures "
         "have no product: null).",
+        reports.Dimension.PRODUCT_LINE: "The product line of what was bought, as its batch named it when sold "
+        "(none named, and other figures: null).",
     },
 )
 Metric = client_enum(
@@ -73,10 +75,11 @@ class AttributionRow:
 
     @strawberry.field(
         description="The guide, store or campaign ID, the channel (a `Channel` value, as the `channel` filter takes "
-        "it), the registration tag or the product's SKU; null = none (unattributed, no campaign, no tag, no product)."
+        "it), the registration tag, the product's SKU or line; null = none (unattributed, no campaign, no tag, no "
+        "product)."
     )
     def key(self) -> str | None:
-        if self.raw_key is None or self.dimension in (reports.Dimension.REGISTRATION_TAG, reports.Dimension.PRODUCT):
+        if self.raw_key is None or self.dimension in reports.TEXT_KEYS:
             return self.raw_key
         if self.dimension is reports.Dimension.CHANNEL:
             return ChannelValue(self.raw_key).name
