@@ -15,6 +15,7 @@ from loyalty.models import (
     PointsEntry,
     Rescan,
     Reward,
+    StepReward,
     StorePurchase,
 )
 from loyalty.services import points
@@ -30,7 +31,7 @@ async def move_member(conn: BaseDBAsyncClient, brand_id: int, absorbed_id: int, 
     await PointsEntry.filter(member_id=absorbed_id).using_db(conn).update(member_id=survivor_id)
     await points.save(conn, survivor)
     await PointsAccount.filter(id=absorbed.id).using_db(conn).delete()
-    for model in (Claim, Rescan, Coupon, Reward, StorePurchase, ImportedOrder):
+    for model in (Claim, Rescan, Coupon, Reward, StepReward, StorePurchase, ImportedOrder):
         await model.filter(member_id=absorbed_id).using_db(conn).update(member_id=survivor_id)
     # Per-member counters: add the absorbed member's counts to the survivor's.
     counters: tuple[tuple[type[CouponHolding] | type[CampaignProgress], str], ...] = (

@@ -9,9 +9,11 @@ from datetime import UTC, datetime
 import pytest
 
 from access.models import StaffRole
-from loyalty.models import Coupon, CouponStatus, PointsAccount, StepReward
-from referral.models import GuideBinding, Member, Touch, TouchKind
+from loyalty.models import Coupon, CouponStatus, ImportedOrder, PointsAccount, StepReward, StorePurchase
+from referral.models import GuideBinding, IdentityProvider, Member, MemberIdentity, Touch, TouchKind
+from referral.services import identities
 from schema import ids
+from server.wiring import wire
 from tests import factories
 from tests.loyalty.scenario import Shop, open_shop
 
@@ -107,3 +109,27 @@ async def test_an_imported_order_with_the_sku_rewards_the_guide_once(shop) -> No
 async def test_a_purchase_campaign_has_no_region(shop) -> None:
     refused = await shop.campaign(name="Shanghai", trigger="PURCHASE", points=5, region="Shanghai")
     assert refused["errors"] == [{"code": "CAMPAIGN_INVALID", "field": "region"}]
+
+
+async def test_a_merged_member_keeps_the_purchases_orders_and_rewards_of_both(shop, clock) -> None:
+    await shop.campaign(name="First", trigger="PURCHASE", firstPurchase=True, points=20)
+    first, _ = await shop.mother("wechat-self", via=shop.guide.invite_code)
+    second, _ = await shop.mother("line-self", via=shop.guide.invite_code)
+    await MemberIdentity.filter(member_id=second.id).update(provider=IdentityProvider.LINE)
+    guide = await _guide_token(shop)
+    assert (await shop.client.mutate("recordStorePurchase", RECORD, receipt("R-1", second.invite_code), token=guide))[
+        "errors"
+    ] == []
+    order = {"orderNumber": "W-1", "orderedAt": "2026-05-20T10:00:00Z", "memberCode": second.invite_code}
+    order["items"] = [{"sku": "MILK-900G", "price": 100}]
+    await shop.client.mutate("importOrders", IMPORT, {"i": {"orders": [order]}}, token=shop.hq)
+
+    survivor = await identities.merge(
+        brand_id=shop.brand.id, member_ids=(first.id, second.id), now=clock.now, member_data=wire().member_data
+    )
+
+    absorbed = second.id if survivor.id == first.id else first.id
+    for model in (StorePurchase, ImportedOrder, StepReward):
+        assert await model.filter(member_id=survivor.id).count() == 1, model
+        assert not await model.filter(member_id=absorbed).exists(), model
+    assert await _balance(survivor.id) == 30 + 20 + 30
