@@ -4,7 +4,10 @@ by code, 15% by a verified phone, 10% by unionid, 15% by a phone nobody verified
 the same file again (every order a duplicate), and `scrm match-orders` after 5,000 of the waiting
 members verify their phones. Wall-clock times of the whole commands, start-up included.
 
-python -m bench.order_import [--orders 100000] [--members 100000]
+python -m bench.order_import [--orders 100000] [--members 100000] [--purchase-campaign]
+
+--purchase-campaign runs a purchase campaign during the imports (first purchase: 20 points), which
+is evaluated order by order.
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ import asyncpg
 from tortoise import Tortoise
 
 from bench.scratch_db import scratch_database
-from loyalty.models import ImportedOrder, PointsAccount
-from loyalty.services import batches
+from loyalty.models import ImportedOrder, PointsAccount, Trigger
+from loyalty.services import batches, campaigns
 from referral.models import Touch
 from server.db import tortoise_config
 from server.migrate import migrate
@@ -120,6 +123,7 @@ async def main() -> None:
     parser.add_argument("--orders", type=int, default=100_000)
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--purchase-campaign", action="store_true", help="a purchase campaign runs meanwhile")
     parser.add_argument("--admin-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     async with scratch_database(args.admin_url, "scrm_bench_orders") as url:
@@ -131,6 +135,16 @@ async def main() -> None:
             await batches.create(
                 brand_id=1, key_id=1, sku=sku, product_name=sku, quantity=1, price_cents=29_900, points_per_item=10
             )
+        if args.purchase_campaign:
+            spec = campaigns.CampaignSpec(
+                name="First purchase",
+                starts_at=NOW - timedelta(days=1),
+                ends_at=NOW + timedelta(days=30),
+                points=20,
+                first_purchase=True,
+                trigger=Trigger.PURCHASE,
+            )
+            await campaigns.create(brand_id=1, spec=spec)
         env = {**os.environ, "DATABASE_URL": url}
         with tempfile.TemporaryDirectory() as scratch:
             path = Path(scratch) / "orders.csv"

@@ -39,6 +39,13 @@ async def reward(
     valid_days: int,
 ) -> list[StepReward]:
     """Grant what the running purchase campaigns (`rules`) give for `bought`; returns the rewards."""
+    # What the purchase itself decides first, without a query: most purchases are no one's first.
+    rules = [
+        rule
+        for rule in rules
+        if (not rule.skus or bought.skus.intersection(rule.skus))
+        and (not rule.first_purchase or bought.purchases_before == 0)
+    ]
     if not rules:
         return []
     referrer = await Member.filter(id=bought.member_id).using_db(conn).values_list("referrer_id", flat=True)
@@ -47,10 +54,6 @@ async def reward(
     accounts = await points.lock(conn, brand_id=brand_id, member_ids=receivers)
     granted = []
     for rule in rules:
-        if rule.skus and not bought.skus.intersection(rule.skus):
-            continue
-        if rule.first_purchase and bought.purchases_before != 0:
-            continue
         receiver = campaigns.recipient(rule, claimant, bought.guide_id, guide_member_id)
         if receiver is None:
             continue
