@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import asyncpg
 
+from bench import shops
 from bench.hq_app import hq_app, timed
 from bench.scratch_db import scratch_database
 from server.migrate import migrate
@@ -28,13 +29,8 @@ ZONE = "Asia/Shanghai"
 
 async def load(conn: asyncpg.Connection, members: int, touches: int, seed: int) -> int:
     rng = random.Random(seed)
-    await conn.execute("INSERT INTO brand (id, slug, name, created_at) VALUES (1, 'bench', 'Bench', $1)", NOW)
-    stores, guides = 50, 500
-    await conn.copy_records_to_table(
-        "store",
-        columns=["id", "brand_id", "code", "name", "is_active", "created_at"],
-        records=[(i, 1, f"S{i}", f"Store {i}", True, NOW) for i in range(1, stores + 1)],
-    )
+    await shops.brand_and_stores(conn, NOW)
+    stores, guides = shops.STORES, shops.GUIDES
     rows, registered = [], {}
     for g in range(1, guides + 1):
         rows.append((g, 1, NOW, NOW - timedelta(days=800), f"G{g:09d}", None, None, None, None, None, None, None))
@@ -76,11 +72,7 @@ async def load(conn: asyncpg.Connection, members: int, touches: int, seed: int) 
         ],
         records=rows,
     )
-    await conn.copy_records_to_table(
-        "guide",
-        columns=["id", "brand_id", "member_id", "store_id", "role", "status", "invite_code", "created_at"],
-        records=[(g, 1, g, (g - 1) % stores + 1, "guide", "active", f"GG{g:08d}", NOW) for g in range(1, guides + 1)],
-    )
+    await shops.guides(conn, NOW)
     customers = list(registered)
     touch_rows = []
     for n in customers:  # each registration, credited to a guide of the member's store

@@ -25,6 +25,7 @@ from pathlib import Path
 import asyncpg
 from tortoise import Tortoise
 
+from bench import shops
 from bench.scratch_db import scratch_database
 from loyalty.models import ImportedOrder, PointsAccount, Trigger
 from loyalty.services import batches, campaigns
@@ -39,13 +40,8 @@ SCRM = str(Path(__file__).resolve().parent.parent / ".venv" / "bin" / "scrm")
 
 async def load(conn: asyncpg.Connection, members: int, seed: int) -> None:
     rng = random.Random(seed)
-    await conn.execute("INSERT INTO brand (id, slug, name, created_at) VALUES (1, 'bench', 'Bench', $1)", NOW)
-    stores, guides = 50, 500
-    await conn.copy_records_to_table(
-        "store",
-        columns=["id", "brand_id", "code", "name", "is_active", "created_at"],
-        records=[(i, 1, f"S{i}", f"Store {i}", True, NOW) for i in range(1, stores + 1)],
-    )
+    await shops.brand_and_stores(conn, NOW)
+    stores, guides = shops.STORES, shops.GUIDES
     people = range(guides + 1, guides + members + 1)
     rows = [(g, 1, NOW, NOW - timedelta(days=800), f"G{g:09d}", None, None) for g in range(1, guides + 1)]
     for n in people:
@@ -56,11 +52,7 @@ async def load(conn: asyncpg.Connection, members: int, seed: int) -> None:
         columns=["id", "brand_id", "created_at", "registered_at", "invite_code", "phone", "phone_verified_at"],
         records=rows,
     )
-    await conn.copy_records_to_table(
-        "guide",
-        columns=["id", "brand_id", "member_id", "store_id", "role", "status", "invite_code", "created_at"],
-        records=[(g, 1, g, (g - 1) % stores + 1, "guide", "active", f"GG{g:08d}", NOW) for g in range(1, guides + 1)],
-    )
+    await shops.guides(conn, NOW)
     await conn.copy_records_to_table(
         "guide_binding",
         columns=["brand_id", "member_id", "guide_id", "store_id", "started_at", "reason"],

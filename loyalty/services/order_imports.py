@@ -324,7 +324,3 @@ async def _insert(
         " ON CONFLICT (brand_id, order_number) DO NOTHING",
         returning="id, order_number, member_id",
     )
-
-
-async def imported(*, brand_id: int, order_number: str) -> ImportedOrder | None:
-    return await ImportedOrder.get_or_none(brand_id=brand_id, order_number=order_number.strip()[:64])
