@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs installed
 
+from insight import snapshot
 from insight.errors import InsightError, InsightErrorCode as Code
 from insight.members import EVERYONE, Members
 from referral.models import TouchKind
@@ -33,6 +35,7 @@ class Cohort:
     month: date  # the first day of the registration month
     members: int  # registered that month (not erased)
     cells: list[Cell]  # since 0 up to the current month (at most MAX_SINCE)
+    as_of: datetime | None = None  # the figures' snapshot (insight.snapshot); None: read live
 
 
 def month_starts(first: date, count: int, zone: ZoneInfo) -> list[datetime]:
@@ -57,6 +60,30 @@ async def cohorts(
     if current < 0 or current > 120:
         raise InsightError(Code.RANGE_INVALID, "The first month is in the future or over 10 years ago.", "from")
     months = min(months, current + 1)
+    taken = await snapshot.current(brand_id, members)
+    if taken and taken.zone == zone.key:
+        found = await _from_snapshot(brand_id, first, months, members)
+    else:
+        taken = None  # cut in another zone: the months would not be the brand's
+        found = await _from_touches(brand_id, first, months, current, zone, members)
+    out = []
+    for c in range(months):
+        size = found.get((c, -1))
+        cells = []
+        for since in range(min(current - c, MAX_SINCE) + 1):
+            r = found.get((c, since)) or {}
+            cells.append(Cell(since, int(r.get("buyers") or 0), int(r.get("again") or 0), int(r.get("revenue") or 0)))
+        month = first + relativedelta(months=c)
+        out.append(Cohort(month, int(size["buyers"]) if size else 0, cells, taken.refreshed_at if taken else None))
+    return out
+
+
+Found = dict[tuple[int, int], dict[str, Any]]  # (cohort, since) -> buyers, again, revenue; since -1: size
+
+
+async def _from_touches(
+    brand_id: int, first: date, months: int, current: int, zone: ZoneInfo, members: Members
+) -> Found:
     # Every month from the first cohort's to the current one (or the last cohort's + MAX_SINCE).
     starts = month_starts(first, min(current, months - 1 + MAX_SINCE) + 2, zone)
     q = Statement()
@@ -84,13 +111,14 @@ async def cohorts(
         "WHERE b.k >= reg.c GROUP BY reg.c, b.k - reg.c "
         "UNION ALL SELECT reg.c, -1, COUNT(*), 0, 0 FROM reg GROUP BY reg.c"
     )
-    found = {(int(r["c"]), int(r["since"])): r for r in await q.rows(sql)}
-    out = []
-    for c in range(months):
-        size = found.get((c, -1))
-        cells = []
-        for since in range(min(current - c, MAX_SINCE) + 1):
-            r = found.get((c, since)) or {}
-            cells.append(Cell(since, int(r.get("buyers") or 0), int(r.get("again") or 0), int(r.get("revenue") or 0)))
-        out.append(Cohort(first + relativedelta(months=c), int(size["buyers"]) if size else 0, cells))
-    return out
+    return {(int(r["c"]), int(r["since"])): r for r in await q.rows(sql)}
+
+
+async def _from_snapshot(brand_id: int, first: date, months: int, members: Members) -> Found:
+    q = Statement()
+    rows = await q.rows(
+        "SELECT c.month, c.since, SUM(c.buyers) AS buyers, SUM(c.again) AS again, SUM(c.cents) AS revenue "
+        f"FROM insight_cohort_cell c WHERE c.brand_id = {q.p(brand_id)} AND c.month >= {q.p(first)} "
+        f"AND c.month < {q.p(first + relativedelta(months=months))}{members.where(q, 'c')} GROUP BY c.month, c.since"
+    )
+    return {((r["month"].year - first.year) * 12 + r["month"].month - first.month, int(r["since"])): r for r in rows}

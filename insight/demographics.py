@@ -5,11 +5,12 @@ per report; bands are cut at dates computed here, so both engines compare plain 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs installed
 
+from insight import snapshot
 from insight.members import EVERYONE, Members
 from referral.models import TouchKind
 from referral.sql import Statement
@@ -36,6 +37,7 @@ class Row:
     members: int
     buyers: int
     revenue_cents: int
+    as_of: datetime | None = None  # the purchases' snapshot (insight.snapshot); None: read live
 
 
 def _bands(column: str, bands: tuple[tuple[str, int], ...], step: str, today: date, q: Statement) -> str:
@@ -63,13 +65,18 @@ async def demographics(*, brand_id: int, by: Trait, today: date, members: Member
     q = Statement()
     key = _key(by, today, q)
     bought = f"('{TouchKind.PURCHASE.value}', '{TouchKind.PURCHASE_REVERSED.value}')"
+    taken = await snapshot.current(brand_id, members)
     spent = (
-        f"SELECT t.member_id, SUM(CASE WHEN t.kind = '{TouchKind.PURCHASE.value}' THEN 1 ELSE -1 END) AS n, "
+        "SELECT p.member_id, p.total_net AS n, p.total_cents AS revenue FROM insight_member_purchases p "
+        f"WHERE p.brand_id = {q.p(brand_id)}"
+        if taken
+        else f"SELECT t.member_id, SUM(CASE WHEN t.kind = '{TouchKind.PURCHASE.value}' THEN 1 ELSE -1 END) AS n, "
         f"SUM(t.amount_cents) AS revenue FROM touch t WHERE t.brand_id = {q.p(brand_id)} AND t.kind IN {bought}"
         f"{members.credited(q)} GROUP BY t.member_id"
     )
     where = f"m.brand_id = {q.p(brand_id)} AND m.registered_at IS NOT NULL AND m.deleted_at IS NULL{members.where(q)}"
-    rows = await q.rows(
+    run = (lambda sql: snapshot.rows(q, sql)) if taken else q.rows
+    rows = await run(
         f"SELECT {key} AS key, COUNT(*) AS members, SUM(CASE WHEN p.n > 0 THEN 1 ELSE 0 END) AS buyers, "
         f"SUM(CASE WHEN p.n > 0 THEN p.revenue ELSE 0 END) AS revenue FROM member m LEFT JOIN ({spent}) p "
         f"ON p.member_id = m.id WHERE {where} GROUP BY 1"
@@ -80,6 +87,7 @@ async def demographics(*, brand_id: int, by: Trait, today: date, members: Member
             members=int(r["members"]),
             buyers=int(r["buyers"] or 0),
             revenue_cents=int(r["revenue"] or 0),
+            as_of=taken.refreshed_at if taken else None,
         )
         for r in rows
     ]

@@ -1,7 +1,7 @@
-"""RFM: each member who bought in the window scored 1-5 on recency (5: bought most lately),
-frequency (purchases net of returns) and monetary value (revenue net of returns), by quintiles of
-the brand's buyers (NTILE, ties broken by member id so both engines agree), and put in a named group.
-The groups are the usual RFM segmentation, first match wins:
+"""RFM: each member who bought in the window scored 1-5 on recency (5: bought most lately) and
+frequency (purchases net of returns), by quintiles of the brand's buyers (NTILE, ties broken by
+member id so both engines agree), and put in a named group with the revenue (net of returns) of its
+members. The groups are the usual RFM segmentation, which names them by R and F; first match wins:
 
   champions            R >= 4 and F >= 4
   loyal                F >= 4
@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from insight import snapshot
 from insight.errors import InsightError, InsightErrorCode as Code
 from insight.members import EVERYONE, Members
 from referral.models import TouchKind
@@ -39,20 +40,36 @@ class Group:
     name: str
     members: int
     revenue_cents: int
+    as_of: datetime | None = None  # the figures' snapshot (insight.snapshot); None: read live
+
+
+_SCORES = (
+    "SELECT b.member_id, NTILE(5) OVER (ORDER BY b.last, b.member_id) AS r, "
+    "NTILE(5) OVER (ORDER BY b.n, b.member_id) AS f, b.revenue FROM ({}) b"
+)
 
 
 def scores_sql(q: Statement, brand_id: int, start: datetime, end: datetime, members: Members) -> str:
     """(member_id, r, f, m, revenue) for every member with purchases net of returns in [start, end)."""
     bought, reversed_ = TouchKind.PURCHASE.value, TouchKind.PURCHASE_REVERSED.value
-    return (
-        "SELECT b.member_id, NTILE(5) OVER (ORDER BY b.last, b.member_id) AS r, "
-        "NTILE(5) OVER (ORDER BY b.n, b.member_id) AS f, NTILE(5) OVER (ORDER BY b.revenue, b.member_id) AS m, "
-        "b.revenue FROM (SELECT t.member_id, "
+    return _SCORES.format(
+        "SELECT t.member_id, "
         f"MAX(CASE WHEN t.kind = '{bought}' THEN t.occurred_at END) AS last, "
         f"SUM(CASE WHEN t.kind = '{bought}' THEN 1 ELSE -1 END) AS n, SUM(t.amount_cents) AS revenue "
         f"FROM touch t WHERE t.kind IN ('{bought}', '{reversed_}') AND t.occurred_at >= {q.p(start)} "
         f"AND t.occurred_at < {q.p(end)} AND t.brand_id = {q.p(brand_id)}{members.of_touches(q)} "
-        f"GROUP BY t.member_id HAVING SUM(CASE WHEN t.kind = '{bought}' THEN 1 ELSE -1 END) > 0) b"
+        f"GROUP BY t.member_id HAVING SUM(CASE WHEN t.kind = '{bought}' THEN 1 ELSE -1 END) > 0"
+    )
+
+
+def snapshot_scores_sql(q: Statement, brand_id: int, start: datetime, end: datetime, members: Members) -> str:
+    """The same rows from the brand's snapshot (PostgreSQL): one row per member, not per purchase.
+    The figures are taken out of the arrays first, so the three sorts carry four numbers a row, not
+    the arrays (which made them spill to disk)."""
+    w = snapshot.Window(q, start, end)
+    return _SCORES.format(
+        f"SELECT s.* FROM (SELECT p.member_id, {w.last()} AS last, {w.net()} AS n, {w.revenue()} AS revenue "
+        f"FROM {w.source(brand_id, members)} OFFSET 0) s WHERE s.n > 0"
     )
 
 
@@ -61,13 +78,22 @@ async def groups(*, brand_id: int, start: datetime, end: datetime, members: Memb
     if not start < end or end - start > MAX_WINDOW:
         raise InsightError(Code.RANGE_INVALID, "The window must start before it ends and span at most 2 years.", "from")
     q = Statement()
+    taken = await snapshot.current(brand_id, members)
+    scores = (snapshot_scores_sql if taken else scores_sql)(q, brand_id, start, end, members)
     named = " ".join(f"WHEN {rule} THEN '{name}'" for name, rule in GROUPS)
-    rows = await q.rows(
+    sql = (
         f"SELECT CASE {named} ELSE '{OTHERWISE}' END AS name, COUNT(*) AS members, SUM(s.revenue) AS revenue "
-        f"FROM ({scores_sql(q, brand_id, start, end, members)}) s GROUP BY 1"
+        f"FROM ({scores}) s GROUP BY 1"
     )
+    rows = await (snapshot.rows(q, sql) if taken else q.rows(sql))
     found = {r["name"]: r for r in rows}
+    as_of = taken.refreshed_at if taken else None
     return [
-        Group(name, int(found[name]["members"]) if name in found else 0, int(found.get(name, {}).get("revenue") or 0))
+        Group(
+            name,
+            int(found[name]["members"]) if name in found else 0,
+            int(found.get(name, {}).get("revenue") or 0),
+            as_of,
+        )
         for name in (*(n for n, _ in GROUPS), OTHERWISE)
     ]

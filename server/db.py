@@ -33,6 +33,7 @@ APPS: dict[str, tuple[list[str], str]] = {
     "loyalty": (["loyalty.models"], "loyalty.migrations"),
     "events": (["events.models"], "events.migrations"),
     "reach": (["reach.models"], "reach.migrations"),
+    "insight": (["insight.models"], "insight.migrations"),
 }
 
 

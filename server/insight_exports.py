@@ -108,8 +108,11 @@ async def demographic_groups(caller: Caller, params: Any, money: regional.Region
     found = await demographics.demographics(
         brand_id=caller.brand_id, by=by, today=today, members=await _members(caller, params)
     )
-    rows = ([g.key, g.members, g.buyers, amount(g.revenue_cents, money), money.currency] for g in found)
-    return f"demographics-{by.value}.csv", ["key", "members", "buyers", "revenue", "currency"], rows
+    rows = (
+        [g.key, g.members, g.buyers, amount(g.revenue_cents, money), money.currency, _as_of(g.as_of, now)]
+        for g in found
+    )
+    return f"demographics-{by.value}.csv", ["key", "members", "buyers", "revenue", "currency", "as_of"], rows
 
 
 async def cohort_cells(caller: Caller, params: Any, money: regional.Regional, now: datetime) -> Table:
@@ -126,7 +129,7 @@ async def cohort_cells(caller: Caller, params: Any, money: regional.Regional, no
         zone=money.zone,
         members=await _members(caller, params),
     )
-    header = ["month", "members", "since", "buyers", "again", "revenue", "currency"]
+    header = ["month", "members", "since", "buyers", "again", "revenue", "currency", "as_of"]
     rows = (
         [
             c.month.isoformat(),
@@ -136,6 +139,7 @@ async def cohort_cells(caller: Caller, params: Any, money: regional.Regional, no
             cell.returning,
             amount(cell.revenue_cents, money),
             money.currency,
+            _as_of(c.as_of, now),
         ]
         for c in found
         for cell in c.cells
@@ -146,8 +150,13 @@ async def cohort_cells(caller: Caller, params: Any, money: regional.Regional, no
 async def rfm_groups(caller: Caller, params: Any, money: regional.Regional, now: datetime) -> Table:
     start, end = instant(params, "from"), instant(params, "to")
     found = await rfm.groups(brand_id=caller.brand_id, start=start, end=end, members=await _members(caller, params))
-    rows = ([g.name, g.members, amount(g.revenue_cents, money), money.currency] for g in found)
-    return f"rfm-{start:%Y%m%d}-{end:%Y%m%d}.csv", ["group", "members", "revenue", "currency"], rows
+    rows = ([g.name, g.members, amount(g.revenue_cents, money), money.currency, _as_of(g.as_of, now)] for g in found)
+    return f"rfm-{start:%Y%m%d}-{end:%Y%m%d}.csv", ["group", "members", "revenue", "currency", "as_of"], rows
+
+
+def _as_of(snapshot: datetime | None, now: datetime) -> str:
+    """When the purchases were read: the pre-computed tables' refresh, or now (read live)."""
+    return (snapshot or now).isoformat()
 
 
 REPORTS: dict[str, Report] = {

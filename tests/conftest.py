@@ -126,7 +126,8 @@ async def empty(database: str) -> str:
             + "DELETE FROM sqlite_sequence; PRAGMA foreign_keys = ON;"
         )
         return "sqlite"
-    quoted = ", ".join(f'"{t}"' for t in tables)
+    # With the tables no model describes: insight's pre-computed ones (PostgreSQL only).
+    quoted = ", ".join(f'"{t}"' for t in [*tables, "insight_member_purchases", "insight_cohort_cell"])
     await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
     return "postgres"
 

@@ -74,7 +74,7 @@ class InsightReportQueries:
         rows = await people.demographics(
             brand_id=caller.brand_id, by=people.Trait(by.value), today=today, members=members
         )
-        return [DemographicGroup.of(row) for row in rows]
+        return [DemographicGroup.of(row, info.context.now()) for row in rows]
 
     @strawberry.field(
         permission_classes=[IsStoreStaff],
@@ -104,7 +104,7 @@ class InsightReportQueries:
             zone=regional.of(brand).zone,
             members=members,
         )
-        return [CohortRow.of(cohort) for cohort in found]
+        return [CohortRow.of(cohort, info.context.now()) for cohort in found]
 
     @strawberry.field(
         permission_classes=[IsStoreStaff],
@@ -141,7 +141,7 @@ class InsightReportQueries:
             loyal_months=loyal_months,
             members=await _members(caller, store_id, guide_id, channel, campaign_id),
         )
-        return RepurchaseFigures.of(figures)
+        return RepurchaseFigures.of(figures, info.context.now())
 
     @strawberry.field(
         permission_classes=[IsStoreStaff],
@@ -161,7 +161,7 @@ class InsightReportQueries:
         caller = require_caller(info)
         members = await _members(caller, store_id, guide_id, channel, campaign_id)
         found = await rfm.groups(brand_id=caller.brand_id, start=from_, end=to, members=members)
-        return [RfmGroup.of(group) for group in found]
+        return [RfmGroup.of(group, info.context.now()) for group in found]
 
     @strawberry.field(
         permission_classes=[IsHQ],

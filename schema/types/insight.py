@@ -3,7 +3,7 @@ repurchase."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 from strawberry.types import Info
@@ -12,6 +12,12 @@ from insight import cohorts, demographics, event_effect, repurchase, rfm
 from schema.enums import client_enum
 from schema.types.broadcast import LiftEstimate
 from schema.types.money import Money, money
+
+AS_OF = (
+    "When the purchases behind these figures were read: the last refresh of the brand's pre-computed tables "
+    "(PostgreSQL, `scrm refresh-insight`, for every purchase), or the moment of the request when read live "
+    "(SQLite, before the first refresh, or one campaign's purchases)."
+)
 
 Trait = client_enum(
     demographics.Trait,
@@ -35,6 +41,7 @@ class DemographicGroup:
     )
     members: int = strawberry.field(description="Registered members in the group.")
     buyers: int = strawberry.field(description="Of those, members who bought (purchases net of returns, ever).")
+    as_of: datetime = strawberry.field(description=AS_OF)
     revenue_cents: strawberry.Private[int]
 
     @strawberry.field(description="What the buyers spent, net of returns, ever.")
@@ -42,8 +49,10 @@ class DemographicGroup:
         return await money(info, self.revenue_cents)
 
     @classmethod
-    def of(cls, row: demographics.Row) -> DemographicGroup:
-        return cls(key=row.key, members=row.members, buyers=row.buyers, revenue_cents=row.revenue_cents)
+    def of(cls, row: demographics.Row, now: datetime) -> DemographicGroup:
+        return cls(
+            key=row.key, members=row.members, buyers=row.buyers, as_of=row.as_of or now, revenue_cents=row.revenue_cents
+        )
 
 
 @strawberry.type(description="One month of a cohort: what its members did that many months after registering.")
@@ -64,9 +73,10 @@ class CohortRow:
     month: date = strawberry.field(description="The first day of the registration month (the brand's calendar).")
     members: int = strawberry.field(description="Members who registered that month (erased ones not counted).")
     cells: list[CohortCell] = strawberry.field(description="Month 0 up to the current month (at most 24).")
+    as_of: datetime = strawberry.field(description=AS_OF)
 
     @classmethod
-    def of(cls, cohort: cohorts.Cohort) -> CohortRow:
+    def of(cls, cohort: cohorts.Cohort, now: datetime) -> CohortRow:
         cells = [
             CohortCell(
                 since=c.since,
@@ -77,7 +87,7 @@ class CohortRow:
             )
             for c in cohort.cells
         ]
-        return cls(month=cohort.month, members=cohort.members, cells=cells)
+        return cls(month=cohort.month, members=cohort.members, cells=cells, as_of=cohort.as_of or now)
 
 
 @strawberry.type(description="Whether members come back in a period.")
@@ -93,9 +103,10 @@ class RepurchaseFigures:
     )
     loyal_purchases: int = strawberry.field(description="The rule's purchases.")
     loyal_months: int = strawberry.field(description="The rule's months.")
+    as_of: datetime = strawberry.field(description=AS_OF)
 
     @classmethod
-    def of(cls, figures: repurchase.Repurchase) -> RepurchaseFigures:
+    def of(cls, figures: repurchase.Repurchase, now: datetime) -> RepurchaseFigures:
         return cls(
             buyers=figures.buyers,
             repeat_buyers=figures.repeat_buyers,
@@ -104,6 +115,7 @@ class RepurchaseFigures:
             loyal=figures.loyal,
             loyal_purchases=figures.loyal_purchases,
             loyal_months=figures.loyal_months,
+            as_of=figures.as_of or now,
         )
 
 
@@ -117,6 +129,7 @@ class RfmGroup:
         description="champions, loyal, potential_loyalists, new, at_risk, hibernating or need_attention."
     )
     members: int = strawberry.field(description="Members in the group.")
+    as_of: datetime = strawberry.field(description=AS_OF)
     revenue_cents: strawberry.Private[int]
 
     @strawberry.field(description="What they spent in the window, net of returns.")
@@ -124,8 +137,8 @@ class RfmGroup:
         return await money(info, self.revenue_cents)
 
     @classmethod
-    def of(cls, group: rfm.Group) -> RfmGroup:
-        return cls(name=group.name, members=group.members, revenue_cents=group.revenue_cents)
+    def of(cls, group: rfm.Group, now: datetime) -> RfmGroup:
+        return cls(name=group.name, members=group.members, as_of=group.as_of or now, revenue_cents=group.revenue_cents)
 
 
 @strawberry.type(description="One group of an event's comparison and what it bought in the days after the event.")

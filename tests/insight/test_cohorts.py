@@ -59,16 +59,18 @@ async def cast(db):
     return dict(brand=brand, b_store=b_store)
 
 
-async def test_each_cell_counts_exactly(cast) -> None:
+async def test_each_cell_counts_exactly(cast, reading) -> None:
+    as_of = await reading(cast["brand"])
     found = await cohorts(brand_id=cast["brand"].id, first_month=date(2026, 3, 1), months=3, now=NOW, zone=SHANGHAI)
     assert found == [
         Cohort(
             date(2026, 3, 1),
             2,
             [Cell(0, 1, 0, 100), Cell(1, 1, 1, 200), Cell(2, 0, 0, 0), Cell(3, 1, 1, 300)],
+            as_of,
         ),
-        Cohort(date(2026, 4, 1), 1, [Cell(0, 0, 0, 0), Cell(1, 1, 0, 70), Cell(2, 0, 0, 0)]),
-        Cohort(date(2026, 5, 1), 1, [Cell(0, 1, 0, 30), Cell(1, 0, 0, 0)]),
+        Cohort(date(2026, 4, 1), 1, [Cell(0, 0, 0, 0), Cell(1, 1, 0, 70), Cell(2, 0, 0, 0)], as_of),
+        Cohort(date(2026, 5, 1), 1, [Cell(0, 1, 0, 30), Cell(1, 0, 0, 0)], as_of),
     ]
     # More cohorts than months so far: up to the current one (June: nobody registered).
     later = await cohorts(brand_id=cast["brand"].id, first_month=date(2026, 5, 1), months=12, now=NOW, zone=SHANGHAI)
@@ -82,6 +84,7 @@ async def test_each_cell_counts_exactly(cast) -> None:
         members=Members(store_id=cast["b_store"].id),
     )
     assert [c.members for c in mine] == [0, 1]
+    assert [c.as_of for c in mine] == [as_of, as_of]
 
 
 @pytest.mark.parametrize(("first", "months"), [(date(2026, 7, 1), 1), (date(2026, 1, 1), 0), (date(2026, 1, 1), 25)])
@@ -111,10 +114,10 @@ async def test_as_a_csv_file(client, settings, clock, cast) -> None:
     hq = factories.staff_token(settings, await factories.staff(cast["brand"]))
     rows = await csv_rows(client, "/exports/reports/cohorts.csv", hq, **{"from": "2026-05-01", "months": "2"})
     assert rows == [
-        ["month", "members", "since", "buyers", "again", "revenue", "currency"],
-        ["2026-05-01", "1", "0", "1", "0", "0.30", "CNY"],
-        ["2026-05-01", "1", "1", "0", "0", "0.00", "CNY"],
-        ["2026-06-01", "0", "0", "0", "0", "0.00", "CNY"],
+        ["month", "members", "since", "buyers", "again", "revenue", "currency", "as_of"],
+        ["2026-05-01", "1", "0", "1", "0", "0.30", "CNY", NOW.isoformat()],
+        ["2026-05-01", "1", "1", "0", "0", "0.00", "CNY", NOW.isoformat()],
+        ["2026-06-01", "0", "0", "0", "0", "0.00", "CNY", NOW.isoformat()],
     ]
     path = "/exports/reports/cohorts.csv"
     assert await csv_refusal(client, path, hq, **{"from": "May", "months": "2"}) == (400, "RANGE_INVALID")

@@ -48,15 +48,16 @@ async def cast(db):
     return dict(brand=brand, b_store=b_store)
 
 
-async def test_the_figures_count_exactly(cast) -> None:
+async def test_the_figures_count_exactly(cast, reading) -> None:
+    as_of = await reading(cast["brand"])
     brand = cast["brand"].id
     june = await repurchase(brand_id=brand, start=JUNE[0], end=JUNE[1])
-    assert (june.buyers, june.repeat_buyers, june.mean_days_between, june.loyal) == (3, 1, 8.0, 1)
+    assert (june.buyers, june.repeat_buyers, june.mean_days_between, june.loyal, june.as_of) == (3, 1, 8.0, 1, as_of)
     assert june.rate == pytest.approx(1 / 3)
     twice = await repurchase(brand_id=brand, start=JUNE[0], end=JUNE[1], loyal_purchases=2, loyal_months=2)
     assert twice.loyal == 2  # a (three in June), d (May and June)
     store_b = await repurchase(brand_id=brand, start=JUNE[0], end=JUNE[1], members=Members(store_id=cast["b_store"].id))
-    assert (store_b.buyers, store_b.repeat_buyers, store_b.mean_days_between) == (1, 0, None)
+    assert (store_b.buyers, store_b.repeat_buyers, store_b.mean_days_between, store_b.as_of) == (1, 0, None, as_of)
 
 
 @pytest.mark.parametrize(

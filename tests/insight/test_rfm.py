@@ -44,7 +44,7 @@ def group_of(r: int, f: int) -> str:
     return next((name for name, _ in GROUPS if rules[name]), OTHERWISE)
 
 
-async def test_groups_agree_with_the_reference(db) -> None:
+async def test_groups_agree_with_the_reference(db, reading) -> None:
     brand, _, _, ga, _ = await two_shops()
     bought: dict[int, list[tuple[datetime, int]]] = {}
     for i in range(13):
@@ -73,8 +73,10 @@ async def test_groups_agree_with_the_reference(db) -> None:
     want: dict[str, list[int]] = {}
     for member, b in bought.items():
         want.setdefault(group_of(r[member], f[member]), []).append(sum(c for _, c in b))
+    as_of = await reading(brand)
     expected = [
-        Group(name, len(want.get(name, [])), sum(want.get(name, []))) for name in (*(n for n, _ in GROUPS), OTHERWISE)
+        Group(name, len(want.get(name, [])), sum(want.get(name, [])), as_of)
+        for name in (*(n for n, _ in GROUPS), OTHERWISE)
     ]
 
     found = await groups(brand_id=brand.id, start=START, end=END)
@@ -107,5 +109,5 @@ async def test_as_a_csv_file(client, settings, db) -> None:
     brand, _, _, _, _ = await two_shops()
     hq = factories.staff_token(settings, await factories.staff(brand))
     rows = await csv_rows(client, "/exports/reports/rfm.csv", hq, **{"from": START.isoformat(), "to": END.isoformat()})
-    assert rows[0] == ["group", "members", "revenue", "currency"]
+    assert rows[0] == ["group", "members", "revenue", "currency", "as_of"]
     assert [r[0] for r in rows[1:]] == [*(n for n, _ in GROUPS), OTHERWISE]
