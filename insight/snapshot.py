@@ -1,7 +1,8 @@
-"""Pre-computed tables for the member-level reports on PostgreSQL (repurchase, RFM, demographics,
-cohorts). Counting each member's purchases over a period reads every purchase of the period (about
-600,000 rows for a year of 100,000 members): 250-1,000 ms whatever the SQL. The tables hold one row
-per member instead, so any period is a binary search in that row's arrays.
+"""Pre-computed tables on PostgreSQL for the member-level reports (repurchase, RFM, demographics,
+cohorts) and the attribution series (insight.series). Counting each member's purchases over a
+period reads every purchase of the period (about 600,000 rows for a year of 100,000 members):
+250-1,000 ms whatever the SQL. The tables hold one row per member instead, so any period is a binary
+search in that row's arrays; and the series reads a few dozen rows a day instead of every touch.
 
 `refresh` rebuilds a brand's tables whole, in one transaction (`scrm refresh-insight`, from cron): a
 report reads the old tables or the new ones, never half of each. The reports read them when they
@@ -22,6 +23,7 @@ from tortoise.transactions import in_transaction
 from insight.members import Members
 from insight.models import Snapshot
 from referral.models import TouchKind
+from referral.services import reports
 from referral.sql import Statement
 
 PURCHASES = f"('{TouchKind.PURCHASE.value}', '{TouchKind.PURCHASE_REVERSED.value}')"
@@ -68,6 +70,20 @@ FROM reg GROUP BY c, origin_store_id, guide_id, channel
 """
 
 
+def _days_sql() -> str:
+    """The attribution figures (referral's own SELECT list) per local day ($2: the zone), store,
+    campaign, and the member's channel and registration tag."""
+    figures = reports.figures_sql(Statement(), followed=True)
+    names = ", ".join(reports.FIGURE_NAMES)
+    keys = "brand_id, day, store_id, campaign_id, channel, registration_tag"
+    return (
+        f"INSERT INTO insight_touch_day ({keys}, {names}) SELECT {keys}, {names} FROM ("
+        "SELECT CAST($1 AS INT) AS brand_id, (t.occurred_at AT TIME ZONE $2)::DATE AS day, t.store_id, t.campaign_id, "
+        f"m.channel, m.registration_tag, {figures} FROM touch t JOIN member m ON m.id = t.member_id "
+        "WHERE t.brand_id = $1 GROUP BY 2, 3, 4, 5, 6) s"
+    )
+
+
 def postgres() -> bool:
     return bool(connections.get("default").capabilities.dialect == "postgres")
 
@@ -89,6 +105,8 @@ async def refresh(*, brand_id: int, zone: ZoneInfo, now: datetime, max_since: in
         buyers = int(counted[0]["n"])
         await conn.execute_query("DELETE FROM insight_cohort_cell WHERE brand_id = $1", [brand_id])
         await conn.execute_query(_COHORTS, [brand_id, zone.key, max_since])
+        await conn.execute_query("DELETE FROM insight_touch_day WHERE brand_id = $1", [brand_id])
+        await conn.execute_query(_days_sql(), [brand_id, zone.key])
         took = round((time.perf_counter() - started) * 1000)
         await conn.execute_query(
             "INSERT INTO insight_snapshot (brand_id, refreshed_at, zone, buyers, took_ms) VALUES ($1, $2, $3, $4, $5) "
@@ -99,7 +117,9 @@ async def refresh(*, brand_id: int, zone: ZoneInfo, now: datetime, max_since: in
     # Every refresh leaves the brand's old rows dead: a scan of the table would read twice the pages
     # until autovacuum came by (repurchase over a year of 100,000 members: 167 ms, 92 ms after
     # VACUUM). Outside the transaction, as VACUUM must be.
-    await connections.get("default").execute_script("VACUUM (ANALYZE) insight_member_purchases, insight_cohort_cell")
+    await connections.get("default").execute_script(
+        "VACUUM (ANALYZE) insight_member_purchases, insight_cohort_cell, insight_touch_day"
+    )
     return await Snapshot.get(brand_id=brand_id)
 
 

@@ -17,7 +17,7 @@ from foundation.auth.caller import Caller
 from foundation.settings import Settings
 from foundation.tenancy import regional
 from foundation.tenancy.models import Brand
-from insight import cohorts, demographics, rfm
+from insight import cohorts, demographics, rfm, series as pre_computed_series
 from insight.errors import InsightError
 from insight.members import Members
 from loyalty.errors import LoyaltyError
@@ -95,11 +95,13 @@ async def attribution_series(caller: Caller, params: Any, money: regional.Region
     grain = _choice(params, "grain", "DAY", report_series.Grain)
     filters = await filters_of(caller, params)
     start, end = instant(params, "from"), instant(params, "to")
-    points = await report_series.series(
+    points, as_of = await pre_computed_series.series(
         brand_id=caller.brand_id, start=start, end=end, grain=grain, zone=money.zone, filters=filters
     )
-    rows = ([p.start.isoformat(), p.end.isoformat(), *figure_cells(p.figures, money)] for p in points)
-    return f"attribution-{grain.value}-{start:%Y%m%d}-{end:%Y%m%d}.csv", ["start", "end", *FIGURE_HEADER], rows
+    fresh = _as_of(as_of, now)
+    rows = ([p.start.isoformat(), p.end.isoformat(), *figure_cells(p.figures, money), fresh] for p in points)
+    header = ["start", "end", *FIGURE_HEADER, "as_of"]
+    return f"attribution-{grain.value}-{start:%Y%m%d}-{end:%Y%m%d}.csv", header, rows
 
 
 async def demographic_groups(caller: Caller, params: Any, money: regional.Regional, now: datetime) -> Table:

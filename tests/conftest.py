@@ -127,7 +127,9 @@ async def empty(database: str) -> str:
         )
         return "sqlite"
     # With the tables no model describes: insight's pre-computed ones (PostgreSQL only).
-    quoted = ", ".join(f'"{t}"' for t in [*tables, "insight_member_purchases", "insight_cohort_cell"])
+    quoted = ", ".join(
+        f'"{t}"' for t in [*tables, "insight_member_purchases", "insight_cohort_cell", "insight_touch_day"]
+    )
     await conn.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
     return "postgres"
 

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from foundation.auth.caller import Caller
 from foundation.tenancy import regional
+from insight import series as attribution_series
 from loyalty.services import campaigns
 from referral.models import Channel as ChannelValue
 from referral.services import data_rights, members, report_series, reports, tags
@@ -120,7 +121,7 @@ class InsightQueries:
     ) -> list[AttributionPoint] | None:
         caller = require_caller(info)
         brand = await info.context.loaders.brand.load(caller.brand_id)
-        points = await report_series.series(
+        points, as_of = await attribution_series.series(
             brand_id=caller.brand_id,
             start=from_,
             end=to,
@@ -129,7 +130,7 @@ class InsightQueries:
             filters=await _filters(caller, store_id, guide_id, channel, campaign_id, registration_tag),
             followed=asks_for(info, FOLLOWED),
         )
-        return [AttributionPoint.of(point) for point in points]
+        return [AttributionPoint.of(point, as_of or info.context.now()) for point in points]
 
     @strawberry.field(permission_classes=[IsHQ], description="Guides ranked by one figure over [from, to).")
     async def leaderboard(

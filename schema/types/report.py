@@ -128,10 +128,17 @@ class AttributionPoint:
     start: datetime = strawberry.field(description="The bucket's start (the first clipped to the period's).")
     end: datetime = strawberry.field(description="The bucket's end, exclusive (the last clipped to the period's).")
     figures: AttributionRow = strawberry.field(description="The figures of the bucket (key null).")
+    as_of: datetime = strawberry.field(
+        description="When the touches behind the figures were read: the last refresh of the brand's pre-computed "
+        "days (PostgreSQL, `scrm refresh-insight`; the part-days at the period's ends are read live), or the moment "
+        "of the request when read live (SQLite, before the first refresh, one guide's series, or a period across "
+        "a daylight-saving change)."
+    )
 
     @classmethod
-    def of(cls, point: report_series.Point) -> AttributionPoint:
-        return cls(start=point.start, end=point.end, figures=AttributionRow.of(reports.Dimension.GUIDE, point.figures))
+    def of(cls, point: report_series.Point, as_of: datetime) -> AttributionPoint:
+        figures = AttributionRow.of(reports.Dimension.GUIDE, point.figures)
+        return cls(start=point.start, end=point.end, figures=figures, as_of=as_of)
 
 
 @strawberry.type(description="How many members are at each journey stage.")

@@ -15,11 +15,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from foundation.tenancy import regional
-from insight import cohorts, demographics, rfm, snapshot
+from foundation.tenancy.models import Brand
+from insight import cohorts, demographics, rfm, series, snapshot
 from insight.members import Members
 from insight.repurchase import repurchase
 from referral.models import Channel, Member, Touch, TouchKind
-from referral.services import members, touches
+from referral.services import members, report_series, touches
+from referral.services.report_series import Grain
+from referral.services.reports import Filters
 from tests import factories
 from tests.insight.shops import two_shops
 from tests.processes import SCRM
@@ -109,6 +112,8 @@ async def test_two_refreshes_at_once_both_finish_with_one_set_of_rows(db) -> Non
 
 REPURCHASE = "query($f: DateTime!, $t: DateTime!) { repurchase(from: $f, to: $t) { buyers asOf } }"
 RFM = "query($f: DateTime!, $t: DateTime!) { rfm(from: $f, to: $t) { name members asOf } }"
+SERIES = """query($f: DateTime!, $t: DateTime!) { attributionSeries(from: $f, to: $t, grain: MONTH) {
+  asOf figures { purchases } } }"""
 
 
 async def test_over_graphql_as_of_is_the_refresh_or_the_request(client, settings, clock, db) -> None:
@@ -117,12 +122,17 @@ async def test_over_graphql_as_of_is_the_refresh_or_the_request(client, settings
     hq = factories.staff_token(settings, await factories.staff(brand))
     period = {"f": YEAR[0].isoformat(), "t": YEAR[1].isoformat()}
     assert (await client.ok(REPURCHASE, period, token=hq))["repurchase"] == {"buyers": 1, "asOf": NOW.isoformat()}
+    live = (await client.ok(SERIES, period, token=hq))["attributionSeries"]
+    assert {p["asOf"] for p in live} == {NOW.isoformat()}
     refreshed = NOW - timedelta(minutes=15)
     if await refresh(brand, refreshed) is None:
         return  # SQLite: read live, as above
     assert (await client.ok(REPURCHASE, period, token=hq))["repurchase"] == {"buyers": 1, "asOf": refreshed.isoformat()}
     groups = (await client.ok(RFM, period, token=hq))["rfm"]
     assert {g["asOf"] for g in groups} == {refreshed.isoformat()} and sum(g["members"] for g in groups) == 1
+    points = (await client.ok(SERIES, period, token=hq))["attributionSeries"]
+    assert {p["asOf"] for p in points} == {refreshed.isoformat()}
+    assert sum(p["figures"]["purchases"] for p in points) == 1
 
 
 @pytest.mark.slow
@@ -144,6 +154,18 @@ async def test_the_command_refreshes_every_brand(cli_env, database, db) -> None:
         assert "nothing to refresh" in done.stdout
 
 
+async def registered_at_random(brand, guides: list, count: int, rng: random.Random) -> list[tuple[int, datetime]]:
+    """`count` members registered at random in the 400 days before NOW, by the guides in turn."""
+    people = []
+    for n in range(count):
+        m = await factories.member(brand, f"m{n}")
+        registered = NOW - timedelta(days=rng.randint(1, 400), minutes=rng.randint(0, 1440))
+        code = guides[n % len(guides)].invite_code
+        await members.register(brand_id=brand.id, member_id=m.id, now=registered, code=code)
+        people.append((m.id, registered))
+    return people
+
+
 async def test_random_histories_give_the_same_figures_live_and_pre_computed(db) -> None:
     """A year of random purchases and returns (same instants, returns before any purchase, members
     erased, three stores): every report, for periods cut mid-day and with each filter, live against
@@ -152,14 +174,7 @@ async def test_random_histories_give_the_same_figures_live_and_pre_computed(db) 
         pytest.skip("the pre-computed tables are PostgreSQL's")
     rng = random.Random(7)
     brand, a, b, ga, gb = await two_shops()
-    people = []
-    for n in range(60):
-        m = await factories.member(brand, f"m{n}")
-        registered = NOW - timedelta(days=rng.randint(1, 400), minutes=rng.randint(0, 1440))
-        await members.register(
-            brand_id=brand.id, member_id=m.id, now=registered, code=(ga if n % 3 else gb).invite_code
-        )
-        people.append((m.id, registered))
+    people = await registered_at_random(brand, [ga, ga, gb], 60, rng)
     await Member.filter(id=people[5][0]).update(deleted_at=NOW)
     rows, shared = [], NOW - timedelta(days=40, hours=3)
     for serial in range(700):
@@ -224,3 +239,93 @@ async def test_random_histories_give_the_same_figures_live_and_pre_computed(db) 
     assert len(pre) == len(live) == 4 * (3 * 4 + 5 + 1)
     for n, (x, y) in enumerate(zip(live, pre, strict=True)):
         assert x == y, n
+
+
+async def test_the_attribution_series_is_the_same_from_the_pre_computed_days(db) -> None:
+    """Touches of every kind at random over a year, in two stores, three campaigns, two tags: the
+    series by day, week and month, for periods cut mid-day, at midnights and within one day, with
+    each filter, live against the pre-computed days (and their live part-days), to the unit."""
+    if db != "postgres":
+        pytest.skip("the pre-computed tables are PostgreSQL's")
+    rng = random.Random(11)
+    brand, a, b, ga, gb = await two_shops()
+    people = [member_id for member_id, _ in await registered_at_random(brand, [ga, gb], 40, rng)]
+    await Member.filter(id__in=people[:10]).update(registration_tag="spring")
+    kinds = [k for k in TouchKind if k is not TouchKind.REGISTRATION]
+    rows = []
+    for serial in range(900):
+        kind = rng.choice(kinds)
+        rows.append(
+            Touch(
+                brand_id=brand.id,
+                member_id=rng.choice(people),
+                kind=kind,
+                occurred_at=NOW - timedelta(seconds=rng.randint(0, 370 * 86400)),
+                amount_cents=rng.randint(-300, 900) if kind.value.startswith("purchase") else 0,
+                store_id=rng.choice([a.id, b.id, None]),
+                guide_id=rng.choice([ga.id, gb.id, None]),
+                campaign_id=rng.choice([None, None, 1, 2, 3]),
+                source=f"s:{serial}",
+            )
+        )
+    await Touch.bulk_create(rows)
+    zone = regional.of(brand).zone
+    midnight = datetime(2026, 2, 9, 16, tzinfo=UTC)  # 10 February, 00:00 in Shanghai
+    periods = [
+        YEAR,
+        (midnight, midnight + timedelta(days=61)),
+        (NOW - timedelta(days=100, hours=7, seconds=3), NOW - timedelta(days=9, minutes=2)),
+        (midnight + timedelta(hours=2), midnight + timedelta(hours=20)),  # within one day: live
+    ]
+    narrowed = [
+        Filters(),
+        Filters(store_id=b.id),
+        Filters(campaign_id=2),
+        Filters(channel=Channel.GUIDE_QR),
+        Filters(registration_tag="spring"),
+        Filters(guide_id=ga.id),  # live
+    ]
+
+    async def both() -> list[tuple[list[object], datetime | None]]:
+        out = []
+        for start, end in periods:
+            for grain in Grain:
+                for filters in narrowed:
+                    for followed in (True, False):
+                        kw = dict(start=start, end=end, grain=grain, zone=zone, filters=filters, followed=followed)
+                        out.append((await report_series.series(brand_id=brand.id, **kw), None))
+                        out.append(await series.series(brand_id=brand.id, **kw))
+        return out
+
+    before = await both()
+    assert all(as_of is None for _, as_of in before)
+    await refresh(brand)
+    after = await both()
+    read_pre = 0
+    for n in range(0, len(after), 2):
+        (live, _), (pre, as_of) = after[n], after[n + 1]
+        assert pre == live == before[n][0], n
+        read_pre += as_of is not None
+    # Every period but the one within a day, every filter but the guide's, read the days.
+    assert read_pre == 3 * len(Grain) * 5 * 2
+    assert sum(p.figures.purchases for p in after[1][0]) != 0
+
+
+async def test_the_series_is_read_live_across_a_daylight_saving_change_or_another_zone(db) -> None:
+    if db != "postgres":
+        pytest.skip("the pre-computed tables are PostgreSQL's")
+    brand, _ = await shop_with_a_buyer()
+    await Brand.filter(id=brand.id).update(time_zone="America/New_York")
+    brand = await Brand.get(id=brand.id)
+    await refresh(brand)
+    york = ZoneInfo("America/New_York")
+
+    async def as_of(start: datetime, end: datetime, zone: ZoneInfo = york) -> datetime | None:
+        return (
+            await series.series(brand_id=brand.id, start=start, end=end, grain=Grain.DAY, zone=zone, filters=Filters())
+        )[1]
+
+    summer = datetime(2026, 4, 1, 4, tzinfo=UTC)  # midnight in New York, after the change of 8 March
+    assert await as_of(summer, summer + timedelta(days=30)) == NOW
+    assert await as_of(summer - timedelta(days=30), summer) is None  # across 8 March
+    assert await as_of(summer, summer + timedelta(days=30), ZoneInfo("Asia/Tokyo")) is None
