@@ -27,7 +27,7 @@ from foundation.ratelimit import open_limiter
 from foundation.settings import Mode, Settings, get_settings
 from schema.context import Context
 from schema.root import Schema, build_schema
-from server import graphiql, insight_exports
+from server import console, graphiql, insight_exports
 from server.client_fingerprints import seen_in
 from server.cors import BrowserOrigins
 from server.db import tortoise_config
@@ -148,6 +148,7 @@ def create_app(
         Route("/line/{brand}/webhook", line_webhook_endpoint(clock), methods=["POST"]),
         Route("/exports/code-batches/{batch_id}/labels.{kind}", code_batch_labels(settings), methods=["GET"]),
     ]
+    routes.append(Mount("/console", app=console.ConsoleFiles()))
     if settings.graphiql:
         routes.append(Mount(graphiql.ASSETS_URL.rstrip("/"), app=StaticFiles(directory=graphiql.ASSETS)))
     app = Starlette(

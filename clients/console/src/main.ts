@@ -1,0 +1,69 @@
+import { ApiError, gql, SessionEnded, setToken, token } from "./api";
+import { attribution } from "./attribution";
+import { dashboard } from "./dashboard";
+import { el, go, route } from "./dom";
+import { locale, setLocale, t } from "./i18n";
+import { signIn } from "./signin";
+import "./style.css";
+
+const ME = `{ me { roles brand { name } } }`;
+const PAGES: Record<string, (root: HTMLElement, params: URLSearchParams) => Promise<void>> = {
+  dashboard,
+  attribution,
+};
+
+const app = document.getElementById("app") as HTMLElement;
+
+function shell(brandName: string): HTMLElement {
+  const main = el("main", { "data-testid": "page" }, t("loading"));
+  const nav = el("nav", {});
+  for (const page of Object.keys(PAGES)) {
+    const link = el("a", { href: `#/${page}`, "data-nav": page }, t(page as "dashboard"));
+    nav.append(link);
+  }
+  const language = el("button", { type: "button", "data-testid": "language" }, t("language"));
+  language.addEventListener("click", () => {
+    setLocale(locale() === "en" ? "zh-Hans" : "en");
+    void render();
+  });
+  const out = el("button", { type: "button", "data-testid": "sign-out" }, t("signOut"));
+  out.addEventListener("click", () => {
+    setToken(null);
+    void render();
+  });
+  app.replaceChildren(el("header", {}, el("strong", {}, `${brandName} · ${t("title")}`), nav, language, out), main);
+  return main;
+}
+
+// Each view asks the API for what it shows; a refused token brings back the sign-in form, and the
+// page (its pickers are in the address) opens again once signed in.
+async function render(expired = false): Promise<void> {
+  document.documentElement.lang = locale();
+  if (!token()) {
+    signIn(app, expired, () => void render());
+    return;
+  }
+  try {
+    const me = await gql<{ me: { roles: string[]; brand: { name: string } } | null }>(ME);
+    if (!me.me) throw new SessionEnded("no viewer");
+    const main = shell(me.me.brand.name);
+    const { page, params } = route();
+    const view = PAGES[page] ?? dashboard;
+    for (const link of app.querySelectorAll<HTMLAnchorElement>("nav a")) {
+      link.classList.toggle("current", link.dataset.nav === page);
+    }
+    await view(main, params);
+    main.dataset.ready = page;
+  } catch (error) {
+    if (error instanceof SessionEnded) {
+      setToken(null);
+      await render(true);
+      return;
+    }
+    app.append(el("p", { class: "error", role: "alert" }, error instanceof ApiError ? error.message : String(error)));
+  }
+}
+
+window.addEventListener("hashchange", () => void render());
+if (!location.hash) go("dashboard");
+void render();

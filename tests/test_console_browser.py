@@ -1,0 +1,228 @@
+"""The HQ console in a real browser (Debian's chromium, driven by Playwright), against `scrm serve` on
+the test database, on both engines, with every request to another host refused: sign in, read the
+dashboard and the attribution table and compare every figure with the API's answer for the same
+period, sort, download the CSV, switch to Chinese, lose the session and come back to the same page;
+a store manager sees their store only. A screenshot of each page is kept in tests/artifacts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from access.models import StaffRole
+from referral.models import Guide, Member, TouchKind
+from referral.services import members, touches
+from tests import factories
+from tests.processes import serving
+from tests.test_multi_worker import server_env
+
+# Slow: left out of the fast loop (pytest -m 'not slow'); CI runs everything.
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).parent / "artifacts"
+FIGURES = "newMembers purchases couponsWrittenOff eventsAttended revenue { amount }"
+SERIES = f"""query($f: DateTime!, $t: DateTime!) {{ attributionSeries(from: $f, to: $t, grain: DAY) {{
+  figures {{ {FIGURES} }} }} }}"""
+ATTRIBUTION = f"""query($f: DateTime!, $t: DateTime!, $by: Dimension!) {{
+  attribution(from: $f, to: $t, by: $by, first: 100) {{ key {FIGURES} }} }}"""
+
+
+async def shop() -> dict:
+    """Two stores with a guide each; members of both buying, writing off coupons and attending events
+    on days spread over the last three weeks (and one purchase long before, outside 30 days)."""
+    brand = await factories.brand("acme")
+    a, b = await factories.store(brand, "A", "Store A"), await factories.store(brand, "B", "Store B")
+    ga, gb = await factories.guide(brand, a, "ga"), await factories.guide(brand, b, "gb")
+    now = datetime.now(UTC)
+
+    async def touch(m: Member, guide: Guide, kind: TouchKind, days_ago: float, cents: int = 0) -> None:
+        await touches.record(
+            brand_id=brand.id,
+            member_id=m.id,
+            kind=kind,
+            at=now - timedelta(days=days_ago),
+            guide_id=guide.id,
+            store_id=guide.store_id,
+            amount_cents=cents,
+        )
+
+    for n in range(12):
+        guide = ga if n % 3 else gb
+        m = await factories.member(brand, f"m{n}")
+        await members.register(
+            brand_id=brand.id, member_id=m.id, now=now - timedelta(days=20 - n), code=guide.invite_code
+        )
+
+        for k in range(n % 4):
+            await touch(m, guide, TouchKind.PURCHASE, 18 - n - k * 0.5, 29_900 + 100 * k)
+        if n % 5 == 0:
+            await touch(m, guide, TouchKind.COUPON_WRITTEN_OFF, 3)
+        if n % 4 == 1:
+            await touch(m, guide, TouchKind.EVENT_CHECK_IN, 2)
+        if n == 7:
+            await touch(m, guide, TouchKind.PURCHASE, 200, 10_000)
+    await factories.staff(brand, "hq")
+    await factories.staff(brand, "manager-b", StaffRole.STORE_MANAGER, b)
+    return {"brand": brand, "b": b}
+
+
+async def api(base: str, query: str, variables: dict, token: str | None) -> dict:
+    headers = {"authorization": f"Bearer {token}"} if token else {}
+    async with httpx.AsyncClient(base_url=base, timeout=30, headers=headers) as http:
+        body = (
+            await http.post(
+                "/graphql", json={"query": query, "variables": variables}, headers={"authorization": f"Bearer {token}"}
+            )
+        ).json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def sign_in_token(base: str, username: str) -> str:
+    data = await api(
+        base,
+        'mutation($u: String!, $p: String!) { signInStaff(brand: "acme", username: $u, password: $p) { token } }',
+        {"u": username, "p": factories.STAFF_PASSWORD},
+        None,
+    )
+    return str(data["signInStaff"]["token"])
+
+
+async def test_the_console_shows_the_apis_figures_in_a_browser(db, database) -> None:
+    playwright = pytest.importorskip("playwright.async_api")
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is needed (.ci/run installs it)")
+    cast = await shop()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serving(server_env(database)) as (base, _):
+        hq = await sign_in_token(base, "hq")
+        async with playwright.async_playwright() as p:
+            browser = await p.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+            )
+            try:
+                context = await browser.new_context(accept_downloads=True, locale="en-US")
+                page = await context.new_page()
+                elsewhere: list[str] = []
+
+                async def only_here(route) -> None:  # type: ignore[no-untyped-def]
+                    if route.request.url.startswith(base):
+                        await route.continue_()
+                    else:
+                        elsewhere.append(route.request.url)
+                        await route.abort()
+
+                await page.route("**/*", only_here)
+                problems: list[str] = []
+                page.on("pageerror", lambda error: problems.append(str(error)))
+                page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+
+                async def sign_in(username: str, password: str = factories.STAFF_PASSWORD) -> None:
+                    await page.fill("[data-testid=brand]", "acme")
+                    await page.fill("[data-testid=username]", username)
+                    await page.fill("[data-testid=password]", password)
+                    await page.click("[data-testid=sign-in-button]")
+
+                # A wrong password: the API's message, next to the form; still signed out.
+                await page.goto(f"{base}/console", wait_until="networkidle")
+                await sign_in("hq", "not the password")
+                error = page.locator("[data-testid=sign-in-error]")
+                await error.wait_for()
+                assert await error.get_attribute("data-code") == "INVALID_CREDENTIALS"
+                await sign_in("hq")
+
+                # The dashboard: every key figure is the API's sum over the same days.
+                await page.wait_for_selector("main[data-ready=dashboard]", timeout=20_000)
+                section = page.locator("[data-page=dashboard]")
+                span = {"f": await section.get_attribute("data-from"), "t": await section.get_attribute("data-to")}
+                points = (await api(base, SERIES, span, hq))["attributionSeries"]
+                for figure in ("newMembers", "purchases", "couponsWrittenOff", "eventsAttended"):
+                    shown = await page.get_attribute(f"[data-figure={figure}]", "data-value")
+                    assert int(shown or -1) == sum(p["figures"][figure] for p in points), figure
+                revenue = sum(p["figures"]["revenue"]["amount"] for p in points)
+                assert int(await page.get_attribute("[data-figure=revenue]", "data-value") or -1) == revenue > 0
+                assert "¥" in await page.inner_text("[data-figure=revenue]")
+                assert await page.locator("[data-testid=daily-chart] canvas").count() == 1
+                await page.screenshot(path=str(ARTIFACTS / f"console-dashboard-{db}.png"), full_page=True)
+
+                # Attribution by store: each row is the API's row; sorted by the column clicked.
+                await page.goto(f"{base}/console/#/attribution?by=STORE&days=30")
+                await page.wait_for_selector("main[data-ready=attribution]")
+                section = page.locator("[data-page=attribution]")
+                span = {"f": await section.get_attribute("data-from"), "t": await section.get_attribute("data-to")}
+                rows = (await api(base, ATTRIBUTION, {**span, "by": "STORE"}, hq))["attribution"]
+                assert await page.locator("tbody tr").count() == len(rows) >= 2
+                for row in rows:
+                    tr = page.locator(f"tbody tr[data-key='{row['key']}']")
+                    for column in ("newMembers", "purchases", "couponsWrittenOff", "eventsAttended"):
+                        assert (
+                            int(await tr.locator(f"[data-column={column}]").get_attribute("data-value") or -1)
+                            == row[column]
+                        )
+                    assert (
+                        int(await tr.locator("[data-column=revenue]").get_attribute("data-value") or -1)
+                        == row["revenue"]["amount"]
+                    )
+                assert "Store A" in await page.inner_text("tbody")
+                await page.click("th[data-sort=newMembers]")
+                await page.wait_for_selector("th.sorted[data-sort=newMembers]")
+                shown = [
+                    int(v)
+                    for v in await page.locator("tbody [data-column=newMembers]").evaluate_all(
+                        "cells => cells.map(c => c.dataset.value)"
+                    )
+                ]
+                assert shown == sorted((r["newMembers"] for r in rows), reverse=True)
+                await page.screenshot(path=str(ARTIFACTS / f"console-attribution-{db}.png"), full_page=True)
+
+                # The CSV: what the export endpoint gives, one line per row, opened and read.
+                async with page.expect_download() as waiting:
+                    await page.click("[data-testid=download-csv]")
+                saved = await (await waiting.value).path()
+                text = Path(saved).read_bytes().decode("utf-8")
+                assert text.startswith("\ufeff")
+                lines = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+                assert len(lines) == 1 + len(rows) and "Store A" in text
+
+                # Chinese, and back.
+                await page.click("[data-testid=language]")
+                await page.wait_for_selector("main[data-ready=attribution]")
+                nav = await page.inner_text("nav")
+                assert "概览" in nav and "归因分析" in nav and "Dashboard" not in nav
+                assert "下载 CSV" in await page.inner_text("[data-testid=download-csv]")
+                await page.screenshot(path=str(ARTIFACTS / f"console-attribution-zh-{db}.png"), full_page=True)
+                await page.click("[data-testid=language]")
+                await page.wait_for_selector("nav a[data-nav=dashboard]:has-text('Dashboard')")
+
+                # The session ends (a token the server no longer takes): sign-in, then the same page.
+                await page.goto(f"{base}/console/#/attribution?by=GUIDE&days=90")
+                await page.wait_for_selector("section[data-by=GUIDE]")
+                await page.evaluate("sessionStorage.setItem('console.token', 'expired')")
+                await page.select_option("[data-testid=days]", "7")
+                await page.wait_for_selector("[data-testid=session-ended]")
+                await sign_in("hq")
+                await page.wait_for_selector("main[data-ready=attribution]")
+                assert "by=GUIDE" in page.url and "days=7" in page.url
+                assert await page.get_attribute("[data-page=attribution]", "data-by") == "GUIDE"
+
+                # A store manager: the API scopes the figures to their store.
+                await page.click("[data-testid=sign-out]")
+                await sign_in("manager-b")
+                await page.goto(f"{base}/console/#/attribution?by=STORE&days=30")
+                await page.wait_for_selector("main[data-ready=attribution]")
+                keys = await page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.key)")
+                assert len(keys) == 1 and "Store B" in await page.inner_text("tbody")
+                await page.screenshot(path=str(ARTIFACTS / f"console-manager-{db}.png"), full_page=True)
+            finally:
+                await browser.close()
+    assert elsewhere == [], elsewhere
+    assert problems == [], problems
+    assert cast["b"].name == "Store B"
