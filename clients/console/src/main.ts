@@ -38,6 +38,8 @@ function shell(brandName: string): HTMLElement {
 // Each view asks the API for what it shows; a refused token brings back the sign-in form, and the
 // page (its pickers are in the address) opens again once signed in.
 async function render(expired = false): Promise<void> {
+  const started = performance.now();
+  app.querySelector("main")?.removeAttribute("data-ready");
   document.documentElement.lang = locale();
   if (!token()) {
     signIn(app, expired, () => void render());
@@ -53,6 +55,8 @@ async function render(expired = false): Promise<void> {
       link.classList.toggle("current", link.dataset.nav === page);
     }
     await view(main, params);
+    // How long the page took, from asking to drawn: what bench/console reads.
+    main.dataset.renderMs = String(Math.round(performance.now() - started));
     main.dataset.ready = page;
   } catch (error) {
     if (error instanceof SessionEnded) {
