@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from access.models import StaffRole
+from foundation import global_ids
 from referral.models import Guide, Member, TouchKind
 from referral.services import members, touches
 from tests import factories
@@ -30,6 +31,7 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 FIGURES = "newMembers purchases couponsWrittenOff eventsAttended revenue { amount }"
 SERIES = f"""query($f: DateTime!, $t: DateTime!) {{ attributionSeries(from: $f, to: $t, grain: DAY) {{
   figures {{ {FIGURES} }} }} }}"""
+PROFILE = "query($id: ID!) { member(id: $id) { profile { purchases revenue { amount } } } }"
 ATTRIBUTION = f"""query($f: DateTime!, $t: DateTime!, $by: Dimension!) {{
   attribution(from: $f, to: $t, by: $by, first: 100) {{ key {FIGURES} }} }}"""
 
@@ -68,9 +70,17 @@ async def shop() -> dict:
             await touch(m, guide, TouchKind.EVENT_CHECK_IN, 2)
         if n == 7:
             await touch(m, guide, TouchKind.PURCHASE, 200, 10_000)
+    # A referral chain: the guide brought Ann, Ann brought Bea, Bea brought Cat.
+    chain, code = [], ga.invite_code
+    for name in ("ann", "bea", "cat"):
+        m = await factories.member(brand, name)
+        m = await members.register(brand_id=brand.id, member_id=m.id, now=now - timedelta(days=5), code=code)
+        chain.append(m)
+        code = m.invite_code
+    await touch(chain[0], ga, TouchKind.PURCHASE, 1, 12_300)
     await factories.staff(brand, "hq")
     await factories.staff(brand, "manager-b", StaffRole.STORE_MANAGER, b)
-    return {"brand": brand, "b": b}
+    return {"brand": brand, "b": b, "chain": chain}
 
 
 async def api(base: str, query: str, variables: dict, token: str | None) -> dict:
@@ -212,6 +222,34 @@ async def test_the_console_shows_the_apis_figures_in_a_browser(db, database) -> 
                 await page.wait_for_selector("main[data-ready=attribution]")
                 assert "by=GUIDE" in page.url and "days=7" in page.url
                 assert await page.get_attribute("[data-page=attribution]", "data-by") == "GUIDE"
+
+                # Members: found by invite code; the profile is the API's; the referral tree opens.
+                ann, bea, cat = (global_ids.encode("Member", m.id) for m in cast["chain"])
+                await page.goto(f"{base}/console/#/members?q={cast['chain'][0].invite_code}")
+                await page.wait_for_selector("main[data-ready=members]")
+                await page.click(f"[data-testid=member-list] a[data-member='{ann}']")
+                await page.wait_for_selector("[data-testid=profile]")
+                wanted = (await api(base, PROFILE, {"id": ann}, hq))["member"]["profile"]
+                assert (
+                    int(await page.get_attribute("[data-field=purchases]", "data-value") or -1)
+                    == wanted["purchases"]
+                    == 1
+                )
+                assert (
+                    int(await page.get_attribute("[data-field=revenue]", "data-value") or -1)
+                    == wanted["revenue"]["amount"]
+                )
+                tree = page.locator("[data-testid=descendants]")
+                assert await tree.get_attribute("data-total") == "2"
+                nested = tree.locator(f"details:has(> summary[data-member='{bea}']) summary[data-member='{cat}']")
+                assert await nested.count() == 1 and not await nested.is_visible()
+                await tree.locator(f"summary[data-member='{bea}']").click()
+                assert await nested.is_visible()
+                await page.goto(f"{base}/console/#/members?id={cat}")
+                await page.wait_for_selector(f"[data-testid=member-name]:text-is('{cast['chain'][2].invite_code}')")
+                chain = " → ".join(m.invite_code for m in cast["chain"])
+                assert await page.inner_text("[data-testid=ancestors]") == chain
+                await page.screenshot(path=str(ARTIFACTS / f"console-members-{db}.png"), full_page=True)
 
                 # A store manager: the API scopes the figures to their store.
                 await page.click("[data-testid=sign-out]")

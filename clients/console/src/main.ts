@@ -3,6 +3,7 @@ import { attribution } from "./attribution";
 import { dashboard } from "./dashboard";
 import { el, go, route } from "./dom";
 import { locale, setLocale, t } from "./i18n";
+import { members } from "./members";
 import { signIn } from "./signin";
 import "./style.css";
 
@@ -10,6 +11,7 @@ const ME = `{ me { roles brand { name } } }`;
 const PAGES: Record<string, (root: HTMLElement, params: URLSearchParams) => Promise<void>> = {
   dashboard,
   attribution,
+  members,
 };
 
 const app = document.getElementById("app") as HTMLElement;
