@@ -31,6 +31,8 @@ ARTIFACTS = Path(__file__).parent / "artifacts"
 FIGURES = "newMembers purchases couponsWrittenOff eventsAttended revenue { amount }"
 SERIES = f"""query($f: DateTime!, $t: DateTime!) {{ attributionSeries(from: $f, to: $t, grain: DAY) {{
   figures {{ {FIGURES} }} }} }}"""
+LEADERS = """query($f: DateTime!, $t: DateTime!) {
+  leaderboard(from: $f, to: $t, metric: PURCHASES, first: 10) { key purchases } }"""
 PROFILE = "query($id: ID!) { member(id: $id) { profile { purchases revenue { amount } } } }"
 ATTRIBUTION = f"""query($f: DateTime!, $t: DateTime!, $by: Dimension!) {{
   attribution(from: $f, to: $t, by: $by, first: 100) {{ key {FIGURES} }} }}"""
@@ -223,6 +225,21 @@ async def test_the_console_shows_the_apis_figures_in_a_browser(db, database) -> 
                 assert "by=GUIDE" in page.url and "days=7" in page.url
                 assert await page.get_attribute("[data-page=attribution]", "data-by") == "GUIDE"
 
+                # Reports: the funnel and the leaderboard are the API's; the cohorts drawn as a heat map.
+                await page.goto(f"{base}/console/#/reports")
+                await page.wait_for_selector("main[data-ready=reports]")
+                for step in (await api(base, "{ funnel { stage members } }", {}, hq))["funnel"]:
+                    cell = page.locator(f"[data-testid=funnel] tr[data-stage={step['stage']}] [data-value]")
+                    assert int(await cell.get_attribute("data-value") or -1) == step["members"]
+                board = page.locator("[data-testid=leaderboard]")
+                span = {"f": await board.get_attribute("data-from"), "t": await board.get_attribute("data-to")}
+                leaders = (await api(base, LEADERS, span, hq))["leaderboard"]
+                shown = await board.locator("[data-value]").evaluate_all("cells => cells.map(c => +c.dataset.value)")
+                assert shown == [row["purchases"] for row in leaders] and len(shown) == 2
+                assert await page.locator("[data-testid=cohort-heatmap] canvas").count() == 1
+                assert await page.locator("[data-testid=funnel-chart] canvas").count() == 1
+                await page.screenshot(path=str(ARTIFACTS / f"console-reports-{db}.png"), full_page=True)
+
                 # Members: found by invite code; the profile is the API's; the referral tree opens.
                 ann, bea, cat = (global_ids.encode("Member", m.id) for m in cast["chain"])
                 await page.goto(f"{base}/console/#/members?q={cast['chain'][0].invite_code}")
@@ -258,6 +275,9 @@ async def test_the_console_shows_the_apis_figures_in_a_browser(db, database) -> 
                 await page.wait_for_selector("main[data-ready=attribution]")
                 keys = await page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.key)")
                 assert len(keys) == 1 and "Store B" in await page.inner_text("tbody")
+                await page.goto(f"{base}/console/#/reports")
+                await page.wait_for_selector("main[data-ready=reports]")
+                assert await page.locator("[data-testid=leaderboard]").count() == 0  # HQ's only
                 await page.screenshot(path=str(ARTIFACTS / f"console-manager-{db}.png"), full_page=True)
             finally:
                 await browser.close()

@@ -49,6 +49,13 @@ const words = {
     tags: "Tags",
     referralTree: "Referral tree",
     timeline: "Timeline",
+    reports: "Reports",
+    funnel: "Journey funnel",
+    cohorts: "Cohorts: share buying, by months since registering (%)",
+    leaderboard: "Guide leaderboard",
+    PURCHASES: "Purchases",
+    NEW_MEMBERS: "New members",
+    COUPONS_WRITTEN_OFF: "Coupons written off",
   },
   "zh-Hans": {
     title: "总部控制台",
@@ -97,6 +104,13 @@ const words = {
     tags: "标签",
     referralTree: "推荐关系树",
     timeline: "时间线",
+    reports: "报表",
+    funnel: "旅程漏斗",
+    cohorts: "同期群：注册后第 N 个月购买的比例（%）",
+    leaderboard: "导购排行榜",
+    PURCHASES: "购买",
+    NEW_MEMBERS: "新会员",
+    COUPONS_WRITTEN_OFF: "核销券数",
   },
 } as const;
 

@@ -4,15 +4,13 @@ import { dashboard } from "./dashboard";
 import { el, go, route } from "./dom";
 import { locale, setLocale, t } from "./i18n";
 import { members } from "./members";
+import { reports } from "./reports";
 import { signIn } from "./signin";
 import "./style.css";
 
 const ME = `{ me { roles brand { name } } }`;
-const PAGES: Record<string, (root: HTMLElement, params: URLSearchParams) => Promise<void>> = {
-  dashboard,
-  attribution,
-  members,
-};
+type View = (root: HTMLElement, params: URLSearchParams, roles: string[]) => Promise<void>;
+const PAGES: Record<string, View> = { dashboard, attribution, reports, members };
 
 const app = document.getElementById("app") as HTMLElement;
 
@@ -56,7 +54,7 @@ async function render(expired = false): Promise<void> {
     for (const link of app.querySelectorAll<HTMLAnchorElement>("nav a")) {
       link.classList.toggle("current", link.dataset.nav === page);
     }
-    await view(main, params);
+    await view(main, params, me.me.roles);
     // How long the page took, from asking to drawn: what bench/console reads.
     main.dataset.renderMs = String(Math.round(performance.now() - started));
     main.dataset.ready = page;
