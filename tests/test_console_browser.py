@@ -33,6 +33,7 @@ SERIES = f"""query($f: DateTime!, $t: DateTime!) {{ attributionSeries(from: $f, 
   figures {{ {FIGURES} }} }} }}"""
 LEADERS = """query($f: DateTime!, $t: DateTime!) {
   leaderboard(from: $f, to: $t, metric: PURCHASES, first: 10) { key purchases } }"""
+BATCHES = "{ codeBatches(first: 5) { nodes { quantity pointsPerItem revokedAt price { amount } } } }"
 PROFILE = "query($id: ID!) { member(id: $id) { profile { purchases revenue { amount } } } }"
 ATTRIBUTION = f"""query($f: DateTime!, $t: DateTime!, $by: Dimension!) {{
   attribution(from: $f, to: $t, by: $by, first: 100) {{ key {FIGURES} }} }}"""
@@ -268,6 +269,55 @@ async def test_the_console_shows_the_apis_figures_in_a_browser(db, database) -> 
                 assert await page.inner_text("[data-testid=ancestors]") == chain
                 await page.screenshot(path=str(ARTIFACTS / f"console-members-{db}.png"), full_page=True)
 
+                # Code batches: a refusal shows next to its field and creates nothing; a batch is made,
+                # its CSV and labels downloaded, then it is revoked.
+                await page.goto(f"{base}/console/#/batches")
+                await page.wait_for_selector("main[data-ready=batches]")
+
+                async def fill(**values: str) -> None:
+                    for name, value in values.items():
+                        await page.fill(f"[data-testid=batch-{name}]", value)
+
+                await fill(sku="MILK-1", productName="Gold 3", quantity="0", price="299.00", pointsPerItem="10")
+                await page.click("[data-testid=create-batch]")
+                refusal = page.locator("[data-error-for=quantity]")
+                await page.wait_for_selector("[data-error-for=quantity][data-code]")
+                assert await refusal.get_attribute("data-code") == "BATCH_QUANTITY_INVALID"
+                assert (await api(base, BATCHES, {}, hq))["codeBatches"]["nodes"] == []
+                # The session ends while the form is filled in: sign in again, and it is still there.
+                await fill(quantity="5")
+                await page.evaluate("sessionStorage.setItem('console.token', 'expired')")
+                await page.click("[data-testid=create-batch]")
+                await page.wait_for_selector("[data-testid=session-ended]")
+                await sign_in("hq")
+                await page.wait_for_selector("main[data-ready=batches]")
+                assert await page.input_value("[data-testid=batch-quantity]") == "5"
+                assert await page.input_value("[data-testid=batch-sku]") == "MILK-1"
+                await page.click("[data-testid=create-batch]")
+                row = page.locator("tr[data-sku='MILK-1']")
+                await row.wait_for()
+                [made] = (await api(base, BATCHES, {}, hq))["codeBatches"]["nodes"]
+                assert (made["quantity"], made["price"]["amount"], made["pointsPerItem"]) == (5, 29_900, 10)
+                # No code can be exported before the brand says what URL its cans print: said on the row.
+                await row.locator("[data-action=csv]").click()
+                await page.wait_for_selector("tr[data-sku='MILK-1'] [data-row-error][data-code=ITEM_URL_NOT_SET]")
+                problems.clear()  # the browser logs the 409 itself
+                await api(
+                    base, 'mutation { setItemUrlBase(url: "https://acme.example/c") { errors { code } } }', {}, hq
+                )
+                async with page.expect_download() as waiting:
+                    await row.locator("[data-action=csv]").click()
+                codes = Path(await (await waiting.value).path()).read_text(encoding="utf-8-sig").splitlines()
+                assert len(codes) == 1 + 5
+                async with page.expect_download() as waiting:
+                    await row.locator("[data-action=labels]").click()
+                assert Path(await (await waiting.value).path()).read_bytes().startswith(b"%PDF")
+                page.once("dialog", lambda dialog: dialog.accept())
+                await row.locator("[data-action=revoke]").click()
+                await page.wait_for_selector("tr[data-sku='MILK-1'] .revoked")
+                assert (await api(base, BATCHES, {}, hq))["codeBatches"]["nodes"][0]["revokedAt"] is not None
+                await page.screenshot(path=str(ARTIFACTS / f"console-batches-{db}.png"), full_page=True)
+
                 # A store manager: the API scopes the figures to their store.
                 await page.click("[data-testid=sign-out]")
                 await sign_in("manager-b")
@@ -278,6 +328,7 @@ async def test_the_console_shows_the_apis_figures_in_a_browser(db, database) -> 
                 await page.goto(f"{base}/console/#/reports")
                 await page.wait_for_selector("main[data-ready=reports]")
                 assert await page.locator("[data-testid=leaderboard]").count() == 0  # HQ's only
+                assert await page.locator("nav a[data-nav=batches]").count() == 0
                 await page.screenshot(path=str(ARTIFACTS / f"console-manager-{db}.png"), full_page=True)
             finally:
                 await browser.close()

@@ -47,7 +47,12 @@ export async function download(path: string, params: Record<string, string>): Pr
   const url = `${path}?${new URLSearchParams(params)}`;
   const response = await fetch(url, { headers: { authorization: `Bearer ${token()}` } });
   if (response.status === 401) throw new SessionEnded(await response.text());
-  if (!response.ok) throw new ApiError(String(response.status), await response.text());
+  if (!response.ok) {
+    // The exports answer {"errors": [{"message", "code"}]}, as the API does.
+    const refusal = ((await response.json().catch(() => ({}))) as { errors?: { code: string; message: string }[] })
+      .errors?.[0];
+    throw new ApiError(refusal?.code ?? String(response.status), refusal?.message ?? response.statusText);
+  }
   const name = /filename="?([^";]+)"?/.exec(response.headers.get("content-disposition") ?? "")?.[1] ?? "report.csv";
   const link = document.createElement("a");
   link.href = URL.createObjectURL(await response.blob());

@@ -1,5 +1,6 @@
 import { ApiError, gql, SessionEnded, setToken, token } from "./api";
 import { attribution } from "./attribution";
+import { batches } from "./batches";
 import { dashboard } from "./dashboard";
 import { el, go, route } from "./dom";
 import { locale, setLocale, t } from "./i18n";
@@ -10,14 +11,16 @@ import "./style.css";
 
 const ME = `{ me { roles brand { name } } }`;
 type View = (root: HTMLElement, params: URLSearchParams, roles: string[]) => Promise<void>;
-const PAGES: Record<string, View> = { dashboard, attribution, reports, members };
+const PAGES: Record<string, View> = { dashboard, attribution, reports, members, batches };
+// What a store manager's role may open (the API would refuse the rest).
+const HQ_ONLY = new Set(["batches"]);
 
 const app = document.getElementById("app") as HTMLElement;
 
-function shell(brandName: string): HTMLElement {
+function shell(brandName: string, roles: string[]): HTMLElement {
   const main = el("main", { "data-testid": "page" }, t("loading"));
   const nav = el("nav", {});
-  for (const page of Object.keys(PAGES)) {
+  for (const page of Object.keys(PAGES).filter((p) => roles.includes("HQ") || !HQ_ONLY.has(p))) {
     const link = el("a", { href: `#/${page}`, "data-nav": page }, t(page as "dashboard"));
     nav.append(link);
   }
@@ -48,26 +51,60 @@ async function render(expired = false): Promise<void> {
   try {
     const me = await gql<{ me: { roles: string[]; brand: { name: string } } | null }>(ME);
     if (!me.me) throw new SessionEnded("no viewer");
-    const main = shell(me.me.brand.name);
+    const main = shell(me.me.brand.name, me.me.roles);
     const { page, params } = route();
     const view = PAGES[page] ?? dashboard;
     for (const link of app.querySelectorAll<HTMLAnchorElement>("nav a")) {
       link.classList.toggle("current", link.dataset.nav === page);
     }
     await view(main, params, me.me.roles);
+    restoreDraft(main);
     // How long the page took, from asking to drawn: what bench/console reads.
     main.dataset.renderMs = String(Math.round(performance.now() - started));
     main.dataset.ready = page;
   } catch (error) {
     if (error instanceof SessionEnded) {
-      setToken(null);
-      await render(true);
+      await sessionEnded();
       return;
     }
     app.append(el("p", { class: "error", role: "alert" }, error instanceof ApiError ? error.message : String(error)));
   }
 }
 
+// What was typed into the page when the session ended, given back once signed in again.
+function saveDraft(): void {
+  const fields: Record<string, string> = {};
+  for (const field of app.querySelectorAll<HTMLInputElement>("main input[name], main textarea[name]")) {
+    if (field.type !== "password" && field.value) fields[field.name] = field.value;
+  }
+  sessionStorage.setItem("console.draft", JSON.stringify({ hash: location.hash, fields }));
+}
+
+function restoreDraft(main: HTMLElement): void {
+  const saved = sessionStorage.getItem("console.draft");
+  if (!saved) return;
+  sessionStorage.removeItem("console.draft");
+  const draft = JSON.parse(saved) as { hash: string; fields: Record<string, string> };
+  if (draft.hash !== location.hash) return;
+  for (const [name, value] of Object.entries(draft.fields)) {
+    const field = main.querySelector<HTMLInputElement>(`input[name="${CSS.escape(name)}"], textarea[name="${CSS.escape(name)}"]`);
+    if (field) field.value = value;
+  }
+}
+
+async function sessionEnded(): Promise<void> {
+  if (app.querySelector("main")) saveDraft();
+  setToken(null);
+  await render(true);
+}
+
+// A form's request that finds the session ended (not a page's load): the same way back.
+window.addEventListener("unhandledrejection", (event) => {
+  if (event.reason instanceof SessionEnded) {
+    event.preventDefault();
+    void sessionEnded();
+  }
+});
 window.addEventListener("hashchange", () => void render());
 if (!location.hash) go("dashboard");
 void render();
