@@ -29,6 +29,7 @@ from tortoise import Tortoise
 
 from bench.insight import ZONE, load
 from bench.scratch_db import scratch_database
+from foundation import global_ids
 from foundation.auth.passwords import hash_password
 from insight import cohorts, snapshot
 from server.db import tortoise_config
@@ -43,6 +44,10 @@ PAGES = [
     ("attribution by store, 30 days", "attribution?by=STORE&days=30"),
     ("attribution by guide, 365 days", "attribution?by=GUIDE&days=365"),
     ("attribution by channel, 365 days", "attribution?by=CHANNEL&days=365"),
+    ("reports: funnel, 12 cohorts, leaderboard", "reports"),
+    ("members, first page", "members"),
+    ("a member: profile, timeline, referral tree", f"members?id={global_ids.encode('Member', 600)}"),
+    ("code batches", "batches"),
 ]
 
 

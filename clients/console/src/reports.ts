@@ -31,9 +31,15 @@ export async function reports(root: HTMLElement, params: URLSearchParams, roles:
   const first = new Date();
   first.setUTCDate(1);
   first.setUTCMonth(first.getUTCMonth() - 11);
-  const data = await gql<{ funnel: { stage: string; members: number }[]; cohorts: Cohort[] }>(FIGURES, {
-    c: first.toISOString().slice(0, 10),
-  });
+  const metric = (METRICS as readonly string[]).includes(params.get("metric") ?? "") ? (params.get("metric") as string) : "PURCHASES";
+  const span = period(30);
+  // Side by side: the funnel counts every member, the leaderboard a month of touches.
+  const [data, leaders] = await Promise.all([
+    gql<{ funnel: { stage: string; members: number }[]; cohorts: Cohort[] }>(FIGURES, {
+      c: first.toISOString().slice(0, 10),
+    }),
+    roles.includes("HQ") ? gql<{ leaderboard: Leader[] }>(LEADERS, { f: span.from, t: span.to, m: metric }) : null,
+  ]);
   const funnel = el("div", { class: "chart short", "data-testid": "funnel-chart" });
   const funnelTable = el("table", { "data-testid": "funnel" });
   for (const step of data.funnel) {
@@ -49,10 +55,7 @@ export async function reports(root: HTMLElement, params: URLSearchParams, roles:
     el("h2", {}, t("cohorts")),
     cohorts,
   ];
-  const metric = (METRICS as readonly string[]).includes(params.get("metric") ?? "") ? (params.get("metric") as string) : "PURCHASES";
-  if (roles.includes("HQ")) {
-    const span = period(30);
-    const leaders = await gql<{ leaderboard: Leader[] }>(LEADERS, { f: span.from, t: span.to, m: metric });
+  if (leaders) {
     const picker = select("metric", METRICS.map((m) => [m, t(m as Word)]), metric);
     picker.addEventListener("change", () => go("reports", { metric: picker.value }));
     const table = el("table", { "data-testid": "leaderboard", "data-from": span.from, "data-to": span.to });
