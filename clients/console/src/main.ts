@@ -6,14 +6,15 @@ import { el, go, route } from "./dom";
 import { locale, setLocale, t } from "./i18n";
 import { members } from "./members";
 import { reports } from "./reports";
+import { segments } from "./segments";
 import { signIn } from "./signin";
 import "./style.css";
 
 const ME = `{ me { roles brand { name } } }`;
 type View = (root: HTMLElement, params: URLSearchParams, roles: string[]) => Promise<void>;
-const PAGES: Record<string, View> = { dashboard, attribution, reports, members, batches };
+const PAGES: Record<string, View> = { dashboard, attribution, reports, members, segments, batches };
 // What a store manager's role may open (the API would refuse the rest).
-const HQ_ONLY = new Set(["batches"]);
+const HQ_ONLY = new Set(["batches", "segments"]);
 
 const app = document.getElementById("app") as HTMLElement;
 
