@@ -16,7 +16,10 @@ import httpx
 import pytest
 
 from access.models import StaffRole
+from events.services import signups
 from foundation import global_ids
+from loyalty.models import CouponKind
+from loyalty.services import coupons
 from referral.models import Guide, Member, TouchKind
 from referral.services import members, touches
 from tests import factories
@@ -34,6 +37,7 @@ SERIES = f"""query($f: DateTime!, $t: DateTime!) {{ attributionSeries(from: $f, 
 LEADERS = """query($f: DateTime!, $t: DateTime!) {
   leaderboard(from: $f, to: $t, metric: PURCHASES, first: 10) { key purchases } }"""
 BATCHES = "{ codeBatches(first: 5) { nodes { quantity pointsPerItem revokedAt price { amount } } } }"
+PROGRAMME = "{ events(first: 5) { nodes { id placesLeft } } }"
 PREVIEW = "query($c: SegmentCondition!) { segmentPreview(condition: $c) { count } }"
 PROFILE = "query($id: ID!) { member(id: $id) { profile { purchases revenue { amount } } } }"
 ATTRIBUTION = f"""query($f: DateTime!, $t: DateTime!, $by: Dimension!) {{
@@ -82,6 +86,17 @@ async def shop() -> dict:
         chain.append(m)
         code = m.invite_code
     await touch(chain[0], ga, TouchKind.PURCHASE, 1, 12_300)
+    # An event with three sign-ups, and a coupon template.
+    event = await factories.event(brand, a, now=now - timedelta(days=1), capacity=10)
+
+    async def no_step(conn, **step) -> None:  # type: ignore[no-untyped-def]
+        return None
+
+    for m in chain:
+        await signups.sign_up(
+            brand_id=brand.id, event_id=event.id, member_id=m.id, answers={}, now=now, on_step=no_step
+        )
+    await coupons.create_template(brand_id=brand.id, name="Gift can", kind=CouponKind.GIFT, valid_days=7)
     await factories.staff(brand, "hq")
     await factories.staff(brand, "manager-b", StaffRole.STORE_MANAGER, b)
     return {"brand": brand, "b": b, "chain": chain}
@@ -318,6 +333,18 @@ async def test_the_console_shows_the_apis_figures_in_a_browser(db, database) -> 
                 await page.wait_for_selector("tr[data-sku='MILK-1'] .revoked")
                 assert (await api(base, BATCHES, {}, hq))["codeBatches"]["nodes"][0]["revokedAt"] is not None
                 await page.screenshot(path=str(ARTIFACTS / f"console-batches-{db}.png"), full_page=True)
+
+                # The programme: coupon templates and events with the API's sign-up figures.
+                await page.goto(f"{base}/console/#/programme")
+                await page.wait_for_selector("main[data-ready=programme]")
+                running = await api(base, PROGRAMME, {}, hq)
+                [event] = running["events"]["nodes"]
+                row = page.locator(f"[data-testid=events] tr[data-key='{event['id']}']")
+                assert [
+                    int(v) for v in await row.locator("[data-value]").evaluate_all("c => c.map(x => x.dataset.value)")
+                ] == [3, 0, 0, event["placesLeft"]]
+                assert "Gift can" in await page.inner_text("[data-testid=coupon-templates]")
+                await page.screenshot(path=str(ARTIFACTS / f"console-programme-{db}.png"), full_page=True)
 
                 # Segments: the live count is the API's for the conditions picked; a typed error for a
                 # number that is not one; a name is required; saved, it is listed.

@@ -5,6 +5,7 @@ import { dashboard } from "./dashboard";
 import { el, go, route } from "./dom";
 import { locale, setLocale, t } from "./i18n";
 import { members } from "./members";
+import { programme } from "./programme";
 import { reports } from "./reports";
 import { segments } from "./segments";
 import { signIn } from "./signin";
@@ -12,9 +13,9 @@ import "./style.css";
 
 const ME = `{ me { roles brand { name } } }`;
 type View = (root: HTMLElement, params: URLSearchParams, roles: string[]) => Promise<void>;
-const PAGES: Record<string, View> = { dashboard, attribution, reports, members, segments, batches };
+const PAGES: Record<string, View> = { dashboard, attribution, reports, members, programme, segments, batches };
 // What a store manager's role may open (the API would refuse the rest).
-const HQ_ONLY = new Set(["batches", "segments"]);
+const HQ_ONLY = new Set(["batches", "segments", "programme"]);
 
 const app = document.getElementById("app") as HTMLElement;
 
