@@ -48,6 +48,8 @@ PAGES = [
     ("members, first page", "members"),
     ("a member: profile, timeline, referral tree", f"members?id={global_ids.encode('Member', 600)}"),
     ("code batches", "batches"),
+    ("programme: campaigns, coupons, events, broadcasts", "programme"),
+    ("segments: the builder and the saved ones", "segments"),
 ]
 
 

@@ -10,7 +10,7 @@ rule is credited with the coupons it issued, their write-offs and the purchases 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -249,15 +249,22 @@ async def leaderboard(
     return [r for r in rows if r.key is not None][:limit]
 
 
-async def funnel(*, brand_id: int, store_id: int | None = None) -> dict[Stage, int]:
-    """How many members are at each journey stage now (erased members are no longer counted)."""
+async def funnel(
+    *, brand_id: int, store_id: int | None = None, purchases: Callable[[Statement], str] | None = None
+) -> dict[Stage, int]:
+    """How many members are at each journey stage now (erased members are no longer counted).
+    `purchases` writes another source of each member's purchases net of returns (member_id, n):
+    pre-computed ones, say; by default every purchase touch of the brand is counted."""
     q = Statement()
-    sql = f"""
-        WITH p AS (
-            SELECT member_id,
+    net = (
+        purchases(q)
+        if purchases
+        else f"""SELECT member_id,
                    SUM(CASE WHEN kind = 'purchase' THEN 1 WHEN kind = 'purchase_reversed' THEN -1 ELSE 0 END) AS n
-            FROM touch WHERE brand_id = {q.p(brand_id)} GROUP BY member_id
-        ), r AS (
+            FROM touch WHERE brand_id = {q.p(brand_id)} GROUP BY member_id"""
+    )
+    sql = f"""
+        WITH p AS ({net}), r AS (
             SELECT referrer_id, COUNT(*) AS n FROM member
             WHERE brand_id = {q.p(brand_id)} AND referrer_id IS NOT NULL AND registered_at IS NOT NULL
             GROUP BY referrer_id

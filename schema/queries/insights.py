@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from foundation.auth.caller import Caller
 from foundation.tenancy import regional
-from insight import series as attribution_series
+from insight import funnel as journey_funnel, series as attribution_series
 from loyalty.services import campaigns
 from referral.models import Channel as ChannelValue
 from referral.services import data_rights, members, report_series, reports, tags
@@ -156,8 +156,10 @@ class InsightQueries:
     @strawberry.field(permission_classes=[IsStoreStaff], description="Members by journey stage now.")
     async def funnel(self, info: Info) -> list[FunnelStep] | None:
         caller = require_caller(info)
-        counts = await reports.funnel(brand_id=caller.brand_id, store_id=store_scope(caller))
-        return [FunnelStep(stage=stage.value, members=n) for stage, n in counts.items()]
+        counts, as_of = await journey_funnel.funnel(brand_id=caller.brand_id, store_id=store_scope(caller))
+        return [
+            FunnelStep(stage=stage.value, members=n, as_of=as_of or info.context.now()) for stage, n in counts.items()
+        ]
 
     @strawberry.field(
         permission_classes=[IsGuide],

@@ -145,3 +145,8 @@ class AttributionPoint:
 class FunnelStep:
     stage: str = strawberry.field(description="The journey stage.")
     members: int = strawberry.field(description="Members at that stage now.")
+    as_of: datetime = strawberry.field(
+        description="When the purchases behind the stages were read: the last refresh of the brand's pre-computed "
+        "tables (PostgreSQL, `scrm refresh-insight`; registrations and referrals are read live), or the moment of "
+        "the request when read live."
+    )

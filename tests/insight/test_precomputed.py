@@ -16,7 +16,7 @@ import pytest
 
 from foundation.tenancy import regional
 from foundation.tenancy.models import Brand
-from insight import cohorts, demographics, rfm, series, snapshot
+from insight import cohorts, demographics, funnel, rfm, series, snapshot
 from insight.members import Members
 from insight.repurchase import repurchase
 from referral.models import Channel, Member, Touch, TouchKind
@@ -132,6 +132,8 @@ async def test_over_graphql_as_of_is_the_refresh_or_the_request(client, settings
     assert {g["asOf"] for g in groups} == {refreshed.isoformat()} and sum(g["members"] for g in groups) == 1
     points = (await client.ok(SERIES, period, token=hq))["attributionSeries"]
     assert {p["asOf"] for p in points} == {refreshed.isoformat()}
+    steps = (await client.ok("{ funnel { stage members asOf } }", token=hq))["funnel"]
+    assert {s["asOf"] for s in steps} == {refreshed.isoformat()} and sum(s["members"] for s in steps) == 1 + 2
     assert sum(p["figures"]["purchases"] for p in points) == 1
 
 
@@ -199,7 +201,7 @@ async def test_random_histories_give_the_same_figures_live_and_pre_computed(db) 
     filters = [Members(), Members(store_id=b.id), Members(guide_id=ga.id), Members(channel=Channel.GUIDE_QR)]
 
     async def everything() -> list[object]:
-        out: list[object] = []
+        out: list[object] = [(await funnel.funnel(brand_id=brand.id, store_id=s))[0] for s in (None, b.id)]
         for who in filters:
             for start, end in periods:
                 for loyal in ((3, 6), (1, 1), (2, 24)):
@@ -236,7 +238,8 @@ async def test_random_histories_give_the_same_figures_live_and_pre_computed(db) 
     await refresh(brand)
     assert (await repurchase(brand_id=brand.id, start=YEAR[0], end=YEAR[1])).as_of == NOW
     pre = await everything()
-    assert len(pre) == len(live) == 4 * (3 * 4 + 5 + 1)
+    assert len(pre) == len(live) == 2 + 4 * (3 * 4 + 5 + 1)
+    assert sum(pre[0].values()) == 60 + 2 - 1  # the funnel: the members and two guides, less the erased
     for n, (x, y) in enumerate(zip(live, pre, strict=True)):
         assert x == y, n
 
