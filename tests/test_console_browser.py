@@ -38,6 +38,7 @@ LEADERS = """query($f: DateTime!, $t: DateTime!) {
   leaderboard(from: $f, to: $t, metric: PURCHASES, first: 10) { key purchases } }"""
 BATCHES = "{ codeBatches(first: 5) { nodes { quantity pointsPerItem revokedAt price { amount } } } }"
 PROGRAMME = "{ events(first: 5) { nodes { id placesLeft } } }"
+BROADCASTS = "{ broadcasts(first: 5) { nodes { holdoutPercent sendAt status } } }"
 PREVIEW = "query($c: SegmentCondition!) { segmentPreview(condition: $c) { count } }"
 PROFILE = "query($id: ID!) { member(id: $id) { profile { purchases revenue { amount } } } }"
 ATTRIBUTION = f"""query($f: DateTime!, $t: DateTime!, $by: Dimension!) {{
@@ -138,7 +139,7 @@ async def test_the_console_shows_the_apis_figures_in_a_browser(db, database) -> 
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
             )
             try:
-                context = await browser.new_context(accept_downloads=True, locale="en-US")
+                context = await browser.new_context(accept_downloads=True, locale="en-US", timezone_id="Asia/Shanghai")
                 page = await context.new_page()
                 elsewhere: list[str] = []
 
@@ -375,6 +376,32 @@ async def test_the_console_shows_the_apis_figures_in_a_browser(db, database) -> 
                 await page.click("[data-testid=save-segment]")
                 await page.wait_for_selector("[data-testid=segments] li[data-segment='Guide-QR buyers']")
                 await page.screenshot(path=str(ARTIFACTS / f"console-segments-{db}.png"), full_page=True)
+
+                # Broadcasts: a holdout over 50% is refused next to its field; scheduled at a local time
+                # (the browser's zone: Shanghai), it is listed, then cancelled.
+                await page.goto(f"{base}/console/#/broadcasts")
+                await page.wait_for_selector("main[data-ready=broadcasts]")
+                await page.fill("[data-testid=bc-name]", "Spring")
+                await page.fill("[data-testid=bc-title]", "Spring offer")
+                await page.fill("[data-testid=bc-body]", "Two cans, one gift.")
+                await page.fill("[data-testid=bc-holdoutPercent]", "80")
+                tomorrow = (datetime.now(UTC) + timedelta(days=2)).date()
+                await page.fill("[data-testid=bc-sendAt]", f"{tomorrow.isoformat()}T10:00")
+                await page.click("[data-testid=create-broadcast]")
+                await page.wait_for_selector("[data-error-for=holdoutPercent][data-code]")
+                assert (await api(base, BROADCASTS, {}, hq))["broadcasts"]["nodes"] == []
+                await page.fill("[data-testid=bc-holdoutPercent]", "10")
+                await page.click("[data-testid=create-broadcast]")
+                await page.wait_for_selector("tr[data-broadcast=Spring][data-status=SCHEDULED]")
+                [sent] = (await api(base, BROADCASTS, {}, hq))["broadcasts"]["nodes"]
+                assert sent["holdoutPercent"] == 10
+                assert datetime.fromisoformat(sent["sendAt"]) == datetime(
+                    tomorrow.year, tomorrow.month, tomorrow.day, 2, tzinfo=UTC
+                )  # 10:00 in Shanghai
+                assert "10:00" in await page.inner_text("tr[data-broadcast=Spring]")  # shown as it was typed
+                await page.screenshot(path=str(ARTIFACTS / f"console-broadcasts-{db}.png"), full_page=True)
+                await page.click("tr[data-broadcast=Spring] [data-action=cancel]")
+                await page.wait_for_selector("tr[data-broadcast=Spring][data-status=CANCELLED]")
 
                 # A store manager: the API scopes the figures to their store.
                 await page.click("[data-testid=sign-out]")

@@ -1,6 +1,7 @@
 import { ApiError, gql, SessionEnded, setToken, token } from "./api";
 import { attribution } from "./attribution";
 import { batches } from "./batches";
+import { broadcasts } from "./broadcasts";
 import { dashboard } from "./dashboard";
 import { el, go, route } from "./dom";
 import { locale, setLocale, t } from "./i18n";
@@ -13,9 +14,18 @@ import "./style.css";
 
 const ME = `{ me { roles brand { name } } }`;
 type View = (root: HTMLElement, params: URLSearchParams, roles: string[]) => Promise<void>;
-const PAGES: Record<string, View> = { dashboard, attribution, reports, members, programme, segments, batches };
+const PAGES: Record<string, View> = {
+  dashboard,
+  attribution,
+  reports,
+  members,
+  programme,
+  segments,
+  broadcasts,
+  batches,
+};
 // What a store manager's role may open (the API would refuse the rest).
-const HQ_ONLY = new Set(["batches", "segments", "programme"]);
+const HQ_ONLY = new Set(["batches", "segments", "programme", "broadcasts"]);
 
 const app = document.getElementById("app") as HTMLElement;
 

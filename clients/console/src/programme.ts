@@ -93,7 +93,7 @@ export async function programme(root: HTMLElement): Promise<void> {
           };
         }),
       ),
-      el("h2", {}, t("broadcasts")),
+      el("h2", {}, t("broadcastLift")),
       table(
         "broadcasts",
         [t("name"), t("date"), t("status"), t("recipients"), t("holdout"), t("lift")],
