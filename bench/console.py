@@ -50,6 +50,7 @@ PAGES = [
     ("code batches", "batches"),
     ("programme: campaigns, coupons, events, broadcasts", "programme"),
     ("segments: the builder and the saved ones", "segments"),
+    ("broadcasts: the form and the list", "broadcasts"),
 ]
 
 
