@@ -89,6 +89,7 @@ async def main() -> None:
         await Tortoise.init(config=tortoise_config(url))
         started = time.perf_counter()
         await snapshot.refresh(brand_id=1, zone=ZoneInfo(ZONE), now=datetime.now(UTC), max_since=cohorts.MAX_SINCE)
+        await snapshot.tidy()  # as `scrm refresh-insight` does
         refreshed = time.perf_counter() - started
         await Tortoise.close_connections()
         print(f"loaded {args.members:,} members and {made:,} touches; refreshed the tables in {refreshed:.1f} s")

@@ -60,11 +60,10 @@ async def cohorts(
     if current < 0 or current > 120:
         raise InsightError(Code.RANGE_INVALID, "The first month is in the future or over 10 years ago.", "from")
     months = min(months, current + 1)
-    taken = await snapshot.current(brand_id, members)
-    if taken and taken.zone == zone.key:
+    taken = await snapshot.current(brand_id, members, zone)
+    if taken:
         found = await _from_snapshot(brand_id, first, months, members)
     else:
-        taken = None  # cut in another zone: the months would not be the brand's
         found = await _from_touches(brand_id, first, months, current, zone, members)
     out = []
     for c in range(months):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]  # no stubs installed
 
@@ -71,32 +71,36 @@ async def repurchase(
         )
     since = end - relativedelta(months=loyal_months)
     taken = await snapshot.current(brand_id, members)
-    if taken:
-        counts, loyal, gaps = await _from_snapshot(brand_id, start, end, since, loyal_purchases, members)
-    else:
-        counts, loyal, gaps = await _from_touches(brand_id, start, end, since, loyal_purchases, members)
-    days = gaps[0]["days"]
+    read = _from_snapshot if taken else _from_touches
+    buyers, repeat_buyers, loyal, days = await read(brand_id, start, end, since, loyal_purchases, members)
     return Repurchase(
-        buyers=int(counts[0]["buyers"] or 0),
-        repeat_buyers=int(counts[0]["repeat_buyers"] or 0),
+        buyers=int(buyers or 0),
+        repeat_buyers=int(repeat_buyers or 0),
         mean_days_between=None if days is None else round(float(days), 2),
-        loyal=int(loyal[0]["n"]),
+        loyal=int(loyal or 0),
         loyal_purchases=loyal_purchases,
         loyal_months=loyal_months,
         as_of=taken.refreshed_at if taken else None,
     )
 
 
-Rows = list[dict[str, Any]]
+class _Counted(NamedTuple):
+    """Buyers, repeat buyers, loyal customers and the mean days between purchases (None if no gap),
+    as either source reads them (a count may be None: no row to count)."""
+
+    buyers: Any
+    repeat_buyers: Any
+    loyal: Any
+    days: Any
 
 
 async def _from_touches(
     brand_id: int, start: datetime, end: datetime, since: datetime, loyal_purchases: int, members: Members
-) -> tuple[Rows, Rows, Rows]:
+) -> _Counted:
     # Three statements side by side (each on its own connection of the pool on PostgreSQL).
     q1, q2, q3 = Statement(), Statement(), Statement()
     previous = "LAG(t.occurred_at) OVER (PARTITION BY t.member_id ORDER BY t.occurred_at, t.id)"
-    return await asyncio.gather(
+    counts, loyal, gaps = await asyncio.gather(
         q1.rows(
             "SELECT SUM(CASE WHEN p.n >= 1 THEN 1 ELSE 0 END) AS buyers, SUM(CASE WHEN p.n >= 2 THEN 1 ELSE 0 END) "
             f"AS repeat_buyers FROM ({_net(q1, brand_id, start, end, members)}) p"
@@ -112,11 +116,12 @@ async def _from_touches(
             "WHERE g.days IS NOT NULL"
         ),
     )
+    return _Counted(counts[0]["buyers"], counts[0]["repeat_buyers"], loyal[0]["n"], gaps[0]["days"])
 
 
 async def _from_snapshot(
     brand_id: int, start: datetime, end: datetime, since: datetime, loyal_purchases: int, members: Members
-) -> tuple[Rows, Rows, Rows]:
+) -> _Counted:
     """The same figures from one pass over the members' rows. The gaps between a member's purchases
     within the period add up to the last minus the first, over one fewer than their number."""
     q = Statement()
@@ -133,4 +138,4 @@ async def _from_snapshot(
             f"FROM {w.source(brand_id, members)}",
         )
     )[0]
-    return [row], [{"n": row["loyal"] or 0}], [row]
+    return _Counted(row["buyers"], row["repeat_buyers"], row["loyal"], row["days"])

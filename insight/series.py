@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from insight import snapshot
-from insight.members import Members
+from insight.members import EVERYONE
 from referral.services import report_series, reports
 from referral.services.report_series import Grain, Point
 from referral.services.reports import FIGURE_NAMES, Figures, Filters
@@ -35,9 +35,9 @@ async def series(
     """The points of report_series.series, and when the days they were read from were refreshed
     (None: read live)."""
     reports.check_period(start, end)
-    taken = None if filters.guide_id is not None else await snapshot.current(brand_id, Members())
+    taken = None if filters.guide_id is not None else await snapshot.current(brand_id, EVERYONE, zone)
     first, last = _whole_days(start, end, zone)
-    if not taken or taken.zone != zone.key or first >= last or not _steady(zone, start, end):
+    if not taken or first >= last or not _steady(zone, start, end):
         points = await report_series.series(
             brand_id=brand_id, start=start, end=end, grain=grain, zone=zone, filters=filters, followed=followed
         )
@@ -51,12 +51,11 @@ async def series(
     # The part-days at the ends, each within the first or the last point.
     for edge_start, edge_end, n in ((start, _midnight(first, zone), 0), (_midnight(last, zone), end, -1)):
         if edge_start < edge_end:
-            [part] = await report_series.series(
+            [part] = await report_series.points(
                 brand_id=brand_id,
                 start=edge_start,
                 end=edge_end,
-                grain=Grain.DAY,
-                zone=zone,
+                cuts=[(edge_start, edge_end)],
                 filters=filters,
                 followed=followed,
             )

@@ -5,9 +5,10 @@ period reads every purchase of the period (about 600,000 rows for a year of 100,
 search in that row's arrays; and the series reads a few dozen rows a day instead of every touch.
 
 `refresh` rebuilds a brand's tables whole, in one transaction (`scrm refresh-insight`, from cron): a
-report reads the old tables or the new ones, never half of each. The reports read them when they
-exist and say so (`as_of`, the refresh time); they read the touches directly (live) on SQLite, before
-the first refresh, for one campaign's purchases, and for cohorts after the brand changed time zone.
+report reads the old tables or the new ones, never half of each; `tidy` vacuums them after. The
+reports read them when they exist and say so (`as_of`, the refresh time); they read the touches
+directly (live) on SQLite, before the first refresh, for one campaign's purchases, and for cohorts
+after the brand changed time zone.
 """
 
 from __future__ import annotations
@@ -114,21 +115,27 @@ async def refresh(*, brand_id: int, zone: ZoneInfo, now: datetime, max_since: in
             "buyers = EXCLUDED.buyers, took_ms = EXCLUDED.took_ms",
             [brand_id, now, zone.key, buyers, took],
         )
-    # Every refresh leaves the brand's old rows dead: a scan of the table would read twice the pages
-    # until autovacuum came by (repurchase over a year of 100,000 members: 167 ms, 92 ms after
-    # VACUUM). Outside the transaction, as VACUUM must be.
-    await connections.get("default").execute_script(
-        "VACUUM (ANALYZE) insight_member_purchases, insight_cohort_cell, insight_touch_day"
-    )
     return await Snapshot.get(brand_id=brand_id)
 
 
-async def current(brand_id: int, members: Members) -> Snapshot | None:
+async def tidy() -> None:
+    """After refreshes (once for all the brands refreshed): each leaves its brand's old rows dead, and
+    a scan would read twice the pages until autovacuum came by (repurchase over a year of 100,000
+    members: 167 ms, 92 ms after VACUUM). Outside a transaction, as VACUUM must be."""
+    if postgres():
+        await connections.get("default").execute_script(
+            "VACUUM (ANALYZE) insight_member_purchases, insight_cohort_cell, insight_touch_day"
+        )
+
+
+async def current(brand_id: int, members: Members, zone: ZoneInfo | None = None) -> Snapshot | None:
     """The brand's snapshot when a report of `members` may read it: on PostgreSQL, refreshed at least
-    once, and for every purchase (the tables do not split them by campaign)."""
+    once, for every purchase (the tables do not split them by campaign) and, for a report cut in the
+    brand's calendar (`zone`), cut in that zone (a brand that changed zone reads live until refreshed)."""
     if not postgres() or members.campaign_id is not None:
         return None
-    return await Snapshot.get_or_none(brand_id=brand_id)
+    taken = await Snapshot.get_or_none(brand_id=brand_id)
+    return None if taken is None or (zone is not None and taken.zone != zone.key) else taken
 
 
 class Window:
@@ -187,9 +194,6 @@ class Window:
 
 
 async def rows(q: Statement, sql: str) -> list[dict[str, Any]]:
-    """Run a report's statement over the tables, with room to sort 100,000 members in memory (at the
-    default 4 MB, RFM's three sorts spilled to disk) and without JIT (its estimate crosses the
-    threshold; compiling costs more than the statement)."""
-    async with in_transaction() as conn:
-        await conn.execute_script("SET LOCAL work_mem = '32MB'; SET LOCAL jit = off")
-        return await conn.execute_query_dict(sql, q.params)
+    """Run a report's statement over the tables as the reports run theirs, with room to sort 100,000
+    members in memory (at the default 4 MB, RFM's sorts spilled to disk)."""
+    return await reports.rows_of(q, sql, work_mem="32MB")

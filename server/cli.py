@@ -346,6 +346,7 @@ def _refresh_insight(settings: Settings, args: argparse.Namespace) -> None:
             )
             if made is not None:  # always, on PostgreSQL
                 done.append(f"{slug}: {made.buyers:,} buyers in {made.took_ms:,} ms")
+        await snapshot.tidy()
         return done
 
     for line in with_db(settings, run):

@@ -74,7 +74,27 @@ async def series(
     await check_filters(
         brand_id, guide_id=filters.guide_id, store_id=filters.store_id, registration_tag=filters.registration_tag
     )
-    cuts = buckets(start, end, grain, zone)
+    return await points(
+        brand_id=brand_id,
+        start=start,
+        end=end,
+        cuts=buckets(start, end, grain, zone),
+        filters=filters,
+        followed=followed,
+    )
+
+
+async def points(
+    *,
+    brand_id: int,
+    start: datetime,
+    end: datetime,
+    cuts: list[tuple[datetime, datetime]],
+    filters: Filters,
+    followed: bool = True,
+) -> list[Point]:
+    """The touches of [start, end) counted into `cuts` (its buckets), with no check of the arguments:
+    for a caller that has made them (`series`, or insight.series for a period's part-days)."""
     q = Statement()
     join = "JOIN member m ON m.id = t.member_id" if filters.by_member else ""
     if q.postgres:

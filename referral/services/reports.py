@@ -109,10 +109,13 @@ _FIGURES = """
 """
 
 
-async def rows_of(q: Statement, sql: str) -> list[dict[str, Any]]:
+async def rows_of(q: Statement, sql: str, *, work_mem: str | None = None) -> list[dict[str, Any]]:
+    """A report's statement; `work_mem` (PostgreSQL, e.g. "32MB") gives its sorts and hashes room."""
     if not q.postgres:
         return await q.rows(sql)
     async with in_transaction() as conn:
+        if work_mem is not None:
+            await conn.execute_query("SELECT set_config('work_mem', $1, true)", [work_mem])
         # A prepared statement soon gets PostgreSQL's generic plan, which cannot judge a
         # parameterised time range: measured 180 ms against 57 ms planned for the actual dates.
         await conn.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")

@@ -1,5 +1,5 @@
 import { download, gql } from "./api";
-import { el, go, type Money, money, period, select } from "./dom";
+import { el, go, type Money, money, period, periodPicker, select } from "./dom";
 import { number, t, type Word } from "./i18n";
 
 const ATTRIBUTION = `query($f: DateTime!, $t: DateTime!, $by: Dimension!) {
@@ -40,8 +40,7 @@ export async function attribution(root: HTMLElement, params: URLSearchParams): P
   const state = { days, by, sort };
   const dimension = select("by", DIMENSIONS.map((d) => [d, t(d as Word)]), by);
   dimension.addEventListener("change", () => go("attribution", { ...state, by: dimension.value }));
-  const days_ = select("days", [7, 30, 90, 365].map((d) => [String(d), t(`days${d}` as Word)]), days);
-  days_.addEventListener("change", () => go("attribution", { ...state, days: days_.value }));
+  const days_ = periodPicker(days, (picked) => go("attribution", { ...state, days: picked }));
   const header = el("tr", {}, el("th", {}, t("name")));
   for (const column of COLUMNS) {
     const th = el("th", { "data-sort": column, class: column === sort ? "sorted" : "" }, t(column));

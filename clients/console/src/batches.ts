@@ -1,5 +1,5 @@
 import { ApiError, download, gql } from "./api";
-import { el, type Money, money } from "./dom";
+import { el, type Money, money, type Refusal, showRefusals, whole } from "./dom";
 import { number, t, type Word } from "./i18n";
 
 const LIST = `{ me { brand { currency } }
@@ -22,11 +22,6 @@ interface Batch {
   revokedAt: string | null;
   exportPath: string;
   labelsPath: string;
-}
-interface Refusal {
-  code: string;
-  message: string;
-  field: string | null;
 }
 
 // The fields of a new batch, by the names the API gives its errors (price is typed in the major
@@ -59,8 +54,6 @@ export async function batches(root: HTMLElement, _params: URLSearchParams, roles
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     for (const box of [...errors.values(), general]) box.textContent = "";
-    // Numbers as typed: the API refuses what is not a whole, non-negative number, field by field.
-    const whole = (text: string) => (/^\d+$/.test(text) ? Number(text) : -1);
     const price = /^\d+(\.\d+)?$/.test(value("price")) ? Math.round(Number(value("price")) * 10 ** places) : -1;
     const input = {
       sku: value("sku"),
@@ -71,12 +64,9 @@ export async function batches(root: HTMLElement, _params: URLSearchParams, roles
       pointsPerItem: whole(value("pointsPerItem")),
     };
     const made = await gql<{ createCodeBatch: { batch: { id: string } | null; errors: Refusal[] } }>(CREATE, { input });
-    for (const refusal of made.createCodeBatch.errors) {
-      const field = refusal.field === "priceCents" ? "price" : (refusal.field ?? "");
-      const box = errors.get(field) ?? general;
-      box.textContent = refusal.message;
-      box.dataset.code = refusal.code;
-    }
+    // The price is typed in the major unit, into the box named "price".
+    const renamed = made.createCodeBatch.errors.map((r) => (r.field === "priceCents" ? { ...r, field: "price" } : r));
+    showRefusals(renamed, errors, general);
     if (made.createCodeBatch.batch) await batches(root, _params, roles);
   });
   const table = el("table", { "data-testid": "batches" });

@@ -1,5 +1,5 @@
 import { gql } from "./api";
-import { el, select } from "./dom";
+import { el, type Refusal, select, showRefusals, whole } from "./dom";
 import { locale, number, t, type Word } from "./i18n";
 
 const PAGE = `{ segments(first: 50) { nodes { id name } }
@@ -54,7 +54,6 @@ export async function broadcasts(root: HTMLElement): Promise<void> {
     event.preventDefault();
     for (const box of [...errors.values(), general]) box.textContent = "";
     const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement).value.trim();
-    const whole = (text: string) => (/^-?\d+$/.test(text) ? Number(text) : text);
     // A local date and time, sent with this browser's offset; empty: now.
     const when = value("sendAt") ? new Date(value("sendAt")).toISOString() : null;
     const input = {
@@ -66,15 +65,11 @@ export async function broadcasts(root: HTMLElement): Promise<void> {
       holdoutPercent: whole(value("holdoutPercent")),
       conversionDays: whole(value("conversionDays")),
     };
-    const made = await gql<{ createBroadcast: { broadcast: { id: string } | null; errors: { code: string; message: string; field: string | null }[] } }>(
+    const made = await gql<{ createBroadcast: { broadcast: { id: string } | null; errors: Refusal[] } }>(
       CREATE,
       { input, key: key.value },
     );
-    for (const refusal of made.createBroadcast.errors) {
-      const box = errors.get(refusal.field ?? "") ?? general;
-      box.textContent = refusal.message;
-      box.dataset.code = refusal.code;
-    }
+    showRefusals(made.createBroadcast.errors, errors, general);
     if (made.createBroadcast.broadcast) await broadcasts(root);
   });
   const list = el("table", { "data-testid": "broadcast-list" });

@@ -1,7 +1,7 @@
 import { gql } from "./api";
 import { lines } from "./chart";
-import { el, go, type Money, money, period, select } from "./dom";
-import { number, t, type Word } from "./i18n";
+import { el, go, type Money, money, period, periodPicker } from "./dom";
+import { number, t } from "./i18n";
 
 const SERIES = `query($f: DateTime!, $t: DateTime!, $pf: DateTime!, $pt: DateTime!) {
   current: attributionSeries(from: $f, to: $t, grain: DAY) {
@@ -48,12 +48,7 @@ export async function dashboard(root: HTMLElement, params: URLSearchParams): Pro
   const before = period(days, 1);
   const data = await gql<Series>(SERIES, { f: now.from, t: now.to, pf: before.from, pt: before.to });
   const currency = data.current[0]?.figures.revenue ?? { amount: 0, currency: "CNY", digits: 2 };
-  const picker = select(
-    "days",
-    [7, 30, 90, 365].map((d) => [String(d), t(`days${d}` as Word)]),
-    String(days),
-  );
-  picker.addEventListener("change", () => go("dashboard", { days: picker.value }));
+  const picker = periodPicker(String(days), (picked) => go("dashboard", { days: picked }));
   const cards = el("div", { class: "cards" });
   for (const key of [...COUNTS, "revenue"] as const) {
     const value = total(data.current, key);

@@ -1,4 +1,5 @@
 // Small helpers to build the pages without a framework: the console is a handful of views.
+import { t, type Word } from "./i18n";
 
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -54,4 +55,36 @@ export function route(): { page: string; params: URLSearchParams } {
 export function go(page: string, params: Record<string, string> = {}): void {
   const query = new URLSearchParams(params).toString();
   location.hash = `#/${page}${query ? `?${query}` : ""}`;
+}
+
+// The period pickers' choices: the last 7, 30, 90 or 365 days; `pick` gets the one chosen.
+export function periodPicker(days: string, pick: (days: string) => void): HTMLSelectElement {
+  const box = select(
+    "days",
+    [7, 30, 90, 365].map((d) => [String(d), t(`days${d}` as Word)]),
+    days,
+  );
+  box.addEventListener("change", () => pick(box.value));
+  return box;
+}
+
+// A whole number as typed into a form; anything else as -1, which the API refuses for that very
+// field (a string would be refused for the whole request, with no field to show it by).
+export function whole(text: string): number {
+  return /^\d+$/.test(text) ? Number(text) : -1;
+}
+
+export interface Refusal {
+  code: string;
+  message: string;
+  field: string | null;
+}
+
+// A mutation's refusals, each next to its field (`boxes`, by the API's field name), or in `general`.
+export function showRefusals(refusals: Refusal[], boxes: Map<string, HTMLElement>, general: HTMLElement): void {
+  for (const refusal of refusals) {
+    const box = boxes.get(refusal.field ?? "") ?? general;
+    box.textContent = refusal.message;
+    box.dataset.code = refusal.code;
+  }
 }
