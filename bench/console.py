@@ -51,6 +51,34 @@ PAGES = [
     ("programme: campaigns, coupons, events, broadcasts", "programme"),
     ("segments: the builder and the saved ones", "segments"),
     ("broadcasts: the form and the list", "broadcasts"),
+    ("fraud signals, 30 days", "signals?days=30"),
+    ("fraud signals, 365 days", "signals?days=365"),
+]
+
+# The fraud signals read claims, coupons and fingerprints, which bench.insight's load (touches only)
+# has none of: one claim per purchase and one written-off coupon per write-off, as the touches say;
+# fifty members claiming twelve cans half a minute apart three days ago; one guide writing off far
+# more than the others; a device fingerprint per member, and twenty pairs of inviters sharing one.
+EVIDENCE = [
+    "INSERT INTO code_batch (id, brand_id, sku, product_name, quantity, price_cents, points_per_item, key_id,"
+    " created_at) VALUES (1, 1, 'BENCH', 'Bench milk', 50000000, 29900, 10, 1, now())",
+    "INSERT INTO claim (brand_id, batch_id, serial, member_id, claimed_at, guide_id, store_id, city, points,"
+    " diverted) SELECT 1, 1, row_number() OVER (ORDER BY id), member_id, occurred_at, guide_id, store_id,"
+    " 'Shanghai', 10, false FROM touch WHERE kind = 'purchase'",
+    "INSERT INTO claim (brand_id, batch_id, serial, member_id, claimed_at, city, points, diverted)"
+    " SELECT 1, 1, 40000000 + m * 100 + n, m * 1000, now() - interval '3 days' + n * interval '30 seconds',"
+    " CASE WHEN n % 2 = 0 THEN 'Ningbo' ELSE 'Hangzhou' END, 10, false"
+    " FROM generate_series(1, 50) m, generate_series(0, 11) n",
+    "INSERT INTO coupon_template (id, brand_id, name, kind, value_cents, valid_days, per_member_limit,"
+    " issued_count, store_ids, created_at) VALUES (1, 1, 'Gift can', 'gift', 0, 90, 1000, 0, '[]', now())",
+    "INSERT INTO coupon (brand_id, template_id, member_id, code, status, issued_at, expires_at, written_off_at,"
+    " written_off_by_id, written_off_store_id, points_cost) SELECT 1, 1, member_id, 'B' || id, 'written_off',"
+    " occurred_at, occurred_at + interval '90 days', occurred_at, CASE WHEN id % 10 = 0 THEN 1 ELSE guide_id END,"
+    " store_id, 0 FROM touch WHERE kind = 'coupon_written_off'",
+    "INSERT INTO member_fingerprint (brand_id, member_id, kind, digest, first_seen_at, last_seen_at)"
+    " SELECT 1, id, 'device', md5(id::text), now(), now() FROM member",
+    "INSERT INTO member_fingerprint (brand_id, member_id, kind, digest, first_seen_at, last_seen_at)"
+    " SELECT 1, id, 'device', md5('shared' || (id % 20)), now(), now() FROM member WHERE id % 5000 < 2",
 ]
 
 
@@ -79,6 +107,9 @@ async def main() -> None:
         await migrate(url)
         conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
         made = await load(conn, args.members, args.touches, seed=11)
+        for statement in EVIDENCE:
+            await conn.execute(statement)
+        await conn.execute("ANALYZE")
         await conn.execute(
             "INSERT INTO staff_account (id, brand_id, username, password_hash, role, is_active, token_version,"
             " created_at) VALUES (1, 1, 'hq', $1, 'hq', true, 1, $2)",

@@ -1,6 +1,7 @@
 import { ApiError, download, gql } from "./api";
-import { el, type Money, money, type Refusal, showRefusals, whole } from "./dom";
-import { number, t, type Word } from "./i18n";
+import { digits, el, type Money, money, type Refusal } from "./dom";
+import { form } from "./form";
+import { number, t } from "./i18n";
 
 const LIST = `{ me { brand { currency } }
   codeBatches(first: 20) { nodes { id sku productName productLine quantity price { amount currency digits }
@@ -24,50 +25,35 @@ interface Batch {
   labelsPath: string;
 }
 
-// The fields of a new batch, by the names the API gives its errors (price is typed in the major
-// unit and sent in the minor one).
-const FIELDS = ["sku", "productName", "productLine", "quantity", "price", "pointsPerItem"] as const;
-
-function digits(currency: string): number {
-  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
-
 // Code batches: create one (each refusal shown next to its field), download its printer CSV and
 // labels, revoke it.
 export async function batches(root: HTMLElement, _params: URLSearchParams, roles: string[]): Promise<void> {
   const data = await gql<{ me: { brand: { currency: string } }; codeBatches: { nodes: Batch[] } }>(LIST);
   const places = digits(data.me.brand.currency);
-  const inputs = new Map<string, HTMLInputElement>();
-  const errors = new Map<string, HTMLElement>();
-  const form = el("form", { class: "batch-form", "data-testid": "batch-form", novalidate: "" });
-  for (const name of FIELDS) {
-    const input = el("input", { name, "data-testid": `batch-${name}` });
-    if (name === "quantity" || name === "pointsPerItem" || name === "price") input.inputMode = "decimal";
-    const error = el("span", { class: "error", "data-error-for": name, role: "alert" });
-    inputs.set(name, input);
-    errors.set(name, error);
-    form.append(el("label", {}, t(`batch_${name}` as Word), input, error));
-  }
-  const general = el("p", { class: "error", "data-error-for": "", role: "alert" });
-  form.append(general, el("button", { type: "submit", "data-testid": "create-batch" }, t("createBatch")));
-  const value = (name: string) => inputs.get(name)?.value.trim() ?? "";
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    for (const box of [...errors.values(), general]) box.textContent = "";
-    const price = /^\d+(\.\d+)?$/.test(value("price")) ? Math.round(Number(value("price")) * 10 ** places) : -1;
-    const input = {
-      sku: value("sku"),
-      productName: value("productName"),
-      productLine: value("productLine") || null,
-      quantity: whole(value("quantity")),
-      priceCents: price,
-      pointsPerItem: whole(value("pointsPerItem")),
-    };
-    const made = await gql<{ createCodeBatch: { batch: { id: string } | null; errors: Refusal[] } }>(CREATE, { input });
-    // The price is typed in the major unit, into the box named "price".
-    const renamed = made.createCodeBatch.errors.map((r) => (r.field === "priceCents" ? { ...r, field: "price" } : r));
-    showRefusals(renamed, errors, general);
-    if (made.createCodeBatch.batch) await batches(root, _params, roles);
+  const creating = form({
+    prefix: "batch",
+    // The price is typed in the major unit and sent in the minor one.
+    fields: [
+      { name: "sku" },
+      { name: "productName" },
+      { name: "productLine" },
+      { name: "quantity", kind: "number" },
+      { name: "price", kind: "number", api: "priceCents" },
+      { name: "pointsPerItem", kind: "number" },
+    ],
+    button: "createBatch",
+    send: async (v) => {
+      const input = {
+        sku: v.text("sku"),
+        productName: v.text("productName"),
+        productLine: v.optional("productLine"),
+        quantity: v.whole("quantity"),
+        priceCents: v.minor("price", places),
+        pointsPerItem: v.whole("pointsPerItem"),
+      };
+      return (await gql<{ createCodeBatch: { errors: Refusal[] } }>(CREATE, { input })).createCodeBatch.errors;
+    },
+    done: () => batches(root, _params, roles),
   });
   const table = el("table", { "data-testid": "batches" });
   table.append(
@@ -116,5 +102,5 @@ export async function batches(root: HTMLElement, _params: URLSearchParams, roles
       ),
     );
   }
-  root.replaceChildren(el("section", { "data-page": "batches" }, el("h2", {}, t("newBatch")), form, el("h2", {}, t("batches")), table));
+  root.replaceChildren(el("section", { "data-page": "batches" }, el("h2", {}, t("newBatch")), creating, el("h2", {}, t("batches")), table));
 }

@@ -28,6 +28,12 @@ export interface Money {
   digits: number;
 }
 
+// How many decimals a currency's amounts have (2 for CNY, 0 for JPY): amounts are typed in the
+// major unit and counted by the API in the minor one.
+export function digits(currency: string): number {
+  return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
 export function money(value: Money): string {
   return new Intl.NumberFormat(undefined, {
     style: "currency",

@@ -9,6 +9,7 @@ import { members } from "./members";
 import { programme } from "./programme";
 import { reports } from "./reports";
 import { segments } from "./segments";
+import { signals } from "./signals";
 import { signIn } from "./signin";
 import "./style.css";
 
@@ -23,9 +24,10 @@ const PAGES: Record<string, View> = {
   segments,
   broadcasts,
   batches,
+  signals,
 };
 // What a store manager's role may open (the API would refuse the rest).
-const HQ_ONLY = new Set(["batches", "segments", "programme", "broadcasts"]);
+const HQ_ONLY = new Set(["batches", "segments", "programme", "broadcasts", "signals"]);
 
 const app = document.getElementById("app") as HTMLElement;
 
@@ -83,11 +85,18 @@ async function render(expired = false): Promise<void> {
   }
 }
 
-// What was typed into the page when the session ended, given back once signed in again.
+// What was typed into the page when the session ended, given back once signed in again. A page
+// may hold several forms with fields of one name: each is keyed by its form.
+type Field = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+const FIELDS = "input[name], textarea[name], select[name]";
+const draftKey = (field: Field) => `${field.form?.dataset.testid ?? ""}/${field.name}`;
+
 function saveDraft(): void {
   const fields: Record<string, string> = {};
-  for (const field of app.querySelectorAll<HTMLInputElement>("main input[name], main textarea[name]")) {
-    if (field.type !== "password" && field.value) fields[field.name] = field.value;
+  for (const field of app.querySelector("main")?.querySelectorAll<Field>(FIELDS) ?? []) {
+    if (field instanceof HTMLInputElement && field.type === "password") continue;
+    const value = field instanceof HTMLInputElement && field.type === "checkbox" ? (field.checked ? "on" : "") : field.value;
+    if (value) fields[draftKey(field)] = value;
   }
   sessionStorage.setItem("console.draft", JSON.stringify({ hash: location.hash, fields }));
 }
@@ -98,9 +107,11 @@ function restoreDraft(main: HTMLElement): void {
   sessionStorage.removeItem("console.draft");
   const draft = JSON.parse(saved) as { hash: string; fields: Record<string, string> };
   if (draft.hash !== location.hash) return;
-  for (const [name, value] of Object.entries(draft.fields)) {
-    const field = main.querySelector<HTMLInputElement>(`input[name="${CSS.escape(name)}"], textarea[name="${CSS.escape(name)}"]`);
-    if (field) field.value = value;
+  for (const field of main.querySelectorAll<Field>(FIELDS)) {
+    const value = draft.fields[draftKey(field)];
+    if (value === undefined) continue;
+    if (field instanceof HTMLInputElement && field.type === "checkbox") field.checked = value === "on";
+    else field.value = value;
   }
 }
 

@@ -1,8 +1,11 @@
 import { gql } from "./api";
-import { el, type Money, money } from "./dom";
-import { number, t } from "./i18n";
+import { digits, el, type Money, money, type Refusal } from "./dom";
+import { number, t, type Word } from "./i18n";
+import { table } from "./tables";
+import { campaignForm, eventForm, templateForm } from "./programme_forms";
 
 const PROGRAMME = `query($f: DateTime!, $t: DateTime!) {
+  me { brand { currency } }
   campaigns(first: 50) { nodes { id name trigger startsAt endsAt stoppedAt points } }
   couponTemplates(first: 50) { nodes { id name kind issuedCount totalLimit value { amount currency digits } } }
   events(first: 50) { nodes { id title startsAt capacity placesLeft status } }
@@ -12,7 +15,12 @@ const PROGRAMME = `query($f: DateTime!, $t: DateTime!) {
       conversionLift { difference low high } } } }
 }`;
 
+const STOP = `mutation($id: ID!) { stopCampaign(id: $id) { errors { code message } } }`;
+const PUBLISH = `mutation($id: ID!) { publishEvent(id: $id) { errors { code message } } }`;
+const CANCEL = `mutation($id: ID!) { cancelEvent(id: $id) { errors { code message } } }`;
+
 interface Programme {
+  me: { brand: { currency: string } };
   campaigns: { nodes: { id: string; name: string; trigger: string; startsAt: string; endsAt: string; stoppedAt: string | null; points: number }[] };
   couponTemplates: { nodes: { id: string; name: string; kind: string; issuedCount: number; totalLimit: number | null; value: Money }[] };
   events: { nodes: { id: string; title: string; startsAt: string; capacity: number; placesLeft: number; status: string }[] };
@@ -34,19 +42,21 @@ interface Programme {
   };
 }
 
-function table(testid: string, head: string[], rows: { key: string; cells: (string | [string, number])[] }[]): HTMLElement {
-  const out = el("table", { "data-testid": testid }, el("tr", {}, ...head.map((h) => el("th", {}, h))));
-  for (const row of rows) {
-    const tr = el("tr", { "data-key": row.key });
-    for (const cell of row.cells) {
-      tr.append(typeof cell === "string" ? el("td", {}, cell) : el("td", { "data-value": String(cell[1]) }, cell[0]));
-    }
-    out.append(tr);
-  }
-  return out;
+// A row's button: sends its mutation, says a refusal on the row, or draws the page again.
+function action(name: Word, mutation: string, id: string, again: () => Promise<void>): HTMLElement {
+  const button = el("button", { type: "button", "data-action": name }, t(name));
+  button.addEventListener("click", async () => {
+    const answer = await gql<Record<string, { errors: Refusal[] }>>(mutation, { id });
+    const [refusal] = Object.values(answer)[0].errors;
+    if (!refusal) return again();
+    const problem = el("span", { class: "error", role: "alert", "data-row-error": "", "data-code": refusal.code }, refusal.message);
+    button.replaceWith(problem);
+  });
+  return button;
 }
 
-const day = (iso: string) => iso.slice(0, 10);
+// The day in the browser's zone (as the forms take times), written 2027-01-10.
+const day = (iso: string) => new Date(iso).toLocaleDateString("sv-SE");
 const share = (rate: number | null) => (rate === null ? "—" : `${(rate * 100).toFixed(1)}%`);
 
 // What the brand runs: campaign rules, coupon templates, events with their sign-up and check-in
@@ -59,37 +69,58 @@ export async function programme(root: HTMLElement): Promise<void> {
     t: new Date(now + year).toISOString(),
   });
   const figures = new Map(data.eventAttribution.map((row) => [row.key, row]));
+  const again = () => programme(root);
+  const ended = (iso: string) => Date.parse(iso) <= now;
   root.replaceChildren(
     el(
       "section",
       { "data-page": "programme" },
       el("h2", {}, t("campaigns")),
+      el("h3", {}, t("newCampaign")),
+      campaignForm(data.couponTemplates.nodes, again),
       table(
         "campaigns",
         [t("name"), t("trigger"), t("period"), t("points"), t("status")],
         data.campaigns.nodes.map((c) => ({
           key: c.id,
-          cells: [c.name, c.trigger.toLowerCase(), `${day(c.startsAt)} – ${day(c.endsAt)}`, [number(c.points), c.points], c.stoppedAt ? t("stopped") : ""],
+          cells: [c.name, t(`enum_${c.trigger}` as Word), `${day(c.startsAt)} – ${day(c.endsAt)}`, [number(c.points), c.points], c.stoppedAt ? t("stopped") : ""],
+          actions: c.stoppedAt || ended(c.endsAt) ? [] : [action("stop", STOP, c.id, again)],
         })),
       ),
       el("h2", {}, t("couponTemplates")),
+      el("h3", {}, t("newTemplate")),
+      templateForm(digits(data.me.brand.currency), again),
       table(
         "coupon-templates",
         [t("name"), t("kind"), t("value"), t("issued")],
         data.couponTemplates.nodes.map((c) => ({
           key: c.id,
-          cells: [c.name, c.kind.toLowerCase(), money(c.value), [`${number(c.issuedCount)}${c.totalLimit ? ` / ${number(c.totalLimit)}` : ""}`, c.issuedCount]],
+          cells: [c.name, t(`enum_${c.kind}` as Word), money(c.value), [`${number(c.issuedCount)}${c.totalLimit ? ` / ${number(c.totalLimit)}` : ""}`, c.issuedCount]],
         })),
       ),
       el("h2", {}, t("events")),
+      el("h3", {}, t("newEvent")),
+      eventForm(again),
       table(
         "events",
-        [t("name"), t("date"), t("signUps"), t("checkedIn"), t("noShows"), t("placesLeft")],
+        [t("name"), t("date"), t("signUps"), t("checkedIn"), t("noShows"), t("placesLeft"), t("status")],
         data.events.nodes.map((e) => {
           const f = figures.get(e.id);
           return {
             key: e.id,
-            cells: [e.title, day(e.startsAt), [number(f?.signUps ?? 0), f?.signUps ?? 0], [number(f?.checkedIn ?? 0), f?.checkedIn ?? 0], [number(f?.noShows ?? 0), f?.noShows ?? 0], [number(e.placesLeft), e.placesLeft]],
+            cells: [
+              e.title,
+              day(e.startsAt),
+              [number(f?.signUps ?? 0), f?.signUps ?? 0],
+              [number(f?.checkedIn ?? 0), f?.checkedIn ?? 0],
+              [number(f?.noShows ?? 0), f?.noShows ?? 0],
+              [number(e.placesLeft), e.placesLeft],
+              t(`enum_${e.status}` as Word),
+            ],
+            actions: [
+              ...(e.status === "DRAFT" ? [action("publish", PUBLISH, e.id, again)] : []),
+              ...(e.status !== "CANCELLED" && !ended(e.startsAt) ? [action("cancelEvent", CANCEL, e.id, again)] : []),
+            ],
           };
         }),
       ),

@@ -1,4 +1,4 @@
-import { gql } from "./api";
+import { ApiError, gql } from "./api";
 import { el, select } from "./dom";
 import { number, t } from "./i18n";
 
@@ -80,23 +80,34 @@ export async function segments(root: HTMLElement): Promise<void> {
     }
   }
   let timer = 0;
-  form.addEventListener("input", () => {
+  // The name selects no one: typing it asks for no count.
+  form.addEventListener("input", (event) => {
+    if (event.target === name) return;
     window.clearTimeout(timer);
     timer = window.setTimeout(() => void preview(), 250);
   });
-  form.addEventListener("change", () => void preview());
+  form.addEventListener("change", (event) => event.target !== name && void preview());
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    problem.textContent = "";
+    delete problem.dataset.code;
     const wanted = condition(form);
     if (!wanted) {
       problem.textContent = t("pickCondition");
       return;
     }
-    const data = await gql<{ saveSegment: { segment: { id: string } | null; errors: { code: string; message: string; field: string | null }[] } }>(
-      SAVE,
-      { n: name.value.trim(), c: wanted },
-    );
-    const refused = data.saveSegment.errors[0];
+    let refused: { code: string; message: string } | undefined;
+    try {
+      const data = await gql<{ saveSegment: { errors: { code: string; message: string }[] } }>(SAVE, {
+        n: name.value.trim(),
+        c: wanted,
+      });
+      refused = data.saveSegment.errors[0];
+    } catch (error) {
+      // A number that is not one is refused by the API's validation, for the whole request.
+      if (!(error instanceof ApiError)) throw error;
+      refused = error;
+    }
     if (refused) {
       problem.textContent = refused.message;
       problem.dataset.code = refused.code;
