@@ -52,13 +52,13 @@ PAGES = [
     ("segments: the builder and the saved ones", "segments"),
     ("broadcasts: the form and the list", "broadcasts"),
     ("fraud signals, 30 days", "signals?days=30"),
-    ("fraud signals, 365 days", "signals?days=365"),
+    ("fraud signals, 90 days", "signals?days=90"),
 ]
 
 # The fraud signals read claims, coupons and fingerprints, which bench.insight's load (touches only)
 # has none of: one claim per purchase and one written-off coupon per write-off, as the touches say;
 # fifty members claiming twelve cans half a minute apart three days ago; one guide writing off far
-# more than the others; a device fingerprint per member, and twenty pairs of inviters sharing one.
+# more than the others; a device fingerprint per member, and twenty inviter-invitee pairs sharing one.
 EVIDENCE = [
     "INSERT INTO code_batch (id, brand_id, sku, product_name, quantity, price_cents, points_per_item, key_id,"
     " created_at) VALUES (1, 1, 'BENCH', 'Bench milk', 50000000, 29900, 10, 1, now())",
@@ -77,8 +77,9 @@ EVIDENCE = [
     " store_id, 0 FROM touch WHERE kind = 'coupon_written_off'",
     "INSERT INTO member_fingerprint (brand_id, member_id, kind, digest, first_seen_at, last_seen_at)"
     " SELECT 1, id, 'device', md5(id::text), now(), now() FROM member",
+    "UPDATE member SET referrer_id = id - 1 WHERE id % 5000 = 1 AND id > 1",
     "INSERT INTO member_fingerprint (brand_id, member_id, kind, digest, first_seen_at, last_seen_at)"
-    " SELECT 1, id, 'device', md5('shared' || (id % 20)), now(), now() FROM member WHERE id % 5000 < 2",
+    " SELECT 1, id, 'device', md5('shared' || (id / 5000)), now(), now() FROM member WHERE id % 5000 IN (0, 1)",
 ]
 
 

@@ -384,6 +384,37 @@ async def test_the_console_shows_the_apis_figures_in_a_browser(db, database) -> 
             assert await page.locator("[data-testid=leaderboard]").count() == 0  # HQ's only
             assert await page.locator("nav a[data-nav=batches], nav a[data-nav=signals]").count() == 0
             await b.screenshot(f"console-manager-{db}")
+            # Their store's events: created (for their store), listed with the API's figures, published;
+            # no campaign or coupon form.
+            manager = await sign_in_token(base, "manager-b")
+            await page.goto(f"{base}/console/#/programme")
+            await page.wait_for_selector("main[data-ready=programme]")
+            assert await page.locator("[data-testid=campaign-form], [data-testid=coupon-templates]").count() == 0
+            await page.fill("[data-testid=event-title]", "Store B tasting")
+            await page.fill("[data-testid=event-startsAt]", f"{tomorrow.isoformat()}T15:00")
+            await page.fill("[data-testid=event-endsAt]", f"{tomorrow.isoformat()}T16:00")
+            await page.fill("[data-testid=event-capacity]", "12")
+            await page.fill("[data-testid=event-place]", "Store B")
+            await page.click("[data-testid=event-submit]")
+            row = page.locator("[data-testid=events] tr:has-text('Store B tasting')")
+            await row.locator("[data-action=publish]").click()
+            await page.wait_for_selector("[data-testid=events] tr:has-text('Store B tasting') >> text=Published")
+            listed = (await api(base, "{ events(first: 10) { nodes { title storeId status } } }", {}, manager))[
+                "events"
+            ]
+            [tasting] = [e for e in listed["nodes"] if e["title"] == "Store B tasting"]
+            assert tasting == {
+                "title": "Store B tasting",
+                "storeId": global_ids.encode("Store", cast["b"].id),
+                "status": "PUBLISHED",
+            }
+            # Segments counted within their store.
+            await page.goto(f"{base}/console/#/segments")
+            await page.wait_for_selector("main[data-ready=segments]")
+            await page.select_option("[data-testid=stage]", "REGISTERED")
+            theirs = (await api(base, PREVIEW, {"c": {"stage": "REGISTERED"}}, manager))["segmentPreview"]["count"]
+            brand_wide = (await api(base, PREVIEW, {"c": {"stage": "REGISTERED"}}, hq))["segmentPreview"]["count"]
+            assert await counted() == theirs < brand_wide
         assert b.elsewhere == [], b.elsewhere
         assert b.problems == [], b.problems
     assert cast["b"].name == "Store B"

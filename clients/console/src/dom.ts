@@ -63,11 +63,11 @@ export function go(page: string, params: Record<string, string> = {}): void {
   location.hash = `#/${page}${query ? `?${query}` : ""}`;
 }
 
-// The period pickers' choices: the last 7, 30, 90 or 365 days; `pick` gets the one chosen.
-export function periodPicker(days: string, pick: (days: string) => void): HTMLSelectElement {
+// The period pickers' choices: the last 7, 30, 90 or 365 days (or fewer); `pick` gets the one chosen.
+export function periodPicker(days: string, pick: (days: string) => void, choices = [7, 30, 90, 365]): HTMLSelectElement {
   const box = select(
     "days",
-    [7, 30, 90, 365].map((d) => [String(d), t(`days${d}` as Word)]),
+    choices.map((d) => [String(d), t(`days${d}` as Word)]),
     days,
   );
   box.addEventListener("change", () => pick(box.value));

@@ -26,8 +26,9 @@ const PAGES: Record<string, View> = {
   batches,
   signals,
 };
-// What a store manager's role may open (the API would refuse the rest).
-const HQ_ONLY = new Set(["batches", "segments", "programme", "broadcasts", "signals"]);
+// What a store manager's role may not open (the API would refuse it). Segments and the programme's
+// events they may: their store's.
+const HQ_ONLY = new Set(["batches", "broadcasts", "signals"]);
 
 const app = document.getElementById("app") as HTMLElement;
 
