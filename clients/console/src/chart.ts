@@ -1,57 +1,23 @@
-// ECharts, only the parts the console draws (tree-shaken: line, bar and heat map on a canvas).
-import { BarChart, HeatmapChart, LineChart } from "echarts/charts";
-import { GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from "echarts/components";
-import * as echarts from "echarts/core";
-import { CanvasRenderer } from "echarts/renderers";
+// The charts, loaded by the first page that draws one: ECharts is most of the console's script, and
+// the pages without a chart (attribution, members, forms) open without fetching or parsing it.
+import type * as Drawing from "./drawing";
 
-echarts.use([
-  LineChart,
-  BarChart,
-  HeatmapChart,
-  GridComponent,
-  LegendComponent,
-  TooltipComponent,
-  VisualMapComponent,
-  CanvasRenderer,
-]);
+let loading: Promise<typeof Drawing> | null = null;
+const drawing = () => (loading ??= import("./drawing"));
 
-export function lines(host: HTMLElement, days: string[], series: { name: string; values: number[] }[]): void {
-  const chart = echarts.init(host, undefined, { renderer: "canvas" });
-  chart.setOption({
-    animation: false,
-    tooltip: { trigger: "axis" },
-    legend: { top: 0 },
-    grid: { left: 40, right: 16, top: 32, bottom: 24 },
-    xAxis: { type: "category", data: days },
-    yAxis: { type: "value", minInterval: 1 },
-    series: series.map((s) => ({ name: s.name, type: "line", data: s.values, showSymbol: false })),
-  });
+export async function lines(...args: Parameters<typeof Drawing.lines>): Promise<void> {
+  (await drawing()).lines(...args);
 }
 
-export function bars(host: HTMLElement, names: string[], values: number[]): void {
-  const chart = echarts.init(host, undefined, { renderer: "canvas" });
-  chart.setOption({
-    animation: false,
-    tooltip: {},
-    grid: { left: 120, right: 24, top: 8, bottom: 24 },
-    xAxis: { type: "value", minInterval: 1 },
-    yAxis: { type: "category", data: names, inverse: true },
-    series: [{ type: "bar", data: values, label: { show: true, position: "right" } }],
-  });
+export async function bars(...args: Parameters<typeof Drawing.bars>): Promise<void> {
+  (await drawing()).bars(...args);
 }
 
-// Cohorts: one row per registration month, one column per month since; the cell is the share (%)
-// of the cohort who bought that month.
-export function heat(host: HTMLElement, months: string[], cells: [number, number, number][]): void {
-  const chart = echarts.init(host, undefined, { renderer: "canvas" });
-  const since = Math.max(0, ...cells.map(([s]) => s)) + 1;
-  chart.setOption({
-    animation: false,
-    tooltip: {},
-    grid: { left: 72, right: 24, top: 8, bottom: 64 },
-    xAxis: { type: "category", data: Array.from({ length: since }, (_, n) => String(n)) },
-    yAxis: { type: "category", data: months, inverse: true },
-    visualMap: { min: 0, max: 100, calculable: true, orient: "horizontal", left: "center", bottom: 0 },
-    series: [{ type: "heatmap", data: cells, label: { show: true } }],
-  });
+export async function heat(...args: Parameters<typeof Drawing.heat>): Promise<void> {
+  (await drawing()).heat(...args);
+}
+
+// Fetched while the page asks the API for its figures, not after.
+export function prepareCharts(): void {
+  void drawing();
 }

@@ -1,5 +1,5 @@
 import { gql } from "./api";
-import { lines } from "./chart";
+import { lines, prepareCharts } from "./chart";
 import { el, go, type Money, money, period, periodPicker } from "./dom";
 import { number, t } from "./i18n";
 
@@ -43,6 +43,7 @@ function trend(now: number, before: number): string {
 
 // Key figures of the period with their change against the period before, and the daily chart.
 export async function dashboard(root: HTMLElement, params: URLSearchParams): Promise<void> {
+  prepareCharts();
   const days = Number(params.get("days") ?? "30");
   const now = period(days);
   const before = period(days, 1);
@@ -75,7 +76,7 @@ export async function dashboard(root: HTMLElement, params: URLSearchParams): Pro
       el("p", { class: "as-of", "data-testid": "as-of" }, `${t("asOf")} ${data.current[0]?.asOf ?? ""}`),
     ),
   );
-  lines(
+  await lines(
     chart,
     data.current.map((p) => p.start.slice(0, 10)),
     [

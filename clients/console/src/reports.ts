@@ -1,5 +1,5 @@
 import { gql } from "./api";
-import { bars, heat } from "./chart";
+import { bars, heat, prepareCharts } from "./chart";
 import { el, go, period, select } from "./dom";
 import { number, t, type Word } from "./i18n";
 
@@ -28,6 +28,7 @@ interface Leader {
 // The figures as pictures: the journey funnel, the cohorts as a heat map (share of each month's
 // members buying N months on) and, for HQ, the guides' leaderboard.
 export async function reports(root: HTMLElement, params: URLSearchParams, roles: string[]): Promise<void> {
+  prepareCharts();
   const first = new Date();
   first.setUTCDate(1);
   first.setUTCMonth(first.getUTCMonth() - 11);
@@ -68,8 +69,8 @@ export async function reports(root: HTMLElement, params: URLSearchParams, roles:
     sections.push(el("h2", {}, t("leaderboard")), el("div", { class: "toolbar" }, el("label", {}, t("days30"), picker)), table);
   }
   root.replaceChildren(el("section", { "data-page": "reports" }, ...sections));
-  bars(funnel, data.funnel.map((s) => s.stage), data.funnel.map((s) => s.members));
+  await bars(funnel, data.funnel.map((s) => s.stage), data.funnel.map((s) => s.members));
   const months = data.cohorts.map((c) => c.month.slice(0, 7));
   const cells = data.cohorts.flatMap((c, row) => c.cells.map((cell) => [cell.since, row, Math.round(cell.rate * 1000) / 10] as [number, number, number]));
-  heat(cohorts, months, cells);
+  await heat(cohorts, months, cells);
 }
