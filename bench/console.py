@@ -52,7 +52,7 @@ PAGES = [
     ("segments: the builder and the saved ones", "segments"),
     ("broadcasts: the form and the list", "broadcasts"),
     ("fraud signals, 30 days", "signals?days=30"),
-    ("fraud signals, 90 days", "signals?days=90"),
+    ("fraud signals, 7 days", "signals?days=7"),
 ]
 
 # The fraud signals read claims, coupons and fingerprints, which bench.insight's load (touches only)
