@@ -41,6 +41,9 @@ _DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 class Settings:
     mode: Mode = Mode.DEVELOPMENT
     database_url: str = "sqlite://scrm.sqlite3"
+    # A PostgreSQL streaming replica HQ's reports may read, at most `replica_staleness_s` behind.
+    database_replica_url: str | None = None
+    replica_staleness_s: float = 5.0
     secret_key: Secret = field(default_factory=lambda: Secret(_DEV_SECRET))
     member_token_ttl_s: int = 7 * 24 * 3600
     staff_token_ttl_s: int = 8 * 3600
@@ -97,6 +100,8 @@ class Settings:
         return cls(
             mode=mode,
             database_url=env.get("DATABASE_URL", cls.database_url),
+            database_replica_url=env.get("DATABASE_REPLICA_URL") or None,
+            replica_staleness_s=_float(env, "SCRM_REPLICA_STALENESS", cls.replica_staleness_s),
             secret_key=Secret(secret),
             member_token_ttl_s=_int(env, "SCRM_MEMBER_TOKEN_TTL", cls.member_token_ttl_s),
             staff_token_ttl_s=_int(env, "SCRM_STAFF_TOKEN_TTL", cls.staff_token_ttl_s),
@@ -122,6 +127,13 @@ class Settings:
         ).checked()
 
     def checked(self) -> Settings:
+        postgres = ("postgres://", "postgresql://", "asyncpg://")
+        if self.database_replica_url and not (
+            self.database_url.startswith(postgres) and self.database_replica_url.startswith(postgres)
+        ):
+            raise SettingsError("DATABASE_REPLICA_URL is a PostgreSQL streaming replica of a PostgreSQL DATABASE_URL")
+        if not 0 < self.replica_staleness_s <= 3600:
+            raise SettingsError("SCRM_REPLICA_STALENESS: seconds, more than 0 and at most 3600")
         try:
             _ = self.item_keyring  # built now, so a bad key fails at start-up
         except ValueError as exc:

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from tortoise import connections
 from tortoise.transactions import in_transaction
 
+from foundation import replica
 from insight.members import Members
 from insight.models import Snapshot
 from referral.models import TouchKind
@@ -134,7 +135,8 @@ async def current(brand_id: int, members: Members, zone: ZoneInfo | None = None)
     brand's calendar (`zone`), cut in that zone (a brand that changed zone reads live until refreshed)."""
     if not postgres() or members.campaign_id is not None:
         return None
-    taken = await Snapshot.get_or_none(brand_id=brand_id)
+    # From where the report reads its tables (a replica's refresh may trail the primary's).
+    taken = await Snapshot.filter(brand_id=brand_id).using_db(replica.connection()).first()
     return None if taken is None or (zone is not None and taken.zone != zone.key) else taken
 
 

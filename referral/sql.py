@@ -6,8 +6,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+
+from foundation import replica
 
 
 class Statement:
@@ -17,7 +18,8 @@ class Statement:
     """
 
     def __init__(self, conn: BaseDBAsyncClient | None = None) -> None:
-        self.conn = conn or connections.get("default")
+        # Inside foundation.replica.reports(), a fresh replica's connection.
+        self.conn = conn or replica.connection()
         self.postgres = self.conn.capabilities.dialect == "postgres"
         self.params: list[Any] = []
 

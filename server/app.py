@@ -20,6 +20,7 @@ from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
 from access.sessions import caller_from_token
+from foundation import replica
 from foundation.auth.errors import AuthError, AuthErrorCode
 from foundation.integrations.clients import open_integrations
 from foundation.metrics import exposition
@@ -67,6 +68,8 @@ def create_app(
         async with AsyncExitStack() as stack:
             if manage_db:
                 await stack.enter_async_context(RegisterTortoise(app, config=tortoise_config(settings.database_url)))
+                await replica.open_replica(settings.database_replica_url, settings.replica_staleness_s)
+                stack.push_async_callback(replica.close_replica)
             app.state.integrations = await stack.enter_async_context(open_integrations(settings))
             app.state.limiter, redis = open_limiter(
                 settings.rate_limits, settings.redis_url, settings.signing_key("rate-limits")

@@ -12,7 +12,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from foundation import csv_text
+from foundation import csv_text, replica
 from foundation.auth.caller import Caller
 from foundation.settings import Settings
 from foundation.tenancy import regional
@@ -47,7 +47,9 @@ def csv_endpoint(settings: Settings, report: Report, clock: Callable[[], datetim
         try:
             caller = await staff_caller(settings, request)
             money = regional.of(await Brand.get(id=caller.brand_id))
-            name, header, rows = await report(caller, request.query_params, money, clock())
+            # The figures are read here, whole (the rows are formatted as they stream).
+            async with replica.reports():
+                name, header, rows = await report(caller, request.query_params, money, clock())
         except BadRequest as refusal:
             return refusal.response
         except (ReferralError, LoyaltyError, InsightError) as exc:

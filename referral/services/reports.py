@@ -16,8 +16,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from tortoise.transactions import in_transaction
-
+from foundation import replica
 from referral.errors import ReferralError, ReferralErrorCode as Code
 from referral.models import Channel, Guide, Member, Store
 from referral.services.profiles import STAGE_SQL, Stage
@@ -113,7 +112,7 @@ async def rows_of(q: Statement, sql: str, *, work_mem: str | None = None) -> lis
     """A report's statement; `work_mem` (PostgreSQL, e.g. "32MB") gives its sorts and hashes room."""
     if not q.postgres:
         return await q.rows(sql)
-    async with in_transaction() as conn:
+    async with replica.transaction() as conn:
         if work_mem is not None:
             await conn.execute_query("SELECT set_config('work_mem', $1, true)", [work_mem])
         # A prepared statement soon gets PostgreSQL's generic plan, which cannot judge a

@@ -22,6 +22,7 @@ from schema.errors import (
 from schema.mutations.events import CHECK_IN_KEY
 from schema.pagination import DEFAULT_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsSignedIn, IsStoreStaff, require_caller, store_scope
+from schema.reads import report
 from schema.types.event import CheckInCode, Event, EventRegistration
 from schema.types.event_report import EventDimension, EventFiguresRow
 from schema.types.interaction import EventInteraction
@@ -58,6 +59,7 @@ class EventQueries:
         permission_classes=[IsStoreStaff],
         description="Figures of events starting in [from, to); a store manager sees their store's events.",
     )
+    @report
     async def event_attribution(
         self,
         info: Info,

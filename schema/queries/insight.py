@@ -18,6 +18,7 @@ from referral.models import Channel as ChannelValue
 from schema import ids
 from schema.arguments import From, To
 from schema.permissions import IsHQ, IsStoreStaff, report_store, require_caller
+from schema.reads import report
 from schema.types.insight import CohortRow, DemographicGroup, EventEffect, RepurchaseFigures, RfmGroup, Trait
 from schema.types.member import Channel
 
@@ -58,6 +59,7 @@ class InsightReportQueries:
         description="Registered members grouped by one trait, with how many bought and their revenue, largest "
         "group first (members versus customers). A store manager sees the members who registered in their store.",
     )
+    @report
     async def demographics(
         self,
         info: Info,
@@ -81,6 +83,7 @@ class InsightReportQueries:
         description="Cohorts by registration month (the brand's calendar) against the months since: who bought, "
         "who bought again, the revenue. A store manager sees the members who registered in their store.",
     )
+    @report
     async def cohorts(
         self,
         info: Info,
@@ -112,6 +115,7 @@ class InsightReportQueries:
         "between purchases, loyal customers by the brand's rule (or the one given). A store manager sees their "
         "store's members.",
     )
+    @report
     async def repurchase(
         self,
         info: Info,
@@ -148,6 +152,7 @@ class InsightReportQueries:
         description="The buyers of [from, to) in RFM groups (recency, frequency, monetary value by quintiles), "
         "every group listed. A store manager sees the members who registered in their store.",
     )
+    @report
     async def rfm(
         self,
         info: Info,
@@ -169,6 +174,7 @@ class InsightReportQueries:
         "the attendees' stores who stayed away, with the differences (an association, not a randomised test). "
         "Null for an event the brand does not have.",
     )
+    @report
     async def event_effect(
         self,
         info: Info,

@@ -20,6 +20,7 @@ from schema.arguments import After, First, From, Offset, To
 from schema.errors import SchemaError, SchemaErrorCode
 from schema.pagination import DEFAULT_PAGE, MAX_PAGE, Connection, paginate
 from schema.permissions import IsConsumer, IsGuide, IsHQ, IsStoreStaff, report_store, require_caller, store_scope
+from schema.reads import report
 from schema.throttles import SEARCH, throttled
 from schema.types.member import Channel, Member
 from schema.types.report import AttributionPoint, AttributionRow, Dimension, FunnelStep, Grain, Metric
@@ -65,6 +66,7 @@ class InsightQueries:
         permission_classes=[IsStoreStaff],
         description="Attribution figures for [from, to) grouped by one dimension. A store manager sees their store.",
     )
+    @report
     async def attribution(
         self,
         info: Info,
@@ -103,6 +105,7 @@ class InsightQueries:
         description="The attribution figures over [from, to) as a time series: a point per day, week (from "
         "Monday) or month of the brand's calendar, in its time zone. A store manager sees their store.",
     )
+    @report
     async def attribution_series(
         self,
         info: Info,
@@ -133,6 +136,7 @@ class InsightQueries:
         return [AttributionPoint.of(point, as_of or info.context.now()) for point in points]
 
     @strawberry.field(permission_classes=[IsHQ], description="Guides ranked by one figure over [from, to).")
+    @report
     async def leaderboard(
         self,
         info: Info,
@@ -154,6 +158,7 @@ class InsightQueries:
         return [AttributionRow.of(reports.Dimension.GUIDE, r) for r in rows]
 
     @strawberry.field(permission_classes=[IsStoreStaff], description="Members by journey stage now.")
+    @report
     async def funnel(self, info: Info) -> list[FunnelStep] | None:
         caller = require_caller(info)
         counts, as_of = await journey_funnel.funnel(brand_id=caller.brand_id, store_id=store_scope(caller))
