@@ -11,10 +11,10 @@ PostgreSQL cuts them could differ from the buckets)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from insight import snapshot
+from insight import days, snapshot
 from insight.members import EVERYONE
 from referral.services import report_series, reports
 from referral.services.report_series import Grain, Point
@@ -36,8 +36,8 @@ async def series(
     (None: read live)."""
     reports.check_period(start, end)
     taken = None if filters.guide_id is not None else await snapshot.current(brand_id, EVERYONE, zone)
-    first, last = _whole_days(start, end, zone)
-    if not taken or first >= last or not _steady(zone, start, end):
+    first, last = days.whole_days(start, end, zone)
+    if not taken or first >= last or not days.steady(zone, start, end):
         points = await report_series.series(
             brand_id=brand_id, start=start, end=end, grain=grain, zone=zone, filters=filters, followed=followed
         )
@@ -49,72 +49,28 @@ async def series(
     found = await _days(brand_id, [b.astimezone(zone).date() for b, _ in cuts], first, last, filters, followed)
     points = [Point(b, e, found.get(n) or _zero()) for n, (b, e) in enumerate(cuts)]
     # The part-days at the ends, each within the first or the last point.
-    for edge_start, edge_end, n in ((start, _midnight(first, zone), 0), (_midnight(last, zone), end, -1)):
-        if edge_start < edge_end:
-            [part] = await report_series.points(
-                brand_id=brand_id,
-                start=edge_start,
-                end=edge_end,
-                cuts=[(edge_start, edge_end)],
-                filters=filters,
-                followed=followed,
-            )
-            points[n] = replace(points[n], figures=_add(points[n].figures, part.figures))
+    for edge_start, edge_end in days.edges(start, end, zone):
+        [part] = await report_series.points(
+            brand_id=brand_id, start=edge_start, end=edge_end, cuts=[(edge_start, edge_end)], filters=filters,
+            followed=followed,
+        )  # fmt: skip
+        n = 0 if edge_start == start else -1
+        points[n] = replace(points[n], figures=days.add(points[n].figures, part.figures))
     return points, taken.refreshed_at
-
-
-def _midnight(day: date, zone: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(), zone).astimezone(UTC)
-
-
-def _whole_days(start: datetime, end: datetime, zone: ZoneInfo) -> tuple[date, date]:
-    """[first, last): the local days wholly within [start, end)."""
-    first = start.astimezone(zone).date()
-    if _midnight(first, zone) < start:
-        first += timedelta(days=1)
-    return first, end.astimezone(zone).date()
-
-
-def _steady(zone: ZoneInfo, start: datetime, end: datetime) -> bool:
-    """Whether the zone keeps one UTC offset over the period (checked daily: offsets change at most
-    twice a year, and never for less than a day)."""
-    offset = start.astimezone(zone).utcoffset()
-    at = start
-    while at < end:
-        at = min(at + timedelta(days=1), end)
-        if at.astimezone(zone).utcoffset() != offset:
-            return False
-    return True
 
 
 async def _days(
     brand_id: int, starts: list[date], first: date, last: date, filters: Filters, followed: bool
 ) -> dict[int, Figures]:
     q = Statement()
-    sums = ", ".join(
-        f"SUM(d.{name}) AS {name}" if followed or name != "tasks_followed_by_purchase" else f"0 AS {name}"
-        for name in FIGURE_NAMES
-    )
-    where = ""
-    for column, value in (
-        ("store_id", filters.store_id),
-        ("campaign_id", filters.campaign_id),
-        ("channel", filters.channel.value if filters.channel else None),
-        ("registration_tag", filters.registration_tag),
-    ):
-        if value is not None:
-            where += f" AND d.{column} = {q.p(value)}"
     rows = await snapshot.rows(
         q,
-        f"SELECT width_bucket(d.day, CAST({q.p(starts)} AS DATE[])) - 1 AS n, {sums} FROM insight_touch_day d "
-        f"WHERE d.brand_id = {q.p(brand_id)} AND d.day >= {q.p(first)} AND d.day < {q.p(last)}{where} GROUP BY 1",
+        f"SELECT width_bucket(d.day, CAST({q.p(starts)} AS DATE[])) - 1 AS n, {days.sums(followed)} "
+        f"FROM insight_touch_day d WHERE d.brand_id = {q.p(brand_id)} AND d.day >= {q.p(first)} "
+        f"AND d.day < {q.p(last)}{days.where(q, filters)} GROUP BY 1",
     )
-    return {int(r["n"]): Figures(key=None, **{k: int(r[k] or 0) for k in FIGURE_NAMES}) for r in rows}
+    return {int(r["n"]): days.figures(r) for r in rows}
 
 
 def _zero() -> Figures:
     return Figures(key=None, **dict.fromkeys(FIGURE_NAMES, 0))
-
-
-def _add(a: Figures, b: Figures) -> Figures:
-    return Figures(key=None, **{k: getattr(a, k) + getattr(b, k) for k in FIGURE_NAMES})

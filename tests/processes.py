@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -10,10 +12,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 
 SCRM = str(Path(sys.executable).parent / "scrm")
 
@@ -99,3 +103,44 @@ def connections_held(pid: int, port: int) -> int:
         local_port, state, inode = int(fields[1].split(":")[1], 16), fields[3], fields[9]
         held += local_port == port and state == "01" and inode in inodes
     return held
+
+
+@dataclass
+class Proxied:
+    base: str  # the proxy's address: what clients use
+    log: Path  # HAProxy's request log: one line per request, naming the process that served it
+
+    def served_by(self) -> set[str]:
+        return set(re.findall(r" machines/(m\d+) ", self.log.read_text(errors="replace")))
+
+
+@contextmanager
+def behind_proxy(env: dict[str, str], machines: int = 2) -> Iterator[Proxied]:
+    """`machines` separate `scrm serve` processes, each on its own port as if on its own machine
+    (nothing shared but PostgreSQL and Redis), behind one HAProxy address balancing each request
+    round robin. Skips where HAProxy is missing (.ci/run installs it)."""
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    if not Path(haproxy).exists():
+        pytest.skip("HAProxy is needed (.ci/run installs Debian's haproxy)")
+    with ExitStack() as stack:
+        bases = [stack.enter_context(serving(env))[0] for _ in range(machines)]
+        port = free_port()
+        servers = "\n".join(f"  server m{n} {base.removeprefix('http://')}" for n, base in enumerate(bases))
+        folder = Path(tempfile.mkdtemp(prefix="scrm-proxy-"))
+        stack.callback(shutil.rmtree, folder, True)
+        config = folder / "haproxy.cfg"
+        config.write_text(
+            "global\n  log stdout format raw local0\n  maxconn 2000\n"
+            "defaults\n  mode http\n  log global\n  option httplog\n  option forwardfor\n"
+            "  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\n"
+            f"frontend front\n  bind 127.0.0.1:{port}\n  default_backend machines\n"
+            f"backend machines\n  balance roundrobin\n{servers}\n"
+        )
+        log = folder / "requests.log"
+        with log.open("wb") as out:
+            proxy = subprocess.Popen([haproxy, "-f", str(config), "-db"], stdout=out, stderr=subprocess.STDOUT)
+        stack.callback(proxy.wait, 20)
+        stack.callback(proxy.terminate)
+        base = f"http://127.0.0.1:{port}"
+        wait_healthy(base)
+        yield Proxied(base=base, log=log)

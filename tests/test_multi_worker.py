@@ -1,10 +1,15 @@
-"""The races of the codes and events issues again, through HTTP against two uvicorn worker
-processes on PostgreSQL: each process has its own connection pool, so only the database can
-keep the rules."""
+"""The races of the codes and events issues again, through HTTP against two processes on
+PostgreSQL, in two layouts: two uvicorn workers of one `scrm serve`, and two `scrm serve` processes
+on their own ports (as on two machines) behind one HAProxy address. Each process has its own
+connection pool and memory, so only the database and Redis can keep the rules: claims, write-offs,
+coupon limits and sign-ups race; sessions revoked, rate limits and the WeChat access token are
+shared."""
 
 import asyncio
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import httpx
@@ -24,7 +29,7 @@ from server import invariants
 from tests import factories
 from tests.conftest import TEST_DATA_KEYS, TEST_SECRET
 from tests.events.helpers import SIGN_UP
-from tests.processes import SCRM, serving, worker_pids
+from tests.processes import SCRM, behind_proxy, serving, worker_pids
 
 # Slow: left out of the fast loop (pytest -m 'not slow'); CI runs everything.
 pytestmark = pytest.mark.slow
@@ -57,11 +62,28 @@ async def post(http: httpx.AsyncClient, query: str, variables: dict, token: str)
     return next(iter(body["data"].values()))
 
 
+LAYOUTS = pytest.mark.parametrize("layout", ["two workers", "two machines behind a proxy"])
+
+
+@contextmanager
+def two_processes(layout: str, env: dict[str, str]) -> Iterator[str]:
+    """The address clients use; on leaving, checks that both processes served requests."""
+    if layout == "two workers":
+        with serving(env, workers=2) as (base, supervisor):
+            assert len(worker_pids(supervisor)) == 2
+            yield base
+        return
+    with behind_proxy(env) as proxy:
+        yield proxy.base
+        assert proxy.served_by() == {"m0", "m1"}
+
+
 def outcome(payload: dict) -> str:
     return payload["errors"][0]["code"] if payload["errors"] else "OK"
 
 
-async def test_the_races_hold_across_two_worker_processes(db, database, settings) -> None:
+@LAYOUTS
+async def test_the_races_hold_across_two_processes(db, database, settings, layout) -> None:
     if db != "postgres":
         pytest.skip("several workers share a PostgreSQL server; SQLite is the single-process default")
     settings = Settings(secret_key=settings.secret_key)
@@ -87,8 +109,7 @@ async def test_the_races_hold_across_two_worker_processes(db, database, settings
     coupon = await coupons.issue(brand_id=brand.id, template_id=gift.id, member_id=people[0][0].id, now=now)
     event = await factories.event(brand, store, now=now, capacity=30)
 
-    with serving(server_env(database), workers=2) as (base, supervisor):
-        assert len(worker_pids(supervisor)) == 2
+    with two_processes(layout, server_env(database)) as base:
         limits = httpx.Limits(max_connections=300, max_keepalive_connections=0)
         async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
             claims = await asyncio.gather(*(post(http, CLAIM, {"c": code, "k": None}, t) for _, t in people[:100]))
@@ -134,7 +155,8 @@ async def test_the_races_hold_across_two_worker_processes(db, database, settings
     assert await invariants.violations() == []
 
 
-async def test_signing_staff_out_refuses_their_tokens_at_once_on_every_worker(db, database, settings) -> None:
+@LAYOUTS
+async def test_signing_staff_out_refuses_their_tokens_at_once_on_every_process(db, database, settings, layout) -> None:
     if db != "postgres":
         pytest.skip("several workers share a PostgreSQL server; SQLite is the single-process default")
     brand = await factories.brand("acme")
@@ -142,9 +164,8 @@ async def test_signing_staff_out_refuses_their_tokens_at_once_on_every_worker(db
     await factories.staff(brand, "bob", StaffRole.STORE_MANAGER, store)
     env = server_env(database)
     me = "{ me { roles } }"
-    with serving(env, workers=2) as (base, supervisor):
-        assert len(worker_pids(supervisor)) == 2
-        # A new connection per request, so that both workers answer.
+    with two_processes(layout, env) as base:
+        # A new connection per request, so that both processes answer.
         limits = httpx.Limits(max_keepalive_connections=0)
         async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
             signed_in = await http.post(
@@ -170,8 +191,9 @@ async def test_signing_staff_out_refuses_their_tokens_at_once_on_every_worker(db
             assert all(r.json()["errors"][0]["extensions"]["code"] == "TOKEN_INVALID" for r in after)
 
 
+@LAYOUTS
 @pytest.mark.parametrize("store", ["database", "redis"])
-async def test_two_worker_processes_share_one_wechat_access_token(db, database, settings, upstream, store) -> None:
+async def test_two_processes_share_one_wechat_access_token(db, database, settings, upstream, store, layout) -> None:
     if db != "postgres":
         pytest.skip("several workers share a PostgreSQL server; SQLite is the single-process default")
     settings = Settings(secret_key=settings.secret_key)
@@ -187,9 +209,8 @@ async def test_two_worker_processes_share_one_wechat_access_token(db, database, 
         await client.flushdb()
         await client.aclose()
 
-    with serving(env, workers=2) as (base, supervisor):
-        assert len(worker_pids(supervisor)) == 2
-        limits = httpx.Limits(max_connections=60, max_keepalive_connections=0)  # new connections: both workers serve
+    with two_processes(layout, env) as base:
+        limits = httpx.Limits(max_connections=60, max_keepalive_connections=0)  # new connections: both serve
         async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
             done = await asyncio.gather(
                 *(post(http, VERIFY_PHONE, {"c": code}, token) for code, token in zip(codes, tokens, strict=True))
@@ -198,3 +219,30 @@ async def test_two_worker_processes_share_one_wechat_access_token(db, database, 
     assert [p["errors"] for p in done] == [[]] * 30
     assert sorted(p["member"]["phone"] for p in done) == sorted(f"+861381234{i:04d}" for i in range(30))
     assert upstream.wechat_token_fetches == 1
+
+
+@LAYOUTS
+async def test_rate_limits_count_once_across_processes_through_redis(db, database, layout) -> None:
+    if db != "postgres":
+        pytest.skip("several workers share a PostgreSQL server; SQLite is the single-process default")
+    brand = await factories.brand("acme")
+    await factories.staff(brand, "bob")
+    env = {
+        **server_env(database),
+        "SCRM_RATE_LIMITS": "sign-in.account=5/300",
+        "REDIS_URL": "redis://127.0.0.1:6379/13",
+    }
+    client = aioredis.from_url(env["REDIS_URL"])
+    await client.flushdb()
+    await client.aclose()
+    guess = 'mutation { signInStaff(brand: "acme", username: "bob", password: "not it") { token errors { code } } }'
+    with two_processes(layout, env) as base:
+        limits = httpx.Limits(max_keepalive_connections=0)  # a new connection per request: both serve
+        async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+            answers = [(await http.post("/graphql", json={"query": guess})).json() for _ in range(12)]
+    codes = [
+        a["data"]["signInStaff"]["errors"][0]["code"] if a.get("data") else a["errors"][0]["extensions"]["code"]
+        for a in answers
+    ]
+    # Five guesses in all, not five per process.
+    assert codes == ["INVALID_CREDENTIALS"] * 5 + ["RATE_LIMITED"] * 7, codes

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from foundation.auth.caller import Caller
 from foundation.tenancy import regional
-from insight import funnel as journey_funnel, series as attribution_series
+from insight import attribution as day_attribution, funnel as journey_funnel, series as attribution_series
 from loyalty.services import campaigns
 from referral.models import Channel as ChannelValue
 from referral.services import data_rights, members, report_series, reports, tags
@@ -88,17 +88,19 @@ class InsightQueries:
         caller = require_caller(info)
         _check_page(first, offset)
         filters = await _filters(caller, store_id, guide_id, channel, campaign_id, registration_tag)
-        rows = await reports.attribution(
+        brand = await info.context.loaders.brand.load(caller.brand_id)
+        rows, as_of = await day_attribution.attribution(
             brand_id=caller.brand_id,
             start=from_,
             end=to,
             by=reports.Dimension(by.value),
-            **dataclasses.asdict(filters),
+            zone=regional.of(brand).zone,
+            filters=filters,
             limit=first,
             offset=offset,
             followed=asks_for(info, FOLLOWED),
         )
-        return [AttributionRow.of(reports.Dimension(by.value), r) for r in rows]
+        return [AttributionRow.of(reports.Dimension(by.value), r, as_of or info.context.now()) for r in rows]
 
     @strawberry.field(
         permission_classes=[IsStoreStaff],
@@ -155,7 +157,7 @@ class InsightQueries:
             limit=first,
             followed=asks_for(info, FOLLOWED),
         )
-        return [AttributionRow.of(reports.Dimension.GUIDE, r) for r in rows]
+        return [AttributionRow.of(reports.Dimension.GUIDE, r, info.context.now()) for r in rows]
 
     @strawberry.field(permission_classes=[IsStoreStaff], description="Members by journey stage now.")
     @report
@@ -186,7 +188,7 @@ class InsightQueries:
             brand_id=caller.brand_id, start=from_, end=to, by=reports.Dimension.GUIDE, guide_id=caller.guide_id
         )
         empty = reports.Figures(str(caller.guide_id), *([0] * (len(dataclasses.fields(reports.Figures)) - 1)))
-        return AttributionRow.of(reports.Dimension.GUIDE, rows[0] if rows else empty)
+        return AttributionRow.of(reports.Dimension.GUIDE, rows[0] if rows else empty, info.context.now())
 
     @strawberry.field(permission_classes=[IsHQ], description="Tags HQ has defined.")
     async def tags(self, info: Info) -> list[Tag] | None:

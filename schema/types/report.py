@@ -68,6 +68,13 @@ class AttributionRow:
     tasks_followed_by_purchase: int = strawberry.field(
         description="Of those, the tasks whose member bought within 14 days after (what followed the task)."
     )
+    as_of: datetime | None = strawberry.field(
+        default=None,
+        description="When the touches behind the row were read: the last refresh of the brand's pre-computed days "
+        "(PostgreSQL, `scrm refresh-insight`, for rows by store, campaign, channel or registration tag; the "
+        "part-days at the period's ends are read live), or the moment of the request when read live. Null within "
+        "a series point (the point says).",
+    )
 
     @strawberry.field(description="Revenue of those claims.")
     async def revenue(self, info: Info) -> Money:
@@ -107,9 +114,11 @@ class AttributionRow:
         return Campaign(row=row) if row else None
 
     @classmethod
-    def of(cls, dimension: reports.Dimension, figures: reports.Figures) -> AttributionRow:
+    def of(
+        cls, dimension: reports.Dimension, figures: reports.Figures, as_of: datetime | None = None
+    ) -> AttributionRow:
         values = {k: v for k, v in figures.__dict__.items() if k != "key"}
-        return cls(dimension=dimension, raw_key=figures.key, **values)
+        return cls(dimension=dimension, raw_key=figures.key, as_of=as_of, **values)
 
 
 Grain = client_enum(
