@@ -1,12 +1,13 @@
-"""Attribution by store, campaign, channel or registration tag (referral.services.reports) read from
-the pre-computed days on PostgreSQL: the period's whole local days from insight_touch_day, which
-carries those four, and the part-days at its ends live; the rows are the live ones to the unit.
-A year by channel read live joins a million touches to their members (0.3-0.55 s at 100,000
-members); from the days, a few thousand rows.
+"""Attribution by guide, store, campaign, channel or registration tag (referral.services.reports)
+read from the pre-computed days on PostgreSQL: the period's whole local days from insight_touch_day
+(store, campaign, channel, tag) or insight_guide_day (guide, within a store), and the part-days at
+its ends live; the rows are the live ones to the unit. A year by channel read live joins a million
+touches to their members (0.3-0.55 s at 100,000 members); from the days, a few thousand rows.
 
-Read live instead: by guide, product or product line (not in the days), filtered by guide, ordered
-by a figure (the leaderboard), on SQLite, before the first refresh, when the brand's zone is not the
-days', or when it changes its offset within the period (insight.days)."""
+Read live instead: by product or product line (not in the days), with a filter the days do not
+carry (any but the store's, by guide; a guide's, by anything), on SQLite, before the first refresh,
+when the brand's zone is not the days', or when it changes its offset within the period
+(insight.days). The leaderboard (ordered by a figure) reads live."""
 
 from __future__ import annotations
 
@@ -21,11 +22,14 @@ from referral.services import reports
 from referral.services.reports import Dimension, Figures, Filters
 from referral.sql import Statement
 
-_COLUMNS = {
-    Dimension.STORE: "store_id",
-    Dimension.CAMPAIGN: "campaign_id",
-    Dimension.CHANNEL: "channel",
-    Dimension.REGISTRATION_TAG: "registration_tag",
+_TOUCH_FILTERS = frozenset({"store_id", "campaign_id", "channel", "registration_tag"})
+# Where each dimension's days are, the column that keys them, and the filters the table carries.
+_DAYS = {
+    Dimension.STORE: ("insight_touch_day", "store_id", _TOUCH_FILTERS),
+    Dimension.CAMPAIGN: ("insight_touch_day", "campaign_id", _TOUCH_FILTERS),
+    Dimension.CHANNEL: ("insight_touch_day", "channel", _TOUCH_FILTERS),
+    Dimension.REGISTRATION_TAG: ("insight_touch_day", "registration_tag", _TOUCH_FILTERS),
+    Dimension.GUIDE: ("insight_guide_day", "guide_id", frozenset({"store_id"})),
 }
 # Every group of a part-day (a day's touches have a few hundred groups at most).
 _ALL = 1_000_000
@@ -46,13 +50,14 @@ async def attribution(
     """The rows of reports.attribution (ordered by key, NULL last), and when the days they were
     read from were refreshed (None: read live)."""
     reports.check_period(start, end)
-    column = _COLUMNS.get(by)
+    table, column, carried = _DAYS.get(by, ("", "", frozenset()))
+    asked = {name for name, value in asdict(filters).items() if value is not None}
     taken = None
-    if column is not None and filters.guide_id is None:
+    if table and asked <= carried:
         taken = await snapshot.current(brand_id, EVERYONE, zone)
     first, last = days.whole_days(start, end, zone)
     live: dict[str, Any] = dict(brand_id=brand_id, by=by, **asdict(filters), followed=followed)
-    if column is None or not taken or first >= last or not days.steady(zone, start, end):
+    if not taken or first >= last or not days.steady(zone, start, end):
         return await reports.attribution(start=start, end=end, limit=limit, offset=offset, **live), None
     await reports.check_filters(
         brand_id, guide_id=None, store_id=filters.store_id, registration_tag=filters.registration_tag
@@ -60,7 +65,7 @@ async def attribution(
     q = Statement()
     rows = await snapshot.rows(
         q,
-        f"SELECT d.{column} AS key, {days.sums(followed)} FROM insight_touch_day d "
+        f"SELECT d.{column} AS key, {days.sums(followed)} FROM {table} d "
         f"WHERE d.brand_id = {q.p(brand_id)} AND d.day >= {q.p(first)} AND d.day < {q.p(last)}"
         f"{days.where(q, filters)} GROUP BY d.{column}",
     )
@@ -71,6 +76,6 @@ async def attribution(
     for edge_start, edge_end in days.edges(start, end, zone):
         for part in await reports.attribution(start=edge_start, end=edge_end, limit=_ALL, offset=0, **live):
             found[part.key] = days.add(found.get(part.key), part)
-    numeric = by in (Dimension.STORE, Dimension.CAMPAIGN)
+    numeric = by in (Dimension.STORE, Dimension.CAMPAIGN, Dimension.GUIDE)
     ordered = sorted(found.values(), key=lambda f: (f.key is None, int(f.key) if numeric and f.key else f.key or ""))
     return ordered[offset : offset + limit], taken.refreshed_at

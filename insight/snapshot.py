@@ -86,6 +86,17 @@ def _days_sql() -> str:
     )
 
 
+def _guide_days_sql() -> str:
+    """The attribution figures per local day ($2: the zone), guide and store (no member row needed)."""
+    figures = reports.figures_sql(Statement(), followed=True)
+    names = ", ".join(reports.FIGURE_NAMES)
+    return (
+        f"INSERT INTO insight_guide_day (brand_id, day, guide_id, store_id, {names}) "
+        "SELECT CAST($1 AS INT), (t.occurred_at AT TIME ZONE $2)::DATE, t.guide_id, t.store_id, "
+        f"{figures} FROM touch t WHERE t.brand_id = $1 GROUP BY 2, 3, 4"
+    )
+
+
 def postgres() -> bool:
     return bool(connections.get("default").capabilities.dialect == "postgres")
 
@@ -109,6 +120,8 @@ async def refresh(*, brand_id: int, zone: ZoneInfo, now: datetime, max_since: in
         await conn.execute_query(_COHORTS, [brand_id, zone.key, max_since])
         await conn.execute_query("DELETE FROM insight_touch_day WHERE brand_id = $1", [brand_id])
         await conn.execute_query(_days_sql(), [brand_id, zone.key])
+        await conn.execute_query("DELETE FROM insight_guide_day WHERE brand_id = $1", [brand_id])
+        await conn.execute_query(_guide_days_sql(), [brand_id, zone.key])
         took = round((time.perf_counter() - started) * 1000)
         await conn.execute_query(
             "INSERT INTO insight_snapshot (brand_id, refreshed_at, zone, buyers, took_ms) VALUES ($1, $2, $3, $4, $5) "
@@ -125,7 +138,7 @@ async def tidy() -> None:
     members: 167 ms, 92 ms after VACUUM). Outside a transaction, as VACUUM must be."""
     if postgres():
         await connections.get("default").execute_script(
-            "VACUUM (ANALYZE) insight_member_purchases, insight_cohort_cell, insight_touch_day"
+            "VACUUM (ANALYZE) insight_member_purchases, insight_cohort_cell, insight_touch_day, insight_guide_day"
         )
 
 

@@ -13,12 +13,14 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import httpx
 import pytest
+from tortoise import Tortoise
 
 from foundation import replica
 from foundation.settings import Settings, SettingsError
 from referral.models import TouchKind
 from referral.services import members, touches
 from server.app import create_app
+from server.db import tortoise_config
 from server.migrate import migrate
 from tests import factories
 from tests.streaming_replica import streaming_pair
@@ -32,7 +34,17 @@ BATCH = """mutation { createCodeBatch(input: {sku: "MILK", productName: "Milk", 
   pointsPerItem: 1}) { batch { id } errors { code } } }"""
 
 
-async def test_reports_read_a_fresh_replica_and_writes_the_primary(settings: Settings) -> None:
+async def test_reports_read_a_fresh_replica_and_writes_the_primary(database: str, settings: Settings) -> None:
+    if not database.startswith("postgres"):
+        pytest.skip("a streaming replica is PostgreSQL's")
+    try:
+        await _replica_scenario(settings)
+    finally:
+        # The app below set up tortoise for its own pair of databases: give the other tests theirs.
+        await Tortoise.init(config=tortoise_config(database), _enable_global_fallback=True)
+
+
+async def _replica_scenario(settings: Settings) -> None:
     with streaming_pair() as pair:
         admin = await asyncpg.connect(pair.primary_url.replace("/scrm", "/postgres"))
         await admin.execute("CREATE DATABASE scrm")
