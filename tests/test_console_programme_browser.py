@@ -10,7 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from foundation import global_ids
 from loyalty import item_codes
+from loyalty.errors import LoyaltyError
 from loyalty.models import CouponKind
 from loyalty.services import batches, claims, coupons
 from referral.models import FingerprintKind, Member
@@ -30,6 +32,7 @@ SIGNALS = """query($f: DateTime!, $t: DateTime!) {
 CAMPAIGNS = """{ campaigns(first: 10) { nodes { name points firstPurchase couponTemplateId startsAt endsAt
   stoppedAt beneficiary } } }"""
 TEMPLATES = "{ couponTemplates(first: 10) { nodes { id name kind validDays value { amount } pointsPrice } } }"
+FLAGGED = "{ flaggedBatches { batch { id } claims divertedClaims suspiciousScans } }"
 EVENTS = "{ events(first: 10) { nodes { title capacity status allowWalkIns place startsAt } } }"
 
 
@@ -62,6 +65,7 @@ async def suspects(settings) -> dict:  # type: ignore[no-untyped-def]
             now=now + timedelta(seconds=30 * n),
             city=city,
         )
+    parent = await customer("parent", guides[2].invite_code)
     gift = await coupons.create_template(brand_id=brand.id, name="Gift can", kind=CouponKind.GIFT, valid_days=90)
     for g, count in enumerate((12, 1, 2, 1)):
         for n in range(count):
@@ -70,13 +74,26 @@ async def suspects(settings) -> dict:  # type: ignore[no-untyped-def]
             await coupons.write_off(
                 brand_id=brand.id, code=coupon.code, guide_id=guides[g].id, store_id=store.id, now=now
             )
+    # A claimed can scanned again by someone else, in another city: the batch is flagged.
+    code = item_codes.encode(keyring.key(1), 1, batch.id, 1)
+    try:
+        await claims.claim(
+            keyring=keyring,
+            brand_id=brand.id,
+            member_id=parent.id,
+            code=code,
+            now=now + timedelta(hours=1),
+            city="Xiamen",
+        )
+    except LoyaltyError as refused:
+        assert refused.code.value == "ITEM_CODE_ALREADY_CLAIMED"
     ring, code = [], guides[1].invite_code
     for name in ("r1", "r2", "r3"):
         m = await customer(name, code)
         await fingerprints.record(brand_id=brand.id, member_id=m.id, seen=[(FingerprintKind.DEVICE, "d" * 32)], now=now)
         ring.append(m)
         code = m.invite_code
-    return {"bot": bot, "ring": ring}
+    return {"bot": bot, "ring": ring, "parent": parent, "batch": batch}
 
 
 async def test_hq_creates_the_programme_and_reads_fraud_signals_in_a_browser(db, database, settings) -> None:
@@ -108,7 +125,17 @@ async def test_hq_creates_the_programme_and_reads_fraud_signals_in_a_browser(db,
             linked = await row.locator("a[data-member]").evaluate_all("a => a.map(x => x.dataset.member)")
             assert sorted(linked) == sorted(m["id"] for m in ring["members"]) and len(linked) == 3
             assert "One device" in await row.inner_text()
-            assert await page.locator("[data-empty=flaggedBatches]").count() == 1  # no batch was diverted
+            # The flagged batch's evidence: the scan after the claim, by someone else, in Xiamen.
+            [flagged] = (await api(base, FLAGGED, {}, hq))["flaggedBatches"]
+            row = page.locator(f"[data-testid=flagged-batches] tr[data-key='{flagged['batch']['id']}']")
+            shown = await row.locator("[data-value]").evaluate_all("c => c.map(x => +x.dataset.value)")
+            assert shown == [flagged["claims"], flagged["divertedClaims"], flagged["suspiciousScans"]] == [12, 0, 1]
+            await row.locator("[data-action=scans]").click()
+            scan = page.locator("[data-testid=suspicious-scans] tr[data-key]")
+            await scan.wait_for()
+            assert "Xiamen" in await scan.inner_text() and "no" in await scan.inner_text()
+            parent = global_ids.encode("Member", cast["parent"].id)
+            assert await scan.locator(f"a[data-member='{parent}']").count() == 1
             await b.screenshot(f"console-signals-{db}")
             # The evidence leads to the member: their profile opens.
             await page.click(f"[data-testid=fast-claimers] a[data-member='{fast['member']['id']}']")

@@ -183,6 +183,13 @@ const words = {
     divertedClaims: "Claimed elsewhere",
     suspiciousScans: "Scanned after claim",
     noSignals: "Nothing found.",
+    showScans: "Show the scans",
+    profile: "Profile",
+    serial: "Serial",
+    scannedAt: "Scanned at",
+    byClaimer: "By the claimer",
+    yes: "yes",
+    no: "no",
   },
   "zh-Hans": {
     title: "总部控制台",
@@ -365,6 +372,13 @@ const words = {
     divertedClaims: "异地扫码",
     suspiciousScans: "扫码后再被扫",
     noSignals: "未发现。",
+    showScans: "查看扫码记录",
+    profile: "会员资料",
+    serial: "序号",
+    scannedAt: "扫码时间",
+    byClaimer: "领取人本人",
+    yes: "是",
+    no: "否",
   },
 } as const;
 

@@ -15,6 +15,18 @@ const SIGNALS = `query($f: DateTime!, $t: DateTime!) {
   guideWriteOffOutliers(from: $f, to: $t) { guide { id name inviteCode } writeOffs ofOwnMembers brandMedian }
 }`;
 
+const SCANS = `query($b: ID!) { suspiciousScans(batchId: $b, first: 50) {
+  nodes { id serial memberId scannedAt city byClaimer } } }`;
+
+interface Scan {
+  id: string;
+  serial: number;
+  memberId: string | null;
+  scannedAt: string;
+  city: string | null;
+  byClaimer: boolean;
+}
+
 interface Person {
   id: string;
   displayName?: string | null;
@@ -58,6 +70,7 @@ export async function signals(root: HTMLElement, params: URLSearchParams): Promi
   const days = String(CHOICES.includes(asked) ? asked : 30);
   const span = period(Number(days));
   const data = await gql<Signals>(SIGNALS, { f: span.from, t: span.to });
+  const evidence = el("div", { "data-testid": "batch-evidence" });
   root.replaceChildren(
     el(
       "section",
@@ -119,10 +132,41 @@ export async function signals(root: HTMLElement, params: URLSearchParams): Promi
           data.flaggedBatches.map((b) => ({
             key: b.batch.id,
             cells: [b.batch.sku, b.batch.productName, [number(b.claims), b.claims], [number(b.divertedClaims), b.divertedClaims], [number(b.suspiciousScans), b.suspiciousScans]],
+            actions: [scansButton(b.batch.id, evidence)],
           })),
         ),
         data.flaggedBatches.length === 0,
       ),
+      evidence,
     ),
   );
+}
+
+// A batch's evidence: each scan of one of its codes after the code was claimed (by whom, when,
+// where, and whether the claimer scanned it again elsewhere).
+function scansButton(batchId: string, into: HTMLElement): HTMLElement {
+  const button = el("button", { type: "button", "data-action": "scans" }, t("showScans"));
+  button.addEventListener("click", async () => {
+    const data = await gql<{ suspiciousScans: { nodes: Scan[] } }>(SCANS, { b: batchId });
+    into.replaceChildren(
+      el("h3", {}, t("suspiciousScans")),
+      table(
+        "suspicious-scans",
+        [t("serial"), t("member"), t("scannedAt"), t("city"), t("byClaimer")],
+        data.suspiciousScans.nodes.map((s) => ({
+          key: s.id,
+          cells: [
+            [String(s.serial), s.serial],
+            // The scan names the member by id only: the link opens their profile.
+            s.memberId ? member({ id: s.memberId, name: t("profile"), inviteCode: "" }) : "—",
+            time(s.scannedAt),
+            s.city ?? "—",
+            s.byClaimer ? t("yes") : t("no"),
+          ],
+        })),
+      ),
+    );
+    into.dataset.batch = batchId;
+  });
+  return button;
 }
