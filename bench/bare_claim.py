@@ -33,7 +33,8 @@ keyring = settings.item_keyring
 pool: asyncpg.Pool | None = None
 
 
-async def claim(request: Request) -> JSONResponse:
+async def _scan(request: Request) -> tuple[tokens.TokenClaims, item_codes.ItemCode] | JSONResponse:
+    """The bearer's session and the scanned code, both checked in Python, or the refusal."""
     _, _, token = request.headers.get("authorization", "").partition(" ")
     try:
         principal = tokens.decode(token, secret=str(settings.secret_key))
@@ -43,6 +44,14 @@ async def claim(request: Request) -> JSONResponse:
     parsed = item_codes.decode(keyring, body["code"])
     if parsed is None:
         return JSONResponse({"error": "ITEM_CODE_INVALID"})
+    return principal, parsed
+
+
+async def claim(request: Request) -> JSONResponse:
+    scanned = await _scan(request)
+    if isinstance(scanned, JSONResponse):
+        return scanned
+    principal, parsed = scanned
     now = datetime.now(UTC)
     assert pool is not None
     async with pool.acquire() as conn:
@@ -154,15 +163,10 @@ SELECT (SELECT COUNT(*) FROM who) AS member_found, (SELECT COUNT(*) FROM b) AS b
 
 
 async def claim_in_one_statement(request: Request) -> JSONResponse:
-    _, _, token = request.headers.get("authorization", "").partition(" ")
-    try:
-        principal = tokens.decode(token, secret=str(settings.secret_key))
-    except AuthError:
-        return JSONResponse({"error": "UNAUTHENTICATED"}, status_code=401)
-    body = await request.json()
-    parsed = item_codes.decode(keyring, body["code"])
-    if parsed is None:
-        return JSONResponse({"error": "ITEM_CODE_INVALID"})
+    scanned = await _scan(request)
+    if isinstance(scanned, JSONResponse):
+        return scanned
+    principal, parsed = scanned
     now = datetime.now(UTC)
     assert pool is not None
     row = await pool.fetchrow(

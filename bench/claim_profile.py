@@ -19,14 +19,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import uuid
 from collections import Counter
 from itertools import count
 from pathlib import Path
 
 import aiohttp
 
-from bench.claims_http import CLAIM, PRODUCTION, drive, free_port, seed, start
+from bench.claims_http import PRODUCTION, drive, free_port, graphql_claim, seed, start
 from bench.scratch_db import scratch_database
 from foundation.settings import Settings
 from loyalty import item_codes
@@ -123,14 +122,7 @@ async def main() -> None:
 
         async def send(http: aiohttp.ClientSession) -> bool:
             code = item_codes.encode(key, key_id, batch_id, next(serials))
-            token = member_tokens[next(turn) % len(member_tokens)]
-            async with http.post(
-                "/graphql",
-                json={"query": CLAIM, "variables": {"c": code, "k": uuid.uuid4().hex}},
-                headers={"authorization": f"Bearer {token}"},
-            ) as response:
-                body = await response.json(content_type=None)
-                return response.status == 200 and body["data"]["claimItemCode"]["errors"] == []
+            return await graphql_claim(http, code, member_tokens[next(turn) % len(member_tokens)])
 
         base = f"http://127.0.0.1:{port}"
         try:

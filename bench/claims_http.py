@@ -127,6 +127,17 @@ async def reference_campaigns(brand_id: int, now: datetime) -> None:
         await campaigns.create(brand_id=brand_id, spec=spec)
 
 
+async def graphql_claim(http: aiohttp.ClientSession, code: str, token: str) -> bool:
+    """One `claimItemCode` with a fresh idempotency key; whether it won."""
+    async with http.post(
+        "/graphql",
+        json={"query": CLAIM, "variables": {"c": code, "k": uuid.uuid4().hex}},
+        headers={"authorization": f"Bearer {token}"},
+    ) as response:
+        body = await response.json(content_type=None)
+        return response.status == 200 and body["data"]["claimItemCode"]["errors"] == []
+
+
 async def drive(url: str, send, seconds: float, concurrency: int) -> tuple[int, int, list[float]]:
     """Run `concurrency` clients for `seconds`; returns (ok, failed, latencies in ms). aiohttp, not
     httpx: httpx's pool topped out near 600 requests/s here, below what the servers can take."""
@@ -245,14 +256,7 @@ async def main() -> None:
                 next_claim: Callable[[], tuple[str, str]],
             ) -> Callable[[aiohttp.ClientSession], Awaitable[bool]]:
                 async def send(http: aiohttp.ClientSession) -> bool:
-                    code, token = next_claim()
-                    async with http.post(
-                        "/graphql",
-                        json={"query": CLAIM, "variables": {"c": code, "k": uuid.uuid4().hex}},
-                        headers={"authorization": f"Bearer {token}"},
-                    ) as response:
-                        body = await response.json(content_type=None)
-                        return response.status == 200 and body["data"]["claimItemCode"]["errors"] == []
+                    return await graphql_claim(http, *next_claim())
 
                 return send
 
