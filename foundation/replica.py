@@ -25,7 +25,6 @@ from tortoise import connections
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
 from tortoise.backends.base.config_generator import expand_db_url
-from tortoise.exceptions import BaseORMException
 from tortoise.transactions import in_transaction
 
 # How long a check waits for the replica to replay up to the primary's position: 10+20+40 ms.
@@ -116,8 +115,9 @@ async def _fresh() -> bool:
             if done["caught_up"]:
                 replica.fresh_until = taken + replica.staleness_s
                 return True
-    except (BaseORMException, OSError) as exc:
-        # A replica that is down: the reports still answer, from the primary.
+    except Exception as exc:
+        # A replica that is down, unreachable, or refuses our credentials (asyncpg raises its own
+        # errors when a pool cannot open, not tortoise's): the reports still answer, from the primary.
         log.warning("replica unavailable, reports read the primary: %s", type(exc).__name__)
     replica.retry_after = time.monotonic() + min(1.0, replica.staleness_s)
     return False
