@@ -25,7 +25,6 @@ from tortoise import connections
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionContext
 from tortoise.backends.base.config_generator import expand_db_url
-from tortoise.transactions import in_transaction
 
 # How long a check waits for the replica to replay up to the primary's position: 10+20+40 ms.
 _WAITS = (0.01, 0.02, 0.04)
@@ -74,9 +73,7 @@ def connection() -> BaseDBAsyncClient:
 
 def transaction() -> TransactionContext:
     """A transaction on that connection (a report's SET LOCAL settings live in one)."""
-    if _on_replica.get() and _replica is not None:
-        return _replica.client._in_transaction()
-    return in_transaction("default")
+    return connection()._in_transaction()
 
 
 def fresh_until() -> float:

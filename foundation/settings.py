@@ -37,6 +37,10 @@ class SettingsError(ValueError):
 _DEV_SECRET = "dev-only-secret-change-me-0123456789abcdef"
 
 
+# How a DATABASE_URL names PostgreSQL (anything else is SQLite).
+POSTGRES_SCHEMES = ("postgres://", "postgresql://", "asyncpg://")
+
+
 @dataclass(frozen=True)
 class Settings:
     mode: Mode = Mode.DEVELOPMENT
@@ -127,9 +131,8 @@ class Settings:
         ).checked()
 
     def checked(self) -> Settings:
-        postgres = ("postgres://", "postgresql://", "asyncpg://")
         if self.database_replica_url and not (
-            self.database_url.startswith(postgres) and self.database_replica_url.startswith(postgres)
+            self.database_url.startswith(POSTGRES_SCHEMES) and self.database_replica_url.startswith(POSTGRES_SCHEMES)
         ):
             raise SettingsError("DATABASE_REPLICA_URL is a PostgreSQL streaming replica of a PostgreSQL DATABASE_URL")
         if not 0 < self.replica_staleness_s <= 3600:

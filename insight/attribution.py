@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from insight import days, snapshot
@@ -56,9 +55,12 @@ async def attribution(
     if table and asked <= carried:
         taken = await snapshot.current(brand_id, EVERYONE, zone)
     first, last = days.whole_days(start, end, zone)
-    live: dict[str, Any] = dict(brand_id=brand_id, by=by, **asdict(filters), followed=followed)
     if not taken or first >= last or not days.steady(zone, start, end):
-        return await reports.attribution(start=start, end=end, limit=limit, offset=offset, **live), None
+        live = await reports.attribution(
+            brand_id=brand_id, start=start, end=end, by=by, **asdict(filters), limit=limit, offset=offset,
+            followed=followed,
+        )  # fmt: skip
+        return live, None
     await reports.check_filters(
         brand_id, guide_id=None, store_id=filters.store_id, registration_tag=filters.registration_tag
     )
@@ -74,7 +76,9 @@ async def attribution(
         key = None if row["key"] is None else str(row["key"])
         found[key] = days.figures(row, key)
     for edge_start, edge_end in days.edges(start, end, zone):
-        for part in await reports.attribution(start=edge_start, end=edge_end, limit=_ALL, offset=0, **live):
+        for part in await reports.grouped(
+            brand_id=brand_id, start=edge_start, end=edge_end, by=by, filters=filters, limit=_ALL, followed=followed
+        ):
             found[part.key] = days.add(found.get(part.key), part)
     numeric = by in (Dimension.STORE, Dimension.CAMPAIGN, Dimension.GUIDE)
     ordered = sorted(found.values(), key=lambda f: (f.key is None, int(f.key) if numeric and f.key else f.key or ""))

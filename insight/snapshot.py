@@ -72,29 +72,33 @@ FROM reg GROUP BY c, origin_store_id, guide_id, channel
 """
 
 
-def _days_sql() -> str:
-    """The attribution figures (referral's own SELECT list) per local day ($2: the zone), store,
-    campaign, and the member's channel and registration tag."""
+def _days_sql(table: str, keys: dict[str, str], join: str = "") -> str:
+    """The attribution figures (referral's own SELECT list) per local day ($2: the zone) and `keys`
+    (column: its expression over `touch t`, or `member m` through `join`)."""
     figures = reports.figures_sql(Statement(), followed=True)
     names = ", ".join(reports.FIGURE_NAMES)
-    keys = "brand_id, day, store_id, campaign_id, channel, registration_tag"
+    groups = ", ".join(str(n) for n in range(2, len(keys) + 3))
     return (
-        f"INSERT INTO insight_touch_day ({keys}, {names}) SELECT {keys}, {names} FROM ("
-        "SELECT CAST($1 AS INT) AS brand_id, (t.occurred_at AT TIME ZONE $2)::DATE AS day, t.store_id, t.campaign_id, "
-        f"m.channel, m.registration_tag, {figures} FROM touch t JOIN member m ON m.id = t.member_id "
-        "WHERE t.brand_id = $1 GROUP BY 2, 3, 4, 5, 6) s"
+        f"INSERT INTO {table} (brand_id, day, {', '.join(keys)}, {names}) "
+        f"SELECT CAST($1 AS INT), (t.occurred_at AT TIME ZONE $2)::DATE, {', '.join(keys.values())}, {figures} "
+        f"FROM touch t {join} WHERE t.brand_id = $1 GROUP BY {groups}"
     )
 
 
-def _guide_days_sql() -> str:
-    """The attribution figures per local day ($2: the zone), guide and store (no member row needed)."""
-    figures = reports.figures_sql(Statement(), followed=True)
-    names = ", ".join(reports.FIGURE_NAMES)
-    return (
-        f"INSERT INTO insight_guide_day (brand_id, day, guide_id, store_id, {names}) "
-        "SELECT CAST($1 AS INT), (t.occurred_at AT TIME ZONE $2)::DATE, t.guide_id, t.store_id, "
-        f"{figures} FROM touch t WHERE t.brand_id = $1 GROUP BY 2, 3, 4"
-    )
+# What the series and attribution filter and group by: store, campaign, the member's channel and
+# registration tag; and guide within store (attribution by guide, for HQ or one store).
+_DAY_TABLES: dict[str, tuple[dict[str, str], str]] = {
+    "insight_touch_day": (
+        {
+            "store_id": "t.store_id",
+            "campaign_id": "t.campaign_id",
+            "channel": "m.channel",
+            "registration_tag": "m.registration_tag",
+        },
+        "JOIN member m ON m.id = t.member_id",
+    ),  # fmt: skip
+    "insight_guide_day": ({"guide_id": "t.guide_id", "store_id": "t.store_id"}, ""),
+}
 
 
 def postgres() -> bool:
@@ -118,10 +122,9 @@ async def refresh(*, brand_id: int, zone: ZoneInfo, now: datetime, max_since: in
         buyers = int(counted[0]["n"])
         await conn.execute_query("DELETE FROM insight_cohort_cell WHERE brand_id = $1", [brand_id])
         await conn.execute_query(_COHORTS, [brand_id, zone.key, max_since])
-        await conn.execute_query("DELETE FROM insight_touch_day WHERE brand_id = $1", [brand_id])
-        await conn.execute_query(_days_sql(), [brand_id, zone.key])
-        await conn.execute_query("DELETE FROM insight_guide_day WHERE brand_id = $1", [brand_id])
-        await conn.execute_query(_guide_days_sql(), [brand_id, zone.key])
+        for table, (keys, join) in _DAY_TABLES.items():
+            await conn.execute_query(f"DELETE FROM {table} WHERE brand_id = $1", [brand_id])
+            await conn.execute_query(_days_sql(table, keys, join), [brand_id, zone.key])
         took = round((time.perf_counter() - started) * 1000)
         await conn.execute_query(
             "INSERT INTO insight_snapshot (brand_id, refreshed_at, zone, buyers, took_ms) VALUES ($1, $2, $3, $4, $5) "

@@ -12,6 +12,8 @@ import asyncpg
 import tortoise.backends.sqlite.executor  # noqa: F401
 from tortoise.backends.base.config_generator import expand_db_url
 
+from foundation.settings import POSTGRES_SCHEMES
+
 
 def _utc_text(value: datetime) -> str:
     """SQLite stores times as text and compares them as text: "23:00+08:00" sorts after "16:00+00:00"
@@ -50,7 +52,7 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 
 
 def _connection(database_url: str) -> str | dict[str, Any]:
-    if not database_url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+    if not database_url.startswith(POSTGRES_SCHEMES):
         return database_url
     expanded = expand_db_url(database_url)
     expanded["credentials"]["reset"] = _rollback_only

@@ -194,8 +194,28 @@ async def attribution(
     not an empty report). The caller checks that a campaign id names one of the brand's rules."""
     check_period(start, end)
     await check_filters(brand_id, guide_id=guide_id, store_id=store_id, registration_tag=registration_tag)
-    q = Statement()
     filters = Filters(guide_id, store_id, channel, campaign_id, registration_tag)
+    return await grouped(
+        brand_id=brand_id, start=start, end=end, by=by, filters=filters, limit=limit, offset=offset,
+        order_by=order_by, followed=followed,
+    )  # fmt: skip
+
+
+async def grouped(
+    *,
+    brand_id: int,
+    start: datetime,
+    end: datetime,
+    by: Dimension,
+    filters: Filters,
+    limit: int,
+    offset: int = 0,
+    order_by: Metric | None = None,
+    followed: bool = True,
+) -> list[Figures]:
+    """The rows of `attribution`, with no check of the arguments: for a caller that has made them
+    (`attribution`, or insight.attribution for a period's part-days)."""
+    q = Statement()
     # The member row is read only when a member's attribute is asked for: joining 100k members
     # into every report cost ten times the report itself.
     join = "JOIN member m ON m.id = t.member_id" if by in _MEMBER_DIMENSIONS or filters.by_member else ""

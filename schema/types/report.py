@@ -71,7 +71,7 @@ class AttributionRow:
     as_of: datetime | None = strawberry.field(
         default=None,
         description="When the touches behind the row were read: the last refresh of the brand's pre-computed days "
-        "(PostgreSQL, `scrm refresh-insight`, for rows by store, campaign, channel or registration tag; the "
+        "(PostgreSQL, `scrm refresh-insight`, for rows by guide, store, campaign, channel or registration tag; the "
         "part-days at the period's ends are read live), or the moment of the request when read live. Null within "
         "a series point (the point says).",
     )
