@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
-from insight.migrations._postgres_only import PostgresOnlySQL
+from foundation.postgres_only import PostgresOnlySQL
 
 class Migration(migrations.Migration):
     dependencies = [('tenancy', '0001_initial'), ('tenancy', '0002_wechat_templates'), ('tenancy', '0003_sealed_credentials'), ('tenancy', '0004_allowed_origins'), ('tenancy', '0005_regional_settings'), ('tenancy', '0006_platform_tokens'), ('tenancy', '0007_wechat_push')]

@@ -1,6 +1,6 @@
 from tortoise import migrations
 
-from insight.migrations._postgres_only import PostgresOnlySQL
+from foundation.postgres_only import PostgresOnlySQL
 
 
 class Migration(migrations.Migration):

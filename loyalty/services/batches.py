@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from itertools import islice
+from typing import Any
 
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
@@ -129,3 +130,23 @@ def labels(
         )
     base = f"{policy.item_url_base}?i="
     return [(code, base + code) for code in item_codes.mint(key, batch.key_id, batch.id, start, start + count)]
+
+
+# The columns of a batch a claim reads with everything else it needs.
+CLAIM_COLUMNS = (
+    "key_id",
+    "quantity",
+    "sku",
+    "product_name",
+    "product_line",
+    "price_cents",
+    "points_per_item",
+    "region",
+    "store_id",
+)
+
+
+def as_claimed(row: Mapping[str, Any], *, batch_id: int, brand_id: int) -> CodeBatch:
+    """The batch from the CLAIM_COLUMNS a claim read (an in-memory model: a claim does not read it
+    again for its rules and its answer)."""
+    return CodeBatch(id=batch_id, brand_id=brand_id, **{column: row[column] for column in CLAIM_COLUMNS})

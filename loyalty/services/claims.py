@@ -13,7 +13,7 @@ from tortoise.transactions import in_transaction
 from loyalty import idempotency, item_codes
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import POINTS_VALID_DAYS, Claim, CodeBatch, Rescan
-from loyalty.services import campaigns, points
+from loyalty.services import batches, campaigns, claim_call, points
 from referral.models import TouchKind
 from referral.services import members, touches
 from referral.services.attribution import binding_join
@@ -43,17 +43,85 @@ async def claim(
     city: str | None = None,
 ) -> ClaimResult:
     """Claim an item code for a registered member: points credited, campaign rules applied, purchase
-    attributed, all in one transaction.
+    attributed, all in one transaction. On PostgreSQL in one call of the database's loyalty_claim()
+    (claim_call), elsewhere step by step (claim_stepwise): the two write the same rows.
 
     Raises ITEM_CODE_INVALID (forged or mistyped: refused before any database read),
     ITEM_CODE_UNKNOWN, BATCH_REVOKED, ITEM_CODE_ALREADY_CLAIMED (and records the re-scan),
     NOT_REGISTERED, IDEMPOTENCY_KEY_INVALID or IDEMPOTENCY_KEY_REUSED (the key answered another code).
     """
+    parsed, place = _scanned(keyring, code, idempotency_key, city)
+    if not Statement().postgres:
+        return await _stepwise(brand_id, member_id, parsed, place, now, idempotency_key)
+    answer = await claim_call.claim(
+        brand_id=brand_id, member_id=member_id, parsed=parsed, place=place, now=now, idempotency_key=idempotency_key
+    )
+    if isinstance(answer, claim_call.Answer):
+        return ClaimResult(
+            claim=answer.claim,
+            batch=answer.batch,
+            points_earned=answer.points_earned,
+            balance=answer.balance,
+            rewards=answer.rewards,
+        )
+    # A retry of a request that succeeded (its batch since revoked, say) still gets its answer.
+    if idempotency_key and (replay := await _replay(member_id, idempotency_key, parsed, place)) is not None:
+        return replay
+    if answer == "MEMBER_NOT_FOUND":
+        await members.get(brand_id=brand_id, member_id=member_id)  # raises MEMBER_NOT_FOUND
+    # REPLAY without a replay: the key's claim is not this member's any more (merged away, say).
+    raise _refusal(Code.ITEM_CODE_ALREADY_CLAIMED if answer == "REPLAY" else Code[answer])
+
+
+async def claim_stepwise(
+    *,
+    keyring: item_codes.Keyring,
+    brand_id: int,
+    member_id: int,
+    code: str,
+    now: datetime,
+    idempotency_key: str | None = None,
+    city: str | None = None,
+) -> ClaimResult:
+    """claim() made step by step from Python, on any engine: SQLite's path, and on PostgreSQL the
+    reference the one-call path is compared with (tests/loyalty/test_claim_paths.py)."""
+    parsed, place = _scanned(keyring, code, idempotency_key, city)
+    return await _stepwise(brand_id, member_id, parsed, place, now, idempotency_key)
+
+
+def _scanned(
+    keyring: item_codes.Keyring, code: str, idempotency_key: str | None, city: str | None
+) -> tuple[item_codes.ItemCode, str | None]:
+    """The code and the place as the claim records them; refuses a forged code or a malformed key."""
     parsed = item_codes.decode(keyring, code)
     if parsed is None:
         raise LoyaltyError(Code.ITEM_CODE_INVALID, "This code is not genuine; please scan it again.", "code")
     idempotency.check(idempotency_key)
-    place = (city or "").strip()[:64] or None
+    return parsed, (city or "").strip()[:64] or None
+
+
+# The refusals both paths give, by code (the one-call path gets the code from the database).
+_REFUSALS = {
+    Code.ITEM_CODE_UNKNOWN: ("This code is not one of this brand's products.", "code"),
+    Code.BATCH_REVOKED: ("This product's codes have been withdrawn.", "code"),
+    Code.NOT_REGISTERED: ("Please register first, then scan again.", None),
+    Code.ITEM_CODE_ALREADY_CLAIMED: ("This code has already been used.", "code"),
+}
+
+
+def _refusal(code: Code) -> LoyaltyError:
+    message, field = _REFUSALS[code]
+    return LoyaltyError(code, message, field)
+
+
+async def _stepwise(
+    brand_id: int,
+    member_id: int,
+    parsed: item_codes.ItemCode,
+    place: str | None,
+    now: datetime,
+    idempotency_key: str | None,
+) -> ClaimResult:
     batch: CodeBatch | None = None
     try:
         # Reads inside the transaction too: one pooled connection for the whole claim.
@@ -128,7 +196,7 @@ async def claim(
             return replay
         assert batch is not None  # the only unique constraints are on the claim row
         await _record_rescan(batch, parsed.serial, member_id, place, now)
-        raise LoyaltyError(Code.ITEM_CODE_ALREADY_CLAIMED, "This code has already been used.", "code") from None
+        raise _refusal(Code.ITEM_CODE_ALREADY_CLAIMED) from None
     own = [g for g in rewards if g.reward.member_id == member_id]
     return ClaimResult(
         claim=row,
@@ -148,8 +216,8 @@ async def _claimable(
     NOT_REGISTERED."""
     q = Statement(conn)
     rows = await q.rows(
-        "SELECT b.sku, b.product_name, b.product_line, b.quantity, b.price_cents, b.points_per_item, b.key_id, "
-        "b.region, b.store_id, b.revoked_at, m.id AS member_id, m.registered_at, m.referrer_id, p.points_valid_days, "
+        f"SELECT {', '.join(f'b.{column}' for column in batches.CLAIM_COLUMNS)}, b.revoked_at, "
+        "m.id AS member_id, m.registered_at, m.referrer_id, p.points_valid_days, "
         f"gb.guide_id AS bound_guide_id, gb.store_id AS bound_store_id, "
         f"{campaigns.rule_columns('c')} FROM code_batch b "
         f"LEFT JOIN member m ON m.id = {q.p(member_id)} AND m.brand_id = b.brand_id AND m.deleted_at IS NULL "
@@ -160,29 +228,16 @@ async def _claimable(
     )
     row = rows[0] if rows else None
     if row is None or parsed.serial >= row["quantity"] or row["key_id"] != parsed.key_id:
-        raise LoyaltyError(Code.ITEM_CODE_UNKNOWN, "This code is not one of this brand's products.", "code")
+        raise _refusal(Code.ITEM_CODE_UNKNOWN)
     if row["revoked_at"] is not None:
-        raise LoyaltyError(Code.BATCH_REVOKED, "This product's codes have been withdrawn.", "code")
+        raise _refusal(Code.BATCH_REVOKED)
     if row["member_id"] is None:
         await members.get(brand_id=brand_id, member_id=member_id)  # raises MEMBER_NOT_FOUND
     if row["registered_at"] is None:
-        raise LoyaltyError(Code.NOT_REGISTERED, "Please register first, then scan again.")
+        raise _refusal(Code.NOT_REGISTERED)
     # Creating a batch creates the brand's policy row; the default covers a row deleted by hand.
     valid_days = row["points_valid_days"] or POINTS_VALID_DAYS
-    # In-memory models, not re-read: what the rules and the answer need is all in the row.
-    batch = CodeBatch(
-        id=parsed.batch_id,
-        brand_id=brand_id,
-        key_id=row["key_id"],
-        quantity=row["quantity"],
-        sku=row["sku"],
-        product_name=row["product_name"],
-        product_line=row["product_line"],
-        price_cents=row["price_cents"],
-        points_per_item=row["points_per_item"],
-        region=row["region"],
-        store_id=row["store_id"],
-    )
+    batch = batches.as_claimed(row, batch_id=parsed.batch_id, brand_id=brand_id)
     member = campaigns.Claimant(id=member_id, referrer_id=row["referrer_id"])
     return batch, member, valid_days, (row["bound_guide_id"], row["bound_store_id"]), campaigns.rules_from(rows, "c")
 
@@ -200,7 +255,7 @@ async def _insert_claim(conn: BaseDBAsyncClient, batch_id: int, fields: dict[str
         f"WHERE id = {q.p(batch_id)} AND revoked_at IS NULL{lock} RETURNING id"
     )
     if not rows:
-        raise LoyaltyError(Code.BATCH_REVOKED, "This product's codes have been withdrawn.", "code")
+        raise _refusal(Code.BATCH_REVOKED)
     return Claim(id=rows[0]["id"], **fields)
 
 
