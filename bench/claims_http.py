@@ -40,6 +40,7 @@ import asyncpg
 import httpx
 from tortoise import Tortoise
 
+from bench.load import cpu
 from bench.scratch_db import scratch_database
 from foundation.auth import tokens
 from foundation.settings import Settings
@@ -282,19 +283,29 @@ async def main() -> None:
                     return response.status == 200 and "errors" not in await response.json(content_type=None)
 
             graphql_url, bare_url = f"http://127.0.0.1:{gql_port}", f"http://127.0.0.1:{bare_port}"
+            gql_pid, bare_pid = servers[0].pid, servers[1].pid
             paths = {
-                "GraphQL, no campaign": (graphql_url, via_graphql(plain)),
-                "bare starlette + asyncpg": (bare_url, via_bare),
-                "GraphQL, 3 campaigns": (graphql_url, via_graphql(promoted)),
-                "bare, one statement": (bare_url, via_one_statement),
-                "GraphQL { me { roles } }": (graphql_url, via_me),
+                "GraphQL, no campaign": (graphql_url, via_graphql(plain), gql_pid),
+                "bare starlette + asyncpg": (bare_url, via_bare, bare_pid),
+                "GraphQL, 3 campaigns": (graphql_url, via_graphql(promoted), gql_pid),
+                "bare, one statement": (bare_url, via_one_statement, bare_pid),
+                "GraphQL { me { roles } }": (graphql_url, via_me, gql_pid),
             }
             results: dict[str, list[tuple[int, int, list[float]]]] = {label: [] for label in paths}
+            # CPU seconds each path cost its server's worker(s) and PostgreSQL, read from /proc.
+            spent = {label: [0.0, 0.0] for label in paths}
             for _ in range(args.rounds):
-                for label, (base, send) in paths.items():
+                for label, (base, send, pid) in paths.items():
+                    before = cpu.snapshot(pid)
                     results[label].append(await drive(base, send, args.seconds, args.concurrency))
+                    after = cpu.snapshot(pid)
+                    spent[label][0] += after["server workers"] - before["server workers"]
+                    spent[label][1] += after["PostgreSQL"] - before["PostgreSQL"]
 
-            print(f"\n{'path':<26} {'claims/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'failed':>7}")
+            print(
+                f"\n{'path':<26} {'claims/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'failed':>7} "
+                f"{'worker CPU ms':>14} {'PG CPU ms':>10}"
+            )
             rates = {}
             for label, runs in results.items():
                 ok = sum(r[0] for r in runs)
@@ -302,7 +313,12 @@ async def main() -> None:
                 latencies = sorted(x for r in runs for x in r[2])
                 rates[label] = ok / (args.seconds * len(runs))
                 p99 = latencies[int(len(latencies) * 0.99) - 1]
-                print(f"{label:<26} {rates[label]:>9.0f} {statistics.median(latencies):>7.1f} {p99:>7.1f} {failed:>7}")
+                worker, database = (1000 * seconds / max(ok, 1) for seconds in spent[label])
+                print(
+                    f"{label:<26} {rates[label]:>9.0f} {statistics.median(latencies):>7.1f} {p99:>7.1f} {failed:>7} "
+                    f"{worker:>14.2f} {database:>10.2f}"
+                )
+            print("(CPU per request: the serving worker(s) and every PostgreSQL process, read from /proc)")
             same, bare, promoted_rate, one, _ = rates.values()
             print(
                 "(the last row is the floor of any signed-in GraphQL request here: session look-up, parse, validate, serialise)"
