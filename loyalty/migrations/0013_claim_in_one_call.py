@@ -10,12 +10,12 @@ from tortoise import migrations
 
 from foundation.postgres_only import PostgresOnlySQL
 
-# A lot of points, and the debt it repays on a line of its own (loyalty.services.points.earn).
-# Credited: the account row already holds the points (the claim's purchase, added when it was locked).
+# A campaign's points to a locked account: a lot, and the debt it repays on a line of its own
+# (loyalty.services.points.earn).
 EARN = r"""
 CREATE OR REPLACE FUNCTION loyalty_earn(
   p_member integer, p_points integer, p_now timestamptz, p_valid_days integer, p_claim bigint,
-  p_note text, p_campaign integer, p_credited boolean
+  p_note text, p_campaign integer
 ) RETURNS bigint LANGUAGE plpgsql AS $fn$
 DECLARE
   v_brand integer;
@@ -24,12 +24,8 @@ DECLARE
   v_repaid bigint;
   v_lot bigint;
 BEGIN
-  IF p_credited THEN
-    SELECT brand_id, balance, debt INTO v_brand, v_balance, v_debt FROM points_account WHERE member_id = p_member;
-  ELSE
-    UPDATE points_account SET balance = balance + p_points WHERE member_id = p_member
-      RETURNING brand_id, balance, debt INTO v_brand, v_balance, v_debt;
-  END IF;
+  UPDATE points_account SET balance = balance + p_points WHERE member_id = p_member
+    RETURNING brand_id, balance, debt INTO v_brand, v_balance, v_debt;
   v_repaid := LEAST(p_points, v_debt);
   INSERT INTO points_entry (brand_id, member_id, kind, points, balance_after, debt_change, remaining, claim_id,
     created_at, expires_at, note, campaign_id)
@@ -133,142 +129,171 @@ CREATE OR REPLACE FUNCTION loyalty_claim(
   p_now timestamptz, p_idempotency_key text, p_coupon_codes text[], p_default_valid_days integer
 ) RETURNS jsonb LANGUAGE plpgsql AS $fn$
 DECLARE
-  b record;
-  r record;
-  v_registered timestamptz;
-  v_referrer integer;
+  s record;
+  r campaign;
+  a record;
+  v_rules campaign[];
   v_valid_days integer;
-  v_guide integer;
-  v_store integer;
+  v_city text := lower(p_city);
   v_guide_member integer;
   v_inviter integer;
-  v_for_guide boolean;
-  v_for_inviter boolean;
   v_claim bigint;
   v_diverted boolean;
-  v_skip boolean;
+  v_count integer;
   v_winner integer;
   v_winner_city text;
+  v_balance bigint;
+  v_debt bigint;
   v_purchases integer;
+  v_repaid bigint;
   v_receiver integer;
   v_entry bigint;
   v_coupon bigint;
   v_shortfall text;
   v_reward bigint;
   v_codes integer := 0;
-  v_wanted integer;
+  v_wanted integer := 0;
   v_credit integer;
   v_earned integer;
   v_rewards jsonb := '[]';
 BEGIN
-  -- Under a share lock: a revocation racing this claim commits first (refused here) or waits.
-  SELECT id, sku, product_name, product_line, quantity, price_cents, points_per_item, key_id, region, store_id,
-    revoked_at INTO b FROM code_batch WHERE id = p_batch AND brand_id = p_brand FOR SHARE;
-  IF NOT FOUND OR p_serial >= b.quantity OR b.key_id <> p_key_id THEN
+  -- The batch under a share lock (a revocation racing this claim commits first, and is seen here,
+  -- or waits), the member, the brand's points validity, the guide bound now, the member's purchases.
+  SELECT b.id, b.sku, b.product_name, b.product_line, b.quantity, b.price_cents, b.points_per_item, b.key_id,
+    b.region, b.store_id, b.revoked_at, m.id AS member_id, m.registered_at, m.referrer_id, p.points_valid_days,
+    gb.guide_id, gb.store_id AS bound_store_id, COALESCE(pa.purchases, 0) AS purchases_before
+  INTO s FROM code_batch b
+  LEFT JOIN member m ON m.id = p_member AND m.brand_id = b.brand_id AND m.deleted_at IS NULL
+  LEFT JOIN loyalty_policy p ON p.brand_id = b.brand_id
+  LEFT JOIN guide_binding gb ON gb.id = (
+    SELECT id FROM guide_binding WHERE brand_id = p_brand AND member_id = p_member AND started_at <= p_now
+    ORDER BY started_at DESC, id DESC LIMIT 1) AND (gb.ended_at IS NULL OR gb.ended_at > p_now)
+  LEFT JOIN points_account pa ON pa.member_id = p_member
+  WHERE b.id = p_batch AND b.brand_id = p_brand
+  FOR SHARE OF b;
+  IF NOT FOUND OR p_serial >= s.quantity OR s.key_id <> p_key_id THEN
     RETURN jsonb_build_object('error', 'ITEM_CODE_UNKNOWN');
   END IF;
-  IF b.revoked_at IS NOT NULL THEN
+  IF s.revoked_at IS NOT NULL THEN
     RETURN jsonb_build_object('error', 'BATCH_REVOKED');
   END IF;
-  SELECT registered_at, referrer_id INTO v_registered, v_referrer FROM member
-    WHERE id = p_member AND brand_id = p_brand AND deleted_at IS NULL;
-  IF NOT FOUND THEN
+  IF s.member_id IS NULL THEN
     RETURN jsonb_build_object('error', 'MEMBER_NOT_FOUND');
   END IF;
-  IF v_registered IS NULL THEN
+  IF s.registered_at IS NULL THEN
     RETURN jsonb_build_object('error', 'NOT_REGISTERED');
   END IF;
-  SELECT points_valid_days INTO v_valid_days FROM loyalty_policy WHERE brand_id = p_brand;
-  v_valid_days := COALESCE(NULLIF(v_valid_days, 0), p_default_valid_days);
-  SELECT gb.guide_id, gb.store_id INTO v_guide, v_store FROM guide_binding gb WHERE gb.id = (
-    SELECT id FROM guide_binding WHERE brand_id = p_brand AND member_id = p_member AND started_at <= p_now
-    ORDER BY started_at DESC, id DESC LIMIT 1) AND (gb.ended_at IS NULL OR gb.ended_at > p_now);
+  v_valid_days := COALESCE(NULLIF(s.points_valid_days, 0), p_default_valid_days);
 
-  -- Who the running rules may reward, and how many coupons they may give at most (their conditions
-  -- on the purchase count aside): refused before any write when fewer codes were passed.
-  SELECT COALESCE(bool_or(beneficiary = 'guide'), false), COALESCE(bool_or(beneficiary = 'inviter'), false),
-    count(*) FILTER (WHERE coupon_template_id IS NOT NULL AND (skus = '[]'::jsonb OR skus ? b.sku)
-      AND (NOT via_guide OR v_guide IS NOT NULL) AND (NOT invited_by_member OR v_referrer IS NOT NULL)
-      AND (region IS NULL OR lower(COALESCE(p_city, '')) = lower(region)))
-    INTO v_for_guide, v_for_inviter, v_wanted FROM campaign
-    WHERE brand_id = p_brand AND starts_at <= p_now AND ends_at > p_now AND stopped_at IS NULL AND trigger = 'claim';
+  -- The running rules whose conditions this claim meets, oldest first; "first purchase" as far as
+  -- the count read above tells (counts only grow: a rule it rules out cannot match), checked again
+  -- once the account is locked. Who they may reward is locked below; the coupons they may give are
+  -- counted, and fewer codes passed are refused before any write.
+  v_rules := ARRAY(
+    SELECT c FROM campaign c
+    WHERE c.brand_id = p_brand AND c.starts_at <= p_now AND c.ends_at > p_now AND c.stopped_at IS NULL
+      AND c.trigger = 'claim'
+      AND (c.skus = '[]'::jsonb OR c.skus ? s.sku)
+      AND (NOT c.first_purchase OR s.purchases_before = 0)
+      AND (NOT c.via_guide OR s.guide_id IS NOT NULL)
+      AND (NOT c.invited_by_member OR s.referrer_id IS NOT NULL)
+      AND (c.region IS NULL OR COALESCE(v_city, '') = lower(c.region))
+    ORDER BY c.id);
+  FOREACH r IN ARRAY v_rules LOOP
+    IF r.beneficiary = 'guide' AND s.guide_id IS NOT NULL AND v_guide_member IS NULL THEN
+      SELECT member_id INTO v_guide_member FROM guide WHERE id = s.guide_id;
+    ELSIF r.beneficiary = 'inviter' THEN
+      v_inviter := s.referrer_id;
+    END IF;
+    IF r.coupon_template_id IS NOT NULL THEN
+      v_wanted := v_wanted + 1;
+    END IF;
+  END LOOP;
   IF v_wanted > COALESCE(array_length(p_coupon_codes, 1), 0) THEN
     RETURN jsonb_build_object('error', 'MORE_CODES', 'wanted', v_wanted);
   END IF;
-  v_diverted := (b.region IS NOT NULL AND p_city IS NOT NULL AND lower(p_city) <> lower(b.region))
-    OR (b.store_id IS NOT NULL AND v_store IS NOT NULL AND v_store <> b.store_id);
+
+  v_diverted := (s.region IS NOT NULL AND v_city IS NOT NULL AND v_city <> lower(s.region))
+    OR (s.store_id IS NOT NULL AND s.bound_store_id IS NOT NULL AND s.bound_store_id <> s.store_id);
   -- The unique (batch, serial) decides; the unique (member, idempotency_key) finds a retry.
   INSERT INTO claim (brand_id, batch_id, serial, member_id, claimed_at, guide_id, store_id, city, points,
     idempotency_key, diverted)
-  VALUES (p_brand, b.id, p_serial, p_member, p_now, v_guide, v_store, p_city, b.points_per_item, p_idempotency_key,
-    v_diverted)
+  VALUES (p_brand, s.id, p_serial, p_member, p_now, s.guide_id, s.bound_store_id, p_city, s.points_per_item,
+    p_idempotency_key, v_diverted)
   ON CONFLICT DO NOTHING RETURNING id INTO v_claim;
   IF v_claim IS NULL THEN
     IF p_idempotency_key IS NOT NULL
       AND EXISTS (SELECT 1 FROM claim WHERE member_id = p_member AND idempotency_key = p_idempotency_key) THEN
       RETURN jsonb_build_object('error', 'REPLAY');
     END IF;
-    SELECT member_id, city INTO v_winner, v_winner_city FROM claim WHERE batch_id = b.id AND serial = p_serial;
+    SELECT member_id, city INTO v_winner, v_winner_city FROM claim WHERE batch_id = s.id AND serial = p_serial;
     INSERT INTO rescan (brand_id, batch_id, serial, member_id, scanned_at, city, by_claimer, suspicious)
-    VALUES (p_brand, b.id, p_serial, p_member, p_now, p_city, COALESCE(v_winner = p_member, false),
+    VALUES (p_brand, s.id, p_serial, p_member, p_now, p_city, COALESCE(v_winner = p_member, false),
       NOT COALESCE(v_winner = p_member, false)
-      OR (v_winner_city IS NOT NULL AND p_city IS NOT NULL AND lower(p_city) <> lower(v_winner_city)));
+      OR (v_winner_city IS NOT NULL AND v_city IS NOT NULL AND v_city <> lower(v_winner_city)));
     RETURN jsonb_build_object('error', 'ITEM_CODE_ALREADY_CLAIMED');
   END IF;
 
-  -- Every account a running campaign may reward, created and locked in member id order (so two
-  -- claims never wait for each other in a cycle), the purchase and its points on the member's.
-  IF v_for_guide AND v_guide IS NOT NULL THEN
-    SELECT member_id INTO v_guide_member FROM guide WHERE id = v_guide;
-  END IF;
-  IF v_for_inviter THEN
-    v_inviter := v_referrer;
-  END IF;
-  INSERT INTO points_account (brand_id, member_id, balance, debt, purchases)
-  SELECT p_brand, x.id, CASE WHEN x.id = p_member THEN b.points_per_item ELSE 0 END, 0,
-    CASE WHEN x.id = p_member THEN 1 ELSE 0 END
-  FROM (SELECT DISTINCT unnest(ARRAY[p_member, v_guide_member, v_inviter]) AS id) AS x
-  WHERE x.id IS NOT NULL ORDER BY x.id
-  ON CONFLICT (member_id) DO UPDATE SET balance = points_account.balance + excluded.balance,
-    purchases = points_account.purchases + excluded.purchases;
-  SELECT purchases INTO v_purchases FROM points_account WHERE member_id = p_member;
-  IF b.points_per_item > 0 THEN
-    PERFORM loyalty_earn(p_member, b.points_per_item, p_now, v_valid_days, v_claim, b.sku, NULL, true);
-  END IF;
-  v_earned := b.points_per_item;
-
-  -- The running rules, oldest first, each checked against this claim (loyalty.services.campaigns).
-  FOR r IN
-    SELECT c.id, c.name, c.beneficiary, c.points, c.coupon_template_id, c.every_nth FROM campaign c
-    WHERE c.brand_id = p_brand AND c.starts_at <= p_now AND c.ends_at > p_now AND c.stopped_at IS NULL
-      AND c.trigger = 'claim'
-      AND (c.skus = '[]'::jsonb OR c.skus ? b.sku)
-      AND (NOT c.first_purchase OR v_purchases = 1)
-      AND (NOT c.via_guide OR v_guide IS NOT NULL)
-      AND (NOT c.invited_by_member OR v_referrer IS NOT NULL)
-      AND (c.region IS NULL OR lower(COALESCE(p_city, '')) = lower(c.region))
-    ORDER BY c.id
+  -- The accounts created and locked in member id order (two claims never wait for each other in a
+  -- cycle), the purchase and its points on the member's.
+  FOR a IN
+    INSERT INTO points_account AS t (brand_id, member_id, balance, debt, purchases)
+    SELECT p_brand, x.id, CASE WHEN x.id = p_member THEN s.points_per_item ELSE 0 END, 0,
+      CASE WHEN x.id = p_member THEN 1 ELSE 0 END
+    FROM (SELECT DISTINCT unnest(ARRAY[p_member, v_guide_member, v_inviter]) AS id) AS x
+    WHERE x.id IS NOT NULL ORDER BY x.id
+    ON CONFLICT (member_id) DO UPDATE SET balance = t.balance + excluded.balance,
+      purchases = t.purchases + excluded.purchases
+    RETURNING t.member_id, t.balance, t.debt, t.purchases
   LOOP
+    IF a.member_id = p_member THEN
+      v_balance := a.balance;
+      v_debt := a.debt;
+      v_purchases := a.purchases;
+    END IF;
+  END LOOP;
+  -- The item's points, a lot of their own; a debt is repaid from them first, on a line of its own.
+  IF s.points_per_item > 0 THEN
+    v_repaid := LEAST(s.points_per_item, v_debt);
+    INSERT INTO points_entry (brand_id, member_id, kind, points, balance_after, debt_change, remaining, claim_id,
+      created_at, expires_at, note)
+    VALUES (p_brand, p_member, 'earn', s.points_per_item, v_balance, 0, s.points_per_item - v_repaid, v_claim, p_now,
+      p_now + v_valid_days * interval '24 hours', NULLIF(left(s.sku, 120), ''));
+    IF v_repaid > 0 THEN
+      v_balance := v_balance - v_repaid;
+      v_debt := v_debt - v_repaid;
+      UPDATE points_account SET balance = v_balance, debt = v_debt WHERE member_id = p_member;
+      INSERT INTO points_entry (brand_id, member_id, kind, points, balance_after, debt_change, remaining, claim_id,
+        created_at, note)
+      VALUES (p_brand, p_member, 'adjust', -v_repaid, v_balance, -v_repaid, 0, v_claim, p_now, 'debt repaid');
+    END IF;
+  END IF;
+  v_earned := s.points_per_item;
+
+  FOREACH r IN ARRAY v_rules LOOP
+    CONTINUE WHEN r.first_purchase AND v_purchases <> 1;
     v_receiver := CASE r.beneficiary WHEN 'member' THEN p_member WHEN 'guide' THEN v_guide_member
-      ELSE v_referrer END;
+      ELSE s.referrer_id END;
     CONTINUE WHEN v_receiver IS NULL;
     IF r.every_nth IS NOT NULL THEN
-      INSERT INTO campaign_progress (campaign_id, member_id, count) VALUES (r.id, p_member, 1)
-      ON CONFLICT (campaign_id, member_id) DO UPDATE SET count = campaign_progress.count + 1
-      RETURNING count % r.every_nth <> 0 INTO v_skip;
-      CONTINUE WHEN v_skip;
+      INSERT INTO campaign_progress AS t (campaign_id, member_id, count) VALUES (r.id, p_member, 1)
+      ON CONFLICT (campaign_id, member_id) DO UPDATE SET count = t.count + 1
+      RETURNING count INTO v_count;
+      CONTINUE WHEN v_count % r.every_nth <> 0;
     END IF;
     v_entry := NULL;
     v_coupon := NULL;
     v_shortfall := NULL;
     IF r.points > 0 THEN
-      v_entry := loyalty_earn(v_receiver, r.points, p_now, v_valid_days, v_claim, r.name, r.id, false);
+      v_entry := loyalty_earn(v_receiver, r.points, p_now, v_valid_days, v_claim, r.name, r.id);
+      IF v_receiver = p_member THEN
+        v_repaid := LEAST(r.points, v_debt);
+        v_balance := v_balance + r.points - v_repaid;
+        v_debt := v_debt - v_repaid;
+      END IF;
     END IF;
     IF r.coupon_template_id IS NOT NULL THEN
       v_codes := v_codes + 1;
-      IF v_codes > COALESCE(array_length(p_coupon_codes, 1), 0) THEN
-        RAISE EXCEPTION 'more coupons due than counted';  -- cannot happen: v_wanted bounds them
-      END IF;
       SELECT i.p_coupon, i.p_shortfall INTO v_coupon, v_shortfall
         FROM loyalty_issue_coupon(p_brand, r.coupon_template_id, v_receiver, p_now, p_coupon_codes[v_codes], r.id) i;
     END IF;
@@ -290,17 +315,15 @@ BEGIN
 
   INSERT INTO touch (brand_id, member_id, kind, occurred_at, guide_id, store_id, campaign_id, amount_cents, source,
     product, product_line)
-  VALUES (p_brand, p_member, 'purchase', p_now, v_guide, v_store, v_credit, b.price_cents, 'claim:' || v_claim,
-    b.sku, b.product_line)
+  VALUES (p_brand, p_member, 'purchase', p_now, s.guide_id, s.bound_store_id, v_credit, s.price_cents,
+    'claim:' || v_claim, s.sku, s.product_line)
   ON CONFLICT DO NOTHING;
   RETURN jsonb_build_object(
-    'claim_id', v_claim, 'guide_id', v_guide, 'store_id', v_store,
-    'diverted', v_diverted,
-    'batch', jsonb_build_object('sku', b.sku, 'product_name', b.product_name, 'product_line', b.product_line,
-      'quantity', b.quantity, 'price_cents', b.price_cents, 'points_per_item', b.points_per_item,
-      'key_id', b.key_id, 'region', b.region, 'store_id', b.store_id),
-    'balance', (SELECT balance FROM points_account WHERE member_id = p_member),
-    'points_earned', v_earned, 'rewards', v_rewards);
+    'claim_id', v_claim, 'guide_id', s.guide_id, 'store_id', s.bound_store_id, 'diverted', v_diverted,
+    'batch', jsonb_build_object('sku', s.sku, 'product_name', s.product_name, 'product_line', s.product_line,
+      'quantity', s.quantity, 'price_cents', s.price_cents, 'points_per_item', s.points_per_item,
+      'key_id', s.key_id, 'region', s.region, 'store_id', s.store_id),
+    'balance', v_balance, 'points_earned', v_earned, 'rewards', v_rewards);
 END
 $fn$
 """
@@ -318,7 +341,7 @@ class Migration(migrations.Migration):
                 "DROP FUNCTION loyalty_claim(integer, integer, integer, bigint, integer, text, timestamptz, text, "
                 "text[], integer)",
                 "DROP FUNCTION loyalty_issue_coupon(integer, integer, integer, timestamptz, text, integer)",
-                "DROP FUNCTION loyalty_earn(integer, integer, timestamptz, integer, bigint, text, integer, boolean)",
+                "DROP FUNCTION loyalty_earn(integer, integer, timestamptz, integer, bigint, text, integer)",
             ],
         ),
     ]

@@ -273,12 +273,24 @@ async def apply(
 
 
 def _matches(c: Rule, f: ClaimFacts) -> bool:
-    city = (f.claim.city or "").casefold()
+    return _meets(c, f.batch.sku, f.claim.city, f.member, f.claim.guide_id, first=f.purchase_number == 1)
+
+
+def candidates(
+    rules: list[Rule], *, sku: str, city: str | None, member: Claimant, guide_id: int | None, purchases_before: int
+) -> list[Rule]:
+    """The rules a claim may meet, read before its account is locked: every condition is known but
+    whether it is the member's first purchase, which the count read then can only rule out (counts
+    only grow). Only their beneficiaries' accounts need locking; apply() decides on the locked count."""
+    return [c for c in rules if _meets(c, sku, city, member, guide_id, first=purchases_before == 0)]
+
+
+def _meets(c: Rule, sku: str, city: str | None, member: Claimant, guide_id: int | None, *, first: bool) -> bool:
     return (
-        (not c.skus or f.batch.sku in c.skus)
-        and (not c.first_purchase or f.purchase_number == 1)
-        and _matches_people(c, f.member, f.claim.guide_id)
-        and (c.region is None or city == c.region.casefold())
+        (not c.skus or sku in c.skus)
+        and (not c.first_purchase or first)
+        and _matches_people(c, member, guide_id)
+        and (c.region is None or (city or "").casefold() == c.region.casefold())
     )
 
 

@@ -126,10 +126,9 @@ async def _stepwise(
     try:
         # Reads inside the transaction too: one pooled connection for the whole claim.
         async with in_transaction() as conn:
-            batch, member, valid_days, (guide_id, store_id), rules = await _claimable(
-                conn, brand_id, member_id, parsed, now
-            )
-            receivers, guide_member_id = await campaigns.receivers(rules, member=member, guide_id=guide_id)
+            found = await _claimable(conn, brand_id, member_id, parsed, place, now)
+            batch, member, guide_id, store_id = found.batch, found.member, found.guide_id, found.store_id
+            receivers, guide_member_id = await campaigns.receivers(found.rules, member=member, guide_id=guide_id)
             # Before any lock, so that the losers of a race stop here.
             row = await _insert_claim(
                 conn,
@@ -161,7 +160,7 @@ async def _stepwise(
                     mine,
                     batch.points_per_item,
                     now=now,
-                    valid_days=valid_days,
+                    valid_days=found.valid_days,
                     claim_id=row.id,
                     note=batch.sku,
                     credited=True,
@@ -169,7 +168,7 @@ async def _stepwise(
             facts = campaigns.ClaimFacts(
                 claim=row, batch=batch, member=member, purchase_number=mine.purchases, guide_member_id=guide_member_id
             )
-            rewards = await campaigns.apply(conn, rules, facts, accounts, now=now, valid_days=valid_days)
+            rewards = await campaigns.apply(conn, found.rules, facts, accounts, now=now, valid_days=found.valid_days)
             await touches.record(
                 brand_id=brand_id,
                 member_id=member_id,
@@ -207,21 +206,37 @@ async def _stepwise(
     )
 
 
+@dataclass(frozen=True)
+class _Claimable:
+    batch: CodeBatch
+    member: campaigns.Claimant
+    valid_days: int
+    guide_id: int | None
+    store_id: int | None
+    rules: list[campaigns.Rule]
+
+
 async def _claimable(
-    conn: BaseDBAsyncClient, brand_id: int, member_id: int, parsed: item_codes.ItemCode, now: datetime
-) -> tuple[CodeBatch, campaigns.Claimant, int, tuple[int | None, int | None], list[campaigns.Rule]]:
+    conn: BaseDBAsyncClient,
+    brand_id: int,
+    member_id: int,
+    parsed: item_codes.ItemCode,
+    place: str | None,
+    now: datetime,
+) -> _Claimable:
     """The batch, the member, the brand's points validity, the guide bound now and the running
-    campaigns, in one statement (every claim runs it: each round trip to the database costs a worker
-    more CPU than the rules themselves). Raises ITEM_CODE_UNKNOWN, BATCH_REVOKED, MEMBER_NOT_FOUND or
-    NOT_REGISTERED."""
+    campaigns this claim may meet (campaigns.candidates), in one statement (every claim runs it: each
+    round trip to the database costs a worker more CPU than the rules themselves). Raises
+    ITEM_CODE_UNKNOWN, BATCH_REVOKED, MEMBER_NOT_FOUND or NOT_REGISTERED."""
     q = Statement(conn)
     rows = await q.rows(
         f"SELECT {', '.join(f'b.{column}' for column in batches.CLAIM_COLUMNS)}, b.revoked_at, "
-        "m.id AS member_id, m.registered_at, m.referrer_id, p.points_valid_days, "
+        "m.id AS member_id, m.registered_at, m.referrer_id, p.points_valid_days, pa.purchases AS purchases_before, "
         f"gb.guide_id AS bound_guide_id, gb.store_id AS bound_store_id, "
         f"{campaigns.rule_columns('c')} FROM code_batch b "
         f"LEFT JOIN member m ON m.id = {q.p(member_id)} AND m.brand_id = b.brand_id AND m.deleted_at IS NULL "
         "LEFT JOIN loyalty_policy p ON p.brand_id = b.brand_id "
+        "LEFT JOIN points_account pa ON pa.member_id = m.id "
         f"{binding_join(q, 'gb', brand_id, member_id, now)} "
         f"{campaigns.running_join(q, 'c', brand_id, now)} "
         f"WHERE b.id = {q.p(parsed.batch_id)} AND b.brand_id = {q.p(brand_id)}"
@@ -239,7 +254,16 @@ async def _claimable(
     valid_days = row["points_valid_days"] or POINTS_VALID_DAYS
     batch = batches.as_claimed(row, batch_id=parsed.batch_id, brand_id=brand_id)
     member = campaigns.Claimant(id=member_id, referrer_id=row["referrer_id"])
-    return batch, member, valid_days, (row["bound_guide_id"], row["bound_store_id"]), campaigns.rules_from(rows, "c")
+    guide_id = row["bound_guide_id"]
+    rules = campaigns.candidates(
+        campaigns.rules_from(rows, "c"),
+        sku=batch.sku,
+        city=place,
+        member=member,
+        guide_id=guide_id,
+        purchases_before=row["purchases_before"] or 0,
+    )
+    return _Claimable(batch, member, valid_days, guide_id, row["bound_store_id"], rules)
 
 
 async def _insert_claim(conn: BaseDBAsyncClient, batch_id: int, fields: dict[str, Any]) -> Claim:
