@@ -323,7 +323,7 @@ BEGIN
     'batch', jsonb_build_object('sku', s.sku, 'product_name', s.product_name, 'product_line', s.product_line,
       'quantity', s.quantity, 'price_cents', s.price_cents, 'points_per_item', s.points_per_item,
       'key_id', s.key_id, 'region', s.region, 'store_id', s.store_id),
-    'balance', v_balance, 'points_earned', v_earned, 'rewards', v_rewards);
+    'balance', v_balance, 'points_earned', v_earned, 'rewards', v_rewards, 'wanted', v_wanted);
 END
 $fn$
 """

@@ -149,4 +149,4 @@ CLAIM_COLUMNS = (
 def as_claimed(row: Mapping[str, Any], *, batch_id: int, brand_id: int) -> CodeBatch:
     """The batch from the CLAIM_COLUMNS a claim read (an in-memory model: a claim does not read it
     again for its rules and its answer)."""
-    return CodeBatch(id=batch_id, brand_id=brand_id, **{column: row[column] for column in CLAIM_COLUMNS})
+    return CodeBatch.construct(id=batch_id, brand_id=brand_id, **{column: row[column] for column in CLAIM_COLUMNS})

@@ -18,8 +18,9 @@ from loyalty.services.coupons import COUPON_PREFIX
 from referral import codes
 from referral.sql import Statement
 
-# How many coupon codes a claim of the brand last wanted (a hint: a brand whose rules give two
-# coupons pays the second call once per worker, not on every claim).
+# The most coupon codes a claim of the brand wanted in this worker, if any did (a hint: a brand
+# whose rules give two coupons pays a second call once per worker, not on every claim; one whose
+# claims want none makes none after its first).
 _codes_wanted: dict[int, int] = {}
 
 
@@ -58,10 +59,11 @@ async def claim(
         answer = rows[0]["answer"]
         found: dict[str, Any] = json.loads(answer) if isinstance(answer, str) else answer
         if found.get("error") == "MORE_CODES":
-            _codes_wanted[brand_id] = int(found["wanted"])
+            _codes_wanted[brand_id] = max(_codes_wanted.get(brand_id, 0), int(found["wanted"]))
             continue
         if "error" in found:
             return str(found["error"])
+        _codes_wanted[brand_id] = max(_codes_wanted.get(brand_id, 0), int(found["wanted"]))
         return _answer(
             found, brand_id=brand_id, member_id=member_id, parsed=parsed, place=place, now=now, key=idempotency_key
         )
@@ -78,7 +80,7 @@ def _answer(
     key: str | None,
 ) -> Answer:
     batch = batches.as_claimed(found["batch"], batch_id=parsed.batch_id, brand_id=brand_id)
-    row = Claim(
+    row = Claim.construct(
         id=found["claim_id"],
         brand_id=brand_id,
         batch_id=parsed.batch_id,
@@ -101,7 +103,7 @@ def _answer(
 def _granted(r: dict[str, Any], *, brand_id: int, claim_id: int, member_id: int, now: datetime) -> campaigns.Granted:
     coupon = None
     if r["coupon_id"] is not None:
-        coupon = Coupon(
+        coupon = Coupon.construct(
             id=r["coupon_id"],
             brand_id=brand_id,
             template_id=r["template_id"],
@@ -113,7 +115,7 @@ def _granted(r: dict[str, Any], *, brand_id: int, claim_id: int, member_id: int,
             points_cost=0,
             campaign_id=r["campaign_id"],
         )
-    reward = Reward(
+    reward = Reward.construct(
         id=r["id"],
         brand_id=brand_id,
         campaign_id=r["campaign_id"],
