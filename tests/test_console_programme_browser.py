@@ -14,7 +14,7 @@ from foundation import global_ids
 from loyalty import item_codes
 from loyalty.errors import LoyaltyError
 from loyalty.models import CouponKind
-from loyalty.services import batches, claims, coupons
+from loyalty.services import batches, claims, coupons, write_offs
 from referral.models import FingerprintKind, Member
 from referral.services import fingerprints, members
 from tests import factories
@@ -71,7 +71,7 @@ async def suspects(settings) -> dict:  # type: ignore[no-untyped-def]
         for n in range(count):
             member = await customer(f"w{g}-{n}", guides[g].invite_code)
             coupon = await coupons.issue(brand_id=brand.id, template_id=gift.id, member_id=member.id, now=now)
-            await coupons.write_off(
+            await write_offs.write_off(
                 brand_id=brand.id, code=coupon.code, guide_id=guides[g].id, store_id=store.id, now=now
             )
     # A claimed can scanned again by someone else, in another city: the batch is flagged.

@@ -8,7 +8,7 @@ import httpx
 
 from loyalty import item_codes
 from loyalty.models import CouponKind
-from loyalty.services import batches, claims, coupons
+from loyalty.services import batches, claims, coupons, write_offs
 from referral.models import Fingerprint, Member
 from referral.services import members
 from schema import ids
@@ -112,7 +112,7 @@ async def test_claims_faster_than_a_person_buys_and_a_guides_unusual_write_offs(
         for n in range(count):
             member = await customer(f"w{g}-{n}", guides[g])
             coupon = await coupons.issue(brand_id=brand.id, template_id=gift.id, member_id=member.id, now=start)
-            await coupons.write_off(
+            await write_offs.write_off(
                 brand_id=brand.id,
                 code=coupon.code,
                 guide_id=guides[g].id,

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from loyalty.models import CouponKind
-from loyalty.services import coupons
+from loyalty.services import coupons, write_offs
 from schema import ids
 from schema.arguments import IdempotencyKey
 from schema.errors import UserError, mutation_payload, refusals
@@ -93,7 +93,7 @@ class CouponMutations:
         self, info: Info, code: str, idempotency_key: IdempotencyKey = None
     ) -> CouponPayload | None:
         caller = require_caller(info)
-        row = await coupons.write_off(
+        row = await write_offs.write_off(
             brand_id=caller.brand_id,
             code=code,
             guide_id=caller.guide_id,

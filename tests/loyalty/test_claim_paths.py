@@ -1,5 +1,6 @@
 """The claim's two paths write the same rows: on PostgreSQL the database's loyalty_claim() in one call
-(claims.claim), and step by step from Python (claims.claim_stepwise, SQLite's path). Two brands set
+(claims.claim), and step by step from Python (claims.claim_stepwise, SQLite's path); likewise the
+write-off in one statement and step by step. Two brands set
 up alike make the same claims, one brand per path, and every row either path writes is compared,
 ids replaced by what they name: claims, re-scans, accounts, ledger lines, rewards, coupons and their
 limits, every-Nth counters, touches, inbox items and messages; and the answers the claimant got."""
@@ -16,8 +17,8 @@ import pytest
 from foundation.settings import Settings
 from loyalty import item_codes
 from loyalty.errors import LoyaltyError
-from loyalty.models import Beneficiary, CodeBatch, CouponKind
-from loyalty.services import batches, campaigns, claims, coupons
+from loyalty.models import Beneficiary, CodeBatch, Coupon, CouponKind
+from loyalty.services import batches, campaigns, claims, coupons, write_offs
 from referral import codes
 from referral.models import IdentityProvider, Member
 from referral.services import members
@@ -238,8 +239,8 @@ async def _rows(world: World) -> dict[str, list[tuple[Any, ...]]]:
         kind, _, pk = (text or "").partition(":")
         if kind == "claim":
             return ("claim", claim_of[int(pk)])
-        if kind == "coupon":
-            return ("coupon", coupon_of[int(pk)])
+        if kind in {"coupon", "writeoff"}:
+            return (kind, coupon_of[int(pk)])
         return text
 
     def label(r: dict[str, Any], key: str) -> object:
@@ -250,7 +251,8 @@ async def _rows(world: World) -> dict[str, list[tuple[Any, ...]]]:
             "store_id": "store",
             "campaign_id": "campaign",
         }
-        kinds |= {"template_id": "template", "batch_id": "batch"}
+        kinds |= {"template_id": "template", "batch_id": "batch", "written_off_by_id": "guide"}
+        kinds |= {"written_off_store_id": "store"}
         value = r[key]
         if key in kinds:
             return m(kinds[key], value)
@@ -351,3 +353,81 @@ async def test_a_claim_is_one_statement_on_postgresql(db: str, settings: Setting
     )
     assert plain.points_earned == 30
     assert len(query_log.statements) == 2, query_log.statements
+
+
+async def _write_offs(world: World, write_off: Callable[..., Awaitable[Coupon]]) -> list[Any]:
+    """Coupons of every state written off by the guide, in store S1: answers as the guide sees them."""
+    ids = {name: pk for kind in ("store", "guide") for pk, name in world.names[kind].items()}
+    ann, bea = world.people["ann"].id, world.people["bea"].id
+    anywhere = await coupons.create_template(brand_id=world.brand_id, name="Any", kind=CouponKind.GIFT, valid_days=30)
+    s2_only = await coupons.create_template(
+        brand_id=world.brand_id, name="S2", kind=CouponKind.GIFT, valid_days=30, store_ids=[ids["S2"]]
+    )
+    short = await coupons.create_template(brand_id=world.brand_id, name="Day", kind=CouponKind.GIFT, valid_days=1)
+    world.names["template"] |= {anywhere.id: "Any", s2_only.id: "S2", short.id: "Day"}
+    made = {}
+    for label, template, member in (
+        ("a", anywhere, ann),
+        ("b", anywhere, bea),
+        ("s2", s2_only, ann),
+        ("day", short, bea),
+        ("gone", short, ann),
+    ):
+        made[label] = await coupons.issue(brand_id=world.brand_id, template_id=template.id, member_id=member, now=START)
+    await coupons.cancel(brand_id=world.brand_id, coupon_id=made["gone"].id, now=START)
+    later = START + timedelta(days=2)
+    steps = [("a", "key-off-0001"), ("a", "key-off-0001"), ("b", "key-off-0001"), ("a", "key-off-0002")]
+    steps += [("s2", None), ("day", None), ("gone", None), ("b", None), ("unknown", None), ("typo", None)]
+    answers: list[Any] = []
+    for n, (label, key) in enumerate(steps):
+        code = made[label].code if label in made else codes.new("C", 10) if label == "unknown" else "C0000000000"
+        try:
+            done = await write_off(
+                brand_id=world.brand_id,
+                code=code,
+                guide_id=ids["amy"],
+                store_id=ids["S1"],
+                now=later + timedelta(minutes=n),
+                idempotency_key=key,
+            )
+        except LoyaltyError as exc:
+            answers.append((label, exc.code.value, exc.message, exc.field))
+            continue
+        answers.append(
+            (
+                label,
+                done.status.value,
+                done.written_off_at,
+                world.name("guide", done.written_off_by_id),
+                world.name("store", done.written_off_store_id),
+                done.write_off_key,
+                world.name("member", done.member_id),
+                world.name("template", done.template_id),
+            )
+        )
+    return answers
+
+
+async def test_the_one_statement_write_off_does_what_the_steps_do(db: str, settings: Settings) -> None:
+    if db != "postgres":
+        pytest.skip("SQLite has the stepwise path only")
+    one, two = await _world(settings, "one"), await _world(settings, "two")
+    answers_one = await _write_offs(one, write_offs.write_off)
+    answers_two = await _write_offs(two, write_offs.write_off_stepwise)
+    assert answers_one == answers_two
+    assert [a[1] for a in answers_one] == [
+        "written_off",
+        "written_off",
+        "IDEMPOTENCY_KEY_REUSED",
+        "COUPON_ALREADY_WRITTEN_OFF",
+        "COUPON_WRONG_STORE",
+        "COUPON_EXPIRED",
+        "COUPON_CANCELLED",
+        "written_off",
+        "COUPON_NOT_FOUND",
+        "COUPON_CODE_INVALID",
+    ]
+    rows_one, rows_two = await _rows(one), await _rows(two)
+    assert rows_one["coupon"] == rows_two["coupon"]
+    assert rows_one["touch"] == rows_two["touch"]
+    assert sum(dict(r)["kind"] == "coupon_written_off" for r in rows_one["touch"]) == 2

@@ -10,7 +10,7 @@ import zxingcpp
 
 from loyalty.errors import LoyaltyError
 from loyalty.models import Coupon, CouponKind, CouponStatus, CouponTemplate
-from loyalty.services import coupons
+from loyalty.services import coupons, write_offs
 from referral.models import Member, Touch, TouchKind
 from schema import ids
 from tests import factories
@@ -168,7 +168,7 @@ async def test_100_simultaneous_write_offs_of_one_coupon_give_exactly_one(shop, 
 
     async def attempt() -> str:
         try:
-            await coupons.write_off(
+            await write_offs.write_off(
                 brand_id=brand.id, code=coupon.code, guide_id=shop["g1"].id, store_id=shop["s1"].id, now=clock.now
             )
             return "OK"
