@@ -91,7 +91,7 @@ async def main() -> None:
             guide = (await conn.execute_query_dict("SELECT id, store_id FROM guide WHERE brand_id = $1", [brand_id]))[0]
             now = datetime.now(UTC)
             template = await coupons.create_template(
-                brand_id=brand_id, name="Bench", kind=CouponKind.GIFT, valid_days=30, per_member_limit=1_000_000
+                brand_id=brand_id, name="Bench", kind=CouponKind.GIFT, valid_days=30, per_member_limit=1000
             )
             # Enough fresh coupons for every write-off either path may make (inserted, not issued one by one).
             wanted = int(args.rounds * 2 * args.seconds * 2_500)
