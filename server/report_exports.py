@@ -13,7 +13,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
-from foundation import csv_text, global_ids
+from foundation import csv_text, global_ids, replica
 from foundation.auth.caller import Caller, Role
 from foundation.auth.errors import AuthError, AuthErrorCode
 from foundation.settings import Settings
@@ -62,7 +62,7 @@ def attribution_csv(settings: Settings) -> Endpoint:
             report = await _report_arguments(caller, request.query_params)
             # The first page is read before answering: a filter naming nothing is a 400, not a broken file.
             pages = reports.attribution_pages(**report)
-            first: list[reports.Figures] = await anext(pages, [])
+            first = await _page(pages) or []
         except BadRequest as refusal:
             return refusal.response
         except (ReferralError, LoyaltyError) as exc:
@@ -91,7 +91,14 @@ async def _lines(
         for row in page:
             name = names.get(row.key, "") if row.key is not None else ""
             yield csv_text.line([_key(by, row.key), name, *figure_cells(row, money)])
-        page = await anext(rest, None)
+        page = await _page(rest)
+
+
+async def _page(pages: AsyncIterator[list[reports.Figures]]) -> list[reports.Figures] | None:
+    """The next page, read on the replica when it is fresh enough (foundation.replica): each page
+    asks again, so a long download holds no connection and follows the replica's freshness."""
+    async with replica.reports():
+        return await anext(pages, None)
 
 
 def amount(cents: int, money: regional.Regional) -> str:

@@ -6,7 +6,9 @@ primary."""
 from __future__ import annotations
 
 import asyncio
+import csv
 import dataclasses
+import io
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -89,6 +91,17 @@ async def _replica_scenario(settings: Settings) -> None:
                 async def purchases() -> int:
                     return sum(row["purchases"] for row in (await post(REPORT))["attribution"])
 
+                async def exported() -> int:
+                    """The purchases in the attribution CSV export (streamed a page at a time)."""
+                    answer = await http.get(
+                        "/exports/reports/attribution.csv",
+                        params={"from": period["f"], "to": period["t"], "by": "STORE"},
+                        headers={"authorization": f"Bearer {hq}"},
+                    )
+                    assert answer.status_code == 200, answer.text
+                    rows = list(csv.DictReader(io.StringIO(answer.text.lstrip("\ufeff"))))
+                    return sum(int(row["purchases"]) for row in rows)
+
                 standby = await asyncpg.connect(pair.replica_url)
                 try:
                     # The replica holds the purchase: read there.
@@ -101,12 +114,14 @@ async def _replica_scenario(settings: Settings) -> None:
                     checked = replica.fresh_until() - STALENESS
                     await buy()
                     assert await purchases() == 1
+                    assert await exported() == 1
                     assert time.monotonic() - checked < STALENESS
                     made = (await post(BATCH))["createCodeBatch"]
                     assert made["errors"] == [] and made["batch"]["id"]
                     # Past the bound, the replica is behind: the primary answers.
                     await asyncio.sleep(max(0.0, checked + STALENESS - time.monotonic()) + 0.1)
                     assert await purchases() == 2
+                    assert await exported() == 2
                     # Replay resumed: back on the replica (a third purchase while paused again is
                     # not seen: it read there).
                     await standby.execute("SELECT pg_wal_replay_resume()")
