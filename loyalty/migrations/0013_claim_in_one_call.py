@@ -45,13 +45,13 @@ $fn$
 """
 
 # A coupon of a template to a member within its limits (loyalty.services.coupons.issue_within), with
-# its touch and its notice (referral.services.outbox.enqueue). Returns the coupon's id, or NULL and
-# why not in p_shortfall. The template's count is taken first, as in Python, and given back if the
+# its touch and its notice (referral.services.outbox.enqueue). Returns the coupon's id and the
+# template's validity, or NULL and why not in p_shortfall. The template's count is taken first, as in Python, and given back if the
 # member's limit refuses: what Python's savepoint undoes.
 ISSUE = r"""
 CREATE OR REPLACE FUNCTION loyalty_issue_coupon(
   p_brand integer, p_template integer, p_member integer, p_now timestamptz, p_code text, p_campaign integer,
-  OUT p_coupon bigint, OUT p_shortfall text
+  OUT p_coupon bigint, OUT p_shortfall text, OUT p_valid_days integer
 ) LANGUAGE plpgsql AS $fn$
 DECLARE
   t record;
@@ -62,6 +62,7 @@ DECLARE
   v_wechat text;
 BEGIN
   SELECT id, name, valid_days, total_limit, per_member_limit INTO t FROM coupon_template WHERE id = p_template;
+  p_valid_days := t.valid_days;
   IF t.total_limit IS NOT NULL THEN
     UPDATE coupon_template SET issued_count = issued_count + 1 WHERE id = t.id AND issued_count < total_limit;
     IF NOT FOUND THEN
@@ -152,6 +153,7 @@ DECLARE
   v_shortfall text;
   v_reward bigint;
   v_codes integer := 0;
+  v_coupon_days integer;
   v_wanted integer := 0;
   v_credit integer;
   v_earned integer;
@@ -294,7 +296,7 @@ BEGIN
     END IF;
     IF r.coupon_template_id IS NOT NULL THEN
       v_codes := v_codes + 1;
-      SELECT i.p_coupon, i.p_shortfall INTO v_coupon, v_shortfall
+      SELECT i.p_coupon, i.p_shortfall, i.p_valid_days INTO v_coupon, v_shortfall, v_coupon_days
         FROM loyalty_issue_coupon(p_brand, r.coupon_template_id, v_receiver, p_now, p_coupon_codes[v_codes], r.id) i;
     END IF;
     INSERT INTO reward (brand_id, campaign_id, claim_id, beneficiary, member_id, points, points_entry_id, coupon_id,
@@ -308,8 +310,8 @@ BEGIN
       v_rewards := v_rewards || jsonb_build_object('id', v_reward, 'campaign_id', r.id, 'campaign_name', r.name,
         'beneficiary', r.beneficiary, 'points', r.points, 'points_entry_id', v_entry, 'coupon_id', v_coupon,
         'code', CASE WHEN v_coupon IS NOT NULL THEN p_coupon_codes[v_codes] END,
-        'valid_days', CASE WHEN v_coupon IS NOT NULL THEN (SELECT valid_days FROM coupon_template
-          WHERE id = r.coupon_template_id) END, 'template_id', r.coupon_template_id, 'shortfall', v_shortfall);
+        'valid_days', CASE WHEN v_coupon IS NOT NULL THEN v_coupon_days END,
+        'template_id', r.coupon_template_id, 'shortfall', v_shortfall);
     END IF;
   END LOOP;
 

@@ -7,13 +7,13 @@ call is the claim's only round trip."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from loyalty import item_codes
-from loyalty.models import POINTS_VALID_DAYS, Beneficiary, Claim, CodeBatch, Coupon, CouponStatus, Reward
+from loyalty.models import POINTS_VALID_DAYS, Beneficiary, Claim, Coupon, CouponStatus, Reward
 from loyalty.services import batches, campaigns
+from loyalty.services.claim_results import ClaimResult
 from loyalty.services.coupons import COUPON_PREFIX
 from referral import codes
 from referral.sql import Statement
@@ -24,17 +24,6 @@ from referral.sql import Statement
 _codes_wanted: dict[int, int] = {}
 
 
-@dataclass(frozen=True)
-class Answer:
-    """A claim the function made: the rows as the answer and the GraphQL payload need them."""
-
-    claim: Claim
-    batch: CodeBatch
-    points_earned: int
-    balance: int
-    rewards: list[campaigns.Granted]
-
-
 async def claim(
     *,
     brand_id: int,
@@ -43,7 +32,7 @@ async def claim(
     place: str | None,
     now: datetime,
     idempotency_key: str | None,
-) -> Answer | str:
+) -> ClaimResult | str:
     """The claim made, or the code of the refusal the function answered (REPLAY: the key has a claim)."""
     # Coupon codes are made here (Python's secrets and referral.codes' check character), as many as
     # the brand's running rules may give in one claim; the function refuses before any write when
@@ -58,12 +47,12 @@ async def claim(
         )
         answer = rows[0]["answer"]
         found: dict[str, Any] = json.loads(answer) if isinstance(answer, str) else answer
-        if found.get("error") == "MORE_CODES":
+        if "wanted" in found:
             _codes_wanted[brand_id] = max(_codes_wanted.get(brand_id, 0), int(found["wanted"]))
+        if found.get("error") == "MORE_CODES":
             continue
         if "error" in found:
             return str(found["error"])
-        _codes_wanted[brand_id] = max(_codes_wanted.get(brand_id, 0), int(found["wanted"]))
         return _answer(
             found, brand_id=brand_id, member_id=member_id, parsed=parsed, place=place, now=now, key=idempotency_key
         )
@@ -78,7 +67,7 @@ def _answer(
     place: str | None,
     now: datetime,
     key: str | None,
-) -> Answer:
+) -> ClaimResult:
     batch = batches.as_claimed(found["batch"], batch_id=parsed.batch_id, brand_id=brand_id)
     row = Claim.construct(
         id=found["claim_id"],
@@ -95,7 +84,7 @@ def _answer(
         diverted=found["diverted"],
     )
     rewards = [_granted(r, brand_id=brand_id, claim_id=row.id, member_id=member_id, now=now) for r in found["rewards"]]
-    return Answer(
+    return ClaimResult(
         claim=row, batch=batch, points_earned=found["points_earned"], balance=found["balance"], rewards=rewards
     )
 

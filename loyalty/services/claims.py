@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,22 +14,11 @@ from loyalty import idempotency, item_codes
 from loyalty.errors import LoyaltyError, LoyaltyErrorCode as Code
 from loyalty.models import POINTS_VALID_DAYS, Claim, CodeBatch, Rescan
 from loyalty.services import batches, campaigns, claim_call, points
+from loyalty.services.claim_results import ClaimResult
 from referral.models import TouchKind
 from referral.services import members, touches
 from referral.services.attribution import binding_join
 from referral.sql import Statement
-
-
-@dataclass(frozen=True)
-class ClaimResult:
-    claim: Claim
-    batch: CodeBatch
-    # What this claim gave the member who scanned: the item's points plus campaign rewards.
-    points_earned: int
-    balance: int
-    rewards: list[campaigns.Granted] = field(default_factory=list)
-    # True when this answers a retry of an earlier request with the same idempotency key.
-    replayed: bool = False
 
 
 async def claim(
@@ -56,14 +45,8 @@ async def claim(
     answer = await claim_call.claim(
         brand_id=brand_id, member_id=member_id, parsed=parsed, place=place, now=now, idempotency_key=idempotency_key
     )
-    if isinstance(answer, claim_call.Answer):
-        return ClaimResult(
-            claim=answer.claim,
-            batch=answer.batch,
-            points_earned=answer.points_earned,
-            balance=answer.balance,
-            rewards=answer.rewards,
-        )
+    if isinstance(answer, ClaimResult):
+        return answer
     # A retry of a request that succeeded (its batch since revoked, say) still gets its answer.
     if idempotency_key and (replay := await _replay(member_id, idempotency_key, parsed, place)) is not None:
         return replay
