@@ -1,9 +1,11 @@
 """Sign-ups: a place if one is free, else the waitlist in order; a cancellation promotes the first
 waiting member.
 
-Every change to an event's places runs with the event's row locked (SELECT ... FOR UPDATE on
-PostgreSQL; SQLite runs one transaction at a time): the decision "confirmed or waitlisted", the
-waitlist position and the promotion all read counters nobody else can change meanwhile. The CHECK
+Every change to an event's places runs with the event's row locked (SQLite runs one transaction at
+a time): the decision "confirmed or waitlisted", the waitlist position and the promotion all read
+counters nobody else can change meanwhile. On PostgreSQL the lock is FOR NO KEY UPDATE: it
+serialises the changes to places, yet rows that only refer to the event (a walk-in's registration,
+an invitation) can be written meanwhile. The CHECK
 confirmed_count <= capacity backs it, and (event, member) is unique, so a double tap signs up once.
 """
 
@@ -19,12 +21,13 @@ from tortoise.transactions import in_transaction
 
 from events.errors import EventError, EventErrorCode as Code
 from events.models import Event, EventStatus, Invitation, Registration, RegistrationStatus
-from events.services import events as events_service, notices
+from events.services import events as events_service, notices, signup_call
 from events.services.questions import check_answers
 from events.steps import EventStep, StepReached
 from referral import codes
 from referral.models import MessageKind, TouchKind
 from referral.services import members, outbox, touches
+from referral.sql import Statement
 
 TICKET_PREFIX = "T"
 
@@ -53,15 +56,39 @@ async def sign_up(
 ) -> Registration:
     """Confirmed if a place is free, else waitlisted. Signing up again while signed up returns the
     same registration. Raises EVENT_NOT_FOUND, EVENT_NOT_OPEN, EVENT_CANCELLED, NOT_IN_AUDIENCE,
-    ANSWER_INVALID or MEMBER_NOT_REGISTERED."""
-    event = await events_service.get(brand_id=brand_id, event_id=event_id)
-    _check_open(event, now)
-    member = await members.get(brand_id=brand_id, member_id=member_id)
-    if member.registered_at is None:
-        raise EventError(Code.MEMBER_NOT_REGISTERED, "Please register as a member first.")
-    if not await events_service.in_audience(event, member_id=member_id, now=now):
-        raise EventError(Code.NOT_IN_AUDIENCE, "This event is not open to you.", "event_id")
-    kept = check_answers(event.questions, answers)
+    ANSWER_INVALID or MEMBER_NOT_REGISTERED.
+
+    On PostgreSQL the place is taken in one call (signup_call), so the event's row lock spans that
+    call, the step's campaigns and COMMIT; elsewhere step by step (sign_up_stepwise): the two write
+    the same rows."""
+    if not Statement().postgres:
+        return await sign_up_stepwise(
+            brand_id=brand_id, event_id=event_id, member_id=member_id, answers=answers, now=now, on_step=on_step
+        )
+    event, kept = await _admitted(brand_id=brand_id, event_id=event_id, member_id=member_id, answers=answers, now=now)
+    async with in_transaction() as conn:
+        outcome, registration = await signup_call.take_place(
+            conn,
+            brand_id=brand_id,
+            event_id=event.id,
+            member_id=member_id,
+            answers=kept,
+            now=now,
+            ticket=codes.new(TICKET_PREFIX, 10),
+        )
+        if registration is None:
+            raise _closed(outcome)
+        if outcome == signup_call.SIGNED_UP:
+            await _reached(on_step, conn, registration, now)
+        return registration
+
+
+async def sign_up_stepwise(
+    *, brand_id: int, event_id: int, member_id: int, answers: dict[str, Any], now: datetime, on_step: StepReached
+) -> Registration:
+    """sign_up in Python, a round trip per step: SQLite's path, and the reference the one call is
+    compared with (tests/events/test_sign_up_paths.py)."""
+    event, kept = await _admitted(brand_id=brand_id, event_id=event_id, member_id=member_id, answers=answers, now=now)
     invitation = await Invitation.filter(event_id=event.id, member_id=member_id).order_by("-invited_at", "-id").first()
     async with in_transaction() as conn:
         locked = await _lock(conn, event.id)
@@ -104,17 +131,36 @@ async def sign_up(
             source=f"signup:{registration.id}:{int(now.timestamp())}",
             conn=conn,
         )
-        # Rewarded once per member and event, however often they sign up again.
-        await on_step(
-            conn,
-            brand_id=brand_id,
-            member_id=member_id,
-            step=EventStep.SIGN_UP,
-            key=f"signup:{event.id}:{member_id}",
-            now=now,
-            guide_id=invitation.guide_id if invitation else None,
-        )
+        await _reached(on_step, conn, registration, now)
         return registration
+
+
+async def _admitted(
+    *, brand_id: int, event_id: int, member_id: int, answers: dict[str, Any], now: datetime
+) -> tuple[Event, dict[str, Any]]:
+    """The event, if this member may sign up for it now, and the answers kept."""
+    event = await events_service.get(brand_id=brand_id, event_id=event_id)
+    _check_open(event, now)
+    member = await members.get(brand_id=brand_id, member_id=member_id)
+    if member.registered_at is None:
+        raise EventError(Code.MEMBER_NOT_REGISTERED, "Please register as a member first.")
+    if not await events_service.in_audience(event, member_id=member_id, now=now):
+        raise EventError(Code.NOT_IN_AUDIENCE, "This event is not open to you.", "event_id")
+    return event, check_answers(event.questions, answers)
+
+
+async def _reached(on_step: StepReached, conn: BaseDBAsyncClient, registration: Registration, now: datetime) -> None:
+    """The sign-up step, credited to the inviting guide if any: rewarded once per member and event,
+    however often they sign up again."""
+    await on_step(
+        conn,
+        brand_id=registration.brand_id,
+        member_id=registration.member_id,
+        step=EventStep.SIGN_UP,
+        key=f"signup:{registration.event_id}:{registration.member_id}",
+        now=now,
+        guide_id=registration.invited_by_id,
+    )
 
 
 async def cancel(*, brand_id: int, event_id: int, member_id: int, now: datetime) -> Cancelled:
@@ -171,7 +217,7 @@ async def _promote(conn: BaseDBAsyncClient, event: Event, now: datetime) -> Regi
 
 
 async def _lock(conn: BaseDBAsyncClient, event_id: int) -> Event:
-    return await Event.filter(id=event_id).select_for_update().using_db(conn).get()
+    return await Event.filter(id=event_id).select_for_update(no_key=True).using_db(conn).get()
 
 
 async def _count(conn: BaseDBAsyncClient, event: Event, *, seats: int = 0, waitlist: int = 0) -> None:
@@ -186,6 +232,12 @@ async def _count(conn: BaseDBAsyncClient, event: Event, *, seats: int = 0, waitl
 
 def _check_open(event: Event, now: datetime) -> None:
     if event.status is EventStatus.CANCELLED:
-        raise EventError(Code.EVENT_CANCELLED, "This event was cancelled.", "event_id")
+        raise _closed(Code.EVENT_CANCELLED)
     if event.status is not EventStatus.PUBLISHED or not event.signup_opens_at <= now < event.signup_closes_at:
-        raise EventError(Code.EVENT_NOT_OPEN, "Sign-up for this event is not open.", "event_id")
+        raise _closed(Code.EVENT_NOT_OPEN)
+
+
+def _closed(why: str) -> EventError:
+    if why == Code.EVENT_CANCELLED:
+        return EventError(Code.EVENT_CANCELLED, "This event was cancelled.", "event_id")
+    return EventError(Code.EVENT_NOT_OPEN, "Sign-up for this event is not open.", "event_id")
