@@ -1,5 +1,5 @@
-"""The claim and the write-off, one round trip against step by step, side by side at the service
-level on PostgreSQL (no HTTP, no GraphQL: what each path costs by itself).
+"""The claim, the write-off and the event sign-up, one round trip against step by step, side by side
+at the service level on PostgreSQL (no HTTP, no GraphQL: what each path costs by itself).
 
     python -m bench.paths [--seconds 10] [--rounds 2] [--concurrency 16]
 
@@ -7,7 +7,10 @@ One process runs `--concurrency` tasks against one pool of 10 connections, for `
 path and round, the paths alternating: claims.claim (PostgreSQL's one call of loyalty_claim) and
 claims.claim_stepwise for the reference brand's three campaigns, then write_offs.write_off (one
 statement) and write_offs.write_off_stepwise, each write-off a fresh coupon with an idempotency
-key. Prints operations per second, latency, and the CPU per operation of this process and of
+key, then signups.sign_up (one call of events_sign_up under the event's lock) and
+signups.sign_up_stepwise: every task signs members up for the same event, 100 places and then the
+waitlist, a fresh event once each member has signed up for it (a popular class opening: the
+sign-ups queue on the event's row lock). Prints operations per second, latency, and the CPU per operation of this process and of
 PostgreSQL (read from /proc), with the statements each path sent.
 """
 
@@ -28,10 +31,11 @@ from tortoise import Tortoise, connections
 from bench.claims_http import PRODUCTION, seed
 from bench.load import cpu
 from bench.scratch_db import scratch_database
+from events.services import events, signups
 from foundation.settings import Settings
 from loyalty import item_codes
 from loyalty.models import CouponKind
-from loyalty.services import claims, coupons, write_offs
+from loyalty.services import claims, coupons, step_rewards, write_offs
 from referral import codes
 from referral.sql import insert_many
 from server.db import tortoise_config
@@ -123,7 +127,17 @@ async def main() -> None:
                     for n, code in enumerate(fresh)
                 ],
             )
-            serials, turns, unused = count(), count(), iter(fresh)
+            # Enough events for every sign-up either path may make: each takes every member once.
+            start = now + timedelta(days=30)
+            spec = events.EventSpec(
+                title="Baby yoga", starts_at=start, ends_at=start + timedelta(hours=2), capacity=100, place="Store"
+            )
+            classes = []
+            for _ in range(int(args.rounds * 2 * args.seconds * 1_500) // len(member_ids) + 1):
+                made = await events.create(brand_id=brand_id, store_id=None, spec=spec, now=now)
+                await events.publish(brand_id=brand_id, event_id=made.id, store_scope=None, now=now)
+                classes.append(made.id)
+            serials, turns, unused, places = count(), count(), iter(fresh), count()
 
             def claimer(claim: Callable[..., Awaitable[claims.ClaimResult]]) -> Operation:
                 async def operation() -> None:
@@ -151,11 +165,27 @@ async def main() -> None:
 
                 return operation
 
+            def signer(sign_up: Callable[..., Awaitable[object]]) -> Operation:
+                async def operation() -> None:
+                    n = next(places)
+                    await sign_up(
+                        brand_id=brand_id,
+                        event_id=classes[n // len(member_ids)],
+                        member_id=member_ids[n % len(member_ids)],
+                        answers={},
+                        now=datetime.now(UTC),
+                        on_step=step_rewards.reward,
+                    )
+
+                return operation
+
             paths = {
                 "claim, one call (3 campaigns)": claimer(claims.claim),
                 "claim, step by step": claimer(claims.claim_stepwise),
                 "write-off, one statement": writer(write_offs.write_off),
                 "write-off, step by step": writer(write_offs.write_off_stepwise),
+                "sign-up, one call": signer(signups.sign_up),
+                "sign-up, step by step": signer(signups.sign_up_stepwise),
             }
             latencies: dict[str, list[float]] = {label: [] for label in paths}
             spent = {label: [0.0, 0.0] for label in paths}
