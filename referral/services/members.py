@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
@@ -27,7 +29,7 @@ from referral.models import (
     Touch,
     TouchKind,
 )
-from referral.services import attribution, invites, policy as policies, touches
+from referral.services import attribution, invites, policy as policies, registration_call, touches
 from referral.services.profile_fields import UNSET, ProfileInput, clean, full_phone
 from referral.sql import Statement
 
@@ -125,11 +127,14 @@ async def register(
     channel: Channel | None = None,
     campaign: str | None = None,
     profile: ProfileInput | None = None,
+    stepwise: bool = False,
 ) -> Member:
     """Complete registration, attributing the member by first touch (see attribution.py).
 
     Raises ALREADY_REGISTERED, CODE_INVALID, CODE_UNKNOWN, GUIDE_INACTIVE, INVITE_SELF,
-    INVITER_NOT_REGISTERED, or a profile field error; on any error nothing changes.
+    INVITER_NOT_REGISTERED, or a profile field error; on any error nothing changes. `stepwise`
+    writes a round trip at a time, as on SQLite, on any engine: the reference the one statement
+    is compared with (tests/referral/test_registration_paths.py).
     """
     profile = profile or ProfileInput()
     fields = clean(profile, today=now.date(), now=now, offered=await _offered(brand_id, profile))
@@ -144,25 +149,46 @@ async def register(
     else:
         recruited = attribution.recruited_without_code(await _earliest_scanned_guide(brand_id, member_id), channel)
     guide, referrer, channel = recruited.guide, recruited.referrer, recruited.channel
+    values = dict(
+        registered_at=now,
+        channel=channel,
+        referrer_id=referrer.id if referrer else None,
+        origin_guide_id=guide.id if guide else None,
+        origin_store_id=guide.store_id if guide else None,
+        guide_id=guide.id if guide else None,
+        registration_tag=campaign,
+        **fields,
+    )
+    # On PostgreSQL the writes are one statement (registration_call); elsewhere a transaction of
+    # a round trip each (_write_stepwise): the two write the same rows.
+    if Statement().postgres and not stepwise:
+        member = await registration_call.write(
+            brand_id=brand_id, member_id=member_id, now=now, values=values, guide=guide, referrer=referrer
+        )
+        if member is None:
+            raise await _not_registering(brand_id, member_id)
+        return member
+    await _write_stepwise(
+        brand_id=brand_id, member_id=member_id, now=now, values=values, guide=guide, referrer=referrer
+    )
+    return await Member.get(id=member_id)
 
+
+async def _write_stepwise(
+    *,
+    brand_id: int,
+    member_id: int,
+    now: datetime,
+    values: dict[str, Any],
+    guide: Guide | None,
+    referrer: Member | None,
+) -> None:
     async with in_transaction() as conn:
         # The conditional update is the guard: of two racing registrations, exactly one matches.
         registering = Member.filter(id=member_id, brand_id=brand_id, registered_at=None, deleted_at=None)
-        updated = await registering.using_db(conn).update(
-            registered_at=now,
-            channel=channel,
-            referrer_id=referrer.id if referrer else None,
-            origin_guide_id=guide.id if guide else None,
-            origin_store_id=guide.store_id if guide else None,
-            guide_id=guide.id if guide else None,
-            registration_tag=campaign,
-            **fields,
-        )
-        if updated != 1:
-            member = await Member.filter(id=member_id, brand_id=brand_id).using_db(conn).get_or_none()
-            if member is None or member.deleted_at is not None:
-                raise ReferralError(Code.MEMBER_NOT_FOUND, "No such member.")
-            raise ReferralError(Code.ALREADY_REGISTERED, "You are already a member.")
+        if await registering.using_db(conn).update(**values) != 1:
+            raise await _not_registering(brand_id, member_id, conn)
+        channel, campaign = values["channel"], values["registration_tag"]
         if guide is not None:
             await GuideBinding.create(
                 brand_id=brand_id,
@@ -196,7 +222,14 @@ async def register(
                 attribute=True,
                 conn=conn,
             )
-    return await Member.get(id=member_id)
+
+
+async def _not_registering(brand_id: int, member_id: int, conn: BaseDBAsyncClient | None = None) -> ReferralError:
+    """Why a registration's conditional update matched nothing."""
+    member = await Member.filter(id=member_id, brand_id=brand_id).using_db(conn).get_or_none()
+    if member is None or member.deleted_at is not None:
+        return ReferralError(Code.MEMBER_NOT_FOUND, "No such member.")
+    return ReferralError(Code.ALREADY_REGISTERED, "You are already a member.")
 
 
 async def _earliest_scanned_guide(brand_id: int, member_id: int) -> Guide | None:
