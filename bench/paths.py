@@ -10,7 +10,9 @@ statement) and write_offs.write_off_stepwise, each write-off a fresh coupon with
 key, then signups.sign_up (one call of events_sign_up under the event's lock) and
 signups.sign_up_stepwise: every task signs members up for the same event, 100 places and then the
 waitlist, a fresh event once each member has signed up for it (a popular class opening: the
-sign-ups queue on the event's row lock). Prints operations per second, latency, and the CPU per operation of this process and of
+sign-ups queue on the event's row lock). Last, members.register (one statement) and
+register(stepwise=True), fresh members registering, every other one with a guide's code and the
+rest with a registered member's (a friend's invite: a referral touch too). Prints operations per second, latency, and the CPU per operation of this process and of
 PostgreSQL (read from /proc), with the statements each path sent.
 """
 
@@ -37,6 +39,7 @@ from loyalty import item_codes
 from loyalty.models import CouponKind
 from loyalty.services import claims, coupons, step_rewards, write_offs
 from referral import codes
+from referral.services import invites, members
 from referral.sql import insert_many
 from server.db import tortoise_config
 from server.migrate import migrate
@@ -137,6 +140,26 @@ async def main() -> None:
                 made = await events.create(brand_id=brand_id, store_id=None, spec=spec, now=now)
                 await events.publish(brand_id=brand_id, event_id=made.id, store_scope=None, now=now)
                 classes.append(made.id)
+            # Members signed in, not registered, for every registration either path may make.
+            newcomers = [invites.new_member_code() for _ in range(int(args.rounds * 2 * args.seconds * 2_500))]
+            await insert_many(
+                conn,
+                "member",
+                {"brand_id": "int", "created_at": "timestamptz", "invite_code": "text"},
+                [[brand_id, now, code] for code in newcomers],
+            )
+            joining = iter(
+                row["id"]
+                for row in await conn.execute_query_dict(
+                    "SELECT id FROM member WHERE brand_id = $1 AND registered_at IS NULL ORDER BY id", [brand_id]
+                )
+            )
+            guide_code = (await conn.execute_query_dict("SELECT invite_code FROM guide WHERE id = $1", [guide["id"]]))[
+                0
+            ]
+            friend_code = (
+                await conn.execute_query_dict("SELECT invite_code FROM member WHERE id = $1", [member_ids[0]])
+            )[0]["invite_code"]
             serials, turns, unused, places = count(), count(), iter(fresh), count()
 
             def claimer(claim: Callable[..., Awaitable[claims.ClaimResult]]) -> Operation:
@@ -179,6 +202,19 @@ async def main() -> None:
 
                 return operation
 
+            def registrar(stepwise: bool) -> Operation:
+                async def operation() -> None:
+                    member_id = next(joining)
+                    await members.register(
+                        brand_id=brand_id,
+                        member_id=member_id,
+                        now=datetime.now(UTC),
+                        code=friend_code if member_id % 2 else guide_code["invite_code"],
+                        stepwise=stepwise,
+                    )
+
+                return operation
+
             paths = {
                 "claim, one call (3 campaigns)": claimer(claims.claim),
                 "claim, step by step": claimer(claims.claim_stepwise),
@@ -186,6 +222,8 @@ async def main() -> None:
                 "write-off, step by step": writer(write_offs.write_off_stepwise),
                 "sign-up, one call": signer(signups.sign_up),
                 "sign-up, step by step": signer(signups.sign_up_stepwise),
+                "registration, one statement": registrar(False),
+                "registration, step by step": registrar(True),
             }
             latencies: dict[str, list[float]] = {label: [] for label in paths}
             spent = {label: [0.0, 0.0] for label in paths}
