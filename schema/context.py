@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -34,6 +34,10 @@ class Context:
     caller: Caller | None = None
     # Why the presented token was refused, so a protected field can say so precisely.
     auth_error: AuthError | None = None
+    # Set when the caller was taken from the token without reading the session (an operation made
+    # only of fields that check it in their own statement, schema.permissions.CHECK_OWN_SESSION):
+    # reads it, raising the AuthError a revoked session gets.
+    read_session: Callable[[], Awaitable[object]] | None = None
     # Keyed hashes of the client's address and device id (server/client_fingerprints.py), computed
     # only by the few operations that record them, not on every request.
     seen: Callable[[], list[tuple[FingerprintKind, str]]] = lambda: []
@@ -49,6 +53,18 @@ class Context:
         if self.qr_images_left <= 0:
             raise ClientError("QR_LIMIT_REACHED", f"At most {MAX_QR_IMAGES} QR images per request.")
         self.qr_images_left -= 1
+
+    async def confirm_session(self) -> None:
+        """Before a field that checked the session in its own statement reports a refusal: read the
+        session, so that a revoked one is refused as TOKEN_INVALID, as any other field would be,
+        not with the field's own refusal. Nothing to do when the session was read already."""
+        if self.read_session is None:
+            return
+        try:
+            await self.read_session()
+        except AuthError as exc:
+            raise ClientError(exc.code.value, exc.message) from None
+        self.read_session = None
 
     def now(self) -> datetime:
         return self.clock()

@@ -17,7 +17,18 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import ASTValidationRule, DocumentNode, GraphQLError, GraphQLSchema, Node, Visitor, parse, visit
+from graphql import (
+    ASTValidationRule,
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLSchema,
+    Node,
+    OperationDefinitionNode,
+    Visitor,
+    parse,
+    visit,
+)
 from graphql.error import GraphQLSyntaxError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.schema import validate_document
@@ -138,3 +149,31 @@ class _DropTokens(Visitor):
         if node.loc is not None:
             # Dropped on purpose (see LimitedParserCache); graphql-core types them as always set.
             node.loc.start_token = node.loc.end_token = None  # type: ignore[assignment]
+
+
+def root_fields(query: str, operation_name: str | None, *, max_tokens: int) -> frozenset[str] | None:
+    """The names of the fields an operation selects at its root, for a text seen before (its parse
+    is cached); None when unknown: a text seen once (parsed in a worker thread, not here, on the
+    event loop), no such operation, or a fragment at the root."""
+    if texts.count(query) < 2:
+        return None
+    return _root_fields(query, operation_name, max_tokens)
+
+
+@functools.lru_cache(maxsize=256)
+def _root_fields(query: str, operation_name: str | None, max_tokens: int) -> frozenset[str] | None:
+    try:
+        document = parse(query, no_location=True, max_tokens=max_tokens)
+    except GraphQLSyntaxError:
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if operation_name is not None:
+        operations = [o for o in operations if o.name is not None and o.name.value == operation_name]
+    if len(operations) != 1:
+        return None
+    names = set()
+    for selection in operations[0].selection_set.selections:
+        if not isinstance(selection, FieldNode):
+            return None
+        names.add(selection.name.value)
+    return frozenset(names)

@@ -10,6 +10,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.types import Info
 from strawberry.utils.str_converters import to_camel_case
 
 from events.errors import EventError, EventErrorCode
@@ -153,6 +154,11 @@ def mutation_payload(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]
         try:
             result = await fn(*args, **kwargs)
         except DOMAIN_ERRORS as exc:
+            # A field that checks the session in its own statement (CHECK_OWN_SESSION) has the
+            # session read before it reports a refusal: a revoked one is told so, as elsewhere.
+            info = kwargs.get("info") or next((a for a in args if isinstance(a, Info)), None)
+            if isinstance(info, Info):
+                await info.context.confirm_session()
             count_outcome(fn.__name__, exc.code.value)
             if not payload_type:
                 # Protected mutations return `Payload | None`, so a refused permission nulls only this field.

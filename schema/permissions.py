@@ -13,6 +13,14 @@ from reach import segments
 from referral.errors import ReferralError, ReferralErrorCode
 from schema.errors import ClientError
 
+# Fields whose service reads the member's row, in the one statement that does the field's work, with
+# the condition the session check reads it with (this brand, not erased), so that a revoked session
+# writes nothing; mutation_payload has the session read before it reports any refusal of theirs
+# (context.confirm_session), so a revoked one still gets TOKEN_INVALID. An operation made only of
+# these runs without reading the session first: a claim's only round trip is then its own. A field
+# is added here only with a test of a revoked session through it (tests/loyalty/test_claim_session.py).
+CHECK_OWN_SESSION = frozenset({"claimItemCode"})
+
 
 def require_caller(info: Info) -> Caller:
     """The signed-in caller; raises UNAUTHENTICATED, or the reason the token was refused."""

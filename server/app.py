@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from tortoise import connections
 from tortoise.contrib.starlette import RegisterTortoise
 
-from access.sessions import caller_from_token
+from access.sessions import caller_from_token, consumer_from_token
 from foundation import replica
 from foundation.auth.errors import AuthError, AuthErrorCode
 from foundation.integrations.clients import open_integrations
@@ -27,6 +27,7 @@ from foundation.metrics import exposition
 from foundation.ratelimit import open_limiter
 from foundation.settings import Mode, Settings, get_settings
 from schema.context import Context
+from schema.permissions import CHECK_OWN_SESSION
 from schema.root import Schema, build_schema
 from server import console, graphiql, insight_exports
 from server.client_fingerprints import seen_in
@@ -84,15 +85,21 @@ def create_app(
     fingerprint_key = settings.signing_key("fingerprints")
 
     async def context_factory(request: Request) -> Context:
-        caller, error = None, None
+        caller, error, read_session = None, None, None
         header = request.headers.get("authorization")
         if header is not None:
             scheme, _, token = header.partition(" ")
             if scheme.lower() != "bearer" or not token.strip():
                 error = AuthError(AuthErrorCode.TOKEN_INVALID, "Send the token as 'Authorization: Bearer <token>'.")
             else:
+                token = token.strip()
                 try:
-                    caller = await caller_from_token(settings=settings, token=token.strip())
+                    if _checks_own_session(request):
+                        caller = consumer_from_token(settings=settings, token=token)
+                    if caller is not None:
+                        read_session = functools.partial(caller_from_token, settings=settings, token=token)
+                    else:
+                        caller = await caller_from_token(settings=settings, token=token)
                 except AuthError as exc:
                     error = exc
         return Context(
@@ -106,6 +113,7 @@ def create_app(
             clock=clock,
             caller=caller,
             auth_error=error,
+            read_session=read_session,
         )
 
     async def metrics(request: Request) -> Response:
@@ -190,3 +198,9 @@ def _may_scrape(request: Request, settings: Settings) -> bool:
         return True
     client = request.client
     return client is not None and client.host in ("127.0.0.1", "::1")
+
+
+def _checks_own_session(request: Request) -> bool:
+    """Whether every field the operation asks for reads the session in its own statement."""
+    fields = getattr(request.state, "root_fields", None)
+    return bool(fields) and fields <= CHECK_OWN_SESSION

@@ -215,6 +215,11 @@ class GraphQLEndpoint:
         allowed = {OperationType.QUERY}
         if request.method == "POST":
             allowed.add(OperationType.MUTATION)
+        # Which fields the operation asks for at its root, known before the session is read: some
+        # read it in their own statement (schema.permissions.CHECK_OWN_SESSION).
+        request.state.root_fields = documents.root_fields(
+            params.query, params.operation_name, max_tokens=self.max_tokens
+        )
         context = await self.context_factory(request)
         handed = documents.prepared.set(ready)
         try:
