@@ -5,8 +5,8 @@ Every change to an event's places runs with the event's row locked (SQLite runs 
 a time): the decision "confirmed or waitlisted", the waitlist position and the promotion all read
 counters nobody else can change meanwhile. On PostgreSQL the lock is FOR NO KEY UPDATE: it
 serialises the changes to places, yet rows that only refer to the event (a walk-in's registration,
-an invitation) can be written meanwhile. The CHECK
-confirmed_count <= capacity backs it, and (event, member) is unique, so a double tap signs up once.
+an invitation) can be written meanwhile. The CHECK confirmed_count <= capacity backs it, and
+(event, member) is unique, so a double tap signs up once.
 """
 
 from __future__ import annotations
