@@ -297,8 +297,12 @@ async def _record_rescan(batch: CodeBatch, serial: int, member_id: int, city: st
 async def _replay(
     member_id: int, idempotency_key: str, parsed: item_codes.ItemCode, place: str | None
 ) -> ClaimResult | None:
-    """The first answer to a retried request; raises IDEMPOTENCY_KEY_REUSED if the key claimed another code."""
-    earlier = await Claim.get_or_none(member_id=member_id, idempotency_key=idempotency_key).select_related("batch")
+    """The first answer to a retried request; raises IDEMPOTENCY_KEY_REUSED if the key claimed another code.
+    Only a member who is still there gets one: an erased member's retry is refused like any claim of
+    theirs, since a claim is what checks a claimant's session (schema CHECK_OWN_SESSION)."""
+    earlier = await Claim.get_or_none(
+        member_id=member_id, idempotency_key=idempotency_key, member__deleted_at__isnull=True
+    ).select_related("batch")
     if earlier is None:
         return None
     if (earlier.batch_id, earlier.serial, earlier.city) != (parsed.batch_id, parsed.serial, place):

@@ -57,10 +57,13 @@ async def test_a_claim_alone_is_its_own_session_check(
 async def test_an_erased_member_is_refused_as_a_revoked_session(db: str, client: GraphQLClient, settings) -> None:
     shop = await open_shop(client, settings)
     member, token = await shop.mother("mum", via=shop.guide.invite_code)
-    assert (await shop.claim(token))["errors"] == []
+    first = shop.code()
+    assert (await shop.claim(token, first, key="key-0000-0001"))["errors"] == []
     await Member.filter(id=member.id).update(deleted_at=datetime.now(UTC))
-    for code in (shop.code(), shop.code(), "not-a-code", "not-a-code"):
-        reply = await client.post(CLAIM, {"c": code, "k": None, "city": None}, token=token)
+    # A fresh code, a forged one, and the retry of the claim made before (which a member still
+    # there would get answered again): each twice, the text's first sight and a later one.
+    for code, key in [(shop.code(), None)] * 2 + [("not-a-code", None)] * 2 + [(first, "key-0000-0001")] * 2:
+        reply = await client.post(CLAIM, {"c": code, "k": key, "city": None}, token=token)
         assert reply.error_codes == ["TOKEN_INVALID"], reply.body
         assert reply.data == {"claimItemCode": None}
     assert await Claim.filter(member_id=member.id).count() == 1
