@@ -10,7 +10,7 @@ statement) and write_offs.write_off_stepwise, each write-off a fresh coupon with
 key, then signups.sign_up (one call of events_sign_up under the event's lock) and
 signups.sign_up_stepwise: every task signs members up for the same event, 100 places and then the
 waitlist, a fresh event once each member has signed up for it (a popular class opening: the
-sign-ups queue on the event's row lock). Last, members.register (one statement) and
+sign-ups queue on the event's row lock), with a sign-up bonus of 20 points running. Last, members.register (one statement) and
 register(stepwise=True), fresh members registering, every other one with a guide's code and the
 rest with a registered member's (a friend's invite: a referral touch too). Prints operations per second, latency, and the CPU per operation of this process and of
 PostgreSQL (read from /proc), with the statements each path sent.
@@ -37,7 +37,8 @@ from events.services import events, signups
 from foundation.settings import Settings
 from loyalty import item_codes
 from loyalty.models import CouponKind
-from loyalty.services import claims, coupons, step_rewards, write_offs
+from loyalty.services import campaigns, claims, coupons, step_rewards, write_offs
+from loyalty.triggers import Trigger
 from referral import codes
 from referral.services import invites, members
 from referral.sql import insert_many
@@ -134,6 +135,17 @@ async def main() -> None:
             start = now + timedelta(days=30)
             spec = events.EventSpec(
                 title="Baby yoga", starts_at=start, ends_at=start + timedelta(hours=2), capacity=100, place="Store"
+            )
+            # A sign-up bonus, as the reference brand runs: 20 points per member and event.
+            await campaigns.create(
+                brand_id=brand_id,
+                spec=campaigns.CampaignSpec(
+                    "Sign-up bonus",
+                    points=20,
+                    trigger=Trigger.EVENT_SIGN_UP,
+                    starts_at=now - timedelta(days=1),
+                    ends_at=now + timedelta(days=30),
+                ),
             )
             classes = []
             for _ in range(int(args.rounds * 2 * args.seconds * 1_500) // len(member_ids) + 1):

@@ -1,6 +1,7 @@
 """A sign-up's place in one call on PostgreSQL: events_sign_up() does what events.services.signups
-does step by step under the event's row lock, in one round trip instead of six. The lock is held
-until COMMIT, so every round trip inside it is time every other member of a full event waits.
+does step by step under the event's row lock, in one round trip instead of five. The lock is held
+until COMMIT, so every round trip inside it is time every other member of a full event waits: the
+caller runs the step's campaigns before this call, so that the lock spans the call and COMMIT.
 tests/events/test_sign_up_paths.py runs the same sign-ups through both and compares every row they
 write: change one, change both.
 
@@ -17,12 +18,11 @@ from foundation.postgres_only import PostgresOnlySQL
 SIGN_UP = r"""
 CREATE OR REPLACE FUNCTION events_sign_up(
   p_brand integer, p_event integer, p_member integer, p_answers jsonb, p_now timestamptz, p_ticket text,
-  OUT p_outcome text, OUT p_registration registration
+  p_invited integer, OUT p_outcome text, OUT p_registration registration
 ) LANGUAGE plpgsql AS $fn$
 DECLARE
   e event;
   v_seat boolean;
-  v_invited integer;
   v_guide integer;
   v_store integer;
 BEGIN
@@ -40,9 +40,6 @@ BEGIN
     p_outcome := 'EXISTING';
     RETURN;
   END IF;
-  -- Credited to the guide whose invitation came last, if any.
-  SELECT guide_id INTO v_invited FROM invitation WHERE event_id = p_event AND member_id = p_member
-    ORDER BY invited_at DESC, id DESC LIMIT 1;
   v_seat := e.confirmed_count < e.capacity;
   UPDATE event SET confirmed_count = confirmed_count + CASE WHEN v_seat THEN 1 ELSE 0 END,
     waitlist_seq = waitlist_seq + CASE WHEN v_seat THEN 0 ELSE 1 END
@@ -51,7 +48,7 @@ BEGIN
     -- Signing up again after cancelling: the same row, back in line.
     UPDATE registration SET status = CASE WHEN v_seat THEN 'confirmed' ELSE 'waitlisted' END,
       answers = p_answers, signed_up_at = p_now, confirmed_at = CASE WHEN v_seat THEN p_now END,
-      cancelled_at = NULL, invited_by_id = v_invited,
+      cancelled_at = NULL, invited_by_id = p_invited,
       waitlist_position = CASE WHEN v_seat THEN NULL ELSE e.waitlist_seq + 1 END
       WHERE id = p_registration.id
       RETURNING * INTO p_registration;
@@ -59,14 +56,14 @@ BEGIN
     INSERT INTO registration (brand_id, event_id, member_id, status, waitlist_position, answers, invited_by_id,
       ticket_code, signed_up_at, confirmed_at, cancelled_at, checked_in_at, walk_in)
     VALUES (p_brand, p_event, p_member, CASE WHEN v_seat THEN 'confirmed' ELSE 'waitlisted' END,
-      CASE WHEN v_seat THEN NULL ELSE e.waitlist_seq + 1 END, p_answers, v_invited, p_ticket, p_now,
+      CASE WHEN v_seat THEN NULL ELSE e.waitlist_seq + 1 END, p_answers, p_invited, p_ticket, p_now,
       CASE WHEN v_seat THEN p_now END, NULL, NULL, FALSE)
     RETURNING * INTO p_registration;
   END IF;
-  -- The touch: the inviting guide, else the guide bound to the member now
+  -- The touch: the inviting guide (p_invited, read by the caller), else the guide bound to the member now
   -- (referral.services.attribution.guide_at); a guide's touch counts for the guide's store.
-  IF v_invited IS NOT NULL THEN
-    v_guide := v_invited;
+  IF p_invited IS NOT NULL THEN
+    v_guide := p_invited;
   ELSE
     SELECT gb.guide_id, gb.store_id INTO v_guide, v_store
     FROM (SELECT 1) AS x LEFT JOIN guide_binding gb ON gb.id = (
@@ -96,6 +93,6 @@ class Migration(migrations.Migration):
     operations = [
         PostgresOnlySQL(
             [SIGN_UP],
-            reverse_sql=["DROP FUNCTION events_sign_up(integer, integer, integer, jsonb, timestamptz, text)"],
+            reverse_sql=["DROP FUNCTION events_sign_up(integer, integer, integer, jsonb, timestamptz, text, integer)"],
         ),
     ]

@@ -1,6 +1,6 @@
 """A sign-up's place in one round trip on PostgreSQL: one call of events_sign_up() (events/migrations/0003),
-which does under the event's row lock what signups.sign_up_stepwise does step by step. The lock is held
-until COMMIT: a full event's sign-ups queue on it, so the fewer round trips it spans, the more
+which does under the event's row lock what signups.sign_up_stepwise does step by step. The lock is
+held until COMMIT: a full event's sign-ups queue on it, so the fewer round trips it spans, the more
 sign-ups an event takes per second."""
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ async def take_place(
     answers: dict[str, Any],
     now: datetime,
     ticket: str,
+    invited_by: int | None,
 ) -> tuple[str, Registration | None]:
     """What the function answered (SIGNED_UP, EXISTING: signed up already, or why the event refused:
     EVENT_CANCELLED, EVENT_NOT_OPEN) and the member's registration, if there is one."""
@@ -50,7 +51,7 @@ async def take_place(
     rows = await q.rows(
         f"SELECT s.p_outcome AS outcome, {', '.join(f'(s.p_registration).{c}' for c in COLUMNS)} "
         f"FROM events_sign_up({q.p(brand_id)}, {q.p(event_id)}, {q.p(member_id)}, "
-        f"CAST({q.p(json.dumps(answers))} AS JSONB), {q.p(now)}, {q.p(ticket)}) AS s"
+        f"CAST({q.p(json.dumps(answers))} AS JSONB), {q.p(now)}, {q.p(ticket)}, {q.p(invited_by)}) AS s"
     )
     row = rows[0]
     outcome = row.pop("outcome")

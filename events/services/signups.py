@@ -58,29 +58,44 @@ async def sign_up(
     same registration. Raises EVENT_NOT_FOUND, EVENT_NOT_OPEN, EVENT_CANCELLED, NOT_IN_AUDIENCE,
     ANSWER_INVALID or MEMBER_NOT_REGISTERED.
 
-    On PostgreSQL the place is taken in one call (signup_call), so the event's row lock spans that
-    call, the step's campaigns and COMMIT; elsewhere step by step (sign_up_stepwise): the two write
-    the same rows."""
+    On PostgreSQL the place is taken in one call (signup_call), after the step's campaigns in the
+    same transaction, so the event's row lock, which every sign-up of the event waits for, spans
+    that call and COMMIT; elsewhere step by step (sign_up_stepwise): the two write the same rows."""
     if not Statement().postgres:
         return await sign_up_stepwise(
             brand_id=brand_id, event_id=event_id, member_id=member_id, answers=answers, now=now, on_step=on_step
         )
     event, kept = await _admitted(brand_id=brand_id, event_id=event_id, member_id=member_id, answers=answers, now=now)
-    async with in_transaction() as conn:
-        outcome, registration = await signup_call.take_place(
-            conn,
-            brand_id=brand_id,
-            event_id=event.id,
-            member_id=member_id,
-            answers=kept,
-            now=now,
-            ticket=codes.new(TICKET_PREFIX, 10),
-        )
-        if registration is None:
-            raise _closed(outcome)
-        if outcome == signup_call.SIGNED_UP:
-            await _reached(on_step, conn, registration, now)
-        return registration
+    invited_by = await _invited_by(event.id, member_id)
+    try:
+        async with in_transaction() as conn:
+            # The campaigns' accounts are locked before the event: safe, since nothing holding an
+            # event's lock waits for an account (a cancellation and HQ's changes lock none).
+            await _reached(on_step, conn, event, member_id, invited_by, now)
+            outcome, registration = await signup_call.take_place(
+                conn,
+                brand_id=brand_id,
+                event_id=event.id,
+                member_id=member_id,
+                answers=kept,
+                now=now,
+                ticket=codes.new(TICKET_PREFIX, 10),
+                invited_by=invited_by,
+            )
+            if outcome != signup_call.SIGNED_UP or registration is None:
+                raise _Undone(outcome, registration)  # the step's rewards with it
+            return registration
+    except _Undone as undone:
+        if undone.registration is None:
+            raise _closed(undone.outcome) from None
+        return undone.registration
+
+
+class _Undone(Exception):
+    """Rolls a sign-up's transaction back: signed up already (that registration), or closed."""
+
+    def __init__(self, outcome: str, registration: Registration | None) -> None:
+        self.outcome, self.registration = outcome, registration
 
 
 async def sign_up_stepwise(
@@ -89,7 +104,7 @@ async def sign_up_stepwise(
     """sign_up in Python, a round trip per step: SQLite's path, and the reference the one call is
     compared with (tests/events/test_sign_up_paths.py)."""
     event, kept = await _admitted(brand_id=brand_id, event_id=event_id, member_id=member_id, answers=answers, now=now)
-    invitation = await Invitation.filter(event_id=event.id, member_id=member_id).order_by("-invited_at", "-id").first()
+    invited_by = await _invited_by(event.id, member_id)
     async with in_transaction() as conn:
         locked = await _lock(conn, event.id)
         _check_open(locked, now)
@@ -103,7 +118,7 @@ async def sign_up_stepwise(
             signed_up_at=now,
             confirmed_at=now if seat else None,
             cancelled_at=None,
-            invited_by_id=invitation.guide_id if invitation else None,
+            invited_by_id=invited_by,
             waitlist_position=None if seat else locked.waitlist_seq + 1,
         )
         await _count(conn, locked, seats=1 if seat else 0, waitlist=0 if seat else 1)
@@ -125,13 +140,13 @@ async def sign_up_stepwise(
             member_id=member_id,
             kind=TouchKind.EVENT_SIGN_UP,
             at=now,
-            guide_id=invitation.guide_id if invitation else None,
-            attribute=invitation is None,
+            guide_id=invited_by,
+            attribute=invited_by is None,
             event_ref=f"event:{event.id}",
             source=f"signup:{registration.id}:{int(now.timestamp())}",
             conn=conn,
         )
-        await _reached(on_step, conn, registration, now)
+        await _reached(on_step, conn, event, member_id, invited_by, now)
         return registration
 
 
@@ -149,17 +164,25 @@ async def _admitted(
     return event, check_answers(event.questions, answers)
 
 
-async def _reached(on_step: StepReached, conn: BaseDBAsyncClient, registration: Registration, now: datetime) -> None:
+async def _invited_by(event_id: int, member_id: int) -> int | None:
+    """The guide whose invitation to the event came last, if any: the sign-up is credited to them."""
+    invitation = await Invitation.filter(event_id=event_id, member_id=member_id).order_by("-invited_at", "-id").first()
+    return invitation.guide_id if invitation else None
+
+
+async def _reached(
+    on_step: StepReached, conn: BaseDBAsyncClient, event: Event, member_id: int, invited_by: int | None, now: datetime
+) -> None:
     """The sign-up step, credited to the inviting guide if any: rewarded once per member and event,
     however often they sign up again."""
     await on_step(
         conn,
-        brand_id=registration.brand_id,
-        member_id=registration.member_id,
+        brand_id=event.brand_id,
+        member_id=member_id,
         step=EventStep.SIGN_UP,
-        key=f"signup:{registration.event_id}:{registration.member_id}",
+        key=f"signup:{event.id}:{member_id}",
         now=now,
-        guide_id=registration.invited_by_id,
+        guide_id=invited_by,
     )
 
 

@@ -69,6 +69,15 @@ async def _world(slug: str) -> World:
     world.names["campaign"] = {}
     for spec in (
         campaigns.CampaignSpec("Sign-up bonus", points=20, trigger=step, **year),
+        # Starts between ann's sign-up and her second tap: the one call grants it to the tap, then
+        # undoes it with the transaction when the call finds her signed up already.
+        campaigns.CampaignSpec(
+            "Late bonus",
+            points=5,
+            trigger=step,
+            starts_at=START + timedelta(seconds=30),
+            ends_at=year["ends_at"],
+        ),
         campaigns.CampaignSpec(
             "Guide brought them", via_guide=True, beneficiary=Beneficiary.GUIDE, points=10, trigger=step, **year
         ),
@@ -235,8 +244,15 @@ async def test_the_one_call_signs_up_as_the_steps_do(db: str) -> None:
     touches = {(dict(r)["member_id"], dict(r)["guide_id"], dict(r)["store_id"]) for r in rows_one["touch"]}
     assert {("ann", "amy", "S1"), ("cat", None, None), ("eve", "bob", "S2")} <= touches
     rewarded = sorted((dict(r)["member_id"], dict(r)["points"]) for r in rows_one["step_reward"])
-    # Once per member and event (cat's second sign-up earns nothing); amy's for ann twice and bea.
-    assert rewarded == [("amy", 10)] * 3 + [("ann", 20)] * 2 + [("bea", 20), ("bob", 10), ("cat", 20), ("eve", 20)]
+    # Once per member and event (cat's second sign-up earns nothing); amy's for ann twice and bea;
+    # the late bonus for every sign-up after it started, not for ann's second tap.
+    assert rewarded == [("amy", 10)] * 3 + [("ann", 5), ("ann", 20), ("ann", 20), ("bea", 5), ("bea", 20)] + [
+        ("bob", 10),
+        ("cat", 5),
+        ("cat", 20),
+        ("eve", 5),
+        ("eve", 20),
+    ]
     assert len(rows_one["message"]) == 1
 
 
@@ -257,14 +273,15 @@ async def test_the_call_refuses_an_event_closed_under_its_lock_and_writes_nothin
                 answers={},
                 now=START,
                 ticket="T0000000000",
+                invited_by=None,
             )
         assert (outcome, registration) == (why, None)
     assert await Registration.filter(brand_id=world.brand_id).count() == 0
 
 
 async def test_a_sign_up_holds_its_event_for_one_call_on_postgresql(db: str, query_log: QueryLog) -> None:
-    """Two reads before the transaction; inside it the call, which takes the event's lock, and the
-    step's campaigns (none run here), then COMMIT."""
+    """Three reads before the transaction (the event, the member, the invitation); inside it the
+    step's campaigns (none run here), then the call, which takes the event's lock, then COMMIT."""
     if db != "postgres":
         pytest.skip("SQLite has the stepwise path only")
     world = await _world("one")
@@ -280,4 +297,4 @@ async def test_a_sign_up_holds_its_event_for_one_call_on_postgresql(db: str, que
         on_step=step_rewards.reward,
     )
     tables = [s.split(" FROM ", 1)[1].split()[0].strip('"') for s in query_log.statements]
-    assert tables == ["event", "member", "events_sign_up($1,", "(SELECT"], query_log.statements
+    assert tables == ["event", "member", "invitation", "(SELECT", "events_sign_up($1,"], query_log.statements
