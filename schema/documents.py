@@ -160,7 +160,9 @@ def root_fields(query: str, operation_name: str | None, *, max_tokens: int) -> f
     return _root_fields(query, operation_name, max_tokens)
 
 
-@functools.lru_cache(maxsize=256)
+# As many texts as the parser cache keeps; keyed by the text itself: a hash that collided would
+# hand one operation's fields to another, and these decide whether the session is read.
+@functools.lru_cache(maxsize=128)
 def _root_fields(query: str, operation_name: str | None, max_tokens: int) -> frozenset[str] | None:
     try:
         document = parse(query, no_location=True, max_tokens=max_tokens)
