@@ -11,27 +11,10 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from events.models import Registration, RegistrationStatus
+from events.models import Registration
 from referral.sql import Statement
 
 SIGNED_UP = "SIGNED_UP"
-
-COLUMNS = (
-    "id",
-    "brand_id",
-    "event_id",
-    "member_id",
-    "status",
-    "waitlist_position",
-    "answers",
-    "invited_by_id",
-    "ticket_code",
-    "signed_up_at",
-    "confirmed_at",
-    "cancelled_at",
-    "checked_in_at",
-    "walk_in",
-)
 
 
 async def take_place(
@@ -48,8 +31,9 @@ async def take_place(
     """What the function answered (SIGNED_UP, EXISTING: signed up already, or why the event refused:
     EVENT_CANCELLED, EVENT_NOT_OPEN) and the member's registration, if there is one."""
     q = Statement(conn)
+    # The function in FROM runs once; `(s.p_registration).*` spreads its row into columns.
     rows = await q.rows(
-        f"SELECT s.p_outcome AS outcome, {', '.join(f'(s.p_registration).{c}' for c in COLUMNS)} "
+        "SELECT s.p_outcome AS outcome, (s.p_registration).* "
         f"FROM events_sign_up({q.p(brand_id)}, {q.p(event_id)}, {q.p(member_id)}, "
         f"CAST({q.p(json.dumps(answers))} AS JSONB), {q.p(now)}, {q.p(ticket)}, {q.p(invited_by)}) AS s"
     )
@@ -57,7 +41,5 @@ async def take_place(
     outcome = row.pop("outcome")
     if row["id"] is None:
         return outcome, None
-    stored = row["answers"]
-    row["answers"] = json.loads(stored) if isinstance(stored, str) else stored
-    row["status"] = RegistrationStatus(row["status"])
-    return outcome, Registration.construct(**row)
+    # How tortoise itself makes a model of a row it read: each column to its field's Python type.
+    return outcome, Registration._init_from_db(**row)
