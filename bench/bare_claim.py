@@ -1,6 +1,8 @@
 """The floor the GraphQL claim is measured against: the same claim as one starlette route over asyncpg,
 with nothing else (no GraphQL, no ORM, no campaign rules), made two ways: the service's statements
-one round trip each (/claim), and all of it in one statement (/claim-in-one-statement).
+one round trip each (/claim), and all of it in one statement (/claim-in-one-statement). A third
+route (/claim-by-function) calls the service's own claim function, rules and all, with nothing above it;
+/me answers `{ me { roles } }` by hand.
 
 It verifies the bearer token, checks that the session's member still exists (an erased member's
 token must stop working: the same look-up every signed-in GraphQL request makes) and the code's
@@ -12,6 +14,7 @@ environment).
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -27,6 +30,9 @@ from foundation.auth import tokens
 from foundation.auth.errors import AuthError
 from foundation.settings import Settings
 from loyalty import item_codes
+from loyalty.models import POINTS_VALID_DAYS
+from loyalty.services.coupons import COUPON_PREFIX
+from referral import codes
 
 settings = Settings.from_env()
 keyring = settings.item_keyring
@@ -162,6 +168,54 @@ SELECT (SELECT COUNT(*) FROM who) AS member_found, (SELECT COUNT(*) FROM b) AS b
 """
 
 
+async def claim_by_function(request: Request) -> JSONResponse:
+    """The service's own claim, loyalty_claim() with the brand's running rules, called bare: what the
+    GraphQL claim costs with every layer above the database taken away."""
+    scanned = await _scan(request)
+    if isinstance(scanned, JSONResponse):
+        return scanned
+    principal, parsed = scanned
+    assert pool is not None
+    answer = json.loads(
+        await pool.fetchval(
+            "SELECT loyalty_claim($1, $2, $3, $4, $5, NULL, $6, NULL, $7, $8)",
+            principal.brand_id,
+            principal.principal_id,
+            parsed.batch_id,
+            parsed.serial,
+            parsed.key_id,
+            datetime.now(UTC),
+            [codes.new(COUPON_PREFIX, 10)],
+            POINTS_VALID_DAYS,
+        )
+    )
+    if "error" in answer:
+        return JSONResponse({"error": answer["error"]})
+    return JSONResponse({"claimId": answer["claim_id"], "balance": answer["balance"]})
+
+
+async def me(request: Request) -> JSONResponse:
+    """`{ me { roles } }` by hand: the bearer's token and the same session read every signed-in
+    GraphQL request makes, answered in GraphQL's shape. What the GraphQL layers cost the cheapest
+    signed-in request is the gap between the two."""
+    _, _, token = request.headers.get("authorization", "").partition(" ")
+    try:
+        principal = tokens.decode(token, secret=str(settings.secret_key))
+    except AuthError:
+        return JSONResponse({"error": "UNAUTHENTICATED"}, status_code=401)
+    assert pool is not None
+    row = await pool.fetchrow(
+        "SELECT m.id, g.role FROM member m LEFT JOIN guide g ON g.member_id = m.id AND g.brand_id = m.brand_id "
+        "AND g.status = 'active' WHERE m.id = $1 AND m.brand_id = $2 AND m.deleted_at IS NULL",
+        principal.principal_id,
+        principal.brand_id,
+    )
+    if row is None:
+        return JSONResponse({"error": "TOKEN_INVALID"}, status_code=401)
+    roles = ["CONSUMER"] + ([str(row["role"]).upper()] if row["role"] else [])
+    return JSONResponse({"data": {"me": {"roles": roles}}})
+
+
 async def claim_in_one_statement(request: Request) -> JSONResponse:
     scanned = await _scan(request)
     if isinstance(scanned, JSONResponse):
@@ -205,6 +259,8 @@ app = Starlette(
     routes=[
         Route("/claim", claim, methods=["POST"]),
         Route("/claim-in-one-statement", claim_in_one_statement, methods=["POST"]),
+        Route("/claim-by-function", claim_by_function, methods=["POST"]),
+        Route("/me", me, methods=["POST"]),
         Route("/health", health),
     ],
     lifespan=lifespan,
