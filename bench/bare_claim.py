@@ -170,21 +170,24 @@ SELECT (SELECT COUNT(*) FROM who) AS member_found, (SELECT COUNT(*) FROM b) AS b
 
 async def claim_by_function(request: Request) -> JSONResponse:
     """The service's own claim, loyalty_claim() with the brand's running rules, called bare: what the
-    GraphQL claim costs with every layer above the database taken away."""
+    GraphQL claim costs with every layer above the database taken away. It records the client's
+    idempotency key, as the GraphQL claim does."""
     scanned = await _scan(request)
     if isinstance(scanned, JSONResponse):
         return scanned
     principal, parsed = scanned
+    key = (await request.json()).get("key")  # starlette keeps the parsed body
     assert pool is not None
     answer = json.loads(
         await pool.fetchval(
-            "SELECT loyalty_claim($1, $2, $3, $4, $5, NULL, $6, NULL, $7, $8)",
+            "SELECT loyalty_claim($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9)",
             principal.brand_id,
             principal.principal_id,
             parsed.batch_id,
             parsed.serial,
             parsed.key_id,
             datetime.now(UTC),
+            key,
             [codes.new(COUPON_PREFIX, 10)],
             POINTS_VALID_DAYS,
         )

@@ -274,7 +274,9 @@ async def main() -> None:
                 async def send(http: aiohttp.ClientSession) -> bool:
                     code, token = next_claim()
                     async with http.post(
-                        route, json={"code": code}, headers={"authorization": f"Bearer {token}"}
+                        route,
+                        json={"code": code, "key": uuid.uuid4().hex},
+                        headers={"authorization": f"Bearer {token}"},
                     ) as response:
                         return response.status == 200 and "claimId" in await response.json()
 
