@@ -10,10 +10,11 @@ statement) and write_offs.write_off_stepwise, each write-off a fresh coupon with
 key, then signups.sign_up (one call of events_sign_up under the event's lock) and
 signups.sign_up_stepwise: every task signs members up for the same event, 100 places and then the
 waitlist, a fresh event once each member has signed up for it (a popular class opening: the
-sign-ups queue on the event's row lock), with a sign-up bonus of 20 points running. Last, members.register (one statement) and
-register(stepwise=True), fresh members registering, every other one with a guide's code and the
-rest with a registered member's (a friend's invite: a referral touch too). Prints operations per second, latency, and the CPU per operation of this process and of
-PostgreSQL (read from /proc), with the statements each path sent.
+sign-ups queue on the event's row lock), with a sign-up bonus of 20 points running. Last,
+members.register (one statement) and register(stepwise=True), fresh members registering, every
+other one with a guide's code and the rest with a registered member's (a friend's invite: a
+referral touch too). Prints operations per second, latency, and the CPU per operation of this
+process and of PostgreSQL (read from /proc), with the statements each path sent.
 """
 
 from __future__ import annotations
@@ -166,12 +167,12 @@ async def main() -> None:
                     "SELECT id FROM member WHERE brand_id = $1 AND registered_at IS NULL ORDER BY id", [brand_id]
                 )
             )
-            guide_code = (await conn.execute_query_dict("SELECT invite_code FROM guide WHERE id = $1", [guide["id"]]))[
-                0
-            ]
-            friend_code = (
-                await conn.execute_query_dict("SELECT invite_code FROM member WHERE id = $1", [member_ids[0]])
-            )[0]["invite_code"]
+            # A guide's code and a registered member's (a friend's invite).
+            [invite] = await conn.execute_query_dict(
+                "SELECT (SELECT invite_code FROM guide WHERE id = $1) AS guide, "
+                "(SELECT invite_code FROM member WHERE id = $2) AS friend",
+                [guide["id"], member_ids[0]],
+            )
             serials, turns, unused, places = count(), count(), iter(fresh), count()
 
             def claimer(claim: Callable[..., Awaitable[claims.ClaimResult]]) -> Operation:
@@ -221,7 +222,7 @@ async def main() -> None:
                         brand_id=brand_id,
                         member_id=member_id,
                         now=datetime.now(UTC),
-                        code=friend_code if member_id % 2 else guide_code["invite_code"],
+                        code=invite["friend"] if member_id % 2 else invite["guide"],
                         stepwise=stepwise,
                     )
 
